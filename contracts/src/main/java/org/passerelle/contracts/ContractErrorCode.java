@@ -1,0 +1,24 @@
+package org.passerelle.contracts;
+
+/**
+ * Stable codes for every way a message can break its contract. Partner systems and auditors read
+ * these codes: a code never changes meaning, and new ones are only ever added.
+ */
+public enum ContractErrorCode {
+    /** The bytes are not well-formed XML (or not XML at all). */
+    XML_MALFORMED,
+    /** The document uses a construct the codec never accepts: a DOCTYPE, an entity, XInclude. */
+    XML_FORBIDDEN_CONSTRUCT,
+    /** The document is larger than the configured limit, or nests or repeats beyond the parser's limits. */
+    XML_TOO_LARGE,
+    /** The root element or a body is in a namespace (or version) this node does not serve. */
+    XML_UNSUPPORTED_NAMESPACE,
+    /** The document is well-formed but breaks the schema; every violation is listed. */
+    XML_SCHEMA_INVALID,
+    /** An object could not be written as XML that satisfies the schema. */
+    XML_MARSHAL_FAILED,
+    /** The ANSI/NIST-ITL transaction cannot be parsed or one of its images cannot be decoded. */
+    BIO_TRANSACTION_MALFORMED,
+    /** The ANSI/NIST-ITL transaction contradicts what the message body states about it. */
+    BIO_TRANSACTION_MISMATCH
+}
