@@ -1,0 +1,131 @@
+package org.passerelle.security;
+
+import static org.passerelle.security.SecurityErrorCode.CMS_MALFORMED;
+import static org.passerelle.security.SecurityErrorCode.DECRYPTION_FAILED;
+import static org.passerelle.security.SecurityErrorCode.KEY_MATERIAL_INVALID;
+import static org.passerelle.security.SecurityErrorCode.RECIPIENT_MISMATCH;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.cert.CertificateEncodingException;
+import java.security.interfaces.ECPrivateKey;
+import java.util.Objects;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cms.CMSAuthEnvelopedData;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataParser;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.KeyAgreeRecipientInformation;
+import org.bouncycastle.cms.KeyTransRecipientInformation;
+import org.bouncycastle.cms.Recipient;
+import org.bouncycastle.cms.RecipientInformation;
+import org.bouncycastle.cms.RecipientInformationStore;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient;
+import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
+
+/**
+ * Decrypts a CMS AuthEnvelopedData addressed to this node's certificate; refuses one for another recipient
+ * ({@link SecurityErrorCode#RECIPIENT_MISMATCH}) and one whose authentication tag fails
+ * ({@link SecurityErrorCode#DECRYPTION_FAILED}), releasing no plaintext in either case.
+ */
+public final class CmsDecryptor {
+
+    private final KeyMaterial key;
+    private final X509CertificateHolder own;
+
+    public CmsDecryptor(KeyMaterial key) {
+        this.key = Objects.requireNonNull(key, "key");
+        try {
+            this.own = new JcaX509CertificateHolder(key.certificate());
+        } catch (CertificateEncodingException e) {
+            throw new SecurityCheckException(KEY_MATERIAL_INVALID, "the certificate cannot be encoded", e);
+        }
+    }
+
+    /** The plaintext of a DER or BER encoded CMS AuthEnvelopedData (the whole ContentInfo, nothing after it). */
+    public byte[] decrypt(byte[] cms) {
+        Objects.requireNonNull(cms, "cms");
+        RecipientInformationStore recipients;
+        try {
+            ContentInfo info = ContentInfo.getInstance(ASN1Primitive.fromByteArray(cms));
+            if (info == null || !CMSObjectIdentifiers.authEnvelopedData.equals(info.getContentType())) {
+                throw new SecurityCheckException(CMS_MALFORMED, "not a CMS AuthEnvelopedData");
+            }
+            CMSAuthEnvelopedData enveloped = new CMSAuthEnvelopedData(info);
+            AlgorithmPolicy.requireContentCipher(new AlgorithmIdentifier(new ASN1ObjectIdentifier(enveloped.getEncryptionAlgOID())));
+            recipients = enveloped.getRecipientInfos();
+        } catch (IOException | CMSException | RuntimeException e) {
+            throw malformed(e);
+        }
+        RecipientInformation recipient = ours(recipients);
+        try {
+            return recipient.getContent(recipientFor(recipient));
+        } catch (CMSException | RuntimeException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Streams the plaintext of a CMS AuthEnvelopedData to the sink. With the JDK's AES-GCM the plaintext is
+     * released only after the tag is checked; still, on any exception the caller must discard what was written.
+     */
+    public void decrypt(InputStream cms, OutputStream plaintext) {
+        Objects.requireNonNull(cms, "cms");
+        Objects.requireNonNull(plaintext, "plaintext");
+        CMSAuthEnvelopedDataParser parser;
+        RecipientInformation recipient;
+        try {
+            parser = new CMSAuthEnvelopedDataParser(cms);
+            AlgorithmPolicy.requireContentCipher(parser.getEncryptionAlgOID());
+            recipient = ours(parser.getRecipientInfos());
+        } catch (CMSException | IOException | RuntimeException e) {
+            throw malformed(e);
+        }
+        try (InputStream in = recipient.getContentStream(recipientFor(recipient)).getContentStream()) {
+            in.transferTo(plaintext);
+        } catch (CMSException | IOException | RuntimeException e) {
+            throw failed(e);
+        }
+    }
+
+    private RecipientInformation ours(RecipientInformationStore recipients) {
+        for (RecipientInformation candidate : recipients.getRecipients()) {
+            if (candidate.getRID().match(own)) {
+                return candidate;
+            }
+        }
+        throw new SecurityCheckException(RECIPIENT_MISMATCH, "the message is encrypted for another recipient than "
+                + key.certificate().getSubjectX500Principal().getName());
+    }
+
+    private Recipient recipientFor(RecipientInformation recipient) {
+        AlgorithmIdentifier keyEncryption = recipient.getKeyEncryptionAlgorithm();
+        if (recipient instanceof KeyAgreeRecipientInformation && key.privateKey() instanceof ECPrivateKey) {
+            AlgorithmPolicy.requireKeyAgreement(keyEncryption);
+            return new JceKeyAgreeAuthEnvelopedRecipient(key.privateKey())
+                    .setProvider(Providers.bouncyCastle()).setContentProvider(Providers.contentCipher());
+        }
+        if (recipient instanceof KeyTransRecipientInformation && !(key.privateKey() instanceof ECPrivateKey)) {
+            AlgorithmPolicy.requireKeyTransport(keyEncryption);
+            return new JceKeyTransAuthEnvelopedRecipient(key.privateKey())
+                    .setProvider(Providers.bouncyCastle()).setContentProvider(Providers.contentCipher());
+        }
+        throw new SecurityCheckException(SecurityErrorCode.ALGORITHM_NOT_ALLOWED, "the recipient info does not fit this node's key");
+    }
+
+    private static SecurityCheckException malformed(Exception e) {
+        return e instanceof SecurityCheckException checked ? checked
+                : new SecurityCheckException(CMS_MALFORMED, "the CMS AuthEnvelopedData cannot be parsed", e);
+    }
+
+    private static SecurityCheckException failed(Exception e) {
+        return e instanceof SecurityCheckException checked ? checked
+                : new SecurityCheckException(DECRYPTION_FAILED, "the content cannot be decrypted or its authentication tag does not match", e);
+    }
+}

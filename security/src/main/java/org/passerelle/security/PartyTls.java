@@ -1,0 +1,112 @@
+package org.passerelle.security;
+
+import static org.passerelle.security.SecurityErrorCode.KEY_MATERIAL_INVALID;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Builds TLS 1.3 contexts for mutual TLS between nodes from PKCS#12 key material and the party trust: the
+ * peer's certificate must validate (path, validity, revocation, key usage) against the anchors of the party
+ * it is bound to, and, where one is expected, that party must be the expected one.
+ */
+public final class PartyTls {
+
+    private static final char[] IN_MEMORY = "in-memory".toCharArray();
+
+    private PartyTls() {
+    }
+
+    /** A server context accepting clients of any configured party; read the client's party with {@link PartyBinding#partyOf}. */
+    public static SSLContext serverContext(KeyMaterial own, CertificateValidator validator) {
+        return context(own, trustManager(validator, null));
+    }
+
+    /** A client context that only talks to a server bound to the expected party. */
+    public static SSLContext clientContext(KeyMaterial own, CertificateValidator validator, String expectedServerParty) {
+        return context(own, trustManager(validator, Objects.requireNonNull(expectedServerParty, "expectedServerParty")));
+    }
+
+    /** Key managers presenting this key and its chain. */
+    public static KeyManager[] keyManagers(KeyMaterial own) {
+        try {
+            KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
+            factory.init(own.toKeyStore("own", IN_MEMORY), IN_MEMORY);
+            return factory.getKeyManagers();
+        } catch (GeneralSecurityException e) {
+            throw new SecurityCheckException(KEY_MATERIAL_INVALID, "cannot build the key manager", e);
+        }
+    }
+
+    /**
+     * A trust manager validating the peer with the validator, now; the peer must be bound to the expected
+     * party, or (expectedParty null) to any party configured in the validator's trust. The JDK adds its own
+     * algorithm constraints and, where the caller asks for it, host name checks.
+     */
+    public static X509TrustManager trustManager(CertificateValidator validator, String expectedParty) {
+        return new PartyTrustManager(validator, expectedParty, Clock.systemUTC());
+    }
+
+    private static SSLContext context(KeyMaterial own, TrustManager trustManager) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLSv1.3");
+            context.init(keyManagers(own), new TrustManager[] {trustManager}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new SecurityCheckException(KEY_MATERIAL_INVALID, "cannot build the TLS context", e);
+        }
+    }
+
+    /** Validates TLS peers with the party-aware certificate validator. */
+    private static final class PartyTrustManager implements X509TrustManager {
+
+        private final CertificateValidator validator;
+        private final String expectedParty;
+        private final Clock clock;
+
+        PartyTrustManager(CertificateValidator validator, String expectedParty, Clock clock) {
+            this.validator = Objects.requireNonNull(validator, "validator");
+            this.expectedParty = expectedParty;
+            this.clock = clock;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check(chain);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            List<X509Certificate> anchors = expectedParty == null
+                    ? validator.trust().allAnchors() : validator.trust().anchors(expectedParty);
+            return anchors.toArray(new X509Certificate[0]);
+        }
+
+        private void check(X509Certificate[] chain) throws CertificateException {
+            if (chain == null || chain.length == 0) {
+                throw new CertificateException("no peer certificate");
+            }
+            try {
+                String party = expectedParty != null ? expectedParty : PartyBinding.partyOf(chain[0]);
+                validator.validate(chain[0], Arrays.asList(chain).subList(1, chain.length), clock.instant(), party);
+            } catch (SecurityCheckException e) {
+                throw new CertificateException(e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.passerelle.security;
+
+/**
+ * Stable codes for every way a security check can refuse a message or a certificate; partner systems
+ * and auditors read them, so a code never changes meaning and new ones are only ever added.
+ */
+public enum SecurityErrorCode {
+    /** The bytes are not a well-formed CMS structure of the expected type (truncated, garbage, trailing data, detached content). */
+    CMS_MALFORMED,
+    /** The encapsulated content is not what was signed: its digest differs from the signed message-digest attribute. */
+    SIGNATURE_INVALID,
+    /**
+     * The signature was not made by the key of the certificate the SignerInfo names, that certificate is
+     * not included, or there is not exactly one signer.
+     */
+    SIGNER_MISMATCH,
+    /** The signed attributes carry no signing time (or there are no signed attributes). */
+    SIGNING_TIME_MISSING,
+    /** The signing time lies too far in the future or is older than the accepted age. */
+    SIGNING_TIME_SKEWED,
+    /** A digest, signature, key-transport or content-encryption algorithm, key size or curve is outside the allow-list. */
+    ALGORITHM_NOT_ALLOWED,
+    /** No certification path leads from the certificate to a trust anchor of the claimed party. */
+    CHAIN_UNTRUSTED,
+    /** A certificate of the path is expired or not yet valid at signing time or now. */
+    CERTIFICATE_EXPIRED,
+    /** A certificate of the path is listed on its issuer's current CRL. */
+    CERTIFICATE_REVOKED,
+    /** No current CRL from the issuer is available (none configured, stale, or not signed by the issuer). */
+    REVOCATION_UNAVAILABLE,
+    /** The certificate is bound to another party than the one claimed, or to no party at all. */
+    PARTY_MISMATCH,
+    /** The certificate's key usage does not allow the operation (digitalSignature to sign, keyAgreement / keyEncipherment to receive). */
+    KEY_USAGE_INVALID,
+    /** The message is encrypted for another recipient than this node's certificate. */
+    RECIPIENT_MISMATCH,
+    /** Decryption failed: the authentication tag does not match or the content key cannot be recovered. */
+    DECRYPTION_FAILED,
+    /** A key store, key, certificate or CRL cannot be read or does not fit together. */
+    KEY_MATERIAL_INVALID,
+    /** A local signing, encryption or key-generation operation failed (not caused by the message received). */
+    OPERATION_FAILED
+}
