@@ -1,0 +1,146 @@
+package org.passerelle.contracts;
+
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.Marshaller;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.passerelle.contracts.biometrics.NistTransactionCheck;
+import org.passerelle.contracts.envelope.v1.Envelope;
+
+/**
+ * Reads and writes Passerelle envelopes: parses securely, validates against the bundled schemas of the envelope's
+ * version (reporting every violation with line, column and element path), applies the rules the schemas cannot
+ * express and checks every biometric transaction against what the body states about it.
+ *
+ * <p>Built once and shared: the compiled schemas and JAXB contexts are cached, and every method is thread-safe.
+ * Refusals are {@link ContractViolationException}s carrying a stable {@link ContractErrorCode}.
+ */
+public final class MessageCodec {
+
+    private static final int READ_CHUNK = 64 * 1024;
+
+    private final CodecLimits limits;
+    private final Map<String, CompiledSchemaSet> served;
+    private final NistTransactionCheck transactionCheck;
+
+    /** A codec with the default limits serving every version this build knows. */
+    public MessageCodec() {
+        this(CodecLimits.defaults(), SchemaCatalogue.standard());
+    }
+
+    public MessageCodec(CodecLimits limits) {
+        this(limits, SchemaCatalogue.standard());
+    }
+
+    public MessageCodec(CodecLimits limits, SchemaCatalogue catalogue) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        Map<String, CompiledSchemaSet> compiled = new LinkedHashMap<>();
+        for (SchemaSet set : catalogue.sets()) {
+            compiled.put(set.envelopeNamespace(), CompiledSchemaSet.compile(set));
+        }
+        this.served = Map.copyOf(compiled);
+        this.transactionCheck = new NistTransactionCheck(limits.maxTransactionBytes());
+    }
+
+    /** The envelope namespaces (contract versions) this codec accepts. */
+    public List<String> servedNamespaces() {
+        return served.keySet().stream().sorted().toList();
+    }
+
+    /**
+     * Reads a message from a stream, counting bytes as they arrive: a stream longer than the limit is refused with
+     * {@code XML_TOO_LARGE} as soon as the limit is passed, without reading the rest.
+     */
+    public DecodedMessage decode(InputStream in) {
+        Objects.requireNonNull(in, "in");
+        int max = limits.maxDocumentBytes();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(Math.min(max, READ_CHUNK));
+        byte[] chunk = new byte[READ_CHUNK];
+        long total = 0;
+        try {
+            int n;
+            while ((n = in.read(chunk, 0, (int) Math.min(chunk.length, max + 1L - total))) > 0) {
+                total += n;
+                if (total > max) {
+                    throw tooLarge();
+                }
+                buffer.write(chunk, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the message could not be read", e);
+        }
+        return decodeOwned(buffer.toByteArray());
+    }
+
+    /** Reads a message from its exact bytes (which are copied, and kept, unchanged). */
+    public DecodedMessage decode(byte[] xml) {
+        Objects.requireNonNull(xml, "xml");
+        if (xml.length > limits.maxDocumentBytes()) {
+            throw tooLarge();
+        }
+        return decodeOwned(xml.clone());
+    }
+
+    private DecodedMessage decodeOwned(byte[] xml) {
+        SecureDocumentReader.Result read = new SecureDocumentReader(served, limits).read(xml);
+        checkRules(read.set(), read.root(), read.locations());
+        return new DecodedMessage(read.set().set().envelopeNamespace(), read.root(), xml);
+    }
+
+    private void checkRules(CompiledSchemaSet set, Object root, ElementLocations where) {
+        List<Violation> broken = set.set().rules().check(root, where);
+        if (!broken.isEmpty()) {
+            throw new ContractViolationException(ContractErrorCode.XML_SCHEMA_INVALID, broken, null);
+        }
+        set.set().rules().checkBiometrics(root, where, transactionCheck);
+    }
+
+    /**
+     * Writes a version 1 envelope as UTF-8 with the fixed prefixes, then reads the result back through every check of
+     * {@link #decode(byte[])}: an envelope that breaks its contract is refused ({@code XML_SCHEMA_INVALID} with every
+     * violation and its path, or a biometric code), one that cannot be written at all with {@code XML_MARSHAL_FAILED}.
+     */
+    public byte[] encode(Envelope envelope) {
+        return encodeRoot(envelope);
+    }
+
+    private byte[] encodeRoot(Object root) {
+        Objects.requireNonNull(root, "envelope");
+        CompiledSchemaSet set = served.values().stream()
+                .filter(candidate -> candidate.binds(root))
+                .findFirst().orElse(null);
+        if (set == null) {
+            throw new ContractViolationException(ContractErrorCode.XML_UNSUPPORTED_NAMESPACE, List.of(new Violation(-1, -1, "",
+                    "no served contract version binds " + root.getClass().getName())), null);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            Marshaller marshaller = set.context().createMarshaller();
+            marshaller.setProperty(Marshaller.JAXB_ENCODING, StandardCharsets.UTF_8.name());
+            marshaller.setProperty(Marshaller.JAXB_FORMATTED_OUTPUT, true);
+            marshaller.setProperty("org.glassfish.jaxb.namespacePrefixMapper", set.prefixMapper());
+            marshaller.marshal(root, out);
+        } catch (JAXBException | RuntimeException e) {
+            throw new ContractViolationException(ContractErrorCode.XML_MARSHAL_FAILED, List.of(new Violation(-1, -1, "",
+                    "the envelope could not be written as XML")), e);
+        }
+        byte[] xml = out.toByteArray();
+        if (xml.length > limits.maxDocumentBytes()) {
+            throw tooLarge();
+        }
+        decodeOwned(xml);
+        return xml;
+    }
+
+    private ContractViolationException tooLarge() {
+        return new ContractViolationException(ContractErrorCode.XML_TOO_LARGE, List.of(new Violation(-1, -1, "",
+                "the document is larger than " + limits.maxDocumentBytes() + " bytes")), null);
+    }
+}
