@@ -26,8 +26,6 @@ import org.bouncycastle.cms.KeyTransRecipientInformation;
 import org.bouncycastle.cms.Recipient;
 import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.RecipientInformationStore;
-import org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient;
-import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
 
 /**
  * Decrypts a CMS AuthEnvelopedData addressed to this node's certificate; refuses one for another recipient
@@ -108,13 +106,11 @@ public final class CmsDecryptor {
         AlgorithmIdentifier keyEncryption = recipient.getKeyEncryptionAlgorithm();
         if (recipient instanceof KeyAgreeRecipientInformation && key.privateKey() instanceof ECPrivateKey) {
             AlgorithmPolicy.requireKeyAgreement(keyEncryption);
-            return new JceKeyAgreeAuthEnvelopedRecipient(key.privateKey())
-                    .setProvider(Providers.bouncyCastle()).setContentProvider(Providers.contentCipher());
+            return JdkGcmRecipients.keyAgreement(key.privateKey());
         }
         if (recipient instanceof KeyTransRecipientInformation && !(key.privateKey() instanceof ECPrivateKey)) {
             AlgorithmPolicy.requireKeyTransport(keyEncryption);
-            return new JceKeyTransAuthEnvelopedRecipient(key.privateKey())
-                    .setProvider(Providers.bouncyCastle()).setContentProvider(Providers.contentCipher());
+            return JdkGcmRecipients.keyTransport(key.privateKey());
         }
         throw new SecurityCheckException(SecurityErrorCode.ALGORITHM_NOT_ALLOWED, "the recipient info does not fit this node's key");
     }

@@ -160,8 +160,8 @@ public final class CmsVerifier {
             X509Certificate signerCertificate = converter.getCertificate(signerHolder);
             AlgorithmPolicy.requireKey(signerCertificate.getPublicKey());
             Instant signingTime = signingTime(signer);
-            requireSignatureBy(signer, signerCertificate);
             requireTimely(signingTime);
+            requireSignatureBy(signer, signerCertificate);
             // A verified signature is not yet a trusted sender: the path to the claimed party's anchors decides.
             PartyIdentity identity = validator.validate(signerCertificate, included, signingTime, claimedParty);
             return new VerifiedSender(identity.party(), signerCertificate, signingTime);

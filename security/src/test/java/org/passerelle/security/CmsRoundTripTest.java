@@ -1,0 +1,109 @@
+package org.passerelle.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.passerelle.security.testing.TestPki;
+
+/** Sign-then-encrypt and decrypt-then-verify between parties, EC and RSA, small and large messages. */
+class CmsRoundTripTest {
+
+    private final TestPki pki = TestPki.shared();
+
+    @ParameterizedTest(name = "{0} to {1}, {2} bytes")
+    @CsvSource({"GB, FR, 2048", "FR, GB, 2048", "GB, FR, 1048576", "FR, GB, 1048576", "BE, GB, 0"})
+    void deliversTheExactSignedBytesBetweenEcGateways(String from, String to, int size) {
+        // given
+        byte[] message = TestPki.payload(size);
+        KeyMaterial recipient = pki.gateway(to);
+
+        // when
+        byte[] wire = pki.encryptor().encrypt(pki.signer(from).sign(message), recipient.certificate());
+        VerifiedMessage received = pki.verifier().verify(new CmsDecryptor(recipient).decrypt(wire), from);
+
+        // then
+        assertThat(received.content()).isEqualTo(message);
+        assertThat(received.sender().party()).isEqualTo(from);
+        assertThat(received.sender().certificate()).isEqualTo(pki.gateway(from).certificate());
+        assertThat(received.sender().signingTime()).isBetween(Instant.now().minus(Duration.ofMinutes(1)), Instant.now());
+    }
+
+    @ParameterizedTest(name = "{0} to {1}")
+    @CsvSource({"GB, FR", "FR, GB"})
+    void deliversBetweenRsaGatewaysWithPssAndOaep(String from, String to) {
+        // given
+        byte[] message = TestPki.payload(2048);
+        KeyMaterial recipient = pki.gatewayRsa(to);
+
+        // when
+        byte[] wire = pki.encryptor().encrypt(new CmsSigner(pki.gatewayRsa(from)).sign(message), recipient.certificate());
+        VerifiedMessage received = pki.verifier().verify(new CmsDecryptor(recipient).decrypt(wire), from);
+
+        // then
+        assertThat(received.content()).isEqualTo(message);
+        assertThat(received.sender().certificate().getPublicKey().getAlgorithm()).isEqualTo("RSA");
+    }
+
+    @Test
+    void mixesAnRsaSignerWithAnEcRecipient() {
+        byte[] message = TestPki.payload(4096);
+
+        byte[] wire = pki.encryptor().encrypt(new CmsSigner(pki.gatewayRsa("GB")).sign(message), pki.gateway("FR").certificate());
+        VerifiedMessage received = pki.verifier().verify(pki.decryptor("FR").decrypt(wire), "GB");
+
+        assertThat(received.content()).isEqualTo(message);
+    }
+
+    @Test
+    void streamsSignEncryptDecryptVerifyOfALargeMessage() {
+        // given
+        byte[] message = TestPki.payload(3 * 1024 * 1024 + 7);
+        ByteArrayOutputStream signed = new ByteArrayOutputStream();
+        ByteArrayOutputStream encrypted = new ByteArrayOutputStream();
+        ByteArrayOutputStream decrypted = new ByteArrayOutputStream();
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+
+        // when
+        pki.signer("GB").sign(new ByteArrayInputStream(message), signed);
+        pki.encryptor().encrypt(new ByteArrayInputStream(signed.toByteArray()), encrypted, pki.gateway("FR").certificate());
+        pki.decryptor("FR").decrypt(new ByteArrayInputStream(encrypted.toByteArray()), decrypted);
+        VerifiedSender sender = pki.verifier().verify(new ByteArrayInputStream(decrypted.toByteArray()), content, "GB");
+
+        // then
+        assertThat(content.toByteArray()).isEqualTo(message);
+        assertThat(sender.party()).isEqualTo("GB");
+    }
+
+    @Test
+    void streamedAndByteArrayFormsAreInterchangeable() {
+        byte[] message = TestPki.payload(10_000);
+        ByteArrayOutputStream signed = new ByteArrayOutputStream();
+        pki.signer("FR").sign(new ByteArrayInputStream(message), signed);
+        ByteArrayOutputStream encrypted = new ByteArrayOutputStream();
+        pki.encryptor().encrypt(new ByteArrayInputStream(signed.toByteArray()), encrypted, pki.gatewayRsa("GB").certificate());
+
+        byte[] inner = pki.decryptor("GB").decrypt(pki.encryptor().encrypt(signed.toByteArray(), pki.gateway("GB").certificate()));
+        VerifiedMessage viaBytes = pki.verifier().verify(inner, "FR");
+        byte[] viaRsa = new CmsDecryptor(pki.gatewayRsa("GB")).decrypt(encrypted.toByteArray());
+
+        assertThat(viaBytes.content()).isEqualTo(message);
+        assertThat(viaRsa).isEqualTo(signed.toByteArray());
+    }
+
+    @Test
+    void officerAndSystemCertificatesCanSignForTheirParty() {
+        byte[] message = TestPki.payload(512);
+
+        VerifiedMessage byOfficer = pki.verifier().verify(new CmsSigner(pki.officer("GB", "liaison-officer")).sign(message), "GB");
+        VerifiedMessage bySystem = pki.verifier().verify(new CmsSigner(pki.system("FR")).sign(message), "FR");
+
+        assertThat(byOfficer.sender().party()).isEqualTo("GB");
+        assertThat(bySystem.sender().party()).isEqualTo("FR");
+    }
+}
