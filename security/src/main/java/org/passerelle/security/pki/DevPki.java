@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.passerelle.security.KeyMaterial;
 import org.passerelle.security.PartyBinding;
 import org.passerelle.security.PartyTrust;
@@ -324,7 +325,11 @@ public final class DevPki {
     private static String pem(Object object) throws IOException {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-            writer.writeObject(object);
+            if (object instanceof PrivateKey key) {
+                writer.writeObject(new JcaPKCS8Generator(key, null)); // PKCS#8 "PRIVATE KEY", as the README says
+            } else {
+                writer.writeObject(object);
+            }
         }
         return text.toString();
     }
