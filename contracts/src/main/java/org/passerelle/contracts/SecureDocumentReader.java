@@ -253,7 +253,9 @@ final class SecureDocumentReader {
         String message = e.getMessage() == null ? "not well-formed" : e.getMessage();
         int cut = message.indexOf("Message: ");
         message = cut >= 0 ? message.substring(cut + "Message: ".length()) : message;
-        return new ContractViolationException(ContractErrorCode.XML_MALFORMED, List.of(new Violation(
+        // JAXP00010xxx is how the JDK parser reports that one of its processing limits was reached.
+        ContractErrorCode code = message.contains("JAXP0001") ? ContractErrorCode.XML_TOO_LARGE : ContractErrorCode.XML_MALFORMED;
+        return new ContractViolationException(code, List.of(new Violation(
                 at == null ? -1 : at.getLineNumber(), at == null ? -1 : at.getColumnNumber(), currentPath(),
                 ValidatorMessages.withholdValues(message, "", 0))), null);
     }
