@@ -1,0 +1,94 @@
+package org.passerelle.gateway.audit;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Appends message events and refusals to the audit table. A refusal is recorded in its own transaction so
+ * that it survives the rollback of whatever was refused.
+ */
+@Component
+public class AuditTrail {
+
+    private static final int MAX = 500;
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public AuditTrail(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Records an event, joining the caller's transaction if there is one. */
+    @Transactional(propagation = Propagation.REQUIRED)
+    public void record(Entry e) {
+        insert(e);
+    }
+
+    /** Records a refusal in a transaction of its own. */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public void refused(Entry e) {
+        insert(e);
+    }
+
+    public List<AuditEvent> forMessage(String messageId) {
+        return jdbc.sql("select * from audit_event where message_id = :id order by id").param("id", messageId)
+                .query(AuditTrail::map).list();
+    }
+
+    /** The newest events first, for tests and operators. */
+    public List<AuditEvent> latest(int limit) {
+        return jdbc.sql("select * from audit_event order by id desc fetch first :n rows only").param("n", limit)
+                .query(AuditTrail::map).list();
+    }
+
+    private void insert(Entry e) {
+        jdbc.sql("""
+                insert into audit_event (at, actor, channel, action, outcome, partner, message_id, message_type, code,
+                  detail, payload_sha256)
+                values (:at, :actor, :channel, :action, :outcome, :partner, :mid, :type, :code, :detail, :sha)""")
+                .param("at", clock.instant().atOffset(ZoneOffset.UTC)).param("actor", cut(e.actor(), 128))
+                .param("channel", e.channel()).param("action", e.action()).param("outcome", e.outcome())
+                .param("partner", e.partner()).param("mid", e.messageId()).param("type", e.messageType())
+                .param("code", e.code()).param("detail", cut(e.detail(), MAX)).param("sha", e.payloadSha256())
+                .update();
+    }
+
+    private static AuditEvent map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new AuditEvent(rs.getLong("id"), rs.getObject("at", java.time.OffsetDateTime.class).toInstant(),
+                rs.getString("actor"), rs.getString("channel"), rs.getString("action"), rs.getString("outcome"),
+                rs.getString("partner"), rs.getString("message_id"), rs.getString("message_type"),
+                rs.getString("code"), rs.getString("detail"), rs.getString("payload_sha256"));
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /** What to record; build with {@link #of(String, String, String, String)} and the {@code with…} methods. */
+    public record Entry(String actor, String channel, String action, String outcome, String partner,
+                        String messageId, String messageType, String code, String detail, String payloadSha256) {
+
+        public static Entry of(String actor, String channel, String action, String outcome) {
+            return new Entry(actor, channel, action, outcome, null, null, null, null, null, null);
+        }
+
+        public Entry partner(String p) {
+            return new Entry(actor, channel, action, outcome, p, messageId, messageType, code, detail, payloadSha256);
+        }
+
+        public Entry message(String id, String type, String sha256) {
+            return new Entry(actor, channel, action, outcome, partner, id, type, code, detail, sha256);
+        }
+
+        public Entry code(String c, String d) {
+            return new Entry(actor, channel, action, outcome, partner, messageId, messageType, c, d, payloadSha256);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.passerelle.gateway.error;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * The node's catalogue of stable error codes, beside the contract ({@code XML_*}, {@code BIO_*}) and
+ * security codes it passes through unchanged. Partner systems and auditors read these codes: a code never
+ * changes meaning, and new ones are only ever added.
+ */
+public enum GatewayErrorCode {
+    /** A message to or from a party that is not in the partner registry. */
+    UNKNOWN_PARTNER(HttpStatus.FORBIDDEN),
+    /** The partner may not send (or we may not send it) this message type. */
+    MESSAGE_TYPE_NOT_ALLOWED(HttpStatus.FORBIDDEN),
+    /** The body is bigger than the configured limit; it was not read in full. */
+    BODY_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE),
+    /** The request's media type is not the one this endpoint takes. */
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+    /** A message id already used for different content. */
+    REPLAYED_MESSAGE(HttpStatus.CONFLICT),
+    /** The signing time is outside the allowed clock skew. */
+    SIGNING_TIME_OUT_OF_WINDOW(HttpStatus.BAD_REQUEST),
+    /** The message's expiresAt has passed. */
+    MESSAGE_EXPIRED(HttpStatus.BAD_REQUEST),
+    /** Signer, TLS client and header {@code from} are not one and the same party. */
+    SENDER_MISMATCH(HttpStatus.FORBIDDEN),
+    /** The header's {@code to} (or, at intake, {@code from}) is not this node's party. */
+    WRONG_NODE(HttpStatus.BAD_REQUEST),
+    /** No credentials, or credentials this node does not accept. */
+    UNAUTHENTICATED(HttpStatus.UNAUTHORIZED),
+    /** Authenticated but not allowed to do this. */
+    FORBIDDEN(HttpStatus.FORBIDDEN),
+    /** The partner has sent more than its configured rate. */
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
+    /** No such message. */
+    MESSAGE_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** Only a parked message can be replayed. */
+    NOT_PARKED(HttpStatus.CONFLICT),
+    /** The partner's receipt is missing, unsigned, badly signed or not about this message. */
+    RECEIPT_INVALID(HttpStatus.BAD_GATEWAY),
+    /** The partner's receipt is valid but its digest is not the digest of what was sent. */
+    RECEIPT_DIGEST_MISMATCH(HttpStatus.BAD_GATEWAY),
+    /** The partner node could not be reached, timed out, or answered 5xx. */
+    PARTNER_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
+    /** The partner node refused the message (4xx with a fault). */
+    PARTNER_REFUSED(HttpStatus.BAD_GATEWAY),
+    /** The partner's circuit is open: the message waits without a call. */
+    CIRCUIT_OPEN(HttpStatus.SERVICE_UNAVAILABLE),
+    /** A back-end endpoint could not take the message. */
+    BACKEND_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
+    /** Delivery gave up: attempts exhausted. */
+    RETRIES_EXHAUSTED(HttpStatus.GATEWAY_TIMEOUT),
+    /** Something failed inside the node; details are in its log, under the message id. */
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
+
+    private final HttpStatus status;
+
+    GatewayErrorCode(HttpStatus status) {
+        this.status = status;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+}

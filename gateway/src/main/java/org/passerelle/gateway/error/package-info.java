@@ -1,0 +1,2 @@
+/** The gateway's catalogue of stable error codes and the one exception type that carries them. */
+package org.passerelle.gateway.error;

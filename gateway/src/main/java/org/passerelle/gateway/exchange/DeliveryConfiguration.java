@@ -1,0 +1,23 @@
+package org.passerelle.gateway.exchange;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.passerelle.gateway.access.ApiProperties;
+import org.passerelle.gateway.exchange.inbound.BackendProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Binds the exchange's settings and provides the delivery routes' workers. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({DeliveryProperties.class, BackendProperties.class, ApiProperties.class})
+class DeliveryConfiguration {
+
+    static final String EXECUTOR = "passerelleDeliveryExecutor";
+
+    /** Attempts block on the network, so each runs on a virtual thread. */
+    @Bean(name = EXECUTOR, destroyMethod = "shutdown")
+    ExecutorService passerelleDeliveryExecutor() {
+        return Executors.newVirtualThreadPerTaskExecutor();
+    }
+}

@@ -1,0 +1,48 @@
+package org.passerelle.gateway.exchange;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the outbox is worked ({@code passerelle.delivery}), for partners and back-ends alike.
+ *
+ * @param pollInterval      how often due outbox entries are looked for
+ * @param batchSize         how many entries one poll claims at most
+ * @param lease             how long a claim holds before another node may take the entry (a crashed node's claims lapse)
+ * @param maxAttempts       attempts before an entry is parked
+ * @param initialBackoff    the wait after the first failed attempt
+ * @param maxBackoff        the longest wait between attempts
+ * @param multiplier        how much the wait grows after each failure
+ * @param jitter            the random share (0–1) taken off or added to each wait, so retries do not march in step
+ * @param connectTimeout    TCP and TLS connection timeout
+ * @param requestTimeout    the longest wait for an answer
+ * @param circuit           the per-partner circuit breaker
+ */
+@ConfigurationProperties("passerelle.delivery")
+public record DeliveryProperties(
+        @DefaultValue("250ms") Duration pollInterval,
+        @DefaultValue("20") int batchSize,
+        @DefaultValue("2m") Duration lease,
+        @DefaultValue("12") int maxAttempts,
+        @DefaultValue("1s") Duration initialBackoff,
+        @DefaultValue("5m") Duration maxBackoff,
+        @DefaultValue("2.0") double multiplier,
+        @DefaultValue("0.2") double jitter,
+        @DefaultValue("5s") Duration connectTimeout,
+        @DefaultValue("30s") Duration requestTimeout,
+        @DefaultValue Circuit circuit) {
+
+    /**
+     * @param failureRateThreshold percentage of failed calls that opens the circuit
+     * @param minimumCalls         calls in the window before the rate counts
+     * @param windowSize           calls remembered
+     * @param openWait             how long the circuit stays open before a trial call
+     */
+    public record Circuit(
+            @DefaultValue("50") float failureRateThreshold,
+            @DefaultValue("5") int minimumCalls,
+            @DefaultValue("10") int windowSize,
+            @DefaultValue("10s") Duration openWait) {
+    }
+}

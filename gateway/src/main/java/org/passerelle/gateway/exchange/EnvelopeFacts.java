@@ -1,0 +1,25 @@
+package org.passerelle.gateway.exchange;
+
+import java.time.Instant;
+import org.passerelle.contracts.DecodedMessage;
+import org.passerelle.contracts.common.v1.Header;
+import org.passerelle.gateway.messagelog.Direction;
+import org.passerelle.gateway.messagelog.NewMessage;
+
+/** The header facts of a decoded envelope that routing, policy and the message log need. */
+public record EnvelopeFacts(String messageId, String conversationId, String refToMessageId, String from, String to,
+                            Instant createdAt, Instant expiresAt, String messageType, boolean testIndicator,
+                            String sha256, long size) {
+
+    public static EnvelopeFacts of(DecodedMessage decoded) {
+        Header h = decoded.envelope().getHeader();
+        return new EnvelopeFacts(h.getMessageId(), h.getConversationId(), h.getRefToMessageId(), h.getFrom(), h.getTo(),
+                h.getCreatedAt().toInstant(), h.getExpiresAt().toInstant(), h.getMessageType().value(),
+                h.isTestIndicator(), Digests.sha256Hex(decoded.bytes()), decoded.size());
+    }
+
+    public NewMessage toNewMessage(Direction direction) {
+        return new NewMessage(messageId, direction, messageType, conversationId, refToMessageId, from, to, createdAt,
+                expiresAt, sha256, size, testIndicator);
+    }
+}

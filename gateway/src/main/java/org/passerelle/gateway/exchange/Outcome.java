@@ -1,0 +1,24 @@
+package org.passerelle.gateway.exchange;
+
+import java.time.Instant;
+import org.passerelle.gateway.messagelog.MessageStatus;
+
+/** What one delivery attempt came to; the outbox worker settles the entry accordingly. */
+public sealed interface Outcome {
+
+    /** Done: the message reached its target, which proved it (receipt) or acknowledged it (2xx). */
+    record Delivered(MessageStatus status, String detail) implements Outcome {
+    }
+
+    /** Failed for now: try again after back-off, unless attempts or the message's lifetime are spent. */
+    record Retry(String code, String detail) implements Outcome {
+    }
+
+    /** Failed for good: park with the reason until an administrator replays it. */
+    record Park(String code, String detail) implements Outcome {
+    }
+
+    /** Not attempted (the circuit is open): look again at the given time, without counting an attempt. */
+    record Deferred(Instant next) implements Outcome {
+    }
+}

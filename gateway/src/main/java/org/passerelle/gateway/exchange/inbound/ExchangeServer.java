@@ -1,0 +1,182 @@
+package org.passerelle.gateway.exchange.inbound;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.passerelle.gateway.error.GatewayErrorCode;
+import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.node.NodeProperties;
+import org.passerelle.gateway.partner.Partner;
+import org.passerelle.security.CertificateValidator;
+import org.passerelle.security.KeyMaterial;
+import org.passerelle.security.PartyTls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The partner port: HTTPS with TLS 1.3 only and a client certificate required, validated at the handshake by
+ * the party-aware trust manager (chain to that party's anchors, validity, revocation). It serves exactly one
+ * resource, {@code POST /exchange/v1/messages}, and reads a body no further than the partner's limit.
+ */
+@Component
+class ExchangeServer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ExchangeServer.class);
+    static final String PATH = "/exchange/v1/messages";
+    private static final String CMS_TYPE = "application/pkcs7-mime";
+
+    private final NodeProperties node;
+    private final InboxService inbox;
+    private final SSLContext tls;
+    private HttpsServer server;
+    private ExecutorService workers;
+
+    ExchangeServer(NodeProperties node, InboxService inbox, KeyMaterial nodeKey, CertificateValidator validator) {
+        this.node = node;
+        this.inbox = inbox;
+        this.tls = PartyTls.serverContext(nodeKey, validator);
+    }
+
+    @Override
+    public void start() {
+        try {
+            server = HttpsServer.create(new InetSocketAddress(node.exchangePort()), 64);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot open the exchange port " + node.exchangePort(), e);
+        }
+        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters p = tls.getDefaultSSLParameters();
+                p.setProtocols(new String[] {"TLSv1.3"});
+                p.setNeedClientAuth(true);
+                params.setSSLParameters(p);
+            }
+        });
+        workers = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(workers);
+        server.createContext("/", this::handle);
+        server.start();
+        log.info("Exchange port {} open (mutual TLS 1.3) for party {}", port(), node.party());
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!PATH.equals(exchange.getRequestURI().getPath())) {
+                answer(exchange, 404, null, null, "text/plain", "Not found".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().add("Allow", "POST");
+                answer(exchange, 405, null, null, "text/plain", "Method not allowed".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            Partner partner = null;
+            try {
+                X509Certificate[] chain = peerChain((HttpsExchange) exchange);
+                partner = inbox.admit(chain, declaredLength(exchange));
+                String type = exchange.getRequestHeaders().getFirst("Content-Type");
+                if (type == null || !type.toLowerCase().startsWith(CMS_TYPE)) {
+                    throw new GatewayException(GatewayErrorCode.UNSUPPORTED_MEDIA_TYPE, "The body must be " + CMS_TYPE);
+                }
+                byte[] body = readBounded(exchange.getRequestBody(), inbox.maxBody(partner));
+                byte[] receipt = inbox.receive(partner, body);
+                answer(exchange, 200, null, null, CMS_TYPE + "; smime-type=signed-data", receipt);
+            } catch (GatewayException refusal) {
+                String messageId = exchange.getRequestHeaders().getFirst("X-Passerelle-Message-Id");
+                byte[] fault = inbox.faultFor(refusal, partner == null ? null : partner.party(), messageId);
+                answer(exchange, refusal.status().value(), refusal.code(), messageId, "application/xml", fault);
+            }
+        } catch (RuntimeException e) {
+            log.error("Exchange request failed", e);
+        }
+    }
+
+    private static X509Certificate[] peerChain(HttpsExchange exchange) {
+        try {
+            Certificate[] chain = exchange.getSSLSession().getPeerCertificates();
+            return Arrays.stream(chain).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
+    private static long declaredLength(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        try {
+            return length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "Unreadable Content-Length");
+        }
+    }
+
+    /** Reads the body, refusing it as soon as it passes the limit (chunked bodies have no length to check first). */
+    private static byte[] readBounded(InputStream in, long max) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            total += n;
+            if (total > max) {
+                throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "The body is larger than this node takes");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static void answer(HttpExchange exchange, int status, String faultCode, String messageId, String type,
+                               byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        if (faultCode != null) {
+            exchange.getResponseHeaders().set("X-Passerelle-Fault", faultCode);
+        }
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop(1);
+            workers.shutdownNow();
+            server = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    List<String> describe() {
+        return List.of("port " + port());
+    }
+}

@@ -1,0 +1,220 @@
+package org.passerelle.gateway.exchange.inbound;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.passerelle.contracts.DecodedMessage;
+import org.passerelle.contracts.MessageCodec;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.error.GatewayErrorCode;
+import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.exchange.EnvelopeFacts;
+import org.passerelle.gateway.exchange.Envelopes;
+import org.passerelle.gateway.exchange.ExchangeMetrics;
+import org.passerelle.gateway.exchange.Faults;
+import org.passerelle.gateway.messagelog.Direction;
+import org.passerelle.gateway.messagelog.MessageStatus;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.messagelog.OutboxKind;
+import org.passerelle.gateway.messagelog.OutboxTarget;
+import org.passerelle.gateway.node.NodeProperties;
+import org.passerelle.gateway.partner.Partner;
+import org.passerelle.gateway.partner.PartnerRegistry;
+import org.passerelle.security.CertificateValidator;
+import org.passerelle.security.CmsDecryptor;
+import org.passerelle.security.CmsSigner;
+import org.passerelle.security.CmsVerifier;
+import org.passerelle.security.PartyBinding;
+import org.passerelle.security.VerifiedMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The partner inbox: decrypts, verifies signature and signer chain, checks that signer, TLS client and header
+ * {@code from} are one party, refuses replays and expired messages, validates against the schema, stores the
+ * message with its dispatch work and its signed receipt in one transaction, and only then answers with that
+ * receipt. A retransmission of a message already accepted gets the same receipt again.
+ */
+@Service
+public class InboxService {
+
+    private static final Logger log = LoggerFactory.getLogger(InboxService.class);
+    private static final String CHANNEL = "INBOX";
+
+    private final NodeProperties node;
+    private final PartnerRegistry partners;
+    private final CertificateValidator validator;
+    private final CmsDecryptor decryptor;
+    private final CmsVerifier verifier;
+    private final CmsSigner signer;
+    private final MessageCodec codec;
+    private final Envelopes envelopes;
+    private final MessageStore store;
+    private final BackendRouting routing;
+    private final AuditTrail audit;
+    private final ExchangeMetrics metrics;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final RateLimiterRegistry rates = RateLimiterRegistry.ofDefaults();
+
+    InboxService(NodeProperties node, PartnerRegistry partners, CertificateValidator validator, CmsDecryptor decryptor,
+                 CmsVerifier verifier, CmsSigner signer, MessageCodec codec, MessageStore store, BackendRouting routing,
+                 AuditTrail audit, ExchangeMetrics metrics, TransactionTemplate transaction, Clock clock) {
+        this.node = node;
+        this.partners = partners;
+        this.validator = validator;
+        this.decryptor = decryptor;
+        this.verifier = verifier;
+        this.signer = signer;
+        this.codec = codec;
+        this.envelopes = new Envelopes(codec);
+        this.store = store;
+        this.routing = routing;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    /**
+     * The TLS client's party, once its certificate validates against that party's anchors now; the party must be
+     * a partner. Called before the body is read.
+     */
+    public Partner admit(X509Certificate[] tlsChain, long declaredLength) {
+        try {
+            if (tlsChain == null || tlsChain.length == 0) {
+                throw new GatewayException(GatewayErrorCode.UNAUTHENTICATED, "A client certificate is required");
+            }
+            String party = PartyBinding.partyOf(tlsChain[0]);
+            Partner partner = partners.require(party);
+            validator.validate(tlsChain[0], List.of(tlsChain).subList(1, tlsChain.length), clock.instant(), party);
+            if (declaredLength > partner.maxBodyBytes() || declaredLength > node.maxBodySize().toBytes()) {
+                throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "The body is larger than this node takes");
+            }
+            RateLimiter limiter = rates.rateLimiter(party, () -> RateLimiterConfig.custom()
+                    .limitForPeriod(partner.ratePerMinute()).limitRefreshPeriod(Duration.ofMinutes(1))
+                    .timeoutDuration(Duration.ZERO).build());
+            if (!limiter.acquirePermission()) {
+                throw new GatewayException(GatewayErrorCode.RATE_LIMITED, "Partner " + party + " is over its rate");
+            }
+            return partner;
+        } catch (RuntimeException e) {
+            throw refused(e, null, null);
+        }
+    }
+
+    /** The largest body to read from this partner; the reader stops and refuses past it. */
+    public long maxBody(Partner partner) {
+        return Math.min(partner.maxBodyBytes(), node.maxBodySize().toBytes());
+    }
+
+    /** Processes a whole CMS body from an admitted partner and returns the signed receipt to answer with. */
+    public byte[] receive(Partner partner, byte[] cms) {
+        EnvelopeFacts facts = null;
+        try {
+            byte[] signed = decryptor.decrypt(cms);
+            VerifiedMessage verified = verifier.verify(signed, partner.party());
+            DecodedMessage decoded = codec.decode(verified.content());
+            facts = EnvelopeFacts.of(decoded);
+            check(partner, verified, facts);
+
+            Optional<MessageStore.IssuedReceipt> earlier = store.inboundReceipt(facts.messageId());
+            if (earlier.isPresent()) {
+                return retransmission(partner, facts, earlier.get());
+            }
+            byte[] receipt = signer.sign(envelopes.receipt(facts, clock.instant()));
+            EnvelopeFacts f = facts;
+            try {
+                boolean stored = Boolean.TRUE.equals(transaction.execute(tx -> {
+                    boolean accepted = store.accept(f.toNewMessage(Direction.INBOUND), decoded.bytes(),
+                            List.of(MessageStatus.RECEIVED, MessageStatus.VALIDATED),
+                            routing.endpointsFor(f.messageType()).stream()
+                                    .map(url -> new OutboxTarget(OutboxKind.DISPATCH, url)).toList());
+                    if (accepted) {
+                        store.saveInboundReceipt(f.messageId(), f.sha256(), receipt);
+                        audit.record(AuditTrail.Entry.of(partner.party(), CHANNEL, "MESSAGE_RECEIVED", "OK")
+                                .partner(partner.party()).message(f.messageId(), f.messageType(), f.sha256()));
+                    }
+                    return accepted;
+                }));
+                if (!stored) {
+                    return retransmission(partner, facts, store.inboundReceipt(facts.messageId()).orElseThrow(
+                            () -> new GatewayException(GatewayErrorCode.REPLAYED_MESSAGE,
+                                    "Message id already used by another message")));
+                }
+            } catch (DuplicateKeyException race) {
+                // The same message arrived twice at once: the other request stored it; answer as for a retransmission.
+                return retransmission(partner, facts, store.inboundReceipt(facts.messageId()).orElseThrow());
+            }
+            metrics.accepted(facts.messageType(), Direction.INBOUND);
+            log.info("Received message {} ({} from {})", facts.messageId(), facts.messageType(), partner.party());
+            return receipt;
+        } catch (RuntimeException e) {
+            throw refused(e, partner.party(), facts);
+        }
+    }
+
+    /** A fault envelope for a refusal, signed by this node, addressed to the partner (or to no one known: "ZZ"). */
+    public byte[] faultFor(GatewayException refusal, String partyOrNull, String messageId) {
+        byte[] xml = envelopes.fault(node.party(), partyOrNull == null ? "ZZ" : partyOrNull, messageId, refusal.code(),
+                refusal.getMessage(), refusal.details(), clock.instant());
+        return xml;
+    }
+
+    private void check(Partner partner, VerifiedMessage verified, EnvelopeFacts facts) {
+        String signerParty = verified.sender().party();
+        if (!partner.party().equals(signerParty) || !partner.party().equals(facts.from())) {
+            throw new GatewayException(GatewayErrorCode.SENDER_MISMATCH,
+                    "TLS client, signer and header 'from' must be one party");
+        }
+        if (!node.party().equals(facts.to())) {
+            throw new GatewayException(GatewayErrorCode.WRONG_NODE, "The message is not addressed to " + node.party());
+        }
+        if ("Receipt".equals(facts.messageType())) {
+            throw new GatewayException(GatewayErrorCode.MESSAGE_TYPE_NOT_ALLOWED,
+                    "Receipts travel as answers, not as messages");
+        }
+        partners.requireInbound(partner.party(), facts.messageType());
+        Instant now = clock.instant();
+        if (!facts.expiresAt().isAfter(now)) {
+            throw new GatewayException(GatewayErrorCode.MESSAGE_EXPIRED, "The message expired at " + facts.expiresAt());
+        }
+    }
+
+    private byte[] retransmission(Partner partner, EnvelopeFacts facts, MessageStore.IssuedReceipt earlier) {
+        if (!earlier.payloadSha256().equals(facts.sha256())) {
+            throw new GatewayException(GatewayErrorCode.REPLAYED_MESSAGE,
+                    "Message id " + facts.messageId() + " was already received with other content");
+        }
+        audit.record(AuditTrail.Entry.of(partner.party(), CHANNEL, "MESSAGE_RETRANSMITTED", "OK")
+                .partner(partner.party()).message(facts.messageId(), facts.messageType(), facts.sha256()));
+        log.info("Retransmission of message {} from {}: same receipt again", facts.messageId(), partner.party());
+        return earlier.receipt();
+    }
+
+    private GatewayException refused(RuntimeException e, String party, EnvelopeFacts facts) {
+        GatewayException refusal = Faults.from(e);
+        AuditTrail.Entry entry = AuditTrail.Entry.of(party == null ? "unknown" : party, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
+                .partner(party).code(refusal.code(), refusal.getMessage());
+        if (facts != null) {
+            entry = entry.message(facts.messageId(), facts.messageType(), facts.sha256());
+        }
+        audit.refused(entry);
+        metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.INBOUND, refusal.code());
+        if (refusal.code().equals(GatewayErrorCode.INTERNAL_ERROR.name())) {
+            log.error("Inbox failed on a message from {}", party, e);
+        } else {
+            log.info("Refused a message from {}: {}", party, refusal.code());
+        }
+        return refusal;
+    }
+}

@@ -1,0 +1,126 @@
+package org.passerelle.gateway.exchange.outbound;
+
+import java.time.Clock;
+import java.util.List;
+import org.passerelle.contracts.ContractViolationException;
+import org.passerelle.contracts.DecodedMessage;
+import org.passerelle.contracts.MessageCodec;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.error.GatewayErrorCode;
+import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.exchange.EnvelopeFacts;
+import org.passerelle.gateway.exchange.ExchangeMetrics;
+import org.passerelle.gateway.exchange.Faults;
+import org.passerelle.gateway.messagelog.Direction;
+import org.passerelle.gateway.messagelog.MessageRecord;
+import org.passerelle.gateway.messagelog.MessageStatus;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.messagelog.OutboxKind;
+import org.passerelle.gateway.messagelog.OutboxTarget;
+import org.passerelle.gateway.node.NodeProperties;
+import org.passerelle.gateway.partner.Partner;
+import org.passerelle.gateway.partner.PartnerRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Takes an envelope from our own back-end: validates it, checks it may go to its partner, and stores it in the
+ * message log and the outbox in one transaction. Every refusal is audited and stores nothing.
+ */
+@Service
+public class IntakeService {
+
+    private static final Logger log = LoggerFactory.getLogger(IntakeService.class);
+    private static final String CHANNEL = "API";
+
+    private final MessageCodec codec;
+    private final MessageStore store;
+    private final PartnerRegistry partners;
+    private final AuditTrail audit;
+    private final NodeProperties node;
+    private final Clock clock;
+    private final ExchangeMetrics metrics;
+
+    IntakeService(MessageCodec codec, MessageStore store, PartnerRegistry partners, AuditTrail audit,
+                  NodeProperties node, Clock clock, ExchangeMetrics metrics) {
+        this.codec = codec;
+        this.store = store;
+        this.partners = partners;
+        this.audit = audit;
+        this.node = node;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Accepts the envelope and returns its message id; a resubmission of the same bytes returns the same id. */
+    public String submit(byte[] xml, String actor) {
+        EnvelopeFacts facts = null;
+        try {
+            DecodedMessage decoded = decode(xml);
+            facts = EnvelopeFacts.of(decoded);
+            Partner partner = check(facts);
+            boolean stored = store.accept(facts.toNewMessage(Direction.OUTBOUND), decoded.bytes(),
+                    List.of(MessageStatus.RECEIVED, MessageStatus.VALIDATED),
+                    List.of(new OutboxTarget(OutboxKind.SEND, partner.party())));
+            if (!stored) {
+                return resubmission(facts, actor);
+            }
+            audit.record(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_ACCEPTED", "OK").partner(facts.to())
+                    .message(facts.messageId(), facts.messageType(), facts.sha256()));
+            metrics.accepted(facts.messageType(), Direction.OUTBOUND);
+            log.info("Accepted message {} ({} to {})", facts.messageId(), facts.messageType(), facts.to());
+            return facts.messageId();
+        } catch (RuntimeException e) {
+            GatewayException refusal = Faults.from(e);
+            AuditTrail.Entry entry = AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
+                    .code(refusal.code(), refusal.getMessage());
+            if (facts != null) {
+                entry = entry.partner(facts.to()).message(facts.messageId(), facts.messageType(), facts.sha256());
+            }
+            audit.refused(entry);
+            metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.OUTBOUND, refusal.code());
+            log.info("Refused a submission from {}: {}", actor, refusal.code());
+            throw refusal;
+        }
+    }
+
+    private DecodedMessage decode(byte[] xml) {
+        try {
+            return codec.decode(xml);
+        } catch (ContractViolationException e) {
+            throw Faults.from(e);
+        }
+    }
+
+    private Partner check(EnvelopeFacts facts) {
+        if (!node.party().equals(facts.from())) {
+            throw new GatewayException(GatewayErrorCode.WRONG_NODE,
+                    "This node sends as " + node.party() + ", the envelope is from " + facts.from());
+        }
+        if ("Receipt".equals(facts.messageType())) {
+            throw new GatewayException(GatewayErrorCode.MESSAGE_TYPE_NOT_ALLOWED,
+                    "Receipts are issued by the node itself, not submitted");
+        }
+        Partner partner = partners.requireOutbound(facts.to(), facts.messageType());
+        if (facts.size() > partner.maxBodyBytes()) {
+            throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE,
+                    "The envelope is larger than partner " + partner.party() + " takes");
+        }
+        if (!facts.expiresAt().isAfter(clock.instant())) {
+            throw new GatewayException(GatewayErrorCode.MESSAGE_EXPIRED, "The envelope has already expired");
+        }
+        return partner;
+    }
+
+    private String resubmission(EnvelopeFacts facts, String actor) {
+        MessageRecord existing = store.find(facts.messageId()).orElseThrow();
+        if (existing.direction() == Direction.OUTBOUND && existing.payloadSha256().equals(facts.sha256())) {
+            audit.record(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_RESUBMITTED", "OK").partner(facts.to())
+                    .message(facts.messageId(), facts.messageType(), facts.sha256()));
+            return facts.messageId();
+        }
+        throw new GatewayException(GatewayErrorCode.REPLAYED_MESSAGE,
+                "Message id " + facts.messageId() + " is already in use for other content");
+    }
+}

@@ -1,0 +1,104 @@
+package org.passerelle.gateway.exchange.outbound;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.error.GatewayErrorCode;
+import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.messagelog.MessageRecord;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.messagelog.StatusChange;
+import org.passerelle.gateway.node.NodeProperties;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The back-end API: submit an envelope, follow its status history, and (administrators) replay a parked message. */
+@RestController
+@RequestMapping("/api/v1/messages")
+@Tag(name = "Messages", description = "Back-end systems submit envelopes and follow them; administrators replay parked ones")
+class MessagesController {
+
+    private final IntakeService intake;
+    private final MessageStore store;
+    private final AuditTrail audit;
+    private final NodeProperties node;
+
+    MessagesController(IntakeService intake, MessageStore store, AuditTrail audit, NodeProperties node) {
+        this.intake = intake;
+        this.store = store;
+        this.audit = audit;
+        this.node = node;
+    }
+
+    @PostMapping(consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE},
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasRole('SYSTEM')")
+    @Operation(summary = "Submit an envelope for delivery (role SYSTEM)",
+            description = "Validates, stores in the message log and the outbox in one transaction, answers 202 with the message id.")
+    ResponseEntity<Map<String, String>> submit(InputStream body, Principal principal) throws IOException {
+        byte[] xml = readBounded(body, node.maxBodySize().toBytes());
+        String id = intake.submit(xml, principal.getName());
+        return ResponseEntity.accepted().location(URI.create("/api/v1/messages/" + id))
+                .body(Map.of("messageId", id, "status", store.find(id).orElseThrow().status().name()));
+    }
+
+    @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasAnyRole('SYSTEM', 'ADMIN')")
+    @Operation(summary = "A message's status and full status history (roles SYSTEM, ADMIN); never its payload")
+    MessageView status(@PathVariable String id) {
+        MessageRecord record = store.find(id).orElseThrow(() -> notFound(id));
+        return new MessageView(record, store.history(id));
+    }
+
+    @PostMapping(path = "/{id}/replay", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasRole('ADMIN')")
+    @Operation(summary = "Put a parked message back in the queue (role ADMIN)")
+    MessageView replay(@PathVariable String id, Principal principal) {
+        store.find(id).orElseThrow(() -> notFound(id));
+        if (!store.replay(id, principal.getName())) {
+            audit.refused(AuditTrail.Entry.of(principal.getName(), "API", "MESSAGE_REPLAY", "REFUSED")
+                    .message(id, null, null).code(GatewayErrorCode.NOT_PARKED.name(), "not parked"));
+            throw new GatewayException(GatewayErrorCode.NOT_PARKED, "Message " + id + " is not parked");
+        }
+        MessageRecord record = store.find(id).orElseThrow();
+        audit.record(AuditTrail.Entry.of(principal.getName(), "API", "MESSAGE_REPLAY", "GRANTED")
+                .message(id, record.messageType(), record.payloadSha256()));
+        return new MessageView(record, store.history(id));
+    }
+
+    private static GatewayException notFound(String id) {
+        return new GatewayException(GatewayErrorCode.MESSAGE_NOT_FOUND, "No message " + (id.matches("[0-9a-f-]{36}") ? id : ""));
+    }
+
+    private static byte[] readBounded(InputStream in, long max) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            total += n;
+            if (total > max) {
+                throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "The envelope is larger than this node takes");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** A message's metadata and history, as the API shows it. */
+    record MessageView(MessageRecord message, List<StatusChange> history) {
+    }
+}

@@ -1,0 +1,159 @@
+package org.passerelle.gateway.exchange.outbound;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.passerelle.contracts.ContractViolationException;
+import org.passerelle.contracts.DecodedMessage;
+import org.passerelle.contracts.MessageCodec;
+import org.passerelle.contracts.envelope.v1.Receipt;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.error.GatewayErrorCode;
+import org.passerelle.gateway.exchange.DeliveryProperties;
+import org.passerelle.gateway.exchange.ExchangeMetrics;
+import org.passerelle.gateway.exchange.Outcome;
+import org.passerelle.gateway.exchange.OutboxWorker;
+import org.passerelle.gateway.messagelog.MessageRecord;
+import org.passerelle.gateway.messagelog.MessageStatus;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.messagelog.OutboxEntry;
+import org.passerelle.gateway.messagelog.OutboxKind;
+import org.passerelle.gateway.node.NodeProperties;
+import org.passerelle.gateway.partner.Partner;
+import org.passerelle.gateway.partner.PartnerRegistry;
+import org.passerelle.security.CmsEncryptor;
+import org.passerelle.security.CmsSigner;
+import org.passerelle.security.CmsVerifier;
+import org.passerelle.security.SecurityCheckException;
+import org.passerelle.security.VerifiedMessage;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends one outbox entry to its partner node: signs the exact envelope bytes, encrypts to the partner's
+ * certificate, posts over mutual TLS, and verifies the signed receipt, whose digest must be that of the bytes sent.
+ */
+@Component
+public class PartnerSender extends OutboxWorker {
+
+    static final String MEDIA_TYPE = "application/pkcs7-mime; smime-type=enveloped-data";
+
+    private final PartnerRegistry partners;
+    private final PartnerClients clients;
+    private final CmsSigner signer;
+    private final CmsEncryptor encryptor;
+    private final CmsVerifier verifier;
+    private final MessageCodec codec;
+    private final DeliveryProperties delivery;
+
+    PartnerSender(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock, DeliveryProperties delivery,
+                  NodeProperties node, PartnerRegistry partners, PartnerClients clients, CmsSigner signer,
+                  CmsEncryptor encryptor, CmsVerifier verifier, MessageCodec codec) {
+        super(store, audit, metrics, clock, new RetryPolicy(delivery.batchSize(), delivery.lease(),
+                delivery.maxAttempts(), org.passerelle.gateway.exchange.Backoff.of(delivery)), node.nodeId());
+        this.partners = partners;
+        this.clients = clients;
+        this.signer = signer;
+        this.encryptor = encryptor;
+        this.verifier = verifier;
+        this.codec = codec;
+        this.delivery = delivery;
+    }
+
+    @Override
+    protected OutboxKind kind() {
+        return OutboxKind.SEND;
+    }
+
+    @Override
+    protected String channel() {
+        return "DELIVERY";
+    }
+
+    @Override
+    protected Outcome attempt(OutboxEntry entry, MessageRecord message) {
+        if (!message.expiresAt().isAfter(clock.instant())) {
+            return new Outcome.Park(GatewayErrorCode.MESSAGE_EXPIRED.name(), "expired before it could be delivered");
+        }
+        Partner partner = partners.require(entry.target());
+        CircuitBreaker circuit = clients.circuit(partner.party());
+        if (!circuit.tryAcquirePermission()) {
+            return new Outcome.Deferred(clock.instant().plus(delivery.pollInterval().multipliedBy(4)));
+        }
+        byte[] xml = store.payload(message.messageId()).orElse(null);
+        if (xml == null) {
+            circuit.releasePermission();
+            return new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before delivery");
+        }
+        byte[] cms = encryptor.encrypt(signer.sign(xml), clients.encryptionCertificate(partner));
+        store.recordStatus(message.messageId(), MessageStatus.SIGNED, null, "attempt " + (entry.attempts() + 1));
+
+        long start = circuit.getCurrentTimestamp();
+        HttpResponse<byte[]> response;
+        try {
+            HttpRequest request = HttpRequest.newBuilder(exchangeUri(partner))
+                    .timeout(delivery.requestTimeout())
+                    .header("Content-Type", MEDIA_TYPE)
+                    .header("X-Passerelle-Message-Id", message.messageId())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(cms))
+                    .build();
+            store.recordStatus(message.messageId(), MessageStatus.SENT, null, partner.party());
+            response = clients.client(partner).send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            circuit.onError(circuit.getCurrentTimestamp() - start, TimeUnit.NANOSECONDS, e);
+            return new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            circuit.releasePermission();
+            return new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), "interrupted");
+        }
+        long took = circuit.getCurrentTimestamp() - start;
+        int status = response.statusCode();
+        if (status >= 500 || status == 429) {
+            circuit.onError(took, TimeUnit.NANOSECONDS, new IOException("HTTP " + status));
+            String code = status == 429 ? GatewayErrorCode.RATE_LIMITED.name() : GatewayErrorCode.PARTNER_UNAVAILABLE.name();
+            return new Outcome.Retry(code, "partner answered " + status + faultOf(response));
+        }
+        circuit.onSuccess(took, TimeUnit.NANOSECONDS);
+        if (status != 200) {
+            return new Outcome.Park(GatewayErrorCode.PARTNER_REFUSED.name(), "partner answered " + status + faultOf(response));
+        }
+        return verifyReceipt(partner, message, response.body());
+    }
+
+    private Outcome verifyReceipt(Partner partner, MessageRecord message, byte[] signedReceipt) {
+        Receipt receipt;
+        try {
+            VerifiedMessage verified = verifier.verify(signedReceipt, partner.party());
+            DecodedMessage decoded = codec.decode(verified.content());
+            var header = decoded.envelope().getHeader();
+            receipt = decoded.envelope().getBody().getReceipt();
+            if (receipt == null || !partner.party().equals(header.getFrom())
+                    || !message.messageId().equals(receipt.getReceivedMessageId())) {
+                return new Outcome.Retry(GatewayErrorCode.RECEIPT_INVALID.name(), "the receipt is not about this message");
+            }
+        } catch (SecurityCheckException e) {
+            return new Outcome.Retry(GatewayErrorCode.RECEIPT_INVALID.name(), "receipt " + e.code());
+        } catch (ContractViolationException e) {
+            return new Outcome.Retry(GatewayErrorCode.RECEIPT_INVALID.name(), "receipt " + e.code());
+        }
+        if (!message.payloadSha256().equalsIgnoreCase(receipt.getDigest())) {
+            return new Outcome.Park(GatewayErrorCode.RECEIPT_DIGEST_MISMATCH.name(),
+                    "the partner acknowledged other bytes than those sent");
+        }
+        store.saveOutboundReceipt(message.messageId(), signedReceipt);
+        return new Outcome.Delivered(MessageStatus.RECEIPT_VERIFIED, "receipt from " + partner.party());
+    }
+
+    private static URI exchangeUri(Partner partner) {
+        return partner.baseUrl().resolve("/exchange/v1/messages");
+    }
+
+    /** The partner's fault code, when its refusal carries one in the header the inbox sets. */
+    private static String faultOf(HttpResponse<byte[]> response) {
+        return response.headers().firstValue("X-Passerelle-Fault").map(code -> " (" + code + ")").orElse("");
+    }
+}

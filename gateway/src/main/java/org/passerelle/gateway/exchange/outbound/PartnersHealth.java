@@ -1,0 +1,46 @@
+package org.passerelle.gateway.exchange.outbound;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.partner.Partner;
+import org.passerelle.gateway.partner.PartnerRegistry;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/**
+ * Health of the exchange with each partner (its circuit state and failure rate), and the parked and pending
+ * gauges. An open circuit reports the node as up but degraded for that partner: messages wait, none is lost.
+ */
+@Component("partners")
+class PartnersHealth implements HealthIndicator {
+
+    private final PartnerRegistry partners;
+    private final PartnerClients clients;
+
+    PartnersHealth(PartnerRegistry partners, PartnerClients clients, MessageStore store, MeterRegistry registry) {
+        this.partners = partners;
+        this.clients = clients;
+        Gauge.builder("passerelle.outbox.parked", store, s -> s.countOutbox("PARKED"))
+                .description("Outbox entries parked for an administrator").register(registry);
+        Gauge.builder("passerelle.outbox.pending", store, s -> s.countOutbox("PENDING"))
+                .description("Outbox entries waiting for delivery").register(registry);
+    }
+
+    @Override
+    public Health health() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        for (Partner partner : partners.all()) {
+            CircuitBreaker circuit = clients.circuit(partner.party());
+            details.put(partner.party(), Map.of(
+                    "circuit", circuit.getState().name(),
+                    "failureRate", circuit.getMetrics().getFailureRate(),
+                    "baseUrl", partner.baseUrl().toString()));
+        }
+        return Health.up().withDetails(details).build();
+    }
+}

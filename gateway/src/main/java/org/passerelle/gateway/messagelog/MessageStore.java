@@ -1,0 +1,282 @@
+package org.passerelle.gateway.messagelog;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The message log, its payloads, status history, outbox and receipts, over plain JDBC so that the same SQL
+ * runs on H2 and PostgreSQL. Every method that changes more than one row does so in one transaction.
+ */
+@Repository
+public class MessageStore {
+
+    private static final int DETAIL_MAX = 500;
+
+    private final JdbcClient jdbc;
+    private final PayloadVault vault;
+    private final Clock clock;
+
+    public MessageStore(JdbcClient jdbc, PayloadVault vault, Clock clock) {
+        this.jdbc = jdbc;
+        this.vault = vault;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores a message, its payload, its first statuses and the work it needs, all or nothing. Returns false,
+     * storing nothing, when a message with this id is already in the log.
+     */
+    @Transactional
+    public boolean accept(NewMessage m, byte[] payload, List<MessageStatus> statuses, List<OutboxTarget> work) {
+        if (exists(m.messageId())) {
+            return false;
+        }
+        Instant now = clock.instant();
+        MessageStatus current = statuses.get(statuses.size() - 1);
+        jdbc.sql("""
+                insert into message (message_id, direction, message_type, conversation_id, ref_to_message_id,
+                  from_party, to_party, created_at, expires_at, accepted_at, payload_sha256, payload_size, status,
+                  test_indicator, updated_at)
+                values (:id, :direction, :type, :conversation, :ref, :from, :to, :created, :expires, :now, :sha,
+                  :size, :status, :test, :now)""")
+                .param("id", m.messageId()).param("direction", m.direction().name())
+                .param("type", m.messageType()).param("conversation", m.conversationId())
+                .param("ref", m.refToMessageId()).param("from", m.fromParty()).param("to", m.toParty())
+                .param("created", ts(m.createdAt())).param("expires", ts(m.expiresAt())).param("now", ts(now))
+                .param("sha", m.payloadSha256()).param("size", m.payloadSize()).param("status", current.name())
+                .param("test", m.testIndicator())
+                .update();
+        PayloadVault.Sealed sealed = vault.seal(m.messageId(), payload);
+        jdbc.sql("insert into message_payload (message_id, key_id, iv, ciphertext) values (:id, :key, :iv, :ct)")
+                .param("id", m.messageId()).param("key", sealed.keyId()).param("iv", sealed.iv())
+                .param("ct", sealed.ciphertext())
+                .update();
+        for (MessageStatus status : statuses) {
+            insertHistory(m.messageId(), status, null, null, now);
+        }
+        for (OutboxTarget t : work) {
+            insertOutbox(m.messageId(), t, m.conversationId(), now);
+        }
+        return true;
+    }
+
+    public boolean exists(String messageId) {
+        return jdbc.sql("select count(*) from message where message_id = :id").param("id", messageId)
+                .query(Long.class).single() > 0;
+    }
+
+    public Optional<MessageRecord> find(String messageId) {
+        return jdbc.sql("select * from message where message_id = :id").param("id", messageId)
+                .query(MessageStore::mapMessage).optional();
+    }
+
+    public List<StatusChange> history(String messageId) {
+        return jdbc.sql("select status, reason, detail, at from message_status_history where message_id = :id order by id")
+                .param("id", messageId)
+                .query((rs, i) -> new StatusChange(MessageStatus.valueOf(rs.getString("status")),
+                        rs.getString("reason"), rs.getString("detail"), instant(rs, "at")))
+                .list();
+    }
+
+    /** The exact envelope bytes, decrypted; empty when purged. */
+    public Optional<byte[]> payload(String messageId) {
+        return jdbc.sql("select key_id, iv, ciphertext from message_payload where message_id = :id and purged_at is null")
+                .param("id", messageId)
+                .query((rs, i) -> vault.open(messageId, rs.getString("key_id"), rs.getBytes("iv"), rs.getBytes("ciphertext")))
+                .optional();
+    }
+
+    /** Records a new status for the message, with the stable code that explains it and a safe detail. */
+    @Transactional
+    public void recordStatus(String messageId, MessageStatus status, String reason, String detail) {
+        Instant now = clock.instant();
+        jdbc.sql("update message set status = :status, status_reason = :reason, updated_at = :now where message_id = :id")
+                .param("status", status.name()).param("reason", reason).param("now", ts(now)).param("id", messageId)
+                .update();
+        insertHistory(messageId, status, reason, detail, now);
+    }
+
+    // ---- outbox ------------------------------------------------------------------------------------------
+
+    /**
+     * Claims up to {@code limit} due entries of one kind for this node for {@code lease}. Per target and
+     * conversation only the oldest open entry is claimable, which keeps each conversation in order; the claim
+     * is a conditional update, so two nodes sharing the database never claim the same entry.
+     */
+    public List<OutboxEntry> claimDue(OutboxKind kind, String nodeId, int limit, Duration lease) {
+        Instant now = clock.instant();
+        List<OutboxEntry> candidates = jdbc.sql("""
+                select o.* from outbox o
+                where o.kind = :kind and o.state = 'PENDING' and o.next_attempt_at <= :now
+                  and (o.claimed_until is null or o.claimed_until < :now)
+                  and not exists (select 1 from outbox p
+                                  where p.kind = o.kind and p.target = o.target
+                                    and p.conversation_id = o.conversation_id
+                                    and p.state = 'PENDING' and p.id < o.id)
+                order by o.id
+                fetch first :limit rows only""")
+                .param("kind", kind.name()).param("now", ts(now)).param("limit", limit)
+                .query(MessageStore::mapOutbox).list();
+        List<OutboxEntry> claimed = new ArrayList<>(candidates.size());
+        for (OutboxEntry e : candidates) {
+            int rows = jdbc.sql("""
+                    update outbox set claimed_by = :node, claimed_until = :until
+                    where id = :id and state = 'PENDING' and (claimed_until is null or claimed_until < :now)""")
+                    .param("node", nodeId).param("until", ts(now.plus(lease))).param("id", e.id()).param("now", ts(now))
+                    .update();
+            if (rows == 1) {
+                claimed.add(e);
+            }
+        }
+        return claimed;
+    }
+
+    /** Marks the entry done and records the message's new status, in one transaction. */
+    @Transactional
+    public void complete(OutboxEntry entry, MessageStatus status, String detail) {
+        Instant now = clock.instant();
+        jdbc.sql("update outbox set state = 'DONE', done_at = :now, claimed_until = null, attempts = attempts + 1 where id = :id")
+                .param("now", ts(now)).param("id", entry.id()).update();
+        recordStatus(entry.messageId(), status, null, detail);
+    }
+
+    /** Releases the entry for another attempt at {@code next}, recording the failed attempt. */
+    @Transactional
+    public void retryLater(OutboxEntry entry, Instant next, String code, String detail) {
+        jdbc.sql("""
+                update outbox set attempts = attempts + 1, next_attempt_at = :next, last_error = :code,
+                  claimed_by = null, claimed_until = null where id = :id""")
+                .param("next", ts(next)).param("code", code).param("id", entry.id()).update();
+        recordStatus(entry.messageId(), MessageStatus.FAILED, code, detail);
+    }
+
+    /** Gives up on the entry: it is parked with its reason until an administrator replays it. */
+    @Transactional
+    public void park(OutboxEntry entry, String code, String detail) {
+        jdbc.sql("""
+                update outbox set state = 'PARKED', attempts = attempts + 1, last_error = :code,
+                  claimed_by = null, claimed_until = null where id = :id""")
+                .param("code", code).param("id", entry.id()).update();
+        recordStatus(entry.messageId(), MessageStatus.PARKED, code, detail);
+    }
+
+    /** Returns a released claim without counting an attempt (the circuit was open, nothing was sent). */
+    public void release(OutboxEntry entry, Instant next) {
+        jdbc.sql("update outbox set next_attempt_at = :next, claimed_by = null, claimed_until = null where id = :id")
+                .param("next", ts(next)).param("id", entry.id()).update();
+    }
+
+    /** Puts every parked entry of the message back in the queue; false when none was parked. */
+    @Transactional
+    public boolean replay(String messageId, String actor) {
+        Instant now = clock.instant();
+        int rows = jdbc.sql("""
+                update outbox set state = 'PENDING', attempts = 0, next_attempt_at = :now, last_error = null
+                where message_id = :id and state = 'PARKED'""")
+                .param("now", ts(now)).param("id", messageId).update();
+        if (rows == 0) {
+            return false;
+        }
+        recordStatus(messageId, MessageStatus.REPLAYED, null, "replayed by " + actor);
+        return true;
+    }
+
+    public long countOutbox(String state) {
+        return jdbc.sql("select count(*) from outbox where state = :state").param("state", state)
+                .query(Long.class).single();
+    }
+
+    public List<OutboxEntry> outboxOf(String messageId) {
+        return jdbc.sql("select * from outbox where message_id = :id order by id").param("id", messageId)
+                .query(MessageStore::mapOutbox).list();
+    }
+
+    // ---- receipts -----------------------------------------------------------------------------------------
+
+    /** The receipt this node issued for an inbound message, if it did. */
+    public Optional<IssuedReceipt> inboundReceipt(String messageId) {
+        return jdbc.sql("select payload_sha256, receipt from inbound_receipt where message_id = :id")
+                .param("id", messageId)
+                .query((rs, i) -> new IssuedReceipt(rs.getString("payload_sha256"), rs.getBytes("receipt")))
+                .optional();
+    }
+
+    public void saveInboundReceipt(String messageId, String payloadSha256, byte[] receipt) {
+        jdbc.sql("insert into inbound_receipt (message_id, payload_sha256, receipt, issued_at) values (:id, :sha, :r, :now)")
+                .param("id", messageId).param("sha", payloadSha256).param("r", receipt).param("now", ts(clock.instant()))
+                .update();
+    }
+
+    /** Keeps the partner's verified receipt as proof of delivery and marks the message's receipt time. */
+    @Transactional
+    public void saveOutboundReceipt(String messageId, byte[] receipt) {
+        Instant now = clock.instant();
+        jdbc.sql("insert into outbound_receipt (message_id, receipt, verified_at) values (:id, :r, :now)")
+                .param("id", messageId).param("r", receipt).param("now", ts(now)).update();
+        jdbc.sql("update message set receipt_at = :now where message_id = :id")
+                .param("now", ts(now)).param("id", messageId).update();
+    }
+
+    public Optional<byte[]> outboundReceipt(String messageId) {
+        return jdbc.sql("select receipt from outbound_receipt where message_id = :id").param("id", messageId)
+                .query((rs, i) -> rs.getBytes("receipt")).optional();
+    }
+
+    /** A receipt issued for an inbound message, with the digest of the bytes it acknowledged. */
+    public record IssuedReceipt(String payloadSha256, byte[] receipt) {
+    }
+
+    // ---- mapping ------------------------------------------------------------------------------------------
+
+    private void insertHistory(String messageId, MessageStatus status, String reason, String detail, Instant at) {
+        jdbc.sql("insert into message_status_history (message_id, status, reason, detail, at) values (:id, :s, :r, :d, :at)")
+                .param("id", messageId).param("s", status.name()).param("r", reason)
+                .param("d", detail == null ? null : detail.substring(0, Math.min(detail.length(), DETAIL_MAX)))
+                .param("at", ts(at))
+                .update();
+    }
+
+    private void insertOutbox(String messageId, OutboxTarget t, String conversationId, Instant now) {
+        jdbc.sql("""
+                insert into outbox (message_id, kind, target, conversation_id, state, attempts, next_attempt_at, created_at)
+                values (:id, :kind, :target, :conversation, 'PENDING', 0, :now, :now)""")
+                .param("id", messageId).param("kind", t.kind().name()).param("target", t.target())
+                .param("conversation", conversationId).param("now", ts(now))
+                .update();
+    }
+
+    private static MessageRecord mapMessage(ResultSet rs, int row) throws SQLException {
+        return new MessageRecord(rs.getString("message_id"), Direction.valueOf(rs.getString("direction")),
+                rs.getString("message_type"), rs.getString("conversation_id"), rs.getString("ref_to_message_id"),
+                rs.getString("from_party"), rs.getString("to_party"), instant(rs, "created_at"),
+                instant(rs, "expires_at"), instant(rs, "accepted_at"), rs.getString("payload_sha256"),
+                rs.getLong("payload_size"), MessageStatus.valueOf(rs.getString("status")),
+                rs.getString("status_reason"), instant(rs, "receipt_at"), rs.getBoolean("test_indicator"));
+    }
+
+    private static OutboxEntry mapOutbox(ResultSet rs, int row) throws SQLException {
+        return new OutboxEntry(rs.getLong("id"), rs.getString("message_id"), OutboxKind.valueOf(rs.getString("kind")),
+                rs.getString("target"), rs.getString("conversation_id"), rs.getInt("attempts"),
+                instant(rs, "next_attempt_at"), instant(rs, "created_at"));
+    }
+
+    static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,44 @@
+package org.passerelle.gateway.node;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Who this node is and where its keys and data live ({@code passerelle.node}).
+ *
+ * @param party            this node's party code, e.g. {@code GB}
+ * @param nodeId           names this process among several nodes of one party sharing a database (claims in the outbox)
+ * @param dataDir          where the embedded database and the payload data key live
+ * @param keystore         PKCS#12 holding this party's gateway key and certificate chain (signing, decryption, TLS)
+ * @param keystorePassword its password
+ * @param trustAnchors     PEM files of this party's own root(s), trusted for back-end system and officer client certificates
+ * @param crls             CRL files of this party's own root(s)
+ * @param exchangePort     the partner-facing port (mutual TLS, TLS 1.3, client certificate required)
+ * @param maxBodySize      the largest envelope or CMS body taken in, at intake and at the inbox
+ * @param clockSkew        how far a partner's signing time may be from this node's clock
+ * @param maxMessageAge    how old a partner's signing time may be, beyond which a message is treated as a replay
+ */
+@ConfigurationProperties("passerelle.node")
+public record NodeProperties(
+        String party,
+        @DefaultValue("node-1") String nodeId,
+        @DefaultValue("./data") Path dataDir,
+        Path keystore,
+        @DefaultValue("changeit") String keystorePassword,
+        @DefaultValue List<Path> trustAnchors,
+        @DefaultValue List<Path> crls,
+        @DefaultValue("9443") int exchangePort,
+        @DefaultValue("16MB") DataSize maxBodySize,
+        @DefaultValue("5m") Duration clockSkew,
+        @DefaultValue("1d") Duration maxMessageAge) {
+
+    public NodeProperties {
+        if (party == null || !party.matches("[A-Z]{2}")) {
+            throw new IllegalStateException("passerelle.node.party must be an ISO 3166-1 alpha-2 party code");
+        }
+    }
+}

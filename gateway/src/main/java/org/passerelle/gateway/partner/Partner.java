@@ -1,0 +1,20 @@
+package org.passerelle.gateway.partner;
+
+import java.net.URI;
+import java.util.Set;
+
+/** A partner node as the registry knows it: party code, address, what may flow each way, and limits. */
+public record Partner(String party, URI baseUrl, Set<String> send, Set<String> receive, long maxBodyBytes, int ratePerMinute) {
+
+    static final String ALL = "ALL";
+
+    /** Whether this node may send a message of this type to the partner. */
+    public boolean maySend(String messageType) {
+        return send.contains(ALL) || send.contains(messageType);
+    }
+
+    /** Whether the partner may send a message of this type to this node. */
+    public boolean mayReceive(String messageType) {
+        return receive.contains(ALL) || receive.contains(messageType);
+    }
+}

@@ -1,0 +1,46 @@
+package org.passerelle.gateway.partner;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The partner registry as configured under {@code passerelle.partners}: one entry per party code.
+ *
+ * @param partners party code (ISO 3166-1 alpha-2) → that partner's settings
+ */
+@ConfigurationProperties("passerelle")
+public record PartnerProperties(Map<String, Partner> partners) {
+
+    public PartnerProperties {
+        partners = partners == null ? Map.of() : Map.copyOf(partners);
+    }
+
+    /**
+     * One partner node.
+     *
+     * @param baseUrl       the partner's exchange base URL (its mutual-TLS port), e.g. {@code https://fr.example:9443}
+     * @param certificate   PEM file of the partner's gateway certificate, the recipient of what this node encrypts to it
+     * @param trustAnchors  PEM files of the root certificates that may certify this partner's signing and TLS keys
+     * @param crls          PEM or DER CRL files published by those roots
+     * @param send          message types this node may send to the partner ({@code ALL} for every type)
+     * @param receive       message types the partner may send to this node ({@code ALL} for every type)
+     * @param maxBodySize   the largest body accepted from or sent to this partner
+     * @param ratePerMinute how many messages a minute the partner may send to this node
+     */
+    public record Partner(
+            URI baseUrl,
+            Path certificate,
+            List<Path> trustAnchors,
+            @DefaultValue List<Path> crls,
+            @DefaultValue("ALL") Set<String> send,
+            @DefaultValue("ALL") Set<String> receive,
+            @DefaultValue("16MB") DataSize maxBodySize,
+            @DefaultValue("600") int ratePerMinute) {
+    }
+}

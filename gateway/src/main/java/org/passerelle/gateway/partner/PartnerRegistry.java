@@ -1,0 +1,72 @@
+package org.passerelle.gateway.partner;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.passerelle.gateway.error.GatewayErrorCode;
+import org.passerelle.gateway.error.GatewayException;
+import org.springframework.stereotype.Component;
+
+/** The partners this node exchanges with, from configuration; anything else is refused. */
+@Component
+public class PartnerRegistry {
+
+    private static final Pattern PARTY = Pattern.compile("[A-Z]{2}");
+
+    private final Map<String, Partner> partners;
+
+    public PartnerRegistry(PartnerProperties properties) {
+        Map<String, Partner> byParty = new TreeMap<>();
+        properties.partners().forEach((party, p) -> {
+            if (!PARTY.matcher(party).matches()) {
+                throw new IllegalStateException("Partner key '" + party + "' is not an ISO 3166-1 alpha-2 party code");
+            }
+            if (p.baseUrl() == null || !"https".equals(p.baseUrl().getScheme())) {
+                throw new IllegalStateException("Partner " + party + " needs an https base-url");
+            }
+            byParty.put(party, new Partner(party, p.baseUrl(), p.send(), p.receive(), p.maxBodySize().toBytes(),
+                    p.ratePerMinute()));
+        });
+        this.partners = Map.copyOf(byParty);
+    }
+
+    public Optional<Partner> find(String party) {
+        return Optional.ofNullable(partners.get(party));
+    }
+
+    /** The partner, or UNKNOWN_PARTNER. */
+    public Partner require(String party) {
+        return find(party).orElseThrow(() -> new GatewayException(GatewayErrorCode.UNKNOWN_PARTNER,
+                "Party " + safe(party) + " is not a partner of this node"));
+    }
+
+    /** The partner, provided it may send this type to us; else UNKNOWN_PARTNER or MESSAGE_TYPE_NOT_ALLOWED. */
+    public Partner requireInbound(String party, String messageType) {
+        Partner partner = require(party);
+        if (!partner.mayReceive(messageType)) {
+            throw new GatewayException(GatewayErrorCode.MESSAGE_TYPE_NOT_ALLOWED,
+                    "Partner " + party + " may not send " + messageType + " to this node");
+        }
+        return partner;
+    }
+
+    /** The partner, provided we may send it this type; else UNKNOWN_PARTNER or MESSAGE_TYPE_NOT_ALLOWED. */
+    public Partner requireOutbound(String party, String messageType) {
+        Partner partner = require(party);
+        if (!partner.maySend(messageType)) {
+            throw new GatewayException(GatewayErrorCode.MESSAGE_TYPE_NOT_ALLOWED,
+                    "This node may not send " + messageType + " to partner " + party);
+        }
+        return partner;
+    }
+
+    public Collection<Partner> all() {
+        return partners.values();
+    }
+
+    private static String safe(String party) {
+        return party != null && PARTY.matcher(party).matches() ? party : "(invalid party code)";
+    }
+}

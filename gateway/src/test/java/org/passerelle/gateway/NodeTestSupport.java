@@ -1,0 +1,30 @@
+package org.passerelle.gateway;
+
+import java.nio.file.Path;
+import org.passerelle.security.pki.DevPki;
+import org.passerelle.security.testing.TestPki;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/** Configures a GB node for an in-module test: keys from the shared test PKI, FR as its one partner, a fresh data folder. */
+public final class NodeTestSupport {
+
+    private NodeTestSupport() {
+    }
+
+    public static void gbNode(DynamicPropertyRegistry r, Path dataDir) {
+        DevPki pki = TestPki.shared().files();
+        r.add("passerelle.node.party", () -> "GB");
+        r.add("passerelle.node.node-id", () -> "GB-unit");
+        r.add("passerelle.node.data-dir", dataDir::toString);
+        r.add("passerelle.node.keystore", () -> pki.gateway("GB").pkcs12().toString());
+        r.add("passerelle.node.trust-anchors[0]", () -> pki.rootCa("GB").certificatePem().toString());
+        r.add("passerelle.node.crls[0]", () -> pki.crl("GB").toString());
+        r.add("passerelle.node.exchange-port", () -> 0);
+        r.add("passerelle.partners.FR.base-url", () -> "https://localhost:1");
+        r.add("passerelle.partners.FR.certificate", () -> pki.gateway("FR").certificatePem().toString());
+        r.add("passerelle.partners.FR.trust-anchors[0]", () -> pki.rootCa("FR").certificatePem().toString());
+        r.add("passerelle.partners.FR.crls[0]", () -> pki.crl("FR").toString());
+        // Delivery is not under test here: keep the pollers quiet.
+        r.add("passerelle.delivery.poll-interval", () -> "1h");
+    }
+}

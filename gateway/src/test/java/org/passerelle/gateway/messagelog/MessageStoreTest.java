@@ -1,0 +1,116 @@
+package org.passerelle.gateway.messagelog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.NodeTestSupport;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class MessageStoreTest {
+
+    @TempDir
+    static Path data;
+
+    @DynamicPropertySource
+    static void node(DynamicPropertyRegistry r) {
+        NodeTestSupport.gbNode(r, data);
+    }
+
+    @Autowired
+    MessageStore store;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void storesPayloadEncryptedAtRestAndGivesBackTheExactBytes() {
+        byte[] payload = "<envelope>exact bytes é</envelope>".getBytes(StandardCharsets.UTF_8);
+        String id = accept(UUID.randomUUID().toString(), payload);
+
+        byte[] raw = jdbc.sql("select ciphertext from message_payload where message_id = :id").param("id", id)
+                .query((rs, i) -> rs.getBytes(1)).single();
+        assertThat(new String(raw, StandardCharsets.ISO_8859_1)).doesNotContain("exact bytes");
+        assertThat(store.payload(id)).hasValue(payload);
+    }
+
+    @Test
+    void refusesASecondMessageWithTheSameIdAndStoresNothing() {
+        String conversation = UUID.randomUUID().toString();
+        String id = accept(conversation, "first".getBytes(StandardCharsets.UTF_8));
+
+        boolean again = store.accept(message(id, conversation), "second".getBytes(StandardCharsets.UTF_8),
+                List.of(MessageStatus.RECEIVED), List.of(new OutboxTarget(OutboxKind.SEND, "FR")));
+
+        assertThat(again).isFalse();
+        assertThat(store.payload(id)).hasValue("first".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.outboxOf(id)).hasSize(1);
+    }
+
+    @Test
+    void claimsOnlyTheOldestOpenEntryOfAConversationSoItsMessagesStayInOrder() {
+        String conversation = UUID.randomUUID().toString();
+        String first = accept(conversation, "1".getBytes(StandardCharsets.UTF_8));
+        String second = accept(conversation, "2".getBytes(StandardCharsets.UTF_8));
+
+        List<OutboxEntry> claimed = claimOf(conversation, "node-a");
+        assertThat(claimed).extracting(OutboxEntry::messageId).containsExactly(first);
+
+        store.complete(claimed.get(0), MessageStatus.RECEIPT_VERIFIED, "test");
+        assertThat(claimOf(conversation, "node-a")).extracting(OutboxEntry::messageId).containsExactly(second);
+    }
+
+    @Test
+    void anEntryClaimedByOneNodeIsNotClaimedByAnother() {
+        String conversation = UUID.randomUUID().toString();
+        accept(conversation, "x".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(claimOf(conversation, "node-a")).hasSize(1);
+        assertThat(claimOf(conversation, "node-b")).isEmpty();
+    }
+
+    @Test
+    void aParkedMessageCanBeReplayedOnceAndItsHistorySaysSo() {
+        String conversation = UUID.randomUUID().toString();
+        String id = accept(conversation, "p".getBytes(StandardCharsets.UTF_8));
+        OutboxEntry entry = claimOf(conversation, "node-a").get(0);
+
+        store.park(entry, "RETRIES_EXHAUSTED", "test");
+        assertThat(store.find(id).orElseThrow().status()).isEqualTo(MessageStatus.PARKED);
+        assertThat(store.replay(id, "admin")).isTrue();
+        assertThat(store.replay(id, "admin")).isFalse();
+
+        assertThat(store.history(id)).extracting(StatusChange::status)
+                .containsSubsequence(MessageStatus.RECEIVED, MessageStatus.PARKED, MessageStatus.REPLAYED);
+        assertThat(claimOf(conversation, "node-a")).extracting(OutboxEntry::messageId).containsExactly(id);
+    }
+
+    private List<OutboxEntry> claimOf(String conversation, String node) {
+        return store.claimDue(OutboxKind.SEND, node, 100, Duration.ofMinutes(1)).stream()
+                .filter(e -> e.conversationId().equals(conversation)).toList();
+    }
+
+    private String accept(String conversation, byte[] payload) {
+        String id = UUID.randomUUID().toString();
+        assertThat(store.accept(message(id, conversation), payload, List.of(MessageStatus.RECEIVED, MessageStatus.VALIDATED),
+                List.of(new OutboxTarget(OutboxKind.SEND, "FR")))).isTrue();
+        return id;
+    }
+
+    private static NewMessage message(String id, String conversation) {
+        Instant now = Instant.now();
+        return new NewMessage(id, Direction.OUTBOUND, "CaseStatusUpdate", conversation, null, "GB", "FR", now,
+                now.plus(Duration.ofDays(1)), "0".repeat(64), 1, true);
+    }
+}

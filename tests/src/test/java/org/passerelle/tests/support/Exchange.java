@@ -1,0 +1,148 @@
+package org.passerelle.tests.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.passerelle.security.pki.DevPki;
+
+/**
+ * A GB node and an FR node on this machine, each with its own simulated back-end (WireMock), talking over real
+ * mutual TLS with certificates from a freshly generated development PKI.
+ */
+public final class Exchange implements AutoCloseable {
+
+    public static final String INBOUND_PATH = "/inbound";
+
+    public final DevPki pki;
+    public final Node gb;
+    public final Node fr;
+    public final WireMockServer gbBackend;
+    public final WireMockServer frBackend;
+
+    private Exchange(DevPki pki, Node gb, Node fr, WireMockServer gbBackend, WireMockServer frBackend) {
+        this.pki = pki;
+        this.gb = gb;
+        this.fr = fr;
+        this.gbBackend = gbBackend;
+        this.frBackend = frBackend;
+    }
+
+    /** Generates a PKI under {@code dir}, starts both back-ends and both nodes. */
+    public static Exchange start(Path dir, Map<String, Object> extra) {
+        DevPki pki = DevPki.generate(dir.resolve("pki"), List.of("GB", "FR", "BE"));
+        WireMockServer gbBackend = backend();
+        WireMockServer frBackend = backend();
+        int gbApi = freePort();
+        int gbExchange = freePort();
+        int frApi = freePort();
+        int frExchange = freePort();
+        Node gb = new Node("GB", gbApi, gbExchange,
+                properties(pki, dir, "GB", "FR", gbApi, gbExchange, frExchange, gbBackend.port(), extra));
+        Node fr = new Node("FR", frApi, frExchange,
+                properties(pki, dir, "FR", "GB", frApi, frExchange, gbExchange, frBackend.port(), extra));
+        gb.start();
+        fr.start();
+        return new Exchange(pki, gb, fr, gbBackend, frBackend);
+    }
+
+    public Node node(String party) {
+        return "GB".equals(party) ? gb : fr;
+    }
+
+    public WireMockServer backendOf(String party) {
+        return "GB".equals(party) ? gbBackend : frBackend;
+    }
+
+    static Map<String, Object> properties(DevPki pki, Path dir, String party, String partner, int apiPort,
+                                          int exchangePort, int partnerExchangePort, int backendPort,
+                                          Map<String, Object> extra) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("server.port", apiPort);
+        p.put("passerelle.node.party", party);
+        p.put("passerelle.node.node-id", party + "-test");
+        p.put("passerelle.node.data-dir", dir.resolve("data-" + party).toString());
+        p.put("passerelle.node.keystore", pki.gateway(party).pkcs12().toString());
+        p.put("passerelle.node.keystore-password", DevPki.PASSWORD);
+        p.put("passerelle.node.trust-anchors[0]", pki.rootCa(party).certificatePem().toString());
+        p.put("passerelle.node.crls[0]", pki.crl(party).toString());
+        p.put("passerelle.node.exchange-port", exchangePort);
+        String prefix = "passerelle.partners." + partner + ".";
+        p.put(prefix + "base-url", "https://localhost:" + partnerExchangePort);
+        p.put(prefix + "certificate", pki.gateway(partner).certificatePem().toString());
+        p.put(prefix + "trust-anchors[0]", pki.rootCa(partner).certificatePem().toString());
+        p.put(prefix + "crls[0]", pki.crl(partner).toString());
+        p.put("passerelle.backend.default-endpoints[0]", "http://localhost:" + backendPort + INBOUND_PATH);
+        p.put("passerelle.api.tokens[0].name", "casework-system");
+        p.put("passerelle.api.tokens[0].sha256", sha256(Node.SYSTEM_TOKEN));
+        p.put("passerelle.api.tokens[0].roles[0]", "SYSTEM");
+        p.put("passerelle.api.tokens[1].name", "administrator");
+        p.put("passerelle.api.tokens[1].sha256", sha256(Node.ADMIN_TOKEN));
+        p.put("passerelle.api.tokens[1].roles[0]", "ADMIN");
+        p.put("passerelle.delivery.poll-interval", "100ms");
+        p.put("passerelle.delivery.initial-backoff", "200ms");
+        p.put("passerelle.delivery.max-backoff", "2s");
+        p.put("passerelle.delivery.connect-timeout", "2s");
+        p.put("passerelle.delivery.request-timeout", "10s");
+        p.put("passerelle.delivery.circuit.open-wait", "1s");
+        p.putAll(extra);
+        return p;
+    }
+
+    private static WireMockServer backend() {
+        WireMockServer server = new WireMockServer(options().dynamicPort());
+        server.start();
+        server.stubFor(post(urlPathEqualTo(INBOUND_PATH)).willReturn(aResponse().withStatus(202)));
+        return server;
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        gb.close();
+        fr.close();
+        gbBackend.stop();
+        frBackend.stop();
+    }
+
+    /** Deletes a folder tree, quietly. */
+    public static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // A temporary folder: the OS cleans what is left.
+        }
+    }
+}

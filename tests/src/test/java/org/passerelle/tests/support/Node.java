@@ -1,0 +1,122 @@
+package org.passerelle.tests.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.passerelle.gateway.PasserelleApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** One gateway node started in this JVM with its own ports, data folder and keys; can be stopped and started again. */
+public final class Node implements AutoCloseable {
+
+    public static final String SYSTEM_TOKEN = "system-token-for-tests";
+    public static final String ADMIN_TOKEN = "admin-token-for-tests";
+
+    private final String party;
+    private final int apiPort;
+    private final int exchangePort;
+    private final Map<String, Object> properties;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ConfigurableApplicationContext context;
+
+    Node(String party, int apiPort, int exchangePort, Map<String, Object> properties) {
+        this.party = party;
+        this.apiPort = apiPort;
+        this.exchangePort = exchangePort;
+        this.properties = new LinkedHashMap<>(properties);
+    }
+
+    public synchronized Node start() {
+        if (context == null) {
+            // Command-line arguments outrank application.yml; default properties would not.
+            String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                    .toArray(String[]::new);
+            context = new SpringApplicationBuilder(PasserelleApplication.class).run(args);
+        }
+        return this;
+    }
+
+    public synchronized void stop() {
+        if (context != null) {
+            context.close();
+            context = null;
+        }
+    }
+
+    public boolean running() {
+        return context != null;
+    }
+
+    public String party() {
+        return party;
+    }
+
+    public int apiPort() {
+        return apiPort;
+    }
+
+    public int exchangePort() {
+        return exchangePort;
+    }
+
+    public Path dataDir() {
+        return Path.of(String.valueOf(properties.get("passerelle.node.data-dir")));
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    public URI api(String path) {
+        return URI.create("http://localhost:" + apiPort + path);
+    }
+
+    /** POSTs an envelope to the back-end API with the system token. */
+    public HttpResponse<String> submit(byte[] xml) {
+        return submit(xml, SYSTEM_TOKEN);
+    }
+
+    public HttpResponse<String> submit(byte[] xml, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api("/api/v1/messages"))
+                .header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(xml));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> get(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api(path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> post(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api(path)).POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException("Call to node " + party + " failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
