@@ -99,7 +99,8 @@ public final class CmsSigner {
     private SignerInfoGenerator signerInfoGenerator() {
         try {
             ContentSigner contentSigner = new JcaContentSignerBuilder(signatureAlgorithm)
-                    .setProvider(Providers.signatures()).build(key.privateKey());
+                    .setProvider(signatureAlgorithm.endsWith("ECDSA") ? Providers.ecSigning() : Providers.rsaSigning())
+                    .build(key.privateKey());
             ASN1EncodableVector attributes = new ASN1EncodableVector();
             attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(clock.instant())))));
             Hashtable<?, ?> table = new AttributeTable(attributes).toHashtable();

@@ -177,7 +177,7 @@ public final class CmsVerifier {
         boolean valid;
         try {
             SignerInformationVerifier verifier = new JcaSignerInfoVerifierBuilder(Providers.contentDigests())
-                    .setProvider(Providers.signatures()).build(certificate);
+                    .setProvider(Providers.verification()).build(certificate);
             valid = signer.verify(verifier);
         } catch (CMSSignerDigestMismatchException e) {
             throw new SecurityCheckException(SIGNATURE_INVALID, "the content is not what was signed", e);

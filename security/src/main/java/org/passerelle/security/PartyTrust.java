@@ -7,19 +7,21 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -30,8 +32,8 @@ public final class PartyTrust {
 
     private final Map<String, List<X509Certificate>> anchors;
     private final List<X509CRL> crls;
-    /** CRLs whose signature was already checked against an issuer key, so each is verified once. */
-    private final Set<String> verifiedCrls = ConcurrentHashMap.newKeySet();
+    /** CRLs (by identity) whose signature was already checked, with the issuer key that checked it. */
+    private final Map<X509CRL, PublicKey> verifiedCrls = Collections.synchronizedMap(new IdentityHashMap<>());
 
     private PartyTrust(Map<String, List<X509Certificate>> anchors, List<X509CRL> crls) {
         this.anchors = anchors;
@@ -119,17 +121,17 @@ public final class PartyTrust {
     }
 
     private boolean signedBy(X509CRL crl, X509Certificate issuer) {
-        String key = System.identityHashCode(crl) + "/" + issuer.getSerialNumber() + "/" + issuer.getSubjectX500Principal().getName();
-        if (verifiedCrls.contains(key)) {
+        PublicKey key = issuer.getPublicKey();
+        if (key.equals(verifiedCrls.get(crl))) {
             return true;
         }
         try {
             AlgorithmPolicy.requireCrl(crl);
-            crl.verify(issuer.getPublicKey());
+            crl.verify(key);
         } catch (GeneralSecurityException | SecurityCheckException e) {
             return false;
         }
-        verifiedCrls.add(key);
+        verifiedCrls.put(crl, key);
         return true;
     }
 }

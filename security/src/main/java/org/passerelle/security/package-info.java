@@ -23,9 +23,10 @@
  * the message (it stays in the cause, for logs).
  *
  * <h2>Providers</h2>
- * Chosen per operation by measurement (see the {@code bench} profile of the tests module):
- * Bouncy Castle for ECDSA / RSA-PSS signatures, key agreement and key wrapping; the JDK (SUN) for
- * SHA-256 over message content and (SunJCE) for AES-256-GCM content encryption. The Bouncy Castle
- * provider is used as an instance and never registered globally.
+ * Chosen per operation by measurement (see the {@code bench} profile of the tests module): SunEC for
+ * ECDSA signing, Bouncy Castle for signature verification, RSA-PSS signing, ECDH key agreement, RSA-OAEP
+ * and AES key wrapping; the JDK (SUN) for SHA-256 over message content and (SunJCE) for AES-256-GCM
+ * content encryption and decryption. The Bouncy Castle provider is used as an instance and never
+ * registered globally.
  */
 package org.passerelle.security;
