@@ -41,7 +41,10 @@ public final class Exchange implements AutoCloseable {
         this.frBackend = frBackend;
     }
 
-    /** Generates a PKI under {@code dir}, starts both back-ends and both nodes. */
+    /**
+     * Generates a PKI under {@code dir}, starts both back-ends and both nodes. Extra settings apply to both nodes,
+     * or to one when the key is prefixed with its party and a colon ({@code "GB:passerelle.partners.FR.receive"}).
+     */
     public static Exchange start(Path dir, Map<String, Object> extra) {
         DevPki pki = DevPki.generate(dir.resolve("pki"), List.of("GB", "FR", "BE"));
         WireMockServer gbBackend = backend();
@@ -98,7 +101,16 @@ public final class Exchange implements AutoCloseable {
         p.put("passerelle.delivery.connect-timeout", "2s");
         p.put("passerelle.delivery.request-timeout", "10s");
         p.put("passerelle.delivery.circuit.open-wait", "1s");
-        p.putAll(extra);
+        // Extra settings apply to both nodes, or only to one when the key starts with its party: "GB:passerelle...".
+        extra.forEach((key, value) -> {
+            if (key.length() > 3 && key.charAt(2) == ':') {
+                if (key.startsWith(party + ":")) {
+                    p.put(key.substring(3), value);
+                }
+            } else {
+                p.put(key, value);
+            }
+        });
         return p;
     }
 

@@ -1,0 +1,253 @@
+package org.passerelle.tests.exchange;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.audit.AuditEvent;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.security.CmsEncryptor;
+import org.passerelle.security.CmsSigner;
+import org.passerelle.security.KeyMaterial;
+import org.passerelle.tests.support.Envelopes;
+import org.passerelle.tests.support.Exchange;
+import org.passerelle.tests.support.PartnerCall;
+
+/**
+ * Forgeries and refusals at GB's partner inbox: each is refused with its stable fault code, audited, and leaves
+ * nothing stored and nothing delivered to GB's back-end.
+ */
+class InboxRefusalsIT {
+
+    static final String CMS = "application/pkcs7-mime; smime-type=enveloped-data";
+
+    @TempDir
+    static Path dir;
+    static Exchange exchange;
+    static KeyMaterial fr;
+    static KeyMaterial be;
+
+    @BeforeAll
+    static void startNodes() {
+        // GB takes everything from FR but AdmissionReferral, to prove the per-partner type list.
+        exchange = Exchange.start(dir, Map.of("GB:passerelle.partners.FR.receive",
+                "BiometricSearchRequest,BiometricSearchResponse,ReadmissionRequest,ReadmissionDecision,TransferStatus,"
+                        + "EligibilityResult,AdmissionDecision,ArrivalConfirmation,CaseStatusUpdate,EquivalenceStatement,Fault"));
+        fr = exchange.pki.gateway("FR").load();
+        be = exchange.pki.gateway("BE").load();
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        exchange.close();
+    }
+
+    @Test
+    void acceptsAWellFormedMessageAndAnswersTheSameReceiptToARetransmission() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+
+        HttpResponse<byte[]> first = send(fr, sealed(xml, fr, gbCert()));
+        HttpResponse<byte[]> again = send(fr, sealed(xml, fr, gbCert()));
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(store().find(Envelopes.header(xml, "MessageId"))).isPresent();
+    }
+
+    @Test
+    void refusesAMessageIdReusedForOtherContent() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+        assertThat(send(fr, sealed(xml, fr, gbCert())).statusCode()).isEqualTo(200);
+        byte[] other = Envelopes.withHeader(Envelopes.sample("TransferStatus", "FR", "GB"), "MessageId",
+                Envelopes.header(xml, "MessageId"));
+
+        assertRefused(send(fr, sealed(other, fr, gbCert())), 409, "REPLAYED_MESSAGE", null);
+    }
+
+    @Test
+    void refusesContentChangedAfterSigning() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+        byte[] signed = new CmsSigner(fr).sign(xml);
+        byte[] tampered = signed.clone();
+        int at = indexOf(signed, Envelopes.header(xml, "ConversationId").getBytes(StandardCharsets.US_ASCII));
+        tampered[at] = (byte) (tampered[at] == 'a' ? 'b' : 'a');
+
+        assertRefused(send(fr, new CmsEncryptor().encrypt(tampered, gbCert())), 403, "SIGNATURE_INVALID", xml);
+    }
+
+    @Test
+    void refusesAHeaderFromAnotherPartyThanTheSignerAndTlsClient() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "BE", "GB");
+
+        assertRefused(send(fr, sealed(xml, fr, gbCert())), 403, "SENDER_MISMATCH", xml);
+    }
+
+    @Test
+    void refusesAMessageSignedByAnotherPartyThanTheTlsClient() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+
+        HttpResponse<byte[]> response = send(fr, sealed(xml, be, gbCert()));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.headers().firstValue("X-Passerelle-Fault")).hasValueSatisfying(code ->
+                assertThat(code).isIn("CHAIN_UNTRUSTED", "PARTY_MISMATCH"));
+        assertNothingStoredOrDelivered(xml);
+    }
+
+    @Test
+    void refusesAMessageAddressedToAnotherParty() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "BE");
+
+        assertRefused(send(fr, sealed(xml, fr, gbCert())), 400, "WRONG_NODE", xml);
+    }
+
+    @Test
+    void refusesAMessageTypeThePartnerMayNotSend() {
+        byte[] xml = Envelopes.sample("AdmissionReferral", "FR", "GB");
+
+        assertRefused(send(fr, sealed(xml, fr, gbCert())), 403, "MESSAGE_TYPE_NOT_ALLOWED", xml);
+    }
+
+    @Test
+    void refusesAnExpiredMessage() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+        Instant past = Instant.now().minus(Duration.ofDays(2));
+        xml = Envelopes.withHeader(Envelopes.withHeader(xml, "CreatedAt", past.minusSeconds(60).toString()),
+                "ExpiresAt", past.toString());
+
+        assertRefused(send(fr, sealed(xml, fr, gbCert())), 400, "MESSAGE_EXPIRED", xml);
+    }
+
+    @Test
+    void refusesASigningTimeOutsideTheAllowedSkew() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+        Clock late = Clock.fixed(Instant.now().plus(Duration.ofMinutes(30)), ZoneOffset.UTC);
+        byte[] cms = new CmsEncryptor().encrypt(new CmsSigner(fr, late).sign(xml), gbCert());
+
+        assertRefused(send(fr, cms), 400, "SIGNING_TIME_SKEWED", xml);
+    }
+
+    @Test
+    void refusesMalformedXmlInsideAValidSignature() {
+        byte[] xml = "<env:Envelope xmlns:env=\"urn:passerelle:envelope:1\"><unclosed>".getBytes(StandardCharsets.UTF_8);
+
+        assertRefused(send(fr, sealed(xml, fr, gbCert())), 400, "XML_MALFORMED", null);
+    }
+
+    @Test
+    void refusesASchemaInvalidEnvelope() {
+        byte[] xml = Envelopes.withHeader(Envelopes.sample("CaseStatusUpdate", "FR", "GB"), "SchemaVersion", "banana");
+
+        assertRefused(send(fr, sealed(xml, fr, gbCert())), 400, "XML_SCHEMA_INVALID", xml);
+    }
+
+    @Test
+    void refusesAMessageEncryptedForAnotherRecipient() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+        byte[] forBe = new CmsEncryptor().encrypt(new CmsSigner(fr).sign(xml), be.certificate());
+
+        assertRefused(send(fr, forBe), 400, "RECIPIENT_MISMATCH", xml);
+    }
+
+    @Test
+    void refusesGarbageInsteadOfCms() {
+        byte[] garbage = UUID.randomUUID().toString().repeat(20).getBytes(StandardCharsets.US_ASCII);
+
+        assertRefused(send(fr, garbage), 400, "CMS_MALFORMED", null);
+    }
+
+    @Test
+    void refusesABodyThatIsNotCms() {
+        HttpResponse<byte[]> response = PartnerCall.post(exchange.pki, exchange.gb, fr, "application/xml",
+                Envelopes.sample("CaseStatusUpdate", "FR", "GB"));
+
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(response.headers().firstValue("X-Passerelle-Fault")).hasValue("UNSUPPORTED_MEDIA_TYPE");
+    }
+
+    @Test
+    void refusesABodyOverTheLimitBeforeReadingIt() {
+        String head = PartnerCall.announce(exchange.pki, exchange.gb, fr, 17L * 1024 * 1024);
+
+        assertThat(head).startsWith("HTTP/1.1 413").containsIgnoringCase("X-Passerelle-Fault: BODY_TOO_LARGE");
+        assertThat(latestRefusal().code()).isEqualTo("BODY_TOO_LARGE");
+    }
+
+    @Test
+    void refusesATlsClientThatIsNotAPartnerAtTheHandshake() {
+        assertThatThrownBy(() -> send(be, sealed(Envelopes.sample("CaseStatusUpdate", "BE", "GB"), be, gbCert())))
+                .hasRootCauseInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    private static void assertRefused(HttpResponse<byte[]> response, int status, String code, byte[] xml) {
+        assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(status);
+        assertThat(response.headers().firstValue("X-Passerelle-Fault")).hasValue(code);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("<env:Fault>").contains(code);
+        AuditEvent refusal = latestRefusal();
+        assertThat(refusal.code()).isEqualTo(code);
+        assertThat(refusal.channel()).isEqualTo("INBOX");
+        if (xml != null) {
+            assertNothingStoredOrDelivered(xml);
+        }
+    }
+
+    private static void assertNothingStoredOrDelivered(byte[] xml) {
+        String id = Envelopes.header(xml, "MessageId");
+        assertThat(store().find(id)).isEmpty();
+        assertThat(exchange.gbBackend.findAll(anyRequestedFor(anyUrl())
+                .withHeader("X-Passerelle-Message-Id", equalTo(id)))).isEmpty();
+    }
+
+    private static AuditEvent latestRefusal() {
+        return exchange.gb.bean(AuditTrail.class).latest(20).stream()
+                .filter(e -> "MESSAGE_REFUSED".equals(e.action())).findFirst().orElseThrow();
+    }
+
+    private static MessageStore store() {
+        return exchange.gb.bean(MessageStore.class);
+    }
+
+    private static java.security.cert.X509Certificate gbCert() {
+        return exchange.pki.gateway("GB").load().certificate();
+    }
+
+    private static byte[] sealed(byte[] xml, KeyMaterial signer, java.security.cert.X509Certificate recipient) {
+        return new CmsEncryptor().encrypt(new CmsSigner(signer).sign(xml), recipient);
+    }
+
+    private static HttpResponse<byte[]> send(KeyMaterial tls, byte[] body) {
+        return PartnerCall.post(exchange.pki, exchange.gb, tls, CMS, body);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalArgumentException("not found");
+    }
+}
