@@ -107,6 +107,25 @@ public final class Node implements AutoCloseable {
         return send(request.build());
     }
 
+    /**
+     * Sends only the head of a submission announcing {@code contentLength} bytes and returns the response head and
+     * body as text: shows the node answers from the declared length before reading the body.
+     */
+    public String announceSubmission(long contentLength) {
+        try (java.net.Socket socket = new java.net.Socket("localhost", apiPort)) {
+            socket.setSoTimeout(10_000);
+            String head = "POST /api/v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\n"
+                    + "Authorization: Bearer " + SYSTEM_TOKEN + "\r\nContent-Length: " + contentLength
+                    + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -85,6 +85,16 @@ public class IntakeService {
         }
     }
 
+    /** Refuses (and audits) a submission whose declared length is over the limit. */
+    public void refuseOversize(String actor) {
+        GatewayException refusal = new GatewayException(GatewayErrorCode.BODY_TOO_LARGE,
+                "The envelope is larger than this node takes");
+        audit.refused(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
+                .code(refusal.code(), refusal.getMessage()));
+        metrics.refused("unknown", Direction.OUTBOUND, refusal.code());
+        throw refusal;
+    }
+
     private DecodedMessage decode(byte[] xml) {
         try {
             return codec.decode(xml);

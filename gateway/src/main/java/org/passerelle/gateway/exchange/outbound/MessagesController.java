@@ -1,6 +1,7 @@
 package org.passerelle.gateway.exchange.outbound;
 
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletRequest;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,8 +49,16 @@ class MessagesController {
     @PreAuthorize("hasRole('SYSTEM')")
     @Operation(summary = "Submit an envelope for delivery (role SYSTEM)",
             description = "Validates, stores in the message log and the outbox in one transaction, answers 202 with the message id.")
-    ResponseEntity<Map<String, String>> submit(InputStream body, Principal principal) throws IOException {
+    ResponseEntity<Map<String, String>> submit(InputStream body, Principal principal, HttpServletRequest request)
+            throws IOException {
+        if (request.getContentLengthLong() > node.maxBodySize().toBytes()) {
+            // Refused from the declared length, before a byte of the body is read.
+            intake.refuseOversize(principal.getName());
+        }
         byte[] xml = readBounded(body, node.maxBodySize().toBytes());
+        if (xml == null) {
+            intake.refuseOversize(principal.getName());
+        }
         String id = intake.submit(xml, principal.getName());
         return ResponseEntity.accepted().location(URI.create("/api/v1/messages/" + id))
                 .body(Map.of("messageId", id, "status", store.find(id).orElseThrow().status().name()));
@@ -83,6 +92,7 @@ class MessagesController {
         return new GatewayException(GatewayErrorCode.MESSAGE_NOT_FOUND, "No message " + (id.matches("[0-9a-f-]{36}") ? id : ""));
     }
 
+    /** The body, or null as soon as it passes {@code max} bytes (a chunked body has no length to check first). */
     private static byte[] readBounded(InputStream in, long max) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         byte[] buffer = new byte[64 * 1024];
@@ -91,7 +101,7 @@ class MessagesController {
         while ((n = in.read(buffer)) != -1) {
             total += n;
             if (total > max) {
-                throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "The envelope is larger than this node takes");
+                return null;
             }
             out.write(buffer, 0, n);
         }

@@ -1,0 +1,215 @@
+package org.passerelle.tests.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.contracts.SampleMessages;
+import org.passerelle.gateway.audit.AuditEvent;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.tests.support.Envelopes;
+import org.passerelle.tests.support.Exchange;
+import org.passerelle.tests.support.Node;
+
+/**
+ * Refusals at GB's back-end API: each answers a problem with its stable code, is audited, and stores nothing.
+ */
+class ApiRefusalsIT {
+
+    @TempDir
+    static Path dir;
+    static Exchange exchange;
+    static Node gb;
+
+    @BeforeAll
+    static void startNodes() {
+        // GB may send FR everything but EquivalenceStatement, to prove the per-partner type list.
+        exchange = Exchange.start(dir, Map.of("GB:passerelle.partners.FR.send",
+                "BiometricSearchRequest,BiometricSearchResponse,ReadmissionRequest,ReadmissionDecision,TransferStatus,"
+                        + "AdmissionReferral,EligibilityResult,AdmissionDecision,ArrivalConfirmation,CaseStatusUpdate,Fault"));
+        gb = exchange.gb;
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        exchange.close();
+    }
+
+    @Test
+    void refusesACallWithoutCredentials() {
+        HttpResponse<String> response = gb.submit(Envelopes.sample("CaseStatusUpdate", "GB", "FR"), null);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("\"code\":\"UNAUTHENTICATED\"");
+        assertThat(latest("AUTHENTICATION").code()).isEqualTo("UNAUTHENTICATED");
+    }
+
+    @Test
+    void refusesAnUnknownToken() {
+        HttpResponse<String> response = gb.submit(Envelopes.sample("CaseStatusUpdate", "GB", "FR"), "not-a-token");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("UNAUTHENTICATED");
+    }
+
+    @Test
+    void refusesASubmissionByAnAdministrator() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "GB", "FR");
+
+        HttpResponse<String> response = gb.submit(xml, Node.ADMIN_TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("\"code\":\"FORBIDDEN\"");
+        AuditEvent denied = latest("ACCESS_DENIED");
+        assertThat(denied.actor()).isEqualTo("administrator");
+        assertNotStored(xml);
+    }
+
+    @Test
+    void refusesMalformedXml() {
+        assertRefused("<env:Envelope xmlns:env=\"urn:passerelle:envelope:1\">".getBytes(StandardCharsets.UTF_8),
+                400, "XML_MALFORMED");
+    }
+
+    @Test
+    void refusesASchemaInvalidEnvelopeNamingThePath() {
+        byte[] xml = Envelopes.withHeader(Envelopes.sample("CaseStatusUpdate", "GB", "FR"), "To", "gb");
+
+        HttpResponse<String> response = assertRefused(xml, 400, "XML_SCHEMA_INVALID");
+
+        assertThat(response.body()).contains("/Envelope/Header/To");
+    }
+
+    @Test
+    void refusesABiometricTransactionThatContradictsTheBody() {
+        String template = new String(SampleMessages.load(
+                "/samples/invalid/BiometricSearchRequest--declared-position-not-in-transaction.xml"), StandardCharsets.UTF_8);
+        byte[] xml = readdress(template.getBytes(StandardCharsets.UTF_8));
+
+        assertRefused(xml, 400, "BIO_TRANSACTION_MISMATCH");
+    }
+
+    @Test
+    void refusesAMessageToAPartyThatIsNotAPartner() {
+        assertRefused(Envelopes.sample("CaseStatusUpdate", "GB", "BE"), 403, "UNKNOWN_PARTNER");
+    }
+
+    @Test
+    void refusesAMessageTypeThisNodeMayNotSendToThePartner() {
+        assertRefused(Envelopes.sample("EquivalenceStatement", "GB", "FR"), 403, "MESSAGE_TYPE_NOT_ALLOWED");
+    }
+
+    @Test
+    void refusesAnEnvelopeFromAnotherParty() {
+        assertRefused(Envelopes.sample("CaseStatusUpdate", "FR", "GB"), 400, "WRONG_NODE");
+    }
+
+    @Test
+    void refusesAnAlreadyExpiredEnvelope() {
+        Instant past = Instant.now().minus(Duration.ofHours(1));
+        byte[] xml = Envelopes.withHeader(Envelopes.withHeader(Envelopes.sample("CaseStatusUpdate", "GB", "FR"),
+                "CreatedAt", past.minusSeconds(60).toString()), "ExpiresAt", past.toString());
+
+        assertRefused(xml, 400, "MESSAGE_EXPIRED");
+    }
+
+    @Test
+    void refusesABodyOverTheLimit() {
+        String response = gb.announceSubmission(17L * 1024 * 1024);
+
+        assertThat(response).startsWith("HTTP/1.1 413").contains("\"code\":\"BODY_TOO_LARGE\"");
+        assertThat(latest("MESSAGE_REFUSED").code()).isEqualTo("BODY_TOO_LARGE");
+    }
+
+    @Test
+    void acceptsTheSameBytesTwiceAsOneMessageButRefusesTheIdForOtherContent() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "GB", "FR");
+        String id = Envelopes.header(xml, "MessageId");
+
+        assertThat(gb.submit(xml).statusCode()).isEqualTo(202);
+        assertThat(gb.submit(xml).statusCode()).isEqualTo(202);
+        byte[] other = Envelopes.withHeader(Envelopes.sample("TransferStatus", "GB", "FR"), "MessageId", id);
+        HttpResponse<String> response = gb.submit(other);
+
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(response.body()).contains("REPLAYED_MESSAGE");
+        assertThat(gb.bean(MessageStore.class).find(id).orElseThrow().messageType()).isEqualTo("CaseStatusUpdate");
+    }
+
+    @Test
+    void answersNotFoundForAnUnknownMessage() {
+        HttpResponse<String> response = gb.get("/api/v1/messages/" + UUID.randomUUID(), Node.SYSTEM_TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("MESSAGE_NOT_FOUND");
+    }
+
+    @Test
+    void onlyAnAdministratorReplaysAndOnlyAParkedMessage() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "GB", "FR");
+        String id = Envelopes.header(xml, "MessageId");
+        assertThat(gb.submit(xml).statusCode()).isEqualTo(202);
+
+        HttpResponse<String> bySystem = gb.post("/api/v1/messages/" + id + "/replay", Node.SYSTEM_TOKEN);
+        HttpResponse<String> notParked = gb.post("/api/v1/messages/" + id + "/replay", Node.ADMIN_TOKEN);
+
+        assertThat(bySystem.statusCode()).isEqualTo(403);
+        assertThat(notParked.statusCode()).isEqualTo(409);
+        assertThat(notParked.body()).contains("NOT_PARKED");
+        assertThat(latest("MESSAGE_REPLAY").code()).isEqualTo("NOT_PARKED");
+    }
+
+    @Test
+    void servesItsOpenApiDescription() {
+        HttpResponse<String> response = gb.get("/v3/api-docs", null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("/api/v1/messages").contains("/api/v1/messages/{id}/replay");
+    }
+
+    private static HttpResponse<String> assertRefused(byte[] xml, int status, String code) {
+        HttpResponse<String> response = gb.submit(xml);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.body()).contains("\"code\":\"" + code + "\"");
+        AuditEvent refusal = latest("MESSAGE_REFUSED");
+        assertThat(refusal.code()).isEqualTo(code);
+        assertThat(refusal.outcome()).isEqualTo("REFUSED");
+        assertThat(refusal.actor()).isEqualTo("casework-system");
+        assertNotStored(xml);
+        return response;
+    }
+
+    private static void assertNotStored(byte[] xml) {
+        try {
+            String id = Envelopes.header(xml, "MessageId");
+            assertThat(gb.bean(MessageStore.class).find(id)).isEmpty();
+        } catch (IllegalArgumentException noId) {
+            // Not even an id to store under.
+        }
+    }
+
+    private static AuditEvent latest(String action) {
+        return gb.bean(AuditTrail.class).latest(50).stream().filter(e -> action.equals(e.action()))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + action + " audited"));
+    }
+
+    private static byte[] readdress(byte[] invalidSample) {
+        String xml = new String(invalidSample, StandardCharsets.UTF_8);
+        String fresh = new String(Envelopes.sample("CaseStatusUpdate", "GB", "FR"), StandardCharsets.UTF_8);
+        for (String name : new String[] {"MessageId", "CreatedAt", "ExpiresAt"}) {
+            xml = new String(Envelopes.withHeader(xml.getBytes(StandardCharsets.UTF_8), name,
+                    Envelopes.header(fresh.getBytes(StandardCharsets.UTF_8), name)), StandardCharsets.UTF_8);
+        }
+        return SampleMessages.fill(xml).getBytes(StandardCharsets.UTF_8);
+    }
+}
