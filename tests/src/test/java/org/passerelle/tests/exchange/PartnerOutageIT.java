@@ -1,0 +1,183 @@
+package org.passerelle.tests.exchange;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.messagelog.MessageStatus;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.messagelog.StatusChange;
+import org.passerelle.tests.support.Envelopes;
+import org.passerelle.tests.support.Exchange;
+import org.passerelle.tests.support.FlakyPartner;
+import org.passerelle.tests.support.Node;
+
+/**
+ * A partner that is down, slow or answering 500s: GB's messages wait and are delivered once FR is back, in order
+ * per conversation, none lost and none delivered twice to FR's back-end. What cannot be delivered is parked,
+ * visible through the API, and delivered after an administrator replays it.
+ */
+class PartnerOutageIT {
+
+    @TempDir
+    static Path dir;
+    static Exchange exchange;
+    static FlakyPartner fr;
+
+    @BeforeAll
+    static void startNodes() {
+        int standIn = Exchange.freePort();
+        exchange = Exchange.start(dir, Map.of(
+                "GB:passerelle.partners.FR.base-url", "https://localhost:" + standIn,
+                "GB:passerelle.delivery.max-attempts", "6",
+                "GB:passerelle.delivery.request-timeout", "1s"));
+        fr = new FlakyPartner(exchange.pki, "FR", "GB", standIn, exchange.fr::exchangePort).start();
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        fr.close();
+        exchange.close();
+    }
+
+    @AfterEach
+    void partnerBackToNormal() {
+        fr.mode(FlakyPartner.Mode.FORWARD).start();
+    }
+
+    @Test
+    void messagesWaitWhileThePartnerAnswers500sAndArriveInOrderOnceWhenItRecovers() {
+        // given FR answers every request with 500
+        fr.mode(FlakyPartner.Mode.FAIL_500);
+
+        // when two conversations are submitted
+        Map<String, List<String>> sent = submitConversations(2, 4);
+
+        // then attempts fail and nothing reaches FR's back-end
+        awaitFailedAttempt(sent.values().iterator().next().get(0), "PARTNER_UNAVAILABLE");
+        assertThat(arrivedAtFr(sent)).isEmpty();
+
+        // when FR recovers, everything arrives once, in order per conversation
+        fr.mode(FlakyPartner.Mode.FORWARD);
+        assertDeliveredOnceInOrder(sent);
+    }
+
+    @Test
+    void messagesWaitWhileThePartnerIsDownAndArriveWhenItIsBack() {
+        // given FR's port refuses connections
+        fr.stop();
+
+        Map<String, List<String>> sent = submitConversations(1, 3);
+
+        awaitFailedAttempt(sent.values().iterator().next().get(0), "PARTNER_UNAVAILABLE");
+        HttpResponse<String> health = exchange.gb.get("/actuator/health", null);
+        assertThat(health.body()).contains("\"FR\"");
+
+        fr.start();
+        assertDeliveredOnceInOrder(sent);
+    }
+
+    @Test
+    void aSlowPartnerGetsRetransmissionsButItsBackEndGetsOneCopy() {
+        // given FR answers after 2 s while GB waits 1 s: GB times out, retries, and FR sees the same message again
+        fr.mode(FlakyPartner.Mode.SLOW).slowness(Duration.ofSeconds(2));
+
+        Map<String, List<String>> sent = submitConversations(1, 2);
+        awaitFailedAttempt(sent.values().iterator().next().get(0), "PARTNER_UNAVAILABLE");
+
+        fr.mode(FlakyPartner.Mode.FORWARD);
+        assertDeliveredOnceInOrder(sent);
+    }
+
+    @Test
+    void whatCannotBeDeliveredIsParkedAndAnAdministratorReplaysIt() {
+        // given FR fails for longer than GB's six attempts
+        fr.mode(FlakyPartner.Mode.FAIL_500);
+        Map<String, List<String>> sent = submitConversations(1, 1);
+        String id = sent.values().iterator().next().get(0);
+
+        // then the message is parked with its reason, visible through the API
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
+                assertThat(store().find(id).orElseThrow().status()).isEqualTo(MessageStatus.PARKED));
+        HttpResponse<String> view = exchange.gb.get("/api/v1/messages/" + id, Node.SYSTEM_TOKEN);
+        assertThat(view.body()).contains("\"status\":\"PARKED\"").contains("RETRIES_EXHAUSTED");
+
+        // when FR is back and an administrator replays it, it is delivered once
+        fr.mode(FlakyPartner.Mode.FORWARD);
+        HttpResponse<String> replay = exchange.gb.post("/api/v1/messages/" + id + "/replay", Node.ADMIN_TOKEN);
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+        assertDeliveredOnceInOrder(sent);
+        assertThat(store().history(id)).extracting(StatusChange::status)
+                .containsSubsequence(MessageStatus.PARKED, MessageStatus.REPLAYED, MessageStatus.RECEIPT_VERIFIED);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    private static Map<String, List<String>> submitConversations(int conversations, int perConversation) {
+        Map<String, List<String>> sent = new LinkedHashMap<>();
+        List<String> types = List.of("CaseStatusUpdate", "ReadmissionRequest", "TransferStatus", "ArrivalConfirmation");
+        for (int c = 0; c < conversations; c++) {
+            String conversation = UUID.randomUUID().toString();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < perConversation; i++) {
+                byte[] xml = Envelopes.sample(types.get(i % types.size()), "GB", "FR", conversation);
+                HttpResponse<String> accepted = exchange.gb.submit(xml);
+                assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+                ids.add(Envelopes.header(xml, "MessageId"));
+            }
+            sent.put(conversation, ids);
+        }
+        return sent;
+    }
+
+    private static void awaitFailedAttempt(String id, String code) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(store().history(id)).anySatisfy(change -> {
+                    assertThat(change.status()).isEqualTo(MessageStatus.FAILED);
+                    assertThat(change.reason()).isEqualTo(code);
+                }));
+    }
+
+    private static void assertDeliveredOnceInOrder(Map<String, List<String>> sent) {
+        List<String> all = sent.values().stream().flatMap(List::stream).toList();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(arrivedAtFr(sent)).containsAll(all));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> all.forEach(id ->
+                assertThat(store().find(id).orElseThrow().status()).isEqualTo(MessageStatus.RECEIPT_VERIFIED)));
+        List<String> arrived = arrivedAtFr(sent);
+        assertThat(arrived).as("each message exactly once at FR's back-end").doesNotHaveDuplicates();
+        for (List<String> conversation : sent.values()) {
+            assertThat(arrived.stream().filter(conversation::contains).toList())
+                    .as("arrival order within the conversation").containsExactlyElementsOf(conversation);
+        }
+    }
+
+    /** The ids of the given messages that reached FR's back-end, in arrival order (repeats included). */
+    private static List<String> arrivedAtFr(Map<String, List<String>> sent) {
+        List<String> ours = sent.values().stream().flatMap(List::stream).toList();
+        List<LoggedRequest> requests = new ArrayList<>(exchange.frBackend.findAll(postRequestedFor(urlPathEqualTo(Exchange.INBOUND_PATH))));
+        requests.sort(java.util.Comparator.comparing(LoggedRequest::getLoggedDate));
+        return requests.stream().map(r -> r.getHeader("X-Passerelle-Message-Id")).filter(ours::contains)
+                .collect(Collectors.toList());
+    }
+
+    private static MessageStore store() {
+        return exchange.gb.bean(MessageStore.class);
+    }
+}
