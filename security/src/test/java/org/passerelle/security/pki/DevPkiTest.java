@@ -1,0 +1,76 @@
+package org.passerelle.security.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.security.KeyMaterial;
+import org.passerelle.security.PartyBinding;
+
+/** The development PKI generator: its files, its certificates' properties and its refusal to overwrite. */
+class DevPkiTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void writesEveryDocumentedFileForEachParty() {
+        DevPki pki = DevPki.generate(directory, List.of("GB", "NL"));
+
+        assertThat(pki.readme()).content().contains("changeit", "truststore.p12", "gateway-rsa");
+        assertThat(KeyMaterial.loadTrustedCertificates(pki.trustStore(), DevPki.PASSWORD.toCharArray())).hasSize(2);
+        for (String party : List.of("GB", "NL")) {
+            List<DevPki.Credential> credentials = new java.util.ArrayList<>(List.of(pki.rootCa(party), pki.gateway(party),
+                    pki.gatewayRsa(party), pki.system(party), pki.revoked(party), pki.expired(party)));
+            DevPki.OFFICER_ROLES.forEach(role -> credentials.add(pki.officer(party, role)));
+            for (DevPki.Credential credential : credentials) {
+                assertThat(credential.pkcs12()).isRegularFile();
+                assertThat(credential.certificatePem()).content().startsWith("-----BEGIN CERTIFICATE-----");
+                assertThat(credential.privateKeyPem()).content().startsWith("-----BEGIN PRIVATE KEY-----");
+                assertThat(credential.privateKeyPem().getFileName().toString()).endsWith("-key.pem"); // git-ignored
+                assertThat(PartyBinding.partyOf(credential.load().certificate())).isEqualTo(party);
+            }
+            assertThat(pki.crl(party)).content().startsWith("-----BEGIN X509 CRL-----");
+        }
+        assertThat(pki.partyTrust().parties()).containsExactlyInAnyOrder("GB", "NL");
+    }
+
+    @Test
+    void issuesGatewayCertificatesForSigningAndTlsBothWays() throws Exception {
+        X509Certificate gateway = DevPki.generate(directory, List.of("GB")).gateway("GB").load().certificate();
+
+        assertThat(gateway.getKeyUsage()[0]).as("digitalSignature").isTrue();
+        assertThat(gateway.getKeyUsage()[4]).as("keyAgreement").isTrue();
+        assertThat(gateway.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+        List<Object> names = gateway.getSubjectAlternativeNames().stream().map(name -> (Object) name.get(1)).toList();
+        assertThat(names).contains("localhost", "127.0.0.1", "urn:passerelle:party:GB");
+    }
+
+    @Test
+    void refusesToOverwriteAnExistingPkiUnlessAsked() throws Exception {
+        DevPki first = DevPki.generate(directory, List.of("GB"));
+        byte[] before = Files.readAllBytes(first.gateway("GB").pkcs12());
+
+        assertThatThrownBy(() -> DevPki.generate(directory, List.of("GB"))).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("already");
+        DevPki second = DevPki.generate(directory, List.of("FR"), true);
+
+        assertThat(second.parties()).containsExactly("FR");
+        assertThat(directory.resolve("GB")).doesNotExist();
+        assertThat(DevPki.open(directory).parties()).containsExactly("FR");
+        assertThat(before).isNotEmpty();
+    }
+
+    @Test
+    void commandLineUsesDefaultPartiesAndPrintsThePassword() {
+        DevPkiGenerator.main(new String[] {directory.resolve("out").toString()});
+
+        assertThat(DevPki.open(directory.resolve("out")).parties()).containsExactly("BE", "FR", "GB");
+    }
+}
