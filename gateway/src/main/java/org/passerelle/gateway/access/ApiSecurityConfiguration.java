@@ -13,6 +13,8 @@ import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
@@ -25,6 +27,14 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 @EnableMethodSecurity
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class ApiSecurityConfiguration {
+
+    /** No user names or passwords on the API: systems use tokens or certificates (people sign in to the console). */
+    @Bean
+    UserDetailsService noPasswordUsers() {
+        return username -> {
+            throw new UsernameNotFoundException("The API takes no passwords");
+        };
+    }
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiProperties api, CertificateValidator validator,

@@ -45,7 +45,8 @@ class PartnerOutageIT {
         int standIn = Exchange.freePort();
         exchange = Exchange.start(dir, Map.of(
                 "GB:passerelle.partners.FR.base-url", "https://localhost:" + standIn,
-                "GB:passerelle.delivery.max-attempts", "6",
+                "GB:passerelle.delivery.max-attempts", "12",
+                "GB:passerelle.delivery.max-backoff", "1s",
                 "GB:passerelle.delivery.request-timeout", "1s"));
         fr = new FlakyPartner(exchange.pki, "FR", "GB", standIn, exchange.fr::exchangePort).start();
     }
@@ -107,13 +108,13 @@ class PartnerOutageIT {
 
     @Test
     void whatCannotBeDeliveredIsParkedAndAnAdministratorReplaysIt() {
-        // given FR fails for longer than GB's six attempts
+        // given FR fails for longer than GB's twelve attempts (about 10 s)
         fr.mode(FlakyPartner.Mode.FAIL_500);
         Map<String, List<String>> sent = submitConversations(1, 1);
         String id = sent.values().iterator().next().get(0);
 
         // then the message is parked with its reason, visible through the API
-        await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(store().find(id).orElseThrow().status()).isEqualTo(MessageStatus.PARKED));
         HttpResponse<String> view = exchange.gb.get("/api/v1/messages/" + id, Node.SYSTEM_TOKEN);
         assertThat(view.body()).contains("\"status\":\"PARKED\"").contains("RETRIES_EXHAUSTED");
@@ -158,7 +159,7 @@ class PartnerOutageIT {
         List<String> all = sent.values().stream().flatMap(List::stream).toList();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(arrivedAtFr(sent)).containsAll(all));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> all.forEach(id ->
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> all.forEach(id ->
                 assertThat(store().find(id).orElseThrow().status()).isEqualTo(MessageStatus.RECEIPT_VERIFIED)));
         List<String> arrived = arrivedAtFr(sent);
         assertThat(arrived).as("each message exactly once at FR's back-end").doesNotHaveDuplicates();

@@ -9,11 +9,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +22,7 @@ import org.passerelle.security.pki.DevPki;
  */
 public final class Exchange implements AutoCloseable {
 
-    public static final String INBOUND_PATH = "/inbound";
+    public static final String INBOUND_PATH = NodeSettings.INBOUND_PATH;
 
     public final DevPki pki;
     public final Node gb;
@@ -73,28 +70,10 @@ public final class Exchange implements AutoCloseable {
     static Map<String, Object> properties(DevPki pki, Path dir, String party, String partner, int apiPort,
                                           int exchangePort, int partnerExchangePort, int backendPort,
                                           Map<String, Object> extra) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("server.port", apiPort);
-        p.put("passerelle.node.party", party);
+        Map<String, Object> p = new LinkedHashMap<>(NodeSettings.of(pki, dir.resolve("data-" + party), party, partner,
+                apiPort, exchangePort, partnerExchangePort, backendPort, Node.SYSTEM_TOKEN, Node.ADMIN_TOKEN));
         p.put("passerelle.node.node-id", party + "-test");
-        p.put("passerelle.node.data-dir", dir.resolve("data-" + party).toString());
-        p.put("passerelle.node.keystore", pki.gateway(party).pkcs12().toString());
-        p.put("passerelle.node.keystore-password", DevPki.PASSWORD);
-        p.put("passerelle.node.trust-anchors[0]", pki.rootCa(party).certificatePem().toString());
-        p.put("passerelle.node.crls[0]", pki.crl(party).toString());
-        p.put("passerelle.node.exchange-port", exchangePort);
-        String prefix = "passerelle.partners." + partner + ".";
-        p.put(prefix + "base-url", "https://localhost:" + partnerExchangePort);
-        p.put(prefix + "certificate", pki.gateway(partner).certificatePem().toString());
-        p.put(prefix + "trust-anchors[0]", pki.rootCa(partner).certificatePem().toString());
-        p.put(prefix + "crls[0]", pki.crl(partner).toString());
-        p.put("passerelle.backend.default-endpoints[0]", "http://localhost:" + backendPort + INBOUND_PATH);
-        p.put("passerelle.api.tokens[0].name", "casework-system");
-        p.put("passerelle.api.tokens[0].sha256", sha256(Node.SYSTEM_TOKEN));
-        p.put("passerelle.api.tokens[0].roles[0]", "SYSTEM");
-        p.put("passerelle.api.tokens[1].name", "administrator");
-        p.put("passerelle.api.tokens[1].sha256", sha256(Node.ADMIN_TOKEN));
-        p.put("passerelle.api.tokens[1].roles[0]", "ADMIN");
+        p.putAll(database(party, dir));
         p.put("passerelle.delivery.poll-interval", "100ms");
         p.put("passerelle.delivery.initial-backoff", "200ms");
         p.put("passerelle.delivery.max-backoff", "2s");
@@ -111,6 +90,28 @@ public final class Exchange implements AutoCloseable {
                 p.put(key, value);
             }
         });
+        return p;
+    }
+
+    /**
+     * The database settings of a node under test: the embedded H2 default, or, when the system property
+     * {@code passerelle.test.database} is {@code postgres}, a fresh schema of its own in the PostgreSQL server at
+     * {@code passerelle.test.postgres.url} (default {@code jdbc:postgresql://127.0.0.1:5432/test}).
+     */
+    public static Map<String, Object> database(String party, Path dir) {
+        if (!"postgres".equals(System.getProperty("passerelle.test.database"))) {
+            return Map.of();
+        }
+        String schema = ("t" + Long.toHexString(System.nanoTime()) + "_" + party + "_" + dir.getFileName())
+                .toLowerCase().replaceAll("[^a-z0-9_]", "_");
+        schema = schema.substring(0, Math.min(schema.length(), 60));
+        String url = System.getProperty("passerelle.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("spring.datasource.url", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        p.put("spring.datasource.username", System.getProperty("passerelle.test.postgres.user", "postgres"));
+        p.put("spring.datasource.password", "");
+        p.put("spring.flyway.schemas", schema);
+        p.put("spring.flyway.default-schema", schema);
         return p;
     }
 
@@ -131,11 +132,7 @@ public final class Exchange implements AutoCloseable {
     }
 
     public static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return NodeSettings.sha256(text);
     }
 
     @Override

@@ -34,8 +34,7 @@ public final class Node implements AutoCloseable {
     public synchronized Node start() {
         if (context == null) {
             // Command-line arguments outrank application.yml; default properties would not.
-            String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
-                    .toArray(String[]::new);
+            String[] args = NodeSettings.asArguments(properties);
             context = new SpringApplicationBuilder(PasserelleApplication.class).run(args);
         }
         return this;

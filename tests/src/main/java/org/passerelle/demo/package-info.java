@@ -1,0 +1,2 @@
+/** The runnable demo: two nodes, simulated back-ends, every message type both ways. */
+package org.passerelle.demo;

@@ -1,0 +1,64 @@
+package org.passerelle.tests.support;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.passerelle.security.pki.DevPki;
+
+/** The settings of one node of a two-party exchange on this machine, from a development PKI: used by the demo and the tests. */
+public final class NodeSettings {
+
+    /** The back-end path on which a simulated back-end takes inbound envelopes. */
+    public static final String INBOUND_PATH = "/inbound";
+
+    private NodeSettings() {
+    }
+
+    /**
+     * A node of {@code party} exchanging with {@code partner}; its API on {@code apiPort}, its partner port on
+     * {@code exchangePort}, the partner's on {@code partnerExchangePort}, and its back-end at {@code backendPort}.
+     */
+    public static Map<String, Object> of(DevPki pki, Path dataDir, String party, String partner, int apiPort,
+                                         int exchangePort, int partnerExchangePort, int backendPort,
+                                         String systemToken, String adminToken) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("server.port", apiPort);
+        p.put("passerelle.node.party", party);
+        p.put("passerelle.node.node-id", party + "-1");
+        p.put("passerelle.node.data-dir", dataDir.toString());
+        p.put("passerelle.node.keystore", pki.gateway(party).pkcs12().toString());
+        p.put("passerelle.node.keystore-password", DevPki.PASSWORD);
+        p.put("passerelle.node.trust-anchors[0]", pki.rootCa(party).certificatePem().toString());
+        p.put("passerelle.node.crls[0]", pki.crl(party).toString());
+        p.put("passerelle.node.exchange-port", exchangePort);
+        String prefix = "passerelle.partners." + partner + ".";
+        p.put(prefix + "base-url", "https://localhost:" + partnerExchangePort);
+        p.put(prefix + "certificate", pki.gateway(partner).certificatePem().toString());
+        p.put(prefix + "trust-anchors[0]", pki.rootCa(partner).certificatePem().toString());
+        p.put(prefix + "crls[0]", pki.crl(partner).toString());
+        p.put("passerelle.backend.default-endpoints[0]", "http://localhost:" + backendPort + INBOUND_PATH);
+        p.put("passerelle.api.tokens[0].name", "casework-system");
+        p.put("passerelle.api.tokens[0].sha256", sha256(systemToken));
+        p.put("passerelle.api.tokens[0].roles[0]", "SYSTEM");
+        p.put("passerelle.api.tokens[1].name", "administrator");
+        p.put("passerelle.api.tokens[1].sha256", sha256(adminToken));
+        p.put("passerelle.api.tokens[1].roles[0]", "ADMIN");
+        return p;
+    }
+
+    /** Spring Boot command-line arguments for these settings (they outrank application.yml). */
+    public static String[] asArguments(Map<String, Object> settings) {
+        return settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    public static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
