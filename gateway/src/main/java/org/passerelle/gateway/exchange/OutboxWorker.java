@@ -55,6 +55,12 @@ public abstract class OutboxWorker {
 
     /** Attempts one claimed entry and settles it. */
     public void process(OutboxEntry entry) {
+        try (var ignored = org.slf4j.MDC.putCloseable("messageId", entry.messageId())) {
+            attemptAndSettle(entry);
+        }
+    }
+
+    private void attemptAndSettle(OutboxEntry entry) {
         MessageRecord message = store.find(entry.messageId()).orElseThrow();
         Outcome outcome;
         try {

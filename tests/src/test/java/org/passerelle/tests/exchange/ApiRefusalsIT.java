@@ -170,6 +170,22 @@ class ApiRefusalsIT {
     }
 
     @Test
+    void exposesMessageMetricsAndEachPartnersCircuitForMonitoring() {
+        byte[] xml = Envelopes.sample("ArrivalConfirmation", "GB", "FR");
+        String id = Envelopes.header(xml, "MessageId");
+        assertThat(gb.submit(xml).statusCode()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                gb.bean(MessageStore.class).find(id).orElseThrow().receiptAt() != null);
+
+        String metrics = gb.get("/actuator/prometheus", null).body();
+        String health = gb.get("/actuator/health", null).body();
+
+        assertThat(metrics).containsPattern("passerelle_messages_total\\{[^}]*outcome=\"delivered\"[^}]*type=\"ArrivalConfirmation\"")
+                .contains("passerelle_delivery_latency_seconds").contains("passerelle_outbox_parked");
+        assertThat(health).contains("\"partners\"").contains("\"circuit\":\"CLOSED\"");
+    }
+
+    @Test
     void servesItsOpenApiDescription() {
         HttpResponse<String> response = gb.get("/v3/api-docs", null);
 

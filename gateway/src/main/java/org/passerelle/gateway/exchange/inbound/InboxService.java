@@ -34,6 +34,7 @@ import org.passerelle.security.PartyBinding;
 import org.passerelle.security.VerifiedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -125,6 +126,7 @@ public class InboxService {
             VerifiedMessage verified = verifier.verify(signed, partner.party());
             DecodedMessage decoded = codec.decode(verified.content());
             facts = EnvelopeFacts.of(decoded);
+            MDC.put("messageId", facts.messageId());
             check(partner, verified, facts);
 
             Optional<MessageStore.IssuedReceipt> earlier = store.inboundReceipt(facts.messageId());
@@ -160,6 +162,8 @@ public class InboxService {
             return receipt;
         } catch (RuntimeException e) {
             throw refused(e, partner.party(), facts);
+        } finally {
+            MDC.remove("messageId");
         }
     }
 

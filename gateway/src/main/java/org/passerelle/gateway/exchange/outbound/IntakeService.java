@@ -22,6 +22,7 @@ import org.passerelle.gateway.partner.Partner;
 import org.passerelle.gateway.partner.PartnerRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 
 /**
@@ -59,6 +60,7 @@ public class IntakeService {
         try {
             DecodedMessage decoded = decode(xml);
             facts = EnvelopeFacts.of(decoded);
+            MDC.put("messageId", facts.messageId());
             Partner partner = check(facts);
             boolean stored = store.accept(facts.toNewMessage(Direction.OUTBOUND), decoded.bytes(),
                     List.of(MessageStatus.RECEIVED, MessageStatus.VALIDATED),
@@ -82,6 +84,8 @@ public class IntakeService {
             metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.OUTBOUND, refusal.code());
             log.info("Refused a submission from {}: {}", actor, refusal.code());
             throw refusal;
+        } finally {
+            MDC.remove("messageId");
         }
     }
 
