@@ -14,7 +14,9 @@ import org.passerelle.contracts.MessageCodec;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.exchange.EdgeHooks;
 import org.passerelle.gateway.exchange.EnvelopeFacts;
+import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.exchange.Envelopes;
 import org.passerelle.gateway.exchange.ExchangeMetrics;
 import org.passerelle.gateway.exchange.Faults;
@@ -65,11 +67,13 @@ public class InboxService {
     private final ExchangeMetrics metrics;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final EdgeHooks hooks;
     private final RateLimiterRegistry rates = RateLimiterRegistry.ofDefaults();
 
     InboxService(NodeProperties node, PartnerRegistry partners, CertificateValidator validator, CmsDecryptor decryptor,
                  CmsVerifier verifier, CmsSigner signer, MessageCodec codec, MessageStore store, BackendRouting routing,
-                 AuditTrail audit, ExchangeMetrics metrics, TransactionTemplate transaction, Clock clock) {
+                 AuditTrail audit, ExchangeMetrics metrics, TransactionTemplate transaction, Clock clock,
+                 EdgeHooks hooks) {
         this.node = node;
         this.partners = partners;
         this.validator = validator;
@@ -84,6 +88,7 @@ public class InboxService {
         this.metrics = metrics;
         this.transaction = transaction;
         this.clock = clock;
+        this.hooks = hooks;
     }
 
     /**
@@ -128,11 +133,13 @@ public class InboxService {
             facts = EnvelopeFacts.of(decoded);
             MDC.put("messageId", facts.messageId());
             check(partner, verified, facts);
+            MessageContext context = new MessageContext(Direction.INBOUND, facts, decoded.envelope(), partner.party());
 
             Optional<MessageStore.IssuedReceipt> earlier = store.inboundReceipt(facts.messageId());
             if (earlier.isPresent()) {
                 return retransmission(partner, facts, earlier.get());
             }
+            hooks.check(context);
             byte[] receipt = signer.sign(envelopes.receipt(facts, clock.instant()));
             EnvelopeFacts f = facts;
             try {
@@ -143,6 +150,7 @@ public class InboxService {
                                     .map(url -> new OutboxTarget(OutboxKind.DISPATCH, url)).toList());
                     if (accepted) {
                         store.saveInboundReceipt(f.messageId(), f.sha256(), receipt);
+                        hooks.accepted(context);
                         audit.record(AuditTrail.Entry.of(partner.party(), CHANNEL, "MESSAGE_RECEIVED", "OK")
                                 .partner(partner.party()).message(f.messageId(), f.messageType(), f.sha256()));
                     }

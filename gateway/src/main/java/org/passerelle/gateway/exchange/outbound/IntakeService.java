@@ -8,7 +8,9 @@ import org.passerelle.contracts.MessageCodec;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.exchange.EdgeHooks;
 import org.passerelle.gateway.exchange.EnvelopeFacts;
+import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.exchange.ExchangeMetrics;
 import org.passerelle.gateway.exchange.Faults;
 import org.passerelle.gateway.messagelog.Direction;
@@ -24,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Takes an envelope from our own back-end: validates it, checks it may go to its partner, and stores it in the
@@ -42,9 +45,12 @@ public class IntakeService {
     private final NodeProperties node;
     private final Clock clock;
     private final ExchangeMetrics metrics;
+    private final EdgeHooks hooks;
+    private final TransactionTemplate transaction;
 
     IntakeService(MessageCodec codec, MessageStore store, PartnerRegistry partners, AuditTrail audit,
-                  NodeProperties node, Clock clock, ExchangeMetrics metrics) {
+                  NodeProperties node, Clock clock, ExchangeMetrics metrics, EdgeHooks hooks,
+                  TransactionTemplate transaction) {
         this.codec = codec;
         this.store = store;
         this.partners = partners;
@@ -52,6 +58,8 @@ public class IntakeService {
         this.node = node;
         this.clock = clock;
         this.metrics = metrics;
+        this.hooks = hooks;
+        this.transaction = transaction;
     }
 
     /** Accepts the envelope and returns its message id; a resubmission of the same bytes returns the same id. */
@@ -62,9 +70,18 @@ public class IntakeService {
             facts = EnvelopeFacts.of(decoded);
             MDC.put("messageId", facts.messageId());
             Partner partner = check(facts);
-            boolean stored = store.accept(facts.toNewMessage(Direction.OUTBOUND), decoded.bytes(),
-                    List.of(MessageStatus.RECEIVED, MessageStatus.VALIDATED),
-                    List.of(new OutboxTarget(OutboxKind.SEND, partner.party())));
+            MessageContext context = new MessageContext(Direction.OUTBOUND, facts, decoded.envelope(), actor);
+            hooks.check(context);
+            EnvelopeFacts f = facts;
+            boolean stored = Boolean.TRUE.equals(transaction.execute(tx -> {
+                boolean accepted = store.accept(f.toNewMessage(Direction.OUTBOUND), decoded.bytes(),
+                        List.of(MessageStatus.RECEIVED, MessageStatus.VALIDATED),
+                        List.of(new OutboxTarget(OutboxKind.SEND, partner.party())));
+                if (accepted) {
+                    hooks.accepted(context);
+                }
+                return accepted;
+            }));
             if (!stored) {
                 return resubmission(facts, actor);
             }

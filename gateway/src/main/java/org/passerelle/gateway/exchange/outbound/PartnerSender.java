@@ -14,6 +14,7 @@ import org.passerelle.contracts.envelope.v1.Receipt;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.DeliveryProperties;
+import org.passerelle.gateway.exchange.EdgeHooks;
 import org.passerelle.gateway.exchange.ExchangeMetrics;
 import org.passerelle.gateway.exchange.Outcome;
 import org.passerelle.gateway.exchange.OutboxWorker;
@@ -48,10 +49,11 @@ public class PartnerSender extends OutboxWorker {
     private final CmsVerifier verifier;
     private final MessageCodec codec;
     private final DeliveryProperties delivery;
+    private final EdgeHooks hooks;
 
     PartnerSender(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock, DeliveryProperties delivery,
                   NodeProperties node, PartnerRegistry partners, PartnerClients clients, CmsSigner signer,
-                  CmsEncryptor encryptor, CmsVerifier verifier, MessageCodec codec) {
+                  CmsEncryptor encryptor, CmsVerifier verifier, MessageCodec codec, EdgeHooks hooks) {
         super(store, audit, metrics, clock, new RetryPolicy(delivery.batchSize(), delivery.lease(),
                 delivery.maxAttempts(), org.passerelle.gateway.exchange.Backoff.of(delivery)), node.nodeId());
         this.partners = partners;
@@ -61,6 +63,7 @@ public class PartnerSender extends OutboxWorker {
         this.verifier = verifier;
         this.codec = codec;
         this.delivery = delivery;
+        this.hooks = hooks;
     }
 
     @Override
@@ -145,6 +148,7 @@ public class PartnerSender extends OutboxWorker {
                     "the partner acknowledged other bytes than those sent");
         }
         store.saveOutboundReceipt(message.messageId(), signedReceipt);
+        hooks.receiptVerified(message.messageId(), receipt.getReceivedAt().toInstant());
         return new Outcome.Delivered(MessageStatus.RECEIPT_VERIFIED, "receipt from " + partner.party());
     }
 
