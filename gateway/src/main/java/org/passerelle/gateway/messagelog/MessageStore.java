@@ -222,8 +222,15 @@ public class MessageStore {
     @Transactional
     public void saveOutboundReceipt(String messageId, byte[] receipt) {
         Instant now = clock.instant();
-        jdbc.sql("insert into outbound_receipt (message_id, receipt, verified_at) values (:id, :r, :now)")
+        // Once only: a node killed after keeping the receipt but before completing the outbox entry sends again when
+        // it restarts and gets the same receipt back; it must then complete, not fail on the receipt it already has.
+        int kept = jdbc.sql("""
+                insert into outbound_receipt (message_id, receipt, verified_at) select :id, :r, :now
+                where not exists (select 1 from outbound_receipt where message_id = :id)""")
                 .param("id", messageId).param("r", receipt).param("now", ts(now)).update();
+        if (kept == 0) {
+            return;
+        }
         jdbc.sql("update message set receipt_at = :now where message_id = :id")
                 .param("now", ts(now)).param("id", messageId).update();
     }
