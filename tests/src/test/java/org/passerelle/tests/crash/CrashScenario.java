@@ -1,0 +1,58 @@
+package org.passerelle.tests.crash;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.passerelle.tests.support.Envelopes;
+
+/** What the crash tests share: the messages they send, the delivery settings, and the seed of their randomness. */
+final class CrashScenario {
+
+    static final List<String> TYPES = List.of("BiometricSearchRequest", "BiometricSearchResponse", "ReadmissionRequest",
+            "ReadmissionDecision", "TransferStatus", "AdmissionReferral", "EligibilityResult", "AdmissionDecision",
+            "ArrivalConfirmation", "CaseStatusUpdate", "EquivalenceStatement", "Fault");
+
+    /**
+     * Delivery settings on top of the short timings every test node has (poll 100ms, back-off 200ms to 2s, connect
+     * timeout 2s, circuit open for 1s). A killed node's claims on outbox entries lapse after the lease, since the
+     * restarted node cannot know they were its own; the lease must outlast one attempt (connect plus request
+     * timeout), or a node re-claims an entry whose attempt is still running. A node restarts in about as long as this
+     * lease, so it rarely waits for its old claims. Attempts are not the subject here: no message may be parked for
+     * having met a dead partner too often.
+     */
+    static final Map<String, Object> DELIVERY = Map.of(
+            "passerelle.delivery.lease", "10s",
+            "passerelle.delivery.request-timeout", "5s",
+            "passerelle.delivery.max-attempts", 1000);
+
+    private CrashScenario() {
+    }
+
+    /** One message a back-end submits: its id, conversation and exact bytes. */
+    record Outgoing(String messageId, String conversationId, String type, byte[] xml) {
+    }
+
+    /** {@code count} messages of every type in turn, spread over {@code conversations} conversations. */
+    static List<Outgoing> messages(int count, int conversations, String from, String to) {
+        List<String> conversationIds = new ArrayList<>();
+        for (int c = 0; c < conversations; c++) {
+            conversationIds.add(UUID.randomUUID().toString());
+        }
+        List<Outgoing> messages = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String type = TYPES.get(i % TYPES.size());
+            String conversationId = conversationIds.get(i % conversations);
+            byte[] xml = Envelopes.sample(type, from, to, conversationId);
+            messages.add(new Outgoing(Envelopes.header(xml, "MessageId"), conversationId, type, xml));
+        }
+        return messages;
+    }
+
+    /** The seed for this run: {@code -Dcrash.seed} replays a run, otherwise a new one; printed either way. */
+    static long seed(String test) {
+        long seed = Long.getLong("crash.seed", System.nanoTime());
+        System.out.println(test + ": seed " + seed + " (replay with -Dcrash.seed=" + seed + ")");
+        return seed;
+    }
+}
