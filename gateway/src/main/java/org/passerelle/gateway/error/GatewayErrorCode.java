@@ -51,7 +51,17 @@ public enum GatewayErrorCode {
     /** Delivery gave up: attempts exhausted. */
     RETRIES_EXHAUSTED(HttpStatus.GATEWAY_TIMEOUT),
     /** Something failed inside the node; details are in its log, under the message id. */
-    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR),
+    /** A message or action names a readmission case this node does not hold (with that partner). */
+    UNKNOWN_CASE(HttpStatus.CONFLICT),
+    /** The message or action would move a case along a transition its state machine does not allow. */
+    ILLEGAL_TRANSITION(HttpStatus.CONFLICT),
+    /** The person's screening excludes them from readmission; the details name the rule(s). */
+    EXCLUDED_FROM_READMISSION(HttpStatus.UNPROCESSABLE_CONTENT),
+    /** A first readmission request must leave within the configured time of the person's arrival. */
+    REQUEST_WINDOW_CLOSED(HttpStatus.UNPROCESSABLE_CONTENT),
+    /** A case query or action names no known filter or action. */
+    INVALID_CASE_QUERY(HttpStatus.BAD_REQUEST);
 
     private final HttpStatus status;
 
