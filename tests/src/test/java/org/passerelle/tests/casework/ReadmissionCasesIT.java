@@ -48,6 +48,7 @@ class ReadmissionCasesIT {
 
     static final String CMS = "application/pkcs7-mime; smime-type=enveloped-data";
     static final Duration REPLY_WITHIN = Duration.ofSeconds(5);
+    static final Duration PROCESS_WITHIN = Duration.ofDays(14).plusSeconds(10);
     static final AtomicInteger SERIAL = new AtomicInteger((int) (System.nanoTime() % 500_000));
 
     @TempDir
@@ -61,7 +62,9 @@ class ReadmissionCasesIT {
                 "passerelle.readmission.enabled", true,
                 "passerelle.readmission.check-interval", "300ms",
                 "passerelle.readmission.due-soon-within", "1h",
-                "GB:passerelle.readmission.partners.FR.reply-within", REPLY_WITHIN.toSeconds() + "s"));
+                "GB:passerelle.readmission.partners.FR.reply-within", REPLY_WITHIN.toSeconds() + "s",
+                // Just over the request window, so that a request sent at the window's very end expires in seconds.
+                "GB:passerelle.readmission.partners.FR.process-within", PROCESS_WITHIN.toSeconds() + "s"));
     }
 
     @AfterAll
@@ -250,6 +253,52 @@ class ReadmissionCasesIT {
     }
 
     @Test
+    void aRequestForMoreInformationMarkedExceptionalGivesThePartnerTwentyEightDays() {
+        // given an acknowledged case
+        String ref = newCaseReference();
+        String conversation = UUID.randomUUID().toString();
+        Instant arrived = Instant.now().minus(2, ChronoUnit.DAYS);
+        assertAccepted(exchange.gb.submit(request(ref, conversation, arrived, null)));
+        awaitState(exchange.fr, ref, "ACKNOWLEDGED");
+
+        // when FR asks for more information and marks the case exceptional
+        assertAccepted(exchange.fr.submit(decision(ref, conversation, "MORE_INFORMATION_REQUESTED", true)));
+        awaitState(exchange.gb, ref, "MORE_INFORMATION_REQUESTED");
+
+        // and GB sends the request again with what was asked
+        assertAccepted(exchange.gb.submit(request(ref, conversation, arrived, null)));
+
+        // then both nodes are back to awaiting FR, and GB now gives FR the exceptional 28 days from the new receipt
+        awaitState(exchange.fr, ref, "ACKNOWLEDGED");
+        awaitState(exchange.gb, ref, "ACKNOWLEDGED");
+        String gbCase = caseJson(exchange.gb, ref);
+        assertThat(gbCase).contains("\"exceptional\":true");
+        Instant replyDue = Instant.parse(field(gbCase, "replyDue"));
+        assertThat(replyDue).isBetween(Instant.now().plus(Duration.ofDays(28)).minusSeconds(60),
+                Instant.now().plus(Duration.ofDays(28)));
+        assertThat(events(gbCase)).containsExactly("REQUEST", "RECEIPT", "DECISION_MORE_INFORMATION", "REQUEST",
+                "RECEIPT");
+    }
+
+    @Test
+    void aCasePastTheWholeProcessLimitExpiresWithOneAlert() {
+        // given a request sent at the very end of its window, so that the (test's) process limit is seconds away
+        String ref = newCaseReference();
+        Instant arrived = Instant.now().minus(Duration.ofDays(14)).plusSeconds(5);
+        assertAccepted(exchange.gb.submit(request(ref, UUID.randomUUID().toString(), arrived, null)));
+        awaitState(exchange.gb, ref, "ACKNOWLEDGED");
+
+        // when the limit passes, then the case expires, the alert is raised once, and the partner's decision is refused
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(state(exchange.gb, ref)).isEqualTo("EXPIRED"));
+        assertThat(events(caseJson(exchange.gb, ref))).endsWith("EXPIRE");
+        assertThat(exchange.gb.bean(AuditTrail.class).latest(1000).stream()
+                .filter(e -> "DEADLINE_OVERDUE".equals(e.action()) && e.detail().startsWith(ref + " PROCESS")))
+                .hasSize(1);
+        HttpResponse<byte[]> late = sendAsFr(decision(ref, UUID.randomUUID().toString(), "ACCEPTED", false));
+        assertThat(late.headers().firstValue("X-Passerelle-Fault")).hasValue("ILLEGAL_TRANSITION");
+    }
+
+    @Test
     void theListNeedsAKnownFilter() {
         HttpResponse<String> response = exchange.gb.get("/api/v1/cases/readmission?due=tomorrow", Node.ADMIN_TOKEN);
         assertThat(response.statusCode()).isEqualTo(400);
@@ -370,6 +419,12 @@ class ReadmissionCasesIT {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(response.body()).contains("\"state\":\"" + state + "\"");
         });
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+        assertThat(m.find()).as(name).isTrue();
+        return m.group(1);
     }
 
     private static List<String> events(String caseJson) {
