@@ -61,9 +61,10 @@ class ReadmissionCasesController {
             default -> throw new GatewayException(GatewayErrorCode.INVALID_CASE_QUERY.name(), HttpStatus.BAD_REQUEST,
                     "due is overdue or soon", List.of("due"), null);
         };
-        return found.stream().map(d -> d.readmissionCase().id()).distinct()
-                .map(id -> found.stream().filter(d -> d.readmissionCase().id() == id).findFirst().orElseThrow())
-                .map(d -> view(d.readmissionCase(), false)).toList();
+        // A case past (or near) both deadlines is listed once, at its earliest.
+        java.util.Map<Long, ReadmissionCase> once = new java.util.LinkedHashMap<>();
+        found.forEach(d -> once.putIfAbsent(d.readmissionCase().id(), d.readmissionCase()));
+        return once.values().stream().map(c -> view(c, false)).toList();
     }
 
     @GetMapping(path = "/{caseReference}", produces = MediaType.APPLICATION_JSON_VALUE)

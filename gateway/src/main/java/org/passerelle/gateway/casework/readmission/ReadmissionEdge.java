@@ -18,6 +18,8 @@ import org.passerelle.gateway.messagelog.Direction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -37,12 +39,14 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
     private final TransactionTemplate transaction;
 
     ReadmissionEdge(ReadmissionProperties properties, ReadmissionWorkflow workflow, ReadmissionCases cases, Clock clock,
-                    TransactionTemplate transaction) {
+                    PlatformTransactionManager transactions) {
         this.properties = properties;
         this.workflow = workflow;
         this.cases = cases;
         this.clock = clock;
-        this.transaction = transaction;
+        // Its own transaction: a receipt that moves no case must never roll back anything of the delivery's.
+        this.transaction = new TransactionTemplate(transactions);
+        this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     @Override
