@@ -106,6 +106,12 @@ public final class Demo {
         HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + from.apiPort() + "/api/v1/messages"))
                 .header("Content-Type", "application/xml").header("Authorization", "Bearer " + SYSTEM_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(xml)).build(), HttpResponse.BodyHandlers.ofString());
+        if (accepted.body().contains("\"code\":\"DATA_SHARING_REFUSED\"")) {
+            // France sends no personal data to the UK (passerelle.data-sharing): the sender refuses it, as it should.
+            say("  ✔ %s  %-24s %s → %s  refused by %s before it left: carries personal data (DATA_SHARING_REFUSED)",
+                    id, type, from.code(), to.code(), from.code());
+            return true;
+        }
         if (accepted.statusCode() != 202) {
             say("  ✘ %-24s %s → %s refused: %s", type, from.code(), to.code(), accepted.body());
             return false;

@@ -52,6 +52,15 @@ public enum GatewayErrorCode {
     RETRIES_EXHAUSTED(HttpStatus.GATEWAY_TIMEOUT),
     /** Something failed inside the node; details are in its log, under the message id. */
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR),
+    /**
+     * The message carries a category of data that the data-sharing policy forbids in its direction for this partner;
+     * the details name each offending element by its path.
+     */
+    DATA_SHARING_REFUSED(HttpStatus.FORBIDDEN),
+    /** The partner's daily cap of biometric searches (in this direction) is reached: the search is refused, not queued. */
+    SEARCH_CAP_REACHED(HttpStatus.TOO_MANY_REQUESTS),
+    /** A biometric search response lists more candidates than this partner's answers may carry. */
+    TOO_MANY_CANDIDATES(HttpStatus.UNPROCESSABLE_CONTENT),
     /** A message or action names a readmission case this node does not hold (with that partner). */
     UNKNOWN_CASE(HttpStatus.CONFLICT),
     /** The message or action would move a case along a transition its state machine does not allow. */

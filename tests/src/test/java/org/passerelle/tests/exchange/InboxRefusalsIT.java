@@ -25,6 +25,7 @@ import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.security.CmsEncryptor;
 import org.passerelle.security.CmsSigner;
 import org.passerelle.security.KeyMaterial;
+import org.passerelle.security.testing.ForgedCms;
 import org.passerelle.tests.support.Envelopes;
 import org.passerelle.tests.support.Exchange;
 import org.passerelle.tests.support.PartnerCall;
@@ -86,7 +87,7 @@ class InboxRefusalsIT {
         byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
         byte[] signed = new CmsSigner(fr).sign(xml);
         byte[] tampered = signed.clone();
-        int at = indexOf(signed, Envelopes.header(xml, "ConversationId").getBytes(StandardCharsets.US_ASCII));
+        int at = ForgedCms.indexOf(signed, Envelopes.header(xml, "ConversationId").getBytes(StandardCharsets.US_ASCII));
         tampered[at] = (byte) (tampered[at] == 'a' ? 'b' : 'a');
 
         assertRefused(send(fr, new CmsEncryptor().encrypt(tampered, gbCert())), 403, "SIGNATURE_INVALID", xml);
@@ -238,16 +239,4 @@ class InboxRefusalsIT {
         return PartnerCall.post(exchange.pki, exchange.gb, tls, CMS, body);
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IllegalArgumentException("not found");
-    }
 }

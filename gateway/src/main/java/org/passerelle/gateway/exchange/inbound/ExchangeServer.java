@@ -5,9 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +20,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.exchange.BoundedBody;
 import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.gateway.partner.Partner;
 import org.passerelle.security.CertificateValidator;
@@ -103,7 +102,10 @@ class ExchangeServer implements SmartLifecycle {
                 if (type == null || !type.toLowerCase().startsWith(CMS_TYPE)) {
                     throw new GatewayException(GatewayErrorCode.UNSUPPORTED_MEDIA_TYPE, "The body must be " + CMS_TYPE);
                 }
-                byte[] body = readBounded(exchange.getRequestBody(), inbox.maxBody(partner));
+                byte[] body = BoundedBody.read(exchange.getRequestBody(), inbox.maxBody(partner));
+                if (body == null) {
+                    throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "The body is larger than this node takes");
+                }
                 byte[] receipt = inbox.receive(partner, body);
                 answer(exchange, 200, null, null, CMS_TYPE + "; smime-type=signed-data", receipt);
             } catch (GatewayException refusal) {
@@ -134,21 +136,6 @@ class ExchangeServer implements SmartLifecycle {
         }
     }
 
-    /** Reads the body, refusing it as soon as it passes the limit (chunked bodies have no length to check first). */
-    private static byte[] readBounded(InputStream in, long max) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        int n;
-        while ((n = in.read(buffer)) != -1) {
-            total += n;
-            if (total > max) {
-                throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "The body is larger than this node takes");
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
-    }
 
     private static void answer(HttpExchange exchange, int status, String faultCode, String messageId, String type,
                                byte[] body) throws IOException {

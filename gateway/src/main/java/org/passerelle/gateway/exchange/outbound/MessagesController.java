@@ -3,7 +3,6 @@ package org.passerelle.gateway.exchange.outbound;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,6 +12,7 @@ import java.util.Map;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.exchange.BoundedBody;
 import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.messagelog.StatusChange;
@@ -55,7 +55,7 @@ class MessagesController {
             // Refused from the declared length, before a byte of the body is read.
             intake.refuseOversize(principal.getName());
         }
-        byte[] xml = readBounded(body, node.maxBodySize().toBytes());
+        byte[] xml = BoundedBody.read(body, node.maxBodySize().toBytes());
         if (xml == null) {
             intake.refuseOversize(principal.getName());
         }
@@ -92,21 +92,6 @@ class MessagesController {
         return new GatewayException(GatewayErrorCode.MESSAGE_NOT_FOUND, "No message " + (id.matches("[0-9a-f-]{36}") ? id : ""));
     }
 
-    /** The body, or null as soon as it passes {@code max} bytes (a chunked body has no length to check first). */
-    private static byte[] readBounded(InputStream in, long max) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        int n;
-        while ((n = in.read(buffer)) != -1) {
-            total += n;
-            if (total > max) {
-                return null;
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
-    }
 
     /** A message's metadata and history, as the API shows it. */
     record MessageView(MessageRecord message, List<StatusChange> history) {
