@@ -60,7 +60,17 @@ public enum GatewayErrorCode {
     /** The partner's daily cap of biometric searches (in this direction) is reached: the search is refused, not queued. */
     SEARCH_CAP_REACHED(HttpStatus.TOO_MANY_REQUESTS),
     /** A biometric search response lists more candidates than this partner's answers may carry. */
-    TOO_MANY_CANDIDATES(HttpStatus.UNPROCESSABLE_CONTENT);
+    TOO_MANY_CANDIDATES(HttpStatus.UNPROCESSABLE_CONTENT),
+    /** A message or action names a readmission case this node does not hold (with that partner). */
+    UNKNOWN_CASE(HttpStatus.CONFLICT),
+    /** The message or action would move a case along a transition its state machine does not allow. */
+    ILLEGAL_TRANSITION(HttpStatus.CONFLICT),
+    /** The person's screening excludes them from readmission; the details name the rule(s). */
+    EXCLUDED_FROM_READMISSION(HttpStatus.UNPROCESSABLE_CONTENT),
+    /** A first readmission request must leave within the configured time of the person's arrival. */
+    REQUEST_WINDOW_CLOSED(HttpStatus.UNPROCESSABLE_CONTENT),
+    /** A case query or action names no known filter or action. */
+    INVALID_CASE_QUERY(HttpStatus.BAD_REQUEST);
 
     private final HttpStatus status;
 

@@ -46,6 +46,9 @@ public final class NodeSettings {
         p.put("passerelle.api.tokens[1].name", "administrator");
         p.put("passerelle.api.tokens[1].sha256", sha256(adminToken));
         p.put("passerelle.api.tokens[1].roles[0]", "ADMIN");
+        // The contract's samples carry no case context (one case reference, arrivals long past): exchange tests and
+        // the demo send them as they are; the casework tests switch readmission cases on.
+        p.put("passerelle.readmission.enabled", false);
         return p;
     }
 
