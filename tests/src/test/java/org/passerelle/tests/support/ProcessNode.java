@@ -87,13 +87,18 @@ public final class ProcessNode implements AutoCloseable {
     public static int freePort() {
         int low = 32768;
         try {
-            low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+            // readAllLines, not readString: the latter has read a single byte of this procfs file.
+            low = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0)
+                    .trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             // Not Linux: the usual range.
         }
-        int from = Math.max(1024, low - 12000);
+        if (low < 16384) {
+            return Exchange.freePort();
+        }
+        int from = low - 12000;
         for (int i = 0; i < 200; i++) {
-            int port = from + RANDOM.nextInt(Math.max(1, low - from));
+            int port = from + RANDOM.nextInt(low - from);
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress(port));
                 return port;
