@@ -115,10 +115,11 @@ public final class NistTransactionCheck {
             throw malformed(e.getMessage(), null);
         } catch (ContractViolationException e) {
             throw e;
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        } catch (RuntimeException | StackOverflowError e) {
             // jnbis reports bad input with whatever exception its code happens to hit (index, number format, null,
             // negative size, wrapped charset errors); none is meaningful on its own, so each becomes one stable code.
-            // OutOfMemoryError here can only be one failed allocation of a decoder, which leaves the heap usable.
+            // OutOfMemoryError is deliberately not caught: the framing guards bound every allocation, so running out
+            // of memory is the node's condition, not the message's, and must not become a permanent refusal.
             throw malformed("the transaction cannot be parsed (" + e.getClass().getSimpleName() + ")", e);
         }
     }

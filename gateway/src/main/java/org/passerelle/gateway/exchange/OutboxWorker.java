@@ -80,7 +80,10 @@ public abstract class OutboxWorker {
                 .message(message.messageId(), message.messageType(), message.payloadSha256());
         switch (outcome) {
             case Outcome.Delivered d -> {
-                store.complete(entry, d.status(), d.detail());
+                if (!store.complete(entry, nodeId, d.status(), d.detail())) {
+                    claimLost(entry);
+                    return;
+                }
                 audit.record(withAction(base, d.status().name(), "OK", null, d.detail()));
                 metrics.delivered(message.messageType(), message.direction(),
                         Duration.between(message.acceptedAt(), now));
@@ -93,7 +96,10 @@ public abstract class OutboxWorker {
                     String why = failed >= retry.maxAttempts() ? "attempts exhausted" : "message expires before the next attempt";
                     park(entry, message, base, GatewayErrorCode.RETRIES_EXHAUSTED.name(), why + "; last: " + r.code());
                 } else {
-                    store.retryLater(entry, next, r.code(), r.detail());
+                    if (!store.retryLater(entry, nodeId, next, r.code(), r.detail())) {
+                        claimLost(entry);
+                        return;
+                    }
                     metrics.retried(kind() == OutboxKind.SEND ? entry.target() : "backend", r.code());
                     log.info("Message {} attempt {} failed ({}), next at {}", message.messageId(), failed, r.code(), next);
                 }
@@ -104,10 +110,19 @@ public abstract class OutboxWorker {
     }
 
     private void park(OutboxEntry entry, MessageRecord message, AuditTrail.Entry base, String code, String detail) {
-        store.park(entry, code, detail);
+        if (!store.park(entry, nodeId, code, detail)) {
+            claimLost(entry);
+            return;
+        }
         audit.record(withAction(base, "PARKED", "FAILED", code, detail));
         metrics.parked(message.messageType(), message.direction(), code);
         log.warn("Message {} parked ({}): {}", message.messageId(), code, detail);
+    }
+
+    private static void claimLost(OutboxEntry entry) {
+        // The lease lapsed during the attempt and the entry was claimed again: that claim's outcome stands.
+        log.warn("Claim on outbox entry {} of message {} lapsed during the attempt; outcome dropped", entry.id(),
+                entry.messageId());
     }
 
     private static AuditTrail.Entry withAction(AuditTrail.Entry e, String action, String outcome, String code, String detail) {

@@ -142,33 +142,53 @@ public class MessageStore {
         return claimed;
     }
 
-    /** Marks the entry done and records the message's new status, in one transaction. */
+    /**
+     * Marks the entry done and records the message's new status, in one transaction, provided this node still
+     * holds the claim (a lapsed lease may have passed the entry on); false, changing nothing, if not. The same
+     * holds for {@link #retryLater} and {@link #park}.
+     */
     @Transactional
-    public void complete(OutboxEntry entry, MessageStatus status, String detail) {
+    public boolean complete(OutboxEntry entry, String nodeId, MessageStatus status, String detail) {
         Instant now = clock.instant();
-        jdbc.sql("update outbox set state = 'DONE', done_at = :now, claimed_until = null, attempts = attempts + 1 where id = :id")
-                .param("now", ts(now)).param("id", entry.id()).update();
+        int rows = jdbc.sql("""
+                update outbox set state = 'DONE', done_at = :now, claimed_until = null, attempts = attempts + 1
+                where id = :id and state = 'PENDING' and claimed_by = :node""")
+                .param("now", ts(now)).param("id", entry.id()).param("node", nodeId).update();
+        if (rows == 0) {
+            return false;
+        }
         recordStatus(entry.messageId(), status, null, detail);
+        return true;
     }
 
     /** Releases the entry for another attempt at {@code next}, recording the failed attempt. */
     @Transactional
-    public void retryLater(OutboxEntry entry, Instant next, String code, String detail) {
-        jdbc.sql("""
+    public boolean retryLater(OutboxEntry entry, String nodeId, Instant next, String code, String detail) {
+        int rows = jdbc.sql("""
                 update outbox set attempts = attempts + 1, next_attempt_at = :next, last_error = :code,
-                  claimed_by = null, claimed_until = null where id = :id""")
-                .param("next", ts(next)).param("code", code).param("id", entry.id()).update();
+                  claimed_by = null, claimed_until = null
+                where id = :id and state = 'PENDING' and claimed_by = :node""")
+                .param("next", ts(next)).param("code", code).param("id", entry.id()).param("node", nodeId).update();
+        if (rows == 0) {
+            return false;
+        }
         recordStatus(entry.messageId(), MessageStatus.FAILED, code, detail);
+        return true;
     }
 
     /** Gives up on the entry: it is parked with its reason until an administrator replays it. */
     @Transactional
-    public void park(OutboxEntry entry, String code, String detail) {
-        jdbc.sql("""
+    public boolean park(OutboxEntry entry, String nodeId, String code, String detail) {
+        int rows = jdbc.sql("""
                 update outbox set state = 'PARKED', attempts = attempts + 1, last_error = :code,
-                  claimed_by = null, claimed_until = null where id = :id""")
-                .param("code", code).param("id", entry.id()).update();
+                  claimed_by = null, claimed_until = null
+                where id = :id and state = 'PENDING' and claimed_by = :node""")
+                .param("code", code).param("id", entry.id()).param("node", nodeId).update();
+        if (rows == 0) {
+            return false;
+        }
         recordStatus(entry.messageId(), MessageStatus.PARKED, code, detail);
+        return true;
     }
 
     /** Returns a released claim without counting an attempt (the circuit was open, nothing was sent). */

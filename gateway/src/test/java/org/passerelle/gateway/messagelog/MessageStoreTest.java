@@ -67,7 +67,7 @@ class MessageStoreTest {
         List<OutboxEntry> claimed = claimOf(conversation, "node-a");
         assertThat(claimed).extracting(OutboxEntry::messageId).containsExactly(first);
 
-        store.complete(claimed.get(0), MessageStatus.RECEIPT_VERIFIED, "test");
+        assertThat(store.complete(claimed.get(0), "node-a", MessageStatus.RECEIPT_VERIFIED, "test")).isTrue();
         assertThat(claimOf(conversation, "node-a")).extracting(OutboxEntry::messageId).containsExactly(second);
     }
 
@@ -86,7 +86,7 @@ class MessageStoreTest {
         String id = accept(conversation, "p".getBytes(StandardCharsets.UTF_8));
         OutboxEntry entry = claimOf(conversation, "node-a").get(0);
 
-        store.park(entry, "RETRIES_EXHAUSTED", "test");
+        assertThat(store.park(entry, "node-a", "RETRIES_EXHAUSTED", "test")).isTrue();
         assertThat(store.find(id).orElseThrow().status()).isEqualTo(MessageStatus.PARKED);
         assertThat(store.replay(id, "admin")).isTrue();
         assertThat(store.replay(id, "admin")).isFalse();
@@ -94,6 +94,20 @@ class MessageStoreTest {
         assertThat(store.history(id)).extracting(StatusChange::status)
                 .containsSubsequence(MessageStatus.RECEIVED, MessageStatus.PARKED, MessageStatus.REPLAYED);
         assertThat(claimOf(conversation, "node-a")).extracting(OutboxEntry::messageId).containsExactly(id);
+    }
+
+    @Test
+    void aNodeWhoseClaimLapsedCannotSettleTheEntry() {
+        String conversation = UUID.randomUUID().toString();
+        String id = accept(conversation, "l".getBytes(StandardCharsets.UTF_8));
+        OutboxEntry entry = claimOf(conversation, "node-a").get(0);
+
+        boolean settledByAnother = store.complete(entry, "node-b", MessageStatus.RECEIPT_VERIFIED, "test");
+
+        assertThat(settledByAnother).isFalse();
+        assertThat(store.find(id).orElseThrow().status()).isEqualTo(MessageStatus.VALIDATED);
+        assertThat(store.park(entry, "node-a", "RETRIES_EXHAUSTED", "test")).isTrue();
+        assertThat(store.retryLater(entry, "node-a", Instant.now(), "X", "test")).isFalse();
     }
 
     private List<OutboxEntry> claimOf(String conversation, String node) {
