@@ -51,7 +51,15 @@ public enum GatewayErrorCode {
     /** Delivery gave up: attempts exhausted. */
     RETRIES_EXHAUSTED(HttpStatus.GATEWAY_TIMEOUT),
     /** Something failed inside the node; details are in its log, under the message id. */
-    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR),
+    /** The message or action would move an admission case along a transition its state machine does not have. */
+    ILLEGAL_ADMISSION_TRANSITION(HttpStatus.CONFLICT),
+    /** No admission case with this reference on this node. */
+    ADMISSION_CASE_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** An ELIGIBLE result for an applicant whose biometric reference is in the eligibility registry. */
+    ELIGIBILITY_CONTRADICTS_REGISTRY(HttpStatus.CONFLICT),
+    /** A registry or ledger request that is incomplete or malformed. */
+    CASEWORK_REQUEST_INVALID(HttpStatus.BAD_REQUEST);
 
     private final HttpStatus status;
 
