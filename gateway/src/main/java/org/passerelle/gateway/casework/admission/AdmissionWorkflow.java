@@ -220,13 +220,13 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
                             "the referral's biometric set", null, now);
                     moved = cases.find(caseReference).orElseThrow();
                 }
-                audit.record(AuditTrail.Entry.of(actor, "API", "ADMISSION_" + event.name(), "GRANTED")
+                audit.record(AuditTrail.Entry.of(actor, "API", action(event), "GRANTED")
                         .partner(moved.partner()).code(null, caseReference + " -> " + moved.state()));
                 counted(event, moved.state());
                 return moved;
             });
         } catch (GatewayException e) {
-            audit.refused(AuditTrail.Entry.of(actor, "API", "ADMISSION_" + event.name(), "REFUSED")
+            audit.refused(AuditTrail.Entry.of(actor, "API", action(event), "REFUSED")
                     .code(e.code(), safe(caseReference) + ": " + e.getMessage()));
             Counter.builder("passerelle.admission.refused").description("Admission transitions refused")
                     .tag("code", e.code()).register(meters).increment();
@@ -256,6 +256,11 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             }
         }
         return lapsed;
+    }
+
+    /** The audit action of a caseworker action (the audit column holds 32 characters). */
+    private static String action(AdmissionEvent event) {
+        return event == AdmissionEvent.SECURITY_CHECK_RECORDED ? "ADMISSION_SECURITY_CHECK" : "ADMISSION_" + event.name();
     }
 
     private GatewayException illegal(String caseReference, String reason) {
