@@ -36,7 +36,9 @@ class ApiRefusalsIT {
         // GB may send FR everything but EquivalenceStatement, to prove the per-partner type list.
         exchange = Exchange.start(dir, Map.of("GB:passerelle.partners.FR.send",
                 "BiometricSearchRequest,BiometricSearchResponse,ReadmissionRequest,ReadmissionDecision,TransferStatus,"
-                        + "AdmissionReferral,EligibilityResult,AdmissionDecision,ArrivalConfirmation,CaseStatusUpdate,Fault"));
+                        + "AdmissionReferral,EligibilityResult,AdmissionDecision,ArrivalConfirmation,CaseStatusUpdate,Fault",
+                // Sample arrivals of no admission case: followed, not refused, by the admission workflow.
+                "passerelle.admission.enforce-transitions", "false"));
         gb = exchange.gb;
     }
 
