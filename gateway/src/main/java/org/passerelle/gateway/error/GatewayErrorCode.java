@@ -70,7 +70,15 @@ public enum GatewayErrorCode {
     /** A first readmission request must leave within the configured time of the person's arrival. */
     REQUEST_WINDOW_CLOSED(HttpStatus.UNPROCESSABLE_CONTENT),
     /** A case query or action names no known filter or action. */
-    INVALID_CASE_QUERY(HttpStatus.BAD_REQUEST);
+    INVALID_CASE_QUERY(HttpStatus.BAD_REQUEST),
+    /** The message or action would move an admission case along a transition its state machine does not have. */
+    ILLEGAL_ADMISSION_TRANSITION(HttpStatus.CONFLICT),
+    /** No admission case with this reference on this node. */
+    ADMISSION_CASE_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** An ELIGIBLE result for an applicant whose biometric reference is in the eligibility registry. */
+    ELIGIBILITY_CONTRADICTS_REGISTRY(HttpStatus.CONFLICT),
+    /** A registry or ledger request that is incomplete or malformed. */
+    CASEWORK_REQUEST_INVALID(HttpStatus.BAD_REQUEST);
 
     private final HttpStatus status;
 

@@ -47,7 +47,9 @@ class PartnerOutageIT {
                 "GB:passerelle.partners.FR.base-url", "https://localhost:" + standIn,
                 "GB:passerelle.delivery.max-attempts", "12",
                 "GB:passerelle.delivery.max-backoff", "1s",
-                "GB:passerelle.delivery.request-timeout", "1s"));
+                "GB:passerelle.delivery.request-timeout", "1s",
+                // Sample arrivals of no admission case: followed, not refused, by the admission workflow.
+                "passerelle.admission.enforce-transitions", "false"));
         fr = new FlakyPartner(exchange.pki, "FR", "GB", standIn, exchange.fr::exchangePort).start();
     }
 
