@@ -47,8 +47,10 @@ public final class NodeSettings {
         p.put("passerelle.api.tokens[1].sha256", sha256(adminToken));
         p.put("passerelle.api.tokens[1].roles[0]", "ADMIN");
         // The contract's samples carry no case context (one case reference, arrivals long past): exchange tests and
-        // the demo send them as they are; the casework tests switch readmission cases on.
+        // the demo's transport round send them as they are; the casework tests switch readmission cases on and
+        // admission cases back to refusing out-of-sequence messages.
         p.put("passerelle.readmission.enabled", false);
+        p.put("passerelle.admission.enforce-transitions", false);
         return p;
     }
 

@@ -40,6 +40,7 @@ class AdmissionIT {
     @BeforeAll
     static void startNodes() {
         exchange = Exchange.start(dir, Map.of(
+                "passerelle.admission.enforce-transitions", "true",
                 "passerelle.admission.presence-window", "15s",
                 "passerelle.admission.lapse-check-interval", "1s"));
         gb = exchange.gb;
