@@ -45,6 +45,9 @@ public final class Demo {
 
     static final Party GB = new Party("GB", 8080, 9443, 7080);
     static final Party FR = new Party("FR", 8081, 9444, 7081);
+    /** The scheme scenario's own pair, with casework on. */
+    static final Party SCHEME_GB = new Party("GB", 8090, 9453, 7090);
+    static final Party SCHEME_FR = new Party("FR", 8091, 9454, 7091);
 
     private final Path dir;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -59,7 +62,14 @@ public final class Demo {
         String folder = options.stream().filter(a -> !a.isBlank() && !a.startsWith("--")).findFirst().orElse("data/demo");
         Path dir = Path.of(folder).toAbsolutePath().normalize();
         boolean stay = !options.contains("--exit");
-        new Demo(dir).run(stay);
+        try {
+            new Demo(dir).run(stay);
+        } catch (Exception | Error e) {
+            // The nodes' threads would keep the JVM (and their ports) alive: a demo that cannot go on stops.
+            e.printStackTrace();
+            say("The demo stopped: %s", e);
+            System.exit(1);
+        }
     }
 
     void run(boolean stay) throws Exception {
@@ -68,32 +78,62 @@ public final class Demo {
         DevPki pki = DevPki.generate(dir.resolve("pki"), List.of("GB", "FR"));
         say("Generated a development PKI (GB and FR root CAs, gateway, officer and system certificates) in %s", pki.directory());
 
+        // The scheme scenario: its own GB and FR nodes, with readmission, admission and ledger casework on.
+        say("");
+        say("The scheme: one biometric hit, one full return, one refused request, one full admission, the weekly reconciliation");
+        SchemeScenario scheme = new SchemeScenario(SCHEME_GB, SCHEME_FR, SYSTEM_TOKEN);
+        scheme.startBackends();
+        Map<String, Object> casework = Map.of(
+                "passerelle.readmission.enabled", true,
+                "passerelle.ledger.weekly-statements", false);
+        ConfigurableApplicationContext schemeGb = startNode(pki, SCHEME_GB, SCHEME_FR, "scheme-", casework);
+        ConfigurableApplicationContext schemeFr = startNode(pki, SCHEME_FR, SCHEME_GB, "scheme-", casework);
+        say("Scheme GB node: API http://localhost:%d, partner port https://localhost:%d; back-end records on port %d",
+                SCHEME_GB.apiPort(), SCHEME_GB.exchangePort(), SCHEME_GB.backendPort());
+        say("Scheme FR node: API http://localhost:%d, partner port https://localhost:%d; back-end is the simulated access point",
+                SCHEME_FR.apiPort(), SCHEME_FR.exchangePort());
+        int schemeFailures = scheme.play();
+        say("");
+        say(schemeFailures == 0 ? "The scheme scenario completed: every step worked."
+                : schemeFailures + " scheme step(s) did not complete; see the node logs under " + dir);
+
+        // The transport round: every message type both ways, casework off.
+        say("");
+        say("The transport: every message type both ways (casework off)");
         startBackend(GB);
         startBackend(FR);
-        ConfigurableApplicationContext gb = startNode(pki, GB, FR);
-        ConfigurableApplicationContext fr = startNode(pki, FR, GB);
+        ConfigurableApplicationContext gb = startNode(pki, GB, FR, "", Map.of());
+        ConfigurableApplicationContext fr = startNode(pki, FR, GB, "", Map.of());
         say("GB node: API http://localhost:%d, partner port https://localhost:%d (mutual TLS 1.3)", GB.apiPort(), GB.exchangePort());
         say("FR node: API http://localhost:%d, partner port https://localhost:%d (mutual TLS 1.3)", FR.apiPort(), FR.exchangePort());
 
-        int failures = 0;
+        int failures = schemeFailures;
         for (String type : TYPES) {
             for (Party[] pair : new Party[][] {{GB, FR}, {FR, GB}}) {
                 failures += step(type, pair[0], pair[1]) ? 0 : 1;
             }
         }
         say("");
-        say(failures == 0 ? "Every message type travelled both ways and was proven delivered by a signed receipt."
-                : failures + " step(s) did not complete; see the node logs under " + dir);
+        say(failures == schemeFailures ? "Every message type travelled both ways and was proven delivered by a signed receipt."
+                : (failures - schemeFailures) + " step(s) did not complete; see the node logs under " + dir);
         say("");
         say("Try it yourself:");
         say("  curl -s -H 'Authorization: Bearer %s' http://localhost:%d/api/v1/messages/<message id>", SYSTEM_TOKEN, GB.apiPort());
         say("  curl -s http://localhost:%d/actuator/health        (partner circuits)", GB.apiPort());
         say("  curl -s http://localhost:%d/actuator/prometheus    (metrics)", GB.apiPort());
         say("  http://localhost:%d/swagger-ui.html                 (the API, described)", GB.apiPort());
+        say("  curl -s -H 'Authorization: Bearer %s' http://localhost:%d/api/v1/cases/readmission/<case reference>   (scheme nodes)",
+                SYSTEM_TOKEN, SCHEME_GB.apiPort());
+        say("  curl -s -H 'Authorization: Bearer %s' http://localhost:%d/api/v1/ledger", SYSTEM_TOKEN, SCHEME_FR.apiPort());
+        say("  Consoles: transport GB http://localhost:%d, FR http://localhost:%d; scheme GB http://localhost:%d, FR http://localhost:%d",
+                GB.apiPort(), FR.apiPort(), SCHEME_GB.apiPort(), SCHEME_FR.apiPort());
         say("  API tokens: back-end system '%s', administrator '%s'", SYSTEM_TOKEN, ADMIN_TOKEN);
         if (!stay) {
             gb.close();
             fr.close();
+            schemeGb.close();
+            schemeFr.close();
+            scheme.stopBackends();
             System.exit(failures == 0 ? 0 : 1);
         }
         say("Both nodes keep running. Press Ctrl-C to stop.");
@@ -140,14 +180,16 @@ public final class Demo {
         return m.find() ? m.group(1) : "?";
     }
 
-    private ConfigurableApplicationContext startNode(DevPki pki, Party self, Party partner) {
-        Map<String, Object> settings = new LinkedHashMap<>(NodeSettings.of(pki, dir.resolve("node-" + self.code()), self.code(),
+    private ConfigurableApplicationContext startNode(DevPki pki, Party self, Party partner, String prefix,
+                                                     Map<String, Object> extra) {
+        Map<String, Object> settings = new LinkedHashMap<>(NodeSettings.of(pki, dir.resolve(prefix + "node-" + self.code()), self.code(),
                 partner.code(), self.apiPort(), self.exchangePort(), partner.exchangePort(), self.backendPort(),
                 SYSTEM_TOKEN, ADMIN_TOKEN));
-        settings.put("logging.file.name", dir.resolve(self.code() + ".log").toString());
+        settings.put("logging.file.name", dir.resolve(prefix + self.code() + ".log").toString());
         settings.put("logging.threshold.console", "WARN");
         settings.put("spring.profiles.active", self.code().toLowerCase());
-        say("Starting the %s node…", self.code());
+        settings.putAll(extra);
+        say("Starting the %s%s node…", prefix.isEmpty() ? "" : prefix.replace("-", " "), self.code());
         return new SpringApplicationBuilder(PasserelleApplication.class).run(NodeSettings.asArguments(settings));
     }
 
@@ -180,7 +222,7 @@ public final class Demo {
         Files.createDirectories(dir);
     }
 
-    private static void say(String format, Object... args) {
+    static void say(String format, Object... args) {
         System.out.println(args.length == 0 ? format : String.format(format, args));
     }
 }
