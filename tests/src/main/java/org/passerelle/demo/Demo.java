@@ -85,6 +85,7 @@ public final class Demo {
         scheme.startBackends();
         Map<String, Object> casework = Map.of(
                 "passerelle.readmission.enabled", true,
+                "passerelle.admission.enforce-transitions", true,
                 "passerelle.ledger.weekly-statements", false);
         ConfigurableApplicationContext schemeGb = startNode(pki, SCHEME_GB, SCHEME_FR, "scheme-", casework);
         ConfigurableApplicationContext schemeFr = startNode(pki, SCHEME_FR, SCHEME_GB, "scheme-", casework);
