@@ -7,10 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.passerelle.contracts.biometrics.NistTransactionCheck;
 import org.passerelle.contracts.envelope.v1.Envelope;
 
@@ -131,12 +135,51 @@ public final class MessageCodec {
             throw new ContractViolationException(ContractErrorCode.XML_MARSHAL_FAILED, List.of(new Violation(-1, -1, "",
                     "the envelope could not be written as XML")), e);
         }
-        byte[] xml = out.toByteArray();
+        byte[] xml = canonicalRootDeclarations(out.toByteArray());
         if (xml.length > limits.maxDocumentBytes()) {
             throw tooLarge();
         }
         decodeOwned(xml);
         return xml;
+    }
+
+    /** The root start tag as the runtime writes it: the element name, then namespace declarations only. */
+    private static final Pattern ROOT_TAG = Pattern.compile("<([A-Za-z][\\w.-]*:[A-Za-z][\\w.-]*)((?:\\s+xmlns:[A-Za-z][\\w.-]*=\"[^\"]*\")+)\\s*>");
+    private static final Pattern DECLARATION = Pattern.compile("xmlns:([A-Za-z][\\w.-]*)=\"[^\"]*\"");
+    private static final List<String> DECLARATION_ORDER = List.of("bio", "cmn", "ra", "adm", "cs", "eq", "env");
+
+    /**
+     * Rewrites the root element's namespace declarations in one fixed order (bio, cmn, ra, adm, cs, eq, env; other
+     * prefixes after them alphabetically). The runtime declares them in the order of its context's internal tables,
+     * which follows the order the bindings were generated in and so differs from one build to the next: without this,
+     * the same envelope would encode to different bytes on different builds.
+     */
+    private static byte[] canonicalRootDeclarations(byte[] xml) {
+        int head = Math.min(xml.length, 4096);
+        String start = new String(xml, 0, head, StandardCharsets.UTF_8);
+        Matcher root = ROOT_TAG.matcher(start);
+        if (!root.find()) {
+            return xml;
+        }
+        List<String> declarations = new ArrayList<>();
+        Matcher d = DECLARATION.matcher(root.group(2));
+        while (d.find()) {
+            declarations.add(d.group());
+        }
+        declarations.sort(Comparator.comparing((String decl) -> {
+            String prefix = decl.substring("xmlns:".length(), decl.indexOf('='));
+            int rank = DECLARATION_ORDER.indexOf(prefix);
+            return rank < 0 ? DECLARATION_ORDER.size() : rank;
+        }).thenComparing(Comparator.naturalOrder()));
+        String rewritten = "<" + root.group(1) + " " + String.join(" ", declarations) + ">";
+        byte[] prefix = start.substring(0, root.start()).getBytes(StandardCharsets.UTF_8);
+        byte[] tag = rewritten.getBytes(StandardCharsets.UTF_8);
+        int rest = prefix.length + root.group().getBytes(StandardCharsets.UTF_8).length;
+        byte[] result = new byte[prefix.length + tag.length + xml.length - rest];
+        System.arraycopy(prefix, 0, result, 0, prefix.length);
+        System.arraycopy(tag, 0, result, prefix.length, tag.length);
+        System.arraycopy(xml, rest, result, prefix.length + tag.length, xml.length - rest);
+        return result;
     }
 
     private ContractViolationException tooLarge() {
