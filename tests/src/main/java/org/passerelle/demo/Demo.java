@@ -126,7 +126,7 @@ public final class Demo {
         say("  curl -s -H 'Authorization: Bearer %s' http://localhost:%d/api/v1/cases/readmission/<case reference>   (scheme nodes)",
                 SYSTEM_TOKEN, SCHEME_GB.apiPort());
         say("  curl -s -H 'Authorization: Bearer %s' http://localhost:%d/api/v1/ledger", SYSTEM_TOKEN, SCHEME_FR.apiPort());
-        say("  Consoles: transport GB http://localhost:%d, FR http://localhost:%d; scheme GB http://localhost:%d, FR http://localhost:%d",
+        say("  Node APIs: transport GB http://localhost:%d, FR http://localhost:%d; scheme GB http://localhost:%d, FR http://localhost:%d",
                 GB.apiPort(), FR.apiPort(), SCHEME_GB.apiPort(), SCHEME_FR.apiPort());
         say("  API tokens: back-end system '%s', administrator '%s'", SYSTEM_TOKEN, ADMIN_TOKEN);
         if (!stay) {
