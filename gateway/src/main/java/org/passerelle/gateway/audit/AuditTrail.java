@@ -51,12 +51,15 @@ public class AuditTrail {
     private void insert(Entry e) {
         jdbc.sql("""
                 insert into audit_event (at, actor, channel, action, outcome, partner, message_id, message_type, code,
-                  detail, payload_sha256)
-                values (:at, :actor, :channel, :action, :outcome, :partner, :mid, :type, :code, :detail, :sha)""")
+                  detail, payload_sha256, actor_role, resource, purpose, case_reference)
+                values (:at, :actor, :channel, :action, :outcome, :partner, :mid, :type, :code, :detail, :sha,
+                  :role, :resource, :purpose, :caseRef)""")
                 .param("at", clock.instant().atOffset(ZoneOffset.UTC)).param("actor", cut(e.actor(), 128))
                 .param("channel", e.channel()).param("action", e.action()).param("outcome", e.outcome())
                 .param("partner", e.partner()).param("mid", e.messageId()).param("type", e.messageType())
                 .param("code", e.code()).param("detail", cut(e.detail(), MAX)).param("sha", e.payloadSha256())
+                .param("role", e.role()).param("resource", cut(e.resource(), 200)).param("purpose", e.purpose())
+                .param("caseRef", cut(e.caseReference(), 40))
                 .update();
     }
 
@@ -71,24 +74,56 @@ public class AuditTrail {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
-    /** What to record; build with {@link #of(String, String, String, String)} and the {@code with…} methods. */
+    /**
+     * What to record; build with {@link #of(String, String, String, String)} and the {@code with…} methods.
+     *
+     * @param role          the actor's role when a person or system acted (e.g. LIAISON_OFFICER, SYSTEM)
+     * @param resource      what was acted on or looked at, e.g. {@code records}, {@code record:<id>}, {@code audit}
+     * @param purpose       the purpose the caller gave for a query (from the fixed list in {@code access.Purpose})
+     * @param caseReference the case the action concerns or the caller named
+     */
     public record Entry(String actor, String channel, String action, String outcome, String partner,
-                        String messageId, String messageType, String code, String detail, String payloadSha256) {
+                        String messageId, String messageType, String code, String detail, String payloadSha256,
+                        String role, String resource, String purpose, String caseReference) {
 
         public static Entry of(String actor, String channel, String action, String outcome) {
-            return new Entry(actor, channel, action, outcome, null, null, null, null, null, null);
+            return new Entry(actor, channel, action, outcome, null, null, null, null, null, null, null, null, null, null);
         }
 
         public Entry partner(String p) {
-            return new Entry(actor, channel, action, outcome, p, messageId, messageType, code, detail, payloadSha256);
+            return new Entry(actor, channel, action, outcome, p, messageId, messageType, code, detail, payloadSha256,
+                    role, resource, purpose, caseReference);
         }
 
         public Entry message(String id, String type, String sha256) {
-            return new Entry(actor, channel, action, outcome, partner, id, type, code, detail, sha256);
+            return new Entry(actor, channel, action, outcome, partner, id, type, code, detail, sha256,
+                    role, resource, purpose, caseReference);
         }
 
         public Entry code(String c, String d) {
-            return new Entry(actor, channel, action, outcome, partner, messageId, messageType, c, d, payloadSha256);
+            return new Entry(actor, channel, action, outcome, partner, messageId, messageType, c, d, payloadSha256,
+                    role, resource, purpose, caseReference);
+        }
+
+        public Entry role(String r) {
+            return new Entry(actor, channel, action, outcome, partner, messageId, messageType, code, detail,
+                    payloadSha256, r, resource, purpose, caseReference);
+        }
+
+        public Entry resource(String r) {
+            return new Entry(actor, channel, action, outcome, partner, messageId, messageType, code, detail,
+                    payloadSha256, role, r, purpose, caseReference);
+        }
+
+        /** The purpose a caller gave and the case it named (either may be null). */
+        public Entry purpose(String p, String caseRef) {
+            return new Entry(actor, channel, action, outcome, partner, messageId, messageType, code, detail,
+                    payloadSha256, role, resource, p, caseRef);
+        }
+
+        public Entry caseReference(String caseRef) {
+            return new Entry(actor, channel, action, outcome, partner, messageId, messageType, code, detail,
+                    payloadSha256, role, resource, purpose, caseRef);
         }
     }
 }

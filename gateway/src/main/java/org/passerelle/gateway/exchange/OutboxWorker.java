@@ -127,7 +127,8 @@ public abstract class OutboxWorker {
 
     private static AuditTrail.Entry withAction(AuditTrail.Entry e, String action, String outcome, String code, String detail) {
         return new AuditTrail.Entry(e.actor(), e.channel(), action, outcome, e.partner(), e.messageId(),
-                e.messageType(), code, detail, e.payloadSha256());
+                e.messageType(), code, detail, e.payloadSha256(), e.role(), e.resource(), e.purpose(),
+                e.caseReference());
     }
 
     /** How this worker retries, from the delivery settings. */
