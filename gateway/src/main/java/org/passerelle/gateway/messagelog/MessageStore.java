@@ -261,6 +261,20 @@ public class MessageStore {
     }
 
     /** A receipt issued for an inbound message, with the digest of the bytes it acknowledged. */
+    /**
+     * Erases a message's envelope bytes for good, keeping its metadata, history and receipts (which hold digests,
+     * never the payload). False when there was nothing left to erase, or when work for the message is still pending:
+     * a payload still owed to a partner or a back-end is never purged.
+     */
+    @Transactional
+    public boolean purgePayload(String messageId) {
+        return jdbc.sql("""
+                update message_payload set iv = null, ciphertext = null, purged_at = :now
+                where message_id = :id and purged_at is null
+                  and not exists (select 1 from outbox o where o.message_id = :id and o.state = 'PENDING')""")
+                .param("now", ts(clock.instant())).param("id", messageId).update() == 1;
+    }
+
     public record IssuedReceipt(String payloadSha256, byte[] receipt) {
     }
 

@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.retention.PayloadRetention;
 import org.passerelle.security.CmsEncryptor;
 import org.passerelle.security.CmsSigner;
 import org.passerelle.security.KeyMaterial;
@@ -62,6 +63,8 @@ class ReadmissionCasesIT {
                 "passerelle.readmission.enabled", true,
                 "passerelle.readmission.check-interval", "300ms",
                 "passerelle.readmission.due-soon-within", "1h",
+                // Payloads of closed cases are erased two seconds after closing when a test runs the purge.
+                "passerelle.retention.closed-case-payloads", "2s",
                 "GB:passerelle.readmission.partners.FR.reply-within", REPLY_WITHIN.toSeconds() + "s",
                 // Just over the request window, so that a request sent at the window's very end expires in seconds.
                 "GB:passerelle.readmission.partners.FR.process-within", PROCESS_WITHIN.toSeconds() + "s"));
@@ -296,6 +299,51 @@ class ReadmissionCasesIT {
                 .hasSize(1);
         HttpResponse<byte[]> late = sendAsFr(decision(ref, UUID.randomUUID().toString(), "ACCEPTED", false));
         assertThat(late.headers().firstValue("X-Passerelle-Fault")).hasValue("ILLEGAL_TRANSITION");
+    }
+
+    @Test
+    void aClosedCaseLosesItsPayloadsAfterTheRetentionPeriodAndEachErasureIsAudited() {
+        // given a case FR refused and a case still open, both on GB
+        String closedRef = newCaseReference();
+        String conversation = UUID.randomUUID().toString();
+        byte[] closedRequest = request(closedRef, conversation, Instant.now().minus(1, ChronoUnit.DAYS), null);
+        assertAccepted(exchange.gb.submit(closedRequest));
+        awaitState(exchange.gb, closedRef, "ACKNOWLEDGED");
+        byte[] refusal = decision(closedRef, conversation, "REFUSED", false);
+        assertAccepted(exchange.fr.submit(refusal));
+        awaitState(exchange.gb, closedRef, "REFUSED");
+        String openRef = newCaseReference();
+        byte[] openRequest = request(openRef, UUID.randomUUID().toString(), Instant.now().minus(1, ChronoUnit.DAYS), null);
+        assertAccepted(exchange.gb.submit(openRequest));
+        awaitState(exchange.gb, openRef, "ACKNOWLEDGED");
+        MessageStore store = exchange.gb.bean(MessageStore.class);
+        String requestId = Envelopes.header(closedRequest, "MessageId");
+        String refusalId = Envelopes.header(refusal, "MessageId");
+        assertThat(store.payload(refusalId)).isPresent();
+
+        // when the retention period has run since the case closed and the purge runs
+        PayloadRetention retention = exchange.gb.bean(PayloadRetention.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            retention.purgeDue();
+            return store.payload(requestId).isEmpty() && store.payload(refusalId).isEmpty();
+        });
+
+        // then both messages of the closed case keep their metadata and history but not their bytes, each erasure
+        // is audited once with the case and the payload's digest, and the open case keeps its payload
+        for (String id : List.of(requestId, refusalId)) {
+            assertThat(store.find(id)).isPresent();
+            assertThat(store.history(id)).isNotEmpty();
+            List<AuditEvent> purges = exchange.gb.bean(AuditTrail.class).forMessage(id).stream()
+                    .filter(e -> e.action().equals("PAYLOAD_PURGED")).toList();
+            assertThat(purges).singleElement().satisfies(e -> {
+                assertThat(e.payloadSha256()).isEqualTo(store.find(id).orElseThrow().payloadSha256());
+                assertThat(e.detail()).contains("READMISSION case closed REFUSED");
+            });
+        }
+        assertThat(store.payload(Envelopes.header(openRequest, "MessageId"))).isPresent();
+        retention.purgeDue();
+        assertThat(exchange.gb.bean(AuditTrail.class).forMessage(requestId).stream()
+                .filter(e -> e.action().equals("PAYLOAD_PURGED"))).hasSize(1);
     }
 
     @Test

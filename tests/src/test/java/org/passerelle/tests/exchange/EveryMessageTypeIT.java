@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.passerelle.gateway.audit.AuditEvent;
+import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.messagelog.MessageStatus;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.messagelog.StatusChange;
@@ -89,7 +91,15 @@ class EveryMessageTypeIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(receiver.bean(MessageStore.class).find(id).orElseThrow().status())
                         .isEqualTo(MessageStatus.DELIVERED));
-        assertThat(receiver.bean(MessageStore.class).find(id).orElseThrow().payloadSha256())
-                .isEqualTo(sender.bean(MessageStore.class).find(id).orElseThrow().payloadSha256());
+        String sha256 = sender.bean(MessageStore.class).find(id).orElseThrow().payloadSha256();
+        assertThat(receiver.bean(MessageStore.class).find(id).orElseThrow().payloadSha256()).isEqualTo(sha256);
+
+        // and each node's audit log holds every event of the message, each with the payload's digest only
+        assertThat(sender.bean(AuditTrail.class).forMessage(id)).extracting(AuditEvent::action)
+                .containsSubsequence("MESSAGE_ACCEPTED", "MESSAGE_SENT", "RECEIPT_VERIFIED");
+        assertThat(receiver.bean(AuditTrail.class).forMessage(id)).extracting(AuditEvent::action)
+                .containsSubsequence("MESSAGE_RECEIVED", "RECEIPT_ISSUED", "DELIVERED");
+        assertThat(sender.bean(AuditTrail.class).forMessage(id)).extracting(AuditEvent::payloadSha256).containsOnly(sha256);
+        assertThat(receiver.bean(AuditTrail.class).forMessage(id)).extracting(AuditEvent::payloadSha256).containsOnly(sha256);
     }
 }

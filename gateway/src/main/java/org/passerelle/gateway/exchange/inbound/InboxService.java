@@ -153,6 +153,8 @@ public class InboxService {
                         hooks.accepted(context);
                         audit.record(AuditTrail.Entry.of(partner.party(), CHANNEL, "MESSAGE_RECEIVED", "OK")
                                 .partner(partner.party()).message(f.messageId(), f.messageType(), f.sha256()));
+                        audit.record(AuditTrail.Entry.of("node", CHANNEL, "RECEIPT_ISSUED", "OK")
+                                .partner(partner.party()).message(f.messageId(), f.messageType(), f.sha256()));
                     }
                     return accepted;
                 }));

@@ -104,6 +104,9 @@ public class PartnerSender extends OutboxWorker {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(cms))
                     .build();
             store.recordStatus(message.messageId(), MessageStatus.SENT, null, partner.party());
+            audit.record(AuditTrail.Entry.of("node", channel(), "MESSAGE_SENT", "OK").partner(partner.party())
+                    .message(message.messageId(), message.messageType(), message.payloadSha256())
+                    .code(null, "attempt " + (entry.attempts() + 1)));
             response = clients.client(partner).send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             circuit.onError(circuit.getCurrentTimestamp() - start, TimeUnit.NANOSECONDS, e);
