@@ -78,7 +78,11 @@ public enum GatewayErrorCode {
     /** An ELIGIBLE result for an applicant whose biometric reference is in the eligibility registry. */
     ELIGIBILITY_CONTRADICTS_REGISTRY(HttpStatus.CONFLICT),
     /** A registry or ledger request that is incomplete or malformed. */
-    CASEWORK_REQUEST_INVALID(HttpStatus.BAD_REQUEST);
+    CASEWORK_REQUEST_INVALID(HttpStatus.BAD_REQUEST),
+    /** An administrator has suspended the exchange with this partner: its messages are held, not lost; retry later. */
+    PARTNER_SUSPENDED(HttpStatus.SERVICE_UNAVAILABLE),
+    /** Suspending a partner needs a reason (1 to 200 characters), recorded in the audit log. */
+    SUSPENSION_REASON_REQUIRED(HttpStatus.BAD_REQUEST);
 
     private final HttpStatus status;
 

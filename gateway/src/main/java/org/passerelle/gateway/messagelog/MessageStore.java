@@ -217,6 +217,28 @@ public class MessageStore {
                 .query(Long.class).single();
     }
 
+    /** How many entries of one kind for one target are in a state (PENDING, PARKED, DONE). */
+    public long countOutbox(OutboxKind kind, String target, String state) {
+        return jdbc.sql("select count(*) from outbox where kind = :kind and target = :target and state = :state")
+                .param("kind", kind.name()).param("target", target).param("state", state).query(Long.class).single();
+    }
+
+    /** The parked entries of one kind for one target, oldest first, with the code that parked each. */
+    public List<ParkedEntry> parked(OutboxKind kind, String target, int limit) {
+        return jdbc.sql("""
+                select o.*, m.message_type from outbox o join message m on m.message_id = o.message_id
+                where o.kind = :kind and o.target = :target and o.state = 'PARKED'
+                order by o.id fetch first :limit rows only""")
+                .param("kind", kind.name()).param("target", target).param("limit", limit)
+                .query((rs, i) -> new ParkedEntry(mapOutbox(rs, i), rs.getString("message_type"),
+                        rs.getString("last_error")))
+                .list();
+    }
+
+    /** A parked outbox entry, the type of its message, and the stable code that parked it. */
+    public record ParkedEntry(OutboxEntry entry, String messageType, String code) {
+    }
+
     public List<OutboxEntry> outboxOf(String messageId) {
         return jdbc.sql("select * from outbox where message_id = :id order by id").param("id", messageId)
                 .query(MessageStore::mapOutbox).list();

@@ -28,6 +28,7 @@ import org.passerelle.gateway.messagelog.OutboxTarget;
 import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.gateway.partner.Partner;
 import org.passerelle.gateway.partner.PartnerRegistry;
+import org.passerelle.gateway.partner.PartnerSuspensions;
 import org.passerelle.security.CertificateValidator;
 import org.passerelle.security.CmsDecryptor;
 import org.passerelle.security.CmsSigner;
@@ -55,6 +56,7 @@ public class InboxService {
 
     private final NodeProperties node;
     private final PartnerRegistry partners;
+    private final PartnerSuspensions suspensions;
     private final CertificateValidator validator;
     private final CmsDecryptor decryptor;
     private final CmsVerifier verifier;
@@ -73,9 +75,10 @@ public class InboxService {
     InboxService(NodeProperties node, PartnerRegistry partners, CertificateValidator validator, CmsDecryptor decryptor,
                  CmsVerifier verifier, CmsSigner signer, MessageCodec codec, MessageStore store, BackendRouting routing,
                  AuditTrail audit, ExchangeMetrics metrics, TransactionTemplate transaction, Clock clock,
-                 EdgeHooks hooks) {
+                 EdgeHooks hooks, PartnerSuspensions suspensions) {
         this.node = node;
         this.partners = partners;
+        this.suspensions = suspensions;
         this.validator = validator;
         this.decryptor = decryptor;
         this.verifier = verifier;
@@ -96,6 +99,7 @@ public class InboxService {
      * a partner. Called before the body is read.
      */
     public Partner admit(X509Certificate[] tlsChain, long declaredLength) {
+        String validated = null;
         try {
             if (tlsChain == null || tlsChain.length == 0) {
                 throw new GatewayException(GatewayErrorCode.UNAUTHENTICATED, "A client certificate is required");
@@ -103,6 +107,11 @@ public class InboxService {
             String party = PartyBinding.partyOf(tlsChain[0]);
             Partner partner = partners.require(party);
             validator.validate(tlsChain[0], List.of(tlsChain).subList(1, tlsChain.length), clock.instant(), party);
+            validated = party;
+            if (suspensions.suspended(party)) {
+                throw new GatewayException(GatewayErrorCode.PARTNER_SUSPENDED,
+                        "The exchange with " + party + " is suspended; send again later");
+            }
             if (declaredLength > partner.maxBodyBytes() || declaredLength > node.maxBodySize().toBytes()) {
                 throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "The body is larger than this node takes");
             }
@@ -114,7 +123,7 @@ public class InboxService {
             }
             return partner;
         } catch (RuntimeException e) {
-            throw refused(e, null, null);
+            throw refused(e, validated, null);
         }
     }
 

@@ -26,6 +26,7 @@ import org.passerelle.gateway.messagelog.OutboxKind;
 import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.gateway.partner.Partner;
 import org.passerelle.gateway.partner.PartnerRegistry;
+import org.passerelle.gateway.partner.PartnerSuspensions;
 import org.passerelle.security.CmsEncryptor;
 import org.passerelle.security.CmsSigner;
 import org.passerelle.security.CmsVerifier;
@@ -50,10 +51,12 @@ public class PartnerSender extends OutboxWorker {
     private final MessageCodec codec;
     private final DeliveryProperties delivery;
     private final EdgeHooks hooks;
+    private final PartnerSuspensions suspensions;
 
     PartnerSender(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock, DeliveryProperties delivery,
                   NodeProperties node, PartnerRegistry partners, PartnerClients clients, CmsSigner signer,
-                  CmsEncryptor encryptor, CmsVerifier verifier, MessageCodec codec, EdgeHooks hooks) {
+                  CmsEncryptor encryptor, CmsVerifier verifier, MessageCodec codec, EdgeHooks hooks,
+                  PartnerSuspensions suspensions) {
         super(store, audit, metrics, clock, new RetryPolicy(delivery.batchSize(), delivery.lease(),
                 delivery.maxAttempts(), org.passerelle.gateway.exchange.Backoff.of(delivery)), node.nodeId());
         this.partners = partners;
@@ -64,6 +67,7 @@ public class PartnerSender extends OutboxWorker {
         this.codec = codec;
         this.delivery = delivery;
         this.hooks = hooks;
+        this.suspensions = suspensions;
     }
 
     @Override
@@ -82,6 +86,10 @@ public class PartnerSender extends OutboxWorker {
             return new Outcome.Park(GatewayErrorCode.MESSAGE_EXPIRED.name(), "expired before it could be delivered");
         }
         Partner partner = partners.require(entry.target());
+        if (suspensions.suspended(partner.party())) {
+            // Held while an administrator has the partner suspended; expiry still parks it as above.
+            return new Outcome.Deferred(clock.instant().plus(delivery.pollInterval().multipliedBy(4)));
+        }
         CircuitBreaker circuit = clients.circuit(partner.party());
         if (!circuit.tryAcquirePermission()) {
             return new Outcome.Deferred(clock.instant().plus(delivery.pollInterval().multipliedBy(4)));
