@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +22,8 @@ import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.tests.support.Envelopes;
 import org.passerelle.tests.support.Exchange;
 import org.passerelle.tests.support.Node;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Refusals at GB's back-end API: each answers a problem with its stable code, is audited, and stores nothing.
@@ -195,6 +199,26 @@ class ApiRefusalsIT {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("/api/v1/messages").contains("/api/v1/messages/{id}/replay");
+    }
+
+    @Test
+    void itsApiDescriptionNamesTheRolesOfEveryOperation() {
+        // when the description is read
+        JsonNode paths = new ObjectMapper().readTree(gb.get("/v3/api-docs", null).body()).get("paths");
+
+        // then every operation of the versioned API names the roles that may call it, from its access rule
+        List<String> operations = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> path : paths.properties()) {
+            for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
+                operations.add(operation.getKey() + " " + path.getKey());
+                assertThat(operation.getValue().path("x-roles").isArray())
+                        .as(operation.getKey() + " " + path.getKey() + " states its roles").isTrue();
+                assertThat(operation.getValue().path("x-roles")).as(path.getKey()).isNotEmpty();
+            }
+        }
+        assertThat(operations).contains("post /api/v1/messages", "post /api/v1/messages/{id}/replay");
+        assertThat(paths.path("/api/v1/messages/{id}/replay").path("post").path("x-roles").toString())
+                .isEqualTo("[\"ADMIN\"]");
     }
 
     private static HttpResponse<String> assertRefused(byte[] xml, int status, String code) {
