@@ -35,6 +35,8 @@ final class JwtLogin {
     private static final String WRONG_AUDIENCE = "passerelle_wrong_audience";
     private static final String INVALID = "passerelle_token_invalid";
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JwtLogin.class);
+
     private final JwtDecoder decoder;
     private final AccessProperties.Oidc oidc;
     private final LoginAudit audit;
@@ -79,8 +81,10 @@ final class JwtLogin {
         } catch (JwtValidationException e) {
             throw refused(token, reason(e.getErrors()));
         } catch (BadJwtException e) {
+            log.debug("OpenID Connect token refused: {}", e.getMessage());
             throw refused(token, LoginAudit.Reason.TOKEN_INVALID);
         } catch (JwtException e) {
+            log.warn("OpenID Connect token could not be checked: {}", e.getMessage());
             throw refused(token, LoginAudit.Reason.IDENTITY_PROVIDER_UNAVAILABLE);
         }
         String name = jwt.getClaimAsString(oidc.nameClaim());
