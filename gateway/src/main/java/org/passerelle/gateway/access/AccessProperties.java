@@ -132,6 +132,7 @@ public record AccessProperties(@DefaultValue List<User> users,
      * @param rolesClaim    the claim listing the roles (a list or a space- or comma-separated string; default {@code roles})
      * @param partnerClaim  the claim with a liaison officer's partner state (default {@code partner})
      * @param teamClaim     the claim with a caseworker's team (default {@code team})
+     * @param timeout       how long to wait for the provider's key set when connecting and reading (default 5s)
      */
     public record Oidc(String issuer, String jwkSetUri, String audience,
                        @DefaultValue({"RS256", "ES256"}) List<String> algorithms,
@@ -139,7 +140,8 @@ public record AccessProperties(@DefaultValue List<User> users,
                        @DefaultValue("preferred_username") String nameClaim,
                        @DefaultValue("roles") String rolesClaim,
                        @DefaultValue("partner") String partnerClaim,
-                       @DefaultValue("team") String teamClaim) {
+                       @DefaultValue("team") String teamClaim,
+                       @DefaultValue("5s") Duration timeout) {
 
         public Oidc {
             if (enabled(issuer, jwkSetUri) && (audience == null || audience.isBlank())) {

@@ -57,7 +57,11 @@ final class JwtLogin {
             }
             algorithms.add(a);
         }
+        var requests = new org.springframework.http.client.SimpleClientHttpRequestFactory();
+        requests.setConnectTimeout(oidc.timeout());
+        requests.setReadTimeout(oidc.timeout());
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(oidc.jwkSetUri())
+                .restOperations(new org.springframework.web.client.RestTemplate(requests))
                 .jwsAlgorithms(set -> {
                     set.clear();
                     set.addAll(algorithms);

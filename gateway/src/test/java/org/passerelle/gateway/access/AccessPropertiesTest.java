@@ -50,7 +50,7 @@ class AccessPropertiesTest {
     @Test
     void identityProviderWithoutAnAudienceIsRefused() {
         assertThatThrownBy(() -> new AccessProperties.Oidc("https://idp", "https://idp/jwks", null, List.of("RS256"),
-                Duration.ofSeconds(30), "preferred_username", "roles", "partner", "team"))
+                Duration.ofSeconds(30), "preferred_username", "roles", "partner", "team", Duration.ofSeconds(5)))
                 .hasMessageContaining("passerelle.access.oidc.audience is required");
     }
 
@@ -72,6 +72,6 @@ class AccessPropertiesTest {
 
     private static AccessProperties properties(AccessProperties.User... users) {
         return new AccessProperties(List.of(users), 5, Duration.ofMinutes(15), new AccessProperties.Oidc(null, null, null,
-                List.of("RS256"), Duration.ofSeconds(30), "preferred_username", "roles", "partner", "team"), false, Map.of());
+                List.of("RS256"), Duration.ofSeconds(30), "preferred_username", "roles", "partner", "team", Duration.ofSeconds(5)), false, Map.of());
     }
 }
