@@ -111,6 +111,28 @@ class UserStore {
         }
     }
 
+    /** Adds a user; false if the name is taken. */
+    @Transactional
+    boolean create(AccessProperties.User u) {
+        if (find(u.username()).isPresent()) {
+            return false;
+        }
+        provision(u);
+        return true;
+    }
+
+    /** Clears a user's failures and lock; false if there is no such user. */
+    @Transactional
+    boolean unlock(String username) {
+        return jdbc.sql("update api_user set failed_attempts = 0, locked_until = null, updated_at = :now where username = :u")
+                .param("u", username).param("now", now()).update() > 0;
+    }
+
+    /** Every user, by name. */
+    List<StoredUser> all() {
+        return usernames().stream().map(this::find).flatMap(Optional::stream).toList();
+    }
+
     List<String> usernames() {
         return jdbc.sql("select username from api_user order by username").query(String.class).list();
     }

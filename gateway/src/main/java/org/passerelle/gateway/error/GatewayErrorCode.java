@@ -78,7 +78,13 @@ public enum GatewayErrorCode {
     /** An ELIGIBLE result for an applicant whose biometric reference is in the eligibility registry. */
     ELIGIBILITY_CONTRADICTS_REGISTRY(HttpStatus.CONFLICT),
     /** A registry or ledger request that is incomplete or malformed. */
-    CASEWORK_REQUEST_INVALID(HttpStatus.BAD_REQUEST);
+    CASEWORK_REQUEST_INVALID(HttpStatus.BAD_REQUEST),
+    /** A user of the embedded store that an administrator creates or changes is incomplete or invalid; details say why. */
+    USER_INVALID(HttpStatus.BAD_REQUEST),
+    /** An administrator creates a user whose name is already taken. */
+    USER_EXISTS(HttpStatus.CONFLICT),
+    /** No user of the embedded store has this name. */
+    USER_NOT_FOUND(HttpStatus.NOT_FOUND);
 
     private final HttpStatus status;
 
