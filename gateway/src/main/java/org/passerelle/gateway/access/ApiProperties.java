@@ -29,10 +29,14 @@ public record ApiProperties(@DefaultValue List<Token> tokens) {
             if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
                 throw new IllegalArgumentException("passerelle.api.tokens: token '" + name + "' needs a sha256 of 64 hex digits");
             }
+            String missing;
             try {
-                AccessProperties.roles(roles);
+                missing = AccessProperties.Attributes.missing(AccessProperties.roles(roles), partner, team);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("passerelle.api.tokens: token '" + name + "': " + e.getMessage(), e);
+            }
+            if (missing != null) {
+                throw new IllegalArgumentException("passerelle.api.tokens: token '" + name + "': " + missing);
             }
         }
 

@@ -70,6 +70,12 @@ class AccessPropertiesTest {
                 .hasMessageContaining("token 'x': unknown role 'ROOT'");
     }
 
+    @Test
+    void liaisonOfficerTokenWithoutAPartnerIsRefused() {
+        assertThatThrownBy(() -> new ApiProperties.Token("desk", "0".repeat(64), List.of("LIAISON_OFFICER"), null, null))
+                .hasMessageContaining("token 'desk': a LIAISON_OFFICER needs a partner");
+    }
+
     private static AccessProperties properties(AccessProperties.User... users) {
         return new AccessProperties(List.of(users), 5, Duration.ofMinutes(15), new AccessProperties.Oidc(null, null, null,
                 List.of("RS256"), Duration.ofSeconds(30), "preferred_username", "roles", "partner", "team", Duration.ofSeconds(5)), false, Map.of());
