@@ -25,7 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                             people in (default false)
  * @param officers             per officer id (the {@code urn:passerelle:officer:<id>} of a certificate), the partner
  *                             and team a certificate cannot carry; a liaison officer's certificate without a partner
- *                             here, or a caseworker's without a team, is refused
+ *                             here, or a caseworker's without a team, is refused (write an id holding a dot in
+ *                             brackets: {@code officers."[gb.officer-1]".partner})
  */
 @ConfigurationProperties("passerelle.access")
 public record AccessProperties(@DefaultValue List<User> users,
