@@ -1,60 +1,66 @@
 package org.passerelle.gateway.access;
 
-import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import org.passerelle.gateway.audit.AuditTrail;
-import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.security.CertificateValidator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.MediaType;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
 /**
- * Access to the node's HTTP API: back-end systems by token or client certificate, roles checked per endpoint
- * with {@code @PreAuthorize}; health, metrics and the API description are open; anything unauthenticated is
- * refused with 401 and audited.
+ * Access to the node's HTTP API: back-end systems by token or client certificate; people by user name and password
+ * from the embedded store (HTTP Basic), by OpenID Connect bearer token when an identity provider is configured, or by
+ * officer client certificate where switched on. Every way in ends in a {@link Caller}. Roles are checked per endpoint
+ * with {@code @PreAuthorize}; health, metrics and the API description are open; anything unauthenticated is refused
+ * with 401 and audited. Stateless: no session, so every request proves who sends it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class ApiSecurityConfiguration {
 
-    /** No user names or passwords on the API: systems use tokens or certificates (people sign in to the console). */
+    /**
+     * Spring Security's own user lookup is not used (the embedded store signs people in through {@link PasswordLogin});
+     * declared so that no generated default user ever exists.
+     */
     @Bean
-    UserDetailsService noPasswordUsers() {
+    UserDetailsService noDefaultUser() {
         return username -> {
-            throw new UsernameNotFoundException("The API takes no passwords");
+            throw new UsernameNotFoundException("Users sign in through the embedded store");
         };
     }
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, ApiProperties api, CertificateValidator validator,
-                                    NodeProperties node, Clock clock, AuditTrail audit) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, ApiProperties api, AccessProperties access,
+                                    CertificateValidator validator, NodeProperties node, Clock clock, AuditTrail audit,
+                                    UserStore users, PasswordEncoder encoder, LoginAudit logins) throws Exception {
+        Unauthenticated unauthenticated = new Unauthenticated(audit);
+        JwtLogin jwt = access.oidc().enabled()
+                ? new JwtLogin(JwtLogin.decoder(access.oidc(), clock), access.oidc(), logins) : null;
+        PasswordLogin passwords = new PasswordLogin(users, encoder, access, logins, clock);
         http.securityMatcher("/api/**", "/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error")
-                .csrf(csrf -> csrf.disable()) // token and certificate authentication only: no browser session to forge
+                .csrf(csrf -> csrf.disable()) // no browser session to forge: every request carries its own credentials
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authenticationManager(new ProviderManager(passwords))
+                .httpBasic(basic -> basic.authenticationEntryPoint(unauthenticated))
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus",
                                 "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error").permitAll()
                         .anyRequest().authenticated())
-                .addFilterBefore(new SystemCertificateFilter(validator, node.party(), clock), AnonymousAuthenticationFilter.class)
-                .addFilterBefore(new ApiTokenFilter(api), AnonymousAuthenticationFilter.class)
-                .exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) -> {
-                    audit.refused(AuditTrail.Entry.of("anonymous", "API", "AUTHENTICATION", "REFUSED")
-                            .code(GatewayErrorCode.UNAUTHENTICATED.name(), request.getMethod() + " " + request.getRequestURI()));
-                    response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-                    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-                    response.getWriter().write("{\"status\":401,\"title\":\"Authentication required\",\"code\":\"UNAUTHENTICATED\",\"details\":[]}");
-                }));
+                .addFilterBefore(new SystemCertificateFilter(validator, node.party(), clock, access, logins),
+                        AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new ApiTokenFilter(api, jwt, unauthenticated), AnonymousAuthenticationFilter.class)
+                .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated));
         return http.build();
     }
 }

@@ -82,7 +82,13 @@ public enum GatewayErrorCode {
     /** An administrator has suspended the exchange with this partner: its messages are held, not lost; retry later. */
     PARTNER_SUSPENDED(HttpStatus.SERVICE_UNAVAILABLE),
     /** Suspending a partner needs a reason (1 to 200 characters), recorded in the audit log. */
-    SUSPENSION_REASON_REQUIRED(HttpStatus.BAD_REQUEST);
+    SUSPENSION_REASON_REQUIRED(HttpStatus.BAD_REQUEST),
+    /** A user of the embedded store that an administrator creates or changes is incomplete or invalid; details say why. */
+    USER_INVALID(HttpStatus.BAD_REQUEST),
+    /** An administrator creates a user whose name is already taken. */
+    USER_EXISTS(HttpStatus.CONFLICT),
+    /** No user of the embedded store has this name. */
+    USER_NOT_FOUND(HttpStatus.NOT_FOUND);
 
     private final HttpStatus status;
 

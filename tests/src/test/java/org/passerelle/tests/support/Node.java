@@ -106,6 +106,27 @@ public final class Node implements AutoCloseable {
         return send(request.build());
     }
 
+    /** GETs a path with the given {@code Authorization} header value (none if null). */
+    public HttpResponse<String> getAuthorized(String path, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api(path)).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request.build());
+    }
+
+    /** POSTs an XML body to a path with the given {@code Authorization} header value. */
+    public HttpResponse<String> postAuthorized(String path, byte[] xml, String authorization) {
+        return send(HttpRequest.newBuilder(api(path)).header("Content-Type", "application/xml")
+                .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofByteArray(xml)).build());
+    }
+
+    /** The {@code Authorization} value of HTTP Basic for a user of the embedded store. */
+    public static String basic(String username, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /**
      * Sends only the head of a submission announcing {@code contentLength} bytes and returns the response head and
      * body as text: shows the node answers from the declared length before reading the body.

@@ -1,0 +1,99 @@
+package org.passerelle.tests.access;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.time.Instant;
+import java.util.Date;
+
+/**
+ * A stand-in OpenID Connect provider: an EC P-256 key of its own, its public JWK set served by WireMock, and tokens
+ * it signs (or that a forger signs with another key under the same key id).
+ */
+final class IdentityProvider implements AutoCloseable {
+
+    static final String ISSUER = "https://idp.passerelle.test/realms/gb";
+    static final String AUDIENCE = "passerelle-gb";
+    static final String KEY_ID = "gb-idp-1";
+
+    private final ECKey key;
+    private final WireMockServer server;
+
+    private IdentityProvider(ECKey key, WireMockServer server) {
+        this.key = key;
+        this.server = server;
+    }
+
+    /** Generates a key and publishes its JWK set at {@link #jwkSetUri()}. */
+    static IdentityProvider start() {
+        ECKey key = newKey();
+        WireMockServer server = new WireMockServer(options().dynamicPort());
+        server.start();
+        server.stubFor(get(urlPathEqualTo("/certs")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/jwk-set+json").withBody(new JWKSet(key.toPublicJWK()).toString())));
+        return new IdentityProvider(key, server);
+    }
+
+    String jwkSetUri() {
+        return server.baseUrl() + "/certs";
+    }
+
+    /** Claims of a token valid for five minutes from {@code now}, issued to this node. */
+    static JWTClaimsSet.Builder claims(String user, Instant now) {
+        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("id-" + user)
+                .claim("preferred_username", user).issueTime(Date.from(now.minusSeconds(600)))
+                .notBeforeTime(Date.from(now.minusSeconds(600))).expirationTime(Date.from(now.plusSeconds(300)));
+    }
+
+    String sign(JWTClaimsSet.Builder claims) {
+        return sign(key, claims);
+    }
+
+    /** Signed by a freshly generated key that claims this provider's key id. */
+    static String forge(JWTClaimsSet.Builder claims) {
+        return sign(newKey(), claims);
+    }
+
+    /** The claims with {@code "alg":"none"} and an empty signature. */
+    static String unsigned(JWTClaimsSet.Builder claims) {
+        return Base64URL.encode("{\"alg\":\"none\"}") + "." + Base64URL.encode(claims.build().toString()) + ".";
+    }
+
+    private static String sign(ECKey key, JWTClaimsSet.Builder claims) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(KEY_ID).build(), claims.build());
+            jwt.sign(new ECDSASigner(key));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ECKey newKey() {
+        try {
+            return new ECKeyGenerator(Curve.P_256).keyID(KEY_ID).keyUse(KeyUse.SIGNATURE).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
