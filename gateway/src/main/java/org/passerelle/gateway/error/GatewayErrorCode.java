@@ -78,7 +78,9 @@ public enum GatewayErrorCode {
     /** An ELIGIBLE result for an applicant whose biometric reference is in the eligibility registry. */
     ELIGIBILITY_CONTRADICTS_REGISTRY(HttpStatus.CONFLICT),
     /** A registry or ledger request that is incomplete or malformed. */
-    CASEWORK_REQUEST_INVALID(HttpStatus.BAD_REQUEST);
+    CASEWORK_REQUEST_INVALID(HttpStatus.BAD_REQUEST),
+    /** An audit search or export with parameters out of range (page size, seq range, seq and time range together). */
+    AUDIT_QUERY_INVALID(HttpStatus.BAD_REQUEST);
 
     private final HttpStatus status;
 
