@@ -2,7 +2,9 @@ package org.passerelle.gateway.audit;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -23,13 +25,11 @@ import org.passerelle.security.audit.ChainReport;
 import org.passerelle.security.audit.CheckpointSigner;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * The audit log for auditors (role AUDITOR only): search entries, verify the whole chain and its checkpoints, export a
@@ -142,10 +142,9 @@ class AuditController {
                     + "a header (party, node id, range, signer certificate PEM), the checkpoints covering the range, "
                     + "then the entries with every hashed field. Verify with VerifyExport and the node certificate. "
                     + "The export itself is audited.")
-    ResponseEntity<StreamingResponseBody> export(@RequestParam(required = false) Long fromSeq,
-                                                 @RequestParam(required = false) Long toSeq,
-                                                 @RequestParam(required = false) Instant from,
-                                                 @RequestParam(required = false) Instant to) {
+    void export(@RequestParam(required = false) Long fromSeq, @RequestParam(required = false) Long toSeq,
+                @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+                HttpServletResponse response) throws IOException {
         long head = log.head();
         long first;
         long last;
@@ -167,26 +166,26 @@ class AuditController {
         long a = first;
         long b = last;
         String header = ExportFormat.header(node.party(), node.nodeId(), a, b, clock.instant(), signer.certificate());
-        StreamingResponseBody body = out -> {
-            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-            w.write(header);
-            w.write('\n');
-            log.forEachCheckpoint(a - 1, b, c -> write(w, ExportFormat.line(c)));
-            log.forEachEntry(a, b, e -> write(w, ExportFormat.line(e)));
-            w.flush();
-        };
-        return ResponseEntity.ok()
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit-" + node.party() + "-" + a
-                        + "-" + b + ".jsonl\"")
-                .contentType(MediaType.parseMediaType(JSON_LINES))
-                .body(body);
+        // Written straight to the response as the pages are read: nothing but one page is held in memory. (Not a
+        // StreamingResponseBody: its asynchronous re-dispatch meets the stateless API chain without its authentication.)
+        response.setContentType(JSON_LINES);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit-" + node.party() + "-" + a
+                + "-" + b + ".jsonl\"");
+        Writer w = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8),
+                64 * 1024);
+        w.write(header);
+        w.write('\n');
+        log.forEachCheckpoint(a - 1, b, c -> write(w, ExportFormat.line(c)));
+        log.forEachEntry(a, b, e -> write(w, ExportFormat.line(e)));
+        w.flush();
     }
 
     private static void write(Writer w, String line) {
         try {
             w.write(line);
             w.write('\n');
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }

@@ -45,14 +45,14 @@ public class AuditTrail {
     }
 
     public List<AuditEvent> forMessage(String messageId) {
-        sealer.sealPending();
+        sealer.sealQuietly();
         return jdbc.sql("select * from audit_event where message_id = :id order by seq").param("id", messageId)
                 .query(AuditTrail::map).list();
     }
 
     /** The newest events first, for tests and operators. */
     public List<AuditEvent> latest(int limit) {
-        sealer.sealPending();
+        sealer.sealQuietly();
         return jdbc.sql("select * from audit_event order by seq desc fetch first :n rows only").param("n", limit)
                 .query(AuditTrail::map).list();
     }

@@ -128,7 +128,11 @@ class ChainSealer {
         return pending.size();
     }
 
-    private void sealQuietly() {
+    /**
+     * Seals what is pending, logging rather than throwing on failure: readers and verification must still work on a
+     * chain the sealer cannot extend (a database someone tampered with, say).
+     */
+    void sealQuietly() {
         try {
             sealPending();
         } catch (RuntimeException e) {
