@@ -59,8 +59,13 @@ public class AuditChainBenchmark {
 
     @Setup(Level.Trial)
     public void build() throws Exception {
-        DevPki pki = DevPki.generate(java.nio.file.Files.createTempDirectory("audit-bench-pki"), List.of("GB"));
+        java.nio.file.Path pkiDir = java.nio.file.Files.createTempDirectory("audit-bench-pki");
+        DevPki pki = DevPki.generate(pkiDir, List.of("GB"));
         KeyMaterial key = KeyMaterial.load(pki.gateway("GB").pkcs12(), DevPki.PASSWORD.toCharArray());
+        // The generated keys are needed in memory only: leave none behind.
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(pkiDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
         CheckpointSigner signer = new CheckpointSigner(key, "GB-bench");
         certificate = key.certificate();
         chain = new ArrayList<>(ENTRIES);
