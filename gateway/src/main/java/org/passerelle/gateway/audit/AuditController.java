@@ -152,7 +152,7 @@ class AuditController {
             if (fromSeq != null || toSeq != null) {
                 throw invalid("give a seq range or a time range, not both");
             }
-            long[] range = log.seqRange(from == null ? Instant.EPOCH : from, to == null ? Instant.MAX : to);
+            long[] range = log.seqRange(from, to);
             first = range[0];
             last = range[1];
         } else {

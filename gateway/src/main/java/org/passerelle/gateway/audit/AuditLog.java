@@ -83,13 +83,22 @@ class AuditLog {
         return max == null ? 0 : max;
     }
 
-    /** The seq range of the entries between two times (to exclusive); {@code {1, 0}} when none. */
+    /** The seq range of the entries between two times (either may be null; to exclusive); {@code {1, 0}} when none. */
     long[] seqRange(Instant from, Instant to) {
-        return jdbc.queryForObject("select min(seq), max(seq) from audit_event where at >= ? and at < ?",
-                (rs, i) -> {
-                    long min = rs.getLong(1);
-                    return rs.wasNull() ? new long[] {1, 0} : new long[] {min, rs.getLong(2)};
-                }, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC));
+        StringBuilder where = new StringBuilder(" where 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (from != null) {
+            where.append(" and at >= ?");
+            args.add(from.atOffset(ZoneOffset.UTC));
+        }
+        if (to != null) {
+            where.append(" and at < ?");
+            args.add(to.atOffset(ZoneOffset.UTC));
+        }
+        return jdbc.queryForObject("select min(seq), max(seq) from audit_event" + where, (rs, i) -> {
+            long min = rs.getLong(1);
+            return rs.wasNull() ? new long[] {1, 0} : new long[] {min, rs.getLong(2)};
+        }, args.toArray());
     }
 
     /** Streams the entries with seq in [fromSeq, toSeq] in seq order (then id, should a seq ever repeat). */

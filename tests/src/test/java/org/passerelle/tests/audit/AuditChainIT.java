@@ -110,8 +110,8 @@ class AuditChainIT {
 
     @Test
     void anAuditorSearchesNewestFirstAndTheSearchIsAuditedWithoutItsFilterValues() throws Exception {
-        HttpResponse<String> response = gb.get("/api/v1/audit/entries?action=AUTHENTICATION&outcome=REFUSED&size=5",
-                AUDITOR_TOKEN);
+        HttpResponse<String> response = gb.get("/api/v1/audit/entries?action=AUTHENTICATION&outcome=REFUSED&size=5"
+                + "&from=2000-01-01T00:00:00Z", AUDITOR_TOKEN);
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode page = JSON.readTree(response.body());
@@ -125,7 +125,8 @@ class AuditChainIT {
         AuditEvent searched = gb.bean(AuditTrail.class).latest(5).stream()
                 .filter(e -> e.action().equals("AUDIT_SEARCH")).findFirst().orElseThrow();
         assertThat(searched.actor()).isEqualTo("compliance-auditor");
-        assertThat(searched.detail()).contains("filters: action,outcome").doesNotContain("AUTHENTICATION");
+        assertThat(searched.detail()).contains("filters: from,action,outcome").doesNotContain("AUTHENTICATION");
+        assertThat(gb.get("/api/v1/audit/entries?size=501", AUDITOR_TOKEN).statusCode()).isEqualTo(400);
     }
 
     @Test
@@ -144,8 +145,13 @@ class AuditChainIT {
         Path whole = export("");
         Path range = export("?fromSeq=10&toSeq=20");
 
+        Path byTime = export("?from=2000-01-01T00:00:00Z&to=2999-01-01T00:00:00Z");
+
         assertThat(cli(whole)).startsWith("0 OK ");
         assertThat(cli(range)).startsWith("0 OK 11 entries");
+        assertThat(cli(byTime)).startsWith("0 OK ");
+        assertThat(gb.get("/api/v1/audit/export?fromSeq=1&from=2000-01-01T00:00:00Z", AUDITOR_TOKEN).body())
+                .contains("AUDIT_QUERY_INVALID");
         assertThat(Files.readAllLines(whole).get(0)).contains("\"party\":\"GB\"").contains("BEGIN CERTIFICATE");
     }
 
