@@ -120,7 +120,7 @@ class AuditChainTest {
     }
 
     @Test
-    void theEmbeddedDatabaseRefusesToChangeOrDeleteAuditEntries() {
+    void theEmbeddedDatabaseRefusesToChangeDeleteOrTruncateAuditEntries() {
         audit.record(AuditTrail.Entry.of("svc", "API", "MESSAGE_SENT", "OK"));
         long seq = log.head();
 
@@ -128,6 +128,8 @@ class AuditChainTest {
                 .rootCause().hasMessageContaining("append-only");
         assertThatThrownBy(() -> jdbc.update("delete from audit_event where seq = ?", seq))
                 .rootCause().hasMessageContaining("append-only");
+        assertThatThrownBy(() -> jdbc.execute("truncate table audit_event")).rootCause().hasMessageContaining("Cannot truncate");
+        assertThatThrownBy(() -> jdbc.execute("truncate table audit_checkpoint")).rootCause().hasMessageContaining("Cannot truncate");
         assertThat(jdbc.queryForObject("select count(*) from audit_event where seq = ?", Long.class, seq)).isEqualTo(1);
     }
 
