@@ -24,6 +24,7 @@ import org.passerelle.security.audit.ChainBreak.Kind;
  *   <li>a later entry in the window has the hash {@code e} names as its previous: REORDERED at {@code e.seq};</li>
  *   <li>a later entry in the window names {@code h} as its previous: INSERTED at {@code e.seq} (the entries from
  *       {@code e} up to it are extra);</li>
+ *   <li>{@code e.prevHash = h} but its seq or its content is wrong: ALTERED at {@code s + 1};</li>
  *   <li>{@code e.prevHash} is the hash of an earlier good entry {@code j < s}: INSERTED at {@code j + 1};</li>
  *   <li>{@code e.prevHash != h} and {@code e.seq > s + 1}: DELETED at {@code s + 1} (the first missing);</li>
  *   <li>{@code e.prevHash != h}, {@code e} itself hashes right: ALTERED at {@code s} (entry {@code s} was changed and
@@ -168,7 +169,7 @@ public final class ChainVerifier {
                         "seq " + e.seq() + " comes before the entry it follows (stored as seq " + later.seq() + ")");
             }
         }
-        if (seenAny && !contentOk || !linkOk) {
+        if ((seenAny && !contentOk) || !linkOk) {
             for (AuditRecord later : window) {
                 if (later.prevHash().equals(lastHash)) {
                     return new ChainBreak(e.seq(), Kind.INSERTED, "entries from seq " + e.seq() + " to before seq "
