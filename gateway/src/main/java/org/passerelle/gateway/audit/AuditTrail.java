@@ -2,15 +2,20 @@ package org.passerelle.gateway.audit;
 
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Appends message events and refusals to the audit table. A refusal is recorded in its own transaction so
- * that it survives the rollback of whatever was refused.
+ * Records message events and refusals in the audit log. An event is staged in the caller's transaction (a refusal in
+ * a transaction of its own, so that it survives the rollback of whatever was refused) and sealed into the hash chain
+ * once that transaction has committed (see {@link ChainSealer}); the readers here seal first, so they return every
+ * committed event, sealed.
  */
 @Component
 public class AuditTrail {
@@ -19,42 +24,60 @@ public class AuditTrail {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final ChainSealer sealer;
 
-    public AuditTrail(JdbcClient jdbc, Clock clock) {
+    AuditTrail(JdbcClient jdbc, Clock clock, ChainSealer sealer) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.sealer = sealer;
     }
 
     /** Records an event, joining the caller's transaction if there is one. */
     @Transactional(propagation = Propagation.REQUIRED)
     public void record(Entry e) {
-        insert(e);
+        stage(e);
     }
 
     /** Records a refusal in a transaction of its own. */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void refused(Entry e) {
-        insert(e);
+        stage(e);
     }
 
     public List<AuditEvent> forMessage(String messageId) {
-        return jdbc.sql("select * from audit_event where message_id = :id order by id").param("id", messageId)
+        sealer.sealQuietly();
+        return jdbc.sql("select * from audit_event where message_id = :id order by seq").param("id", messageId)
                 .query(AuditTrail::map).list();
     }
 
     /** The newest events first, for tests and operators. */
     public List<AuditEvent> latest(int limit) {
-        return jdbc.sql("select * from audit_event order by id desc fetch first :n rows only").param("n", limit)
+        sealer.sealQuietly();
+        return jdbc.sql("select * from audit_event order by seq desc fetch first :n rows only").param("n", limit)
                 .query(AuditTrail::map).list();
+    }
+
+    private void stage(Entry e) {
+        insert(e);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    sealer.sealSoon();
+                }
+            });
+        } else {
+            sealer.sealSoon();
+        }
     }
 
     private void insert(Entry e) {
         jdbc.sql("""
-                insert into audit_event (at, actor, channel, action, outcome, partner, message_id, message_type, code,
+                insert into audit_pending (at, actor, channel, action, outcome, partner, message_id, message_type, code,
                   detail, payload_sha256, actor_role, resource, purpose, case_reference)
                 values (:at, :actor, :channel, :action, :outcome, :partner, :mid, :type, :code, :detail, :sha,
                   :role, :resource, :purpose, :caseRef)""")
-                .param("at", clock.instant().atOffset(ZoneOffset.UTC)).param("actor", cut(e.actor(), 128))
+                .param("at", clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC)).param("actor", cut(e.actor(), 128))
                 .param("channel", e.channel()).param("action", e.action()).param("outcome", e.outcome())
                 .param("partner", e.partner()).param("mid", e.messageId()).param("type", e.messageType())
                 .param("code", e.code()).param("detail", cut(e.detail(), MAX)).param("sha", e.payloadSha256())

@@ -88,7 +88,9 @@ public enum GatewayErrorCode {
     /** An administrator creates a user whose name is already taken. */
     USER_EXISTS(HttpStatus.CONFLICT),
     /** No user of the embedded store has this name. */
-    USER_NOT_FOUND(HttpStatus.NOT_FOUND);
+    USER_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** An audit search or export with parameters out of range (page size, seq range, seq and time range together). */
+    AUDIT_QUERY_INVALID(HttpStatus.BAD_REQUEST);
 
     private final HttpStatus status;
 

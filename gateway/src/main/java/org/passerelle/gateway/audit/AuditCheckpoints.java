@@ -1,0 +1,101 @@
+package org.passerelle.gateway.audit;
+
+import jakarta.annotation.PreDestroy;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.passerelle.security.audit.Checkpoint;
+import org.passerelle.security.audit.CheckpointSigner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Signs a checkpoint over the chain head with the node's key at the configured interval, at startup and at shutdown,
+ * whenever the head moved since the last checkpoint. The head is locked while signing, so two nodes sharing the
+ * database do not sign the same head twice.
+ */
+@Component
+class AuditCheckpoints {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditCheckpoints.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final ChainSealer sealer;
+    private final CheckpointSigner signer;
+    private final Clock clock;
+    private final String certificateSha256;
+
+    AuditCheckpoints(JdbcTemplate jdbc, PlatformTransactionManager transactions, ChainSealer sealer,
+                     CheckpointSigner signer, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = new TransactionTemplate(transactions);
+        this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.sealer = sealer;
+        this.signer = signer;
+        this.clock = clock;
+        this.certificateSha256 = fingerprint(signer);
+    }
+
+    /** Seals what is pending, then signs a checkpoint over the head if it moved; returns the new checkpoint. */
+    Optional<Checkpoint> checkpointNow() {
+        sealer.sealPending();
+        return tx.execute(status -> {
+            ChainSealer.Head head = sealer.lockHead();
+            Long last = jdbc.queryForObject("select max(seq) from audit_checkpoint", Long.class);
+            if (head.seq() == 0 || last != null && last >= head.seq()) {
+                return Optional.<Checkpoint>empty();
+            }
+            Checkpoint c = signer.sign(head.seq(), head.hash(), clock.instant());
+            jdbc.update("""
+                    insert into audit_checkpoint (seq, head_hash, at, node_id, algorithm, signature, certificate_sha256)
+                    values (?, ?, ?, ?, ?, ?, ?)""", c.seq(), c.headHash(), c.at().atOffset(ZoneOffset.UTC), c.nodeId(),
+                    c.algorithm(), c.signature(), certificateSha256);
+            return Optional.of(c);
+        });
+    }
+
+    @Scheduled(fixedDelayString = "${passerelle.audit.checkpoint-interval:5m}",
+            initialDelayString = "${passerelle.audit.checkpoint-interval:5m}")
+    void scheduled() {
+        quietly("scheduled");
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void atStartup() {
+        quietly("startup");
+    }
+
+    @PreDestroy
+    void atShutdown() {
+        quietly("shutdown");
+    }
+
+    private void quietly(String when) {
+        try {
+            checkpointNow().ifPresent(c -> log.info("Audit checkpoint signed at {} over seq {}", when, c.seq()));
+        } catch (RuntimeException e) {
+            log.warn("Audit checkpoint at {} failed: {}", when, e.toString());
+        }
+    }
+
+    private static String fingerprint(CheckpointSigner signer) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(signer.certificate().getEncoded()));
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new IllegalStateException("cannot fingerprint the node certificate", e);
+        }
+    }
+}

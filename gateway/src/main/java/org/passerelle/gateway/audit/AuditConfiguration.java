@@ -1,0 +1,21 @@
+package org.passerelle.gateway.audit;
+
+import org.passerelle.gateway.node.NodeProperties;
+import org.passerelle.security.KeyMaterial;
+import org.passerelle.security.audit.CheckpointSigner;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Wires the audit chain: its settings, the checkpoint signer with the node's key, and the scheduled seal and checkpoint. */
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+@EnableConfigurationProperties(AuditProperties.class)
+class AuditConfiguration {
+
+    @Bean
+    CheckpointSigner checkpointSigner(KeyMaterial nodeKey, NodeProperties node) {
+        return new CheckpointSigner(nodeKey, node.nodeId());
+    }
+}

@@ -1,0 +1,149 @@
+package org.passerelle.gateway.audit;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.passerelle.security.audit.AuditRecord;
+import org.passerelle.security.audit.ChainReport;
+import org.passerelle.security.audit.ChainVerifier;
+import org.passerelle.security.audit.Checkpoint;
+import org.passerelle.security.audit.CheckpointSigner;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the sealed audit chain: searches it, verifies it against its checkpoints, and streams ranges of it, always in
+ * pages, so that a chain of millions of entries is never held in memory.
+ */
+@Component
+class AuditLog {
+
+    /** Rows read per query while streaming. */
+    static final int PAGE = 1000;
+
+    /** A search; null filters match everything. */
+    record Search(Instant from, Instant to, String actor, String action, String caseReference, String outcome,
+                  int page, int size) {
+    }
+
+    record Page(int page, int size, long total, List<AuditRecord> entries) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final ChainSealer sealer;
+    private final CheckpointSigner signer;
+
+    AuditLog(JdbcTemplate jdbc, ChainSealer sealer, CheckpointSigner signer) {
+        this.jdbc = jdbc;
+        this.sealer = sealer;
+        this.signer = signer;
+    }
+
+    /** Entries matching the search, newest first. */
+    Page search(Search s) {
+        sealer.sealQuietly();
+        StringBuilder where = new StringBuilder(" where 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (s.from() != null) {
+            where.append(" and at >= ?");
+            args.add(s.from().atOffset(ZoneOffset.UTC));
+        }
+        if (s.to() != null) {
+            where.append(" and at < ?");
+            args.add(s.to().atOffset(ZoneOffset.UTC));
+        }
+        filter(where, args, "actor", s.actor());
+        filter(where, args, "action", s.action());
+        filter(where, args, "case_reference", s.caseReference());
+        filter(where, args, "outcome", s.outcome());
+        Long total = jdbc.queryForObject("select count(*) from audit_event" + where, Long.class, args.toArray());
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add((long) s.page() * s.size());
+        pageArgs.add(s.size());
+        List<AuditRecord> entries = jdbc.query("select " + AuditRows.ENTRY_COLUMNS + " from audit_event" + where
+                + " order by seq desc offset ? rows fetch first ? rows only", AuditRows::sealed, pageArgs.toArray());
+        return new Page(s.page(), s.size(), total == null ? 0 : total, entries);
+    }
+
+    /** Verifies the whole chain from genesis and every checkpoint with the node's certificate. */
+    ChainReport verify() {
+        sealer.sealQuietly();
+        ChainVerifier verifier = ChainVerifier.fromGenesis(signer.certificate());
+        forEachCheckpoint(Long.MIN_VALUE, Long.MAX_VALUE, verifier::checkpoint);
+        forEachEntry(Long.MIN_VALUE, Long.MAX_VALUE, verifier::entry);
+        return verifier.finish();
+    }
+
+    /** The highest sealed seq (0 for an empty chain), after sealing what is pending. */
+    long head() {
+        sealer.sealQuietly();
+        Long max = jdbc.queryForObject("select max(seq) from audit_event", Long.class);
+        return max == null ? 0 : max;
+    }
+
+    /** The seq range of the entries between two times (either may be null; to exclusive); {@code {1, 0}} when none. */
+    long[] seqRange(Instant from, Instant to) {
+        StringBuilder where = new StringBuilder(" where 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (from != null) {
+            where.append(" and at >= ?");
+            args.add(from.atOffset(ZoneOffset.UTC));
+        }
+        if (to != null) {
+            where.append(" and at < ?");
+            args.add(to.atOffset(ZoneOffset.UTC));
+        }
+        return jdbc.queryForObject("select min(seq), max(seq) from audit_event" + where, (rs, i) -> {
+            long min = rs.getLong(1);
+            return rs.wasNull() ? new long[] {1, 0} : new long[] {min, rs.getLong(2)};
+        }, args.toArray());
+    }
+
+    /** Streams the entries with seq in [fromSeq, toSeq] in seq order (then id, should a seq ever repeat). */
+    void forEachEntry(long fromSeq, long toSeq, Consumer<AuditRecord> each) {
+        long afterSeq = fromSeq == Long.MIN_VALUE ? Long.MIN_VALUE : fromSeq - 1;
+        long afterId = Long.MAX_VALUE;
+        while (true) {
+            List<Object[]> page = jdbc.query("select id, " + AuditRows.ENTRY_COLUMNS + " from audit_event"
+                            + " where (seq > ? or (seq = ? and id > ?)) and seq <= ? order by seq, id fetch first ? rows only",
+                    (rs, i) -> new Object[] {rs.getLong("id"), AuditRows.sealed(rs, i)},
+                    afterSeq, afterSeq, afterId, toSeq, PAGE);
+            for (Object[] row : page) {
+                each.accept((AuditRecord) row[1]);
+            }
+            if (page.size() < PAGE) {
+                return;
+            }
+            Object[] last = page.get(page.size() - 1);
+            afterSeq = ((AuditRecord) last[1]).seq();
+            afterId = (Long) last[0];
+        }
+    }
+
+    /** Streams the checkpoints with seq in [fromSeq, toSeq] in seq order. */
+    void forEachCheckpoint(long fromSeq, long toSeq, Consumer<Checkpoint> each) {
+        long afterId = Long.MIN_VALUE;
+        while (true) {
+            List<Object[]> page = jdbc.query("select * from audit_checkpoint where seq >= ? and seq <= ? and id > ?"
+                            + " order by id fetch first ? rows only",
+                    (rs, i) -> new Object[] {rs.getLong("id"), AuditRows.checkpoint(rs, i)},
+                    fromSeq, toSeq, afterId, PAGE);
+            for (Object[] row : page) {
+                each.accept((Checkpoint) row[1]);
+            }
+            if (page.size() < PAGE) {
+                return;
+            }
+            afterId = (Long) page.get(page.size() - 1)[0];
+        }
+    }
+
+    private static void filter(StringBuilder where, List<Object> args, String column, String value) {
+        if (value != null && !value.isBlank()) {
+            where.append(" and ").append(column).append(" = ?");
+            args.add(value);
+        }
+    }
+}

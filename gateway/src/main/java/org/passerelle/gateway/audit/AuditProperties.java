@@ -1,0 +1,19 @@
+package org.passerelle.gateway.audit;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The audit chain's settings ({@code passerelle.audit}).
+ *
+ * @param checkpointInterval how often the node signs a checkpoint over the chain head (only when the head moved);
+ *                           one is also signed at startup and at shutdown
+ * @param sweepInterval      how often pending events are sealed as a backstop (each commit already asks for a seal)
+ * @param sealBatch          how many pending events one sealing transaction moves into the chain at most
+ */
+@ConfigurationProperties("passerelle.audit")
+public record AuditProperties(@DefaultValue("5m") Duration checkpointInterval,
+                              @DefaultValue("10s") Duration sweepInterval,
+                              @DefaultValue("500") int sealBatch) {
+}

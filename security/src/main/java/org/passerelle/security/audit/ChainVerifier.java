@@ -1,0 +1,256 @@
+package org.passerelle.security.audit;
+
+import java.security.cert.X509Certificate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.passerelle.security.audit.ChainBreak.Kind;
+
+/**
+ * Verifies an audit chain streamed to it entry by entry, in the order it is stored, against checkpoints signed by the
+ * node's certificate, and locates the first break. Memory stays bounded whatever the chain's length: a look-ahead
+ * window of {@value #LOOKAHEAD} entries and the hashes of the last {@value #RECENT} good entries.
+ *
+ * <p>Give it every checkpoint first ({@link #checkpoint}), then the entries ({@link #entry}), then call
+ * {@link #finish()}. With the last good entry at {@code s} (hash {@code h}), an entry {@code e} follows the chain when
+ * {@code e.seq = s + 1}, {@code e.prevHash = h} and its recomputed hash equals its stored hash. Otherwise the first
+ * rule that applies names the break:
+ * <ol>
+ *   <li>{@code e.seq <= s}: INSERTED at {@code e.seq} (a sequence number seen again);</li>
+ *   <li>a later entry in the window has the hash {@code e} names as its previous: REORDERED at {@code e.seq};</li>
+ *   <li>a later entry in the window names {@code h} as its previous: INSERTED at {@code e.seq} (the entries from
+ *       {@code e} up to it are extra);</li>
+ *   <li>{@code e.prevHash = h} but its seq or its content is wrong: ALTERED at {@code s + 1};</li>
+ *   <li>{@code e.prevHash} is the hash of an earlier good entry {@code j < s}: INSERTED at {@code j + 1};</li>
+ *   <li>{@code e.prevHash != h} and {@code e.seq > s + 1}: DELETED at {@code s + 1} (the first missing);</li>
+ *   <li>{@code e.prevHash != h}, {@code e} itself hashes right: ALTERED at {@code s} (entry {@code s} was changed and
+ *       re-hashed; {@code e} still names the original);</li>
+ *   <li>{@code e.prevHash != h} but {@code e} hashes right from {@code h}: ALTERED at {@code e.seq} (its previous-hash
+ *       field was changed);</li>
+ *   <li>{@code e.prevHash != h} and {@code e} hashes right at a higher sequence number: DELETED at {@code e.seq}
+ *       (entries were deleted and the later ones renumbered);</li>
+ *   <li>anything else: ALTERED at {@code e.seq}.</li>
+ * </ol>
+ * Checkpoints: a bad signature is CHECKPOINT_FORGED at its seq; a head hash that differs from the entry at its seq
+ * is CHECKPOINT_MISMATCH; a valid checkpoint beyond the last entry is TRUNCATED at the first missing seq. The report
+ * names the break with the lowest position.
+ */
+public final class ChainVerifier {
+
+    /** How far ahead the verifier looks to tell a reordering or an insertion from a deletion. */
+    public static final int LOOKAHEAD = 64;
+    /** How many recent good hashes it remembers to recognise an insertion. */
+    public static final int RECENT = 4096;
+
+    private final X509Certificate signer;
+    private final long firstSeq;
+    private final TreeMap<Long, List<Checkpoint>> checkpoints = new TreeMap<>();
+    private final ArrayDeque<AuditRecord> window = new ArrayDeque<>();
+    private final LinkedHashMap<String, Long> recent = new LinkedHashMap<>(RECENT * 2) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > RECENT;
+        }
+    };
+    private long lastSeq;
+    private String lastHash;
+    private long entries;
+    private long checkpointCount;
+    private Checkpoint lastCheckpoint;
+    private ChainBreak chainBreak;
+    private ChainBreak checkpointBreak;
+    private boolean finished;
+
+    private ChainVerifier(X509Certificate signer, long firstSeq, String anchorHash) {
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.firstSeq = firstSeq;
+        this.lastSeq = firstSeq - 1;
+        this.lastHash = anchorHash;
+    }
+
+    /** Verifies a whole chain from its first entry, whose previous hash must be {@link ChainHash#GENESIS}. */
+    public static ChainVerifier fromGenesis(X509Certificate signer) {
+        return new ChainVerifier(signer, 1, ChainHash.GENESIS);
+    }
+
+    /**
+     * Verifies a chain that starts at {@code firstSeq} (an export of a range): the first entry's previous hash is taken
+     * as given, and checked against a checkpoint at {@code firstSeq - 1} when there is one.
+     */
+    public static ChainVerifier fromSeq(long firstSeq, X509Certificate signer) {
+        return firstSeq <= 1 ? fromGenesis(signer) : new ChainVerifier(signer, firstSeq, null);
+    }
+
+    /** Adds a checkpoint; its signature is checked at once. Give every checkpoint before the entries it covers. */
+    public void checkpoint(Checkpoint c) {
+        checkpointCount++;
+        if (!c.verify(signer)) {
+            checkpointBroken(new ChainBreak(c.seq(), Kind.CHECKPOINT_FORGED,
+                    "checkpoint at seq " + c.seq() + " signed " + c.at() + " by " + c.nodeId()
+                            + " does not carry the node's signature"));
+            return;
+        }
+        checkpoints.computeIfAbsent(c.seq(), s -> new ArrayList<>(1)).add(c);
+    }
+
+    /** Takes the next entry in stored order. */
+    public void entry(AuditRecord e) {
+        if (finished) {
+            throw new IllegalStateException("already finished");
+        }
+        entries++;
+        if (chainBreak != null) {
+            return;
+        }
+        window.addLast(e);
+        if (window.size() > LOOKAHEAD) {
+            step(window.pollFirst());
+        }
+    }
+
+    /** Verifies what is still in the look-ahead window, then the checkpoints beyond the end, and reports. */
+    public ChainReport finish() {
+        if (!finished) {
+            finished = true;
+            while (!window.isEmpty() && chainBreak == null) {
+                step(window.pollFirst());
+            }
+            window.clear();
+            if (chainBreak == null && !checkpoints.isEmpty() && checkpoints.lastKey() > lastSeq) {
+                Checkpoint beyond = checkpoints.lastEntry().getValue().get(0);
+                chainBreak = new ChainBreak(lastSeq + 1, Kind.TRUNCATED, "the chain ends at seq " + lastSeq
+                        + " but a checkpoint signed " + beyond.at() + " covers seq " + beyond.seq());
+            }
+        }
+        long checkpointedUpTo = lastCheckpoint == null ? firstSeq - 1 : lastCheckpoint.seq();
+        ChainBreak first = chainBreak;
+        if (checkpointBreak != null && (first == null || checkpointBreak.seq() < first.seq())) {
+            first = checkpointBreak;
+        }
+        return new ChainReport(entries, checkpointCount, Math.max(lastSeq, 0), lastCheckpoint,
+                Math.max(0, lastSeq - checkpointedUpTo), first);
+    }
+
+    private void step(AuditRecord e) {
+        if (lastHash == null) {
+            anchor(e);
+            if (e.seq() != firstSeq) {
+                chainBreak = e.seq() > firstSeq
+                        ? new ChainBreak(firstSeq, Kind.DELETED, "the range starts at seq " + firstSeq
+                                + " but its first entry is seq " + e.seq())
+                        : new ChainBreak(e.seq(), Kind.INSERTED, "seq " + e.seq() + " precedes the range's start");
+                return;
+            }
+        }
+        String recomputed = ChainHash.hash(e.prevHash(), e);
+        boolean contentOk = recomputed.equals(e.hash());
+        boolean linkOk = e.prevHash().equals(lastHash);
+        long expected = lastSeq + 1;
+        if (contentOk && linkOk && e.seq() == expected) {
+            accept(e);
+            return;
+        }
+        chainBreak = classify(e, contentOk, linkOk, expected);
+    }
+
+    private ChainBreak classify(AuditRecord e, boolean contentOk, boolean linkOk, long expected) {
+        boolean seenAny = lastSeq >= firstSeq;
+        if (seenAny && e.seq() <= lastSeq) {
+            return new ChainBreak(e.seq(), Kind.INSERTED,
+                    "seq " + e.seq() + " appears again after seq " + lastSeq + ": an entry the chain never held");
+        }
+        for (AuditRecord later : window) {
+            if (later.hash().equals(e.prevHash())) {
+                return new ChainBreak(e.seq(), Kind.REORDERED,
+                        "seq " + e.seq() + " comes before the entry it follows (stored as seq " + later.seq() + ")");
+            }
+        }
+        if ((seenAny && !contentOk) || !linkOk) {
+            for (AuditRecord later : window) {
+                if (later.prevHash().equals(lastHash)) {
+                    return new ChainBreak(e.seq(), Kind.INSERTED, "entries from seq " + e.seq() + " to before seq "
+                            + later.seq() + " are not in the chain: seq " + later.seq() + " follows seq " + lastSeq);
+                }
+            }
+        }
+        if (linkOk) {
+            return e.seq() != expected
+                    ? new ChainBreak(expected, Kind.ALTERED, "the entry at seq " + expected + " is stored as seq " + e.seq())
+                    : new ChainBreak(e.seq(), Kind.ALTERED, "seq " + e.seq() + " does not hash to its stored hash");
+        }
+        Long earlier = recent.get(e.prevHash());
+        if (earlier != null) {
+            return new ChainBreak(earlier + 1, Kind.INSERTED, "seq " + e.seq() + " follows seq " + earlier
+                    + ": the entries from seq " + (earlier + 1) + " to seq " + lastSeq + " are not in the chain");
+        }
+        if (e.seq() > expected) {
+            return new ChainBreak(expected, Kind.DELETED, (e.seq() - expected == 1 ? "seq " + expected
+                    : "seq " + expected + " to seq " + (e.seq() - 1)) + " missing: seq " + e.seq()
+                    + " names a predecessor the chain no longer holds");
+        }
+        if (contentOk && seenAny) {
+            return new ChainBreak(lastSeq, Kind.ALTERED, "seq " + lastSeq + " was changed and re-hashed: seq "
+                    + e.seq() + " still names its original hash");
+        }
+        if (ChainHash.hash(lastHash, e).equals(e.hash())) {
+            return new ChainBreak(e.seq(), Kind.ALTERED, "the previous-hash field of seq " + e.seq() + " was changed");
+        }
+        for (int k = 1; k <= LOOKAHEAD; k++) {
+            AuditRecord renumbered = e.withSeq(e.seq() + k);
+            if (ChainHash.hash(e.prevHash(), renumbered).equals(e.hash())) {
+                return new ChainBreak(e.seq(), Kind.DELETED, k + " entr" + (k == 1 ? "y" : "ies") + " missing before seq "
+                        + e.seq() + ", which was sealed as seq " + (e.seq() + k) + " and renumbered");
+            }
+        }
+        return new ChainBreak(e.seq(), Kind.ALTERED, "seq " + e.seq() + " neither hashes to its stored hash nor "
+                + "follows seq " + lastSeq);
+    }
+
+    private void anchor(AuditRecord first) {
+        lastHash = first.prevHash();
+        List<Checkpoint> atAnchor = checkpoints.get(firstSeq - 1);
+        if (atAnchor != null) {
+            for (Checkpoint c : atAnchor) {
+                if (!c.headHash().equals(lastHash)) {
+                    checkpointBroken(new ChainBreak(c.seq(), Kind.CHECKPOINT_MISMATCH, "the checkpoint at seq "
+                            + c.seq() + " names another hash than seq " + first.seq() + " names as its predecessor"));
+                } else {
+                    goodCheckpoint(c);
+                }
+            }
+        }
+    }
+
+    private void accept(AuditRecord e) {
+        lastSeq = e.seq();
+        lastHash = e.hash();
+        recent.put(e.hash(), e.seq());
+        List<Checkpoint> here = checkpoints.get(e.seq());
+        if (here != null) {
+            for (Checkpoint c : here) {
+                if (c.headHash().equals(e.hash())) {
+                    goodCheckpoint(c);
+                } else {
+                    checkpointBroken(new ChainBreak(e.seq(), Kind.CHECKPOINT_MISMATCH, "the checkpoint signed "
+                            + c.at() + " by " + c.nodeId() + " names another hash for seq " + e.seq()));
+                }
+            }
+        }
+    }
+
+    private void goodCheckpoint(Checkpoint c) {
+        if (lastCheckpoint == null || c.seq() >= lastCheckpoint.seq()) {
+            lastCheckpoint = c;
+        }
+    }
+
+    private void checkpointBroken(ChainBreak b) {
+        if (checkpointBreak == null || b.seq() < checkpointBreak.seq()) {
+            checkpointBreak = b;
+        }
+    }
+}
