@@ -87,8 +87,12 @@ public final class Demo {
                 "passerelle.readmission.enabled", true,
                 "passerelle.admission.enforce-transitions", true,
                 "passerelle.ledger.weekly-statements", false);
-        ConfigurableApplicationContext schemeGb = startNode(pki, SCHEME_GB, SCHEME_FR, "scheme-", casework);
-        ConfigurableApplicationContext schemeFr = startNode(pki, SCHEME_FR, SCHEME_GB, "scheme-", casework);
+        Map<String, Object> gbSettings = new LinkedHashMap<>(casework);
+        gbSettings.putAll(DemoUsers.settings(SCHEME_FR.code()));
+        Map<String, Object> frSettings = new LinkedHashMap<>(casework);
+        frSettings.putAll(DemoUsers.settings(SCHEME_GB.code()));
+        ConfigurableApplicationContext schemeGb = startNode(pki, SCHEME_GB, SCHEME_FR, "scheme-", gbSettings);
+        ConfigurableApplicationContext schemeFr = startNode(pki, SCHEME_FR, SCHEME_GB, "scheme-", frSettings);
         say("Scheme GB node: API http://localhost:%d, partner port https://localhost:%d; back-end records on port %d",
                 SCHEME_GB.apiPort(), SCHEME_GB.exchangePort(), SCHEME_GB.backendPort());
         say("Scheme FR node: API http://localhost:%d, partner port https://localhost:%d; back-end is the simulated access point",
@@ -129,6 +133,14 @@ public final class Demo {
         say("  Node APIs: transport GB http://localhost:%d, FR http://localhost:%d; scheme GB http://localhost:%d, FR http://localhost:%d",
                 GB.apiPort(), FR.apiPort(), SCHEME_GB.apiPort(), SCHEME_FR.apiPort());
         say("  API tokens: back-end system '%s', administrator '%s'", SYSTEM_TOKEN, ADMIN_TOKEN);
+        say("  People on the scheme nodes (development credentials, HTTP Basic on the API):");
+        for (DemoUsers.User u : DemoUsers.ALL) {
+            say("    %-11s password %-26s %s%s", u.username(), u.password(), u.role(),
+                    u.team() != null ? ", team " + u.team() : u.partner() != null ? ", partner state: the node's partner" : "");
+        }
+        say("  curl -s -u officer:demo-officer-password 'http://localhost:%d/api/v1/records?purpose=READMISSION_CASE&caseReference=<case reference>'",
+                SCHEME_GB.apiPort());
+        say("  curl -s -u auditor:demo-auditor-password http://localhost:%d/api/v1/audit/verify", SCHEME_GB.apiPort());
         if (!stay) {
             gb.close();
             fr.close();
