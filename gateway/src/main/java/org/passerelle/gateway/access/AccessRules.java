@@ -129,6 +129,12 @@ public class AccessRules {
         return new GatewayException(code, message);
     }
 
+    /** Audits a refusal raised elsewhere (a contract or intake code) within a scope, and returns it to throw. */
+    public GatewayException refused(Scope scope, String action, String resource, GatewayException refusal) {
+        audit.refused(scope.entry(action, "REFUSED", resource).code(refusal.code(), refusal.getMessage()));
+        return refusal;
+    }
+
     /** Audits a refusal before any scope was settled and returns the exception to throw. */
     public GatewayException refuse(Caller caller, String action, String resource, String purpose, String caseReference,
                                    GatewayErrorCode code, String message) {

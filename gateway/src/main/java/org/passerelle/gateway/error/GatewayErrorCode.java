@@ -94,7 +94,9 @@ public enum GatewayErrorCode {
     /** A records query names an unknown filter value, sort field or page. */
     INVALID_RECORD_QUERY(HttpStatus.BAD_REQUEST),
     /** No message with this id and no case with this reference on this node. */
-    RECORD_NOT_FOUND(HttpStatus.NOT_FOUND);
+    RECORD_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** An officer's biometric search is incomplete or malformed (no transaction, an unknown urgency). */
+    SEARCH_REQUEST_INVALID(HttpStatus.BAD_REQUEST);
 
     private final HttpStatus status;
 
