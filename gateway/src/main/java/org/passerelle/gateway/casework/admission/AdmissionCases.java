@@ -33,6 +33,12 @@ class AdmissionCases {
                 .query(AdmissionCases::map).optional();
     }
 
+    /** The team the case belongs to (set when it opened); empty when it has none or does not exist. */
+    Optional<String> team(String caseReference) {
+        return jdbc.sql("select team from admission_case where case_reference = :ref").param("ref", caseReference)
+                .query((rs, i) -> Optional.ofNullable(rs.getString(1))).optional().flatMap(t -> t);
+    }
+
     List<AdmissionCase> list(AdmissionState stateOrNull, int limit) {
         String where = stateOrNull == null ? "" : " where state = :state";
         var spec = jdbc.sql("select * from admission_case" + where + " order by opened_at desc fetch first :n rows only")
