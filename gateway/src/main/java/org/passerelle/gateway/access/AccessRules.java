@@ -1,6 +1,7 @@
 package org.passerelle.gateway.access;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.function.UnaryOperator;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
@@ -27,6 +28,8 @@ import org.springframework.stereotype.Component;
 public class AccessRules {
 
     static final String CHANNEL = "API";
+    /** The shape of a case reference a caller may name: the contract's and any internal one, nothing else. */
+    private static final Pattern CASE_REFERENCE = Pattern.compile("[A-Za-z0-9_.:/\\-]{1,40}");
 
     private final AuditTrail audit;
 
@@ -167,6 +170,11 @@ public class AccessRules {
         if (role == Caller.Role.LIAISON_OFFICER && (caseReference == null || caseReference.isBlank())) {
             throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.CASE_REFERENCE_REQUIRED,
                     "State the case reference the query is made for");
+        }
+        if (caseReference != null && !CASE_REFERENCE.matcher(caseReference).matches()) {
+            // Not copied into the audit log: only a reference of the expected shape is recorded.
+            throw refuse(caller, action, resource, purpose, null, GatewayErrorCode.CASE_REFERENCE_REQUIRED,
+                    "A case reference is 1 to 40 letters, digits, '-', '_', '.', ':' or '/'");
         }
         return stated;
     }

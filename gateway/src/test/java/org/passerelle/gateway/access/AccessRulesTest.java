@@ -49,6 +49,14 @@ class AccessRulesTest {
     }
 
     @Test
+    void aCaseReferenceOfAnUnexpectedShapeIsRefusedAndNotCopiedIntoTheAuditLog() {
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-8", "FR"), "Q", "records", "PARTNER_LIAISON",
+                "GB-RA-2026-000001\nforged audit line", null)).hasFieldOrPropertyWithValue("code", "CASE_REFERENCE_REQUIRED");
+
+        assertThat(audit.last().caseReference()).isNull();
+    }
+
+    @Test
     void liaisonOfficerAskingForAnotherPartnerIsRefused() {
         assertThatThrownBy(() -> rules.forRecords(officer("lo-4", "FR"), "Q", "records", "PARTNER_LIAISON",
                 "GB-RA-2026-000001", "de")).hasFieldOrPropertyWithValue("code", "PARTNER_NOT_ALLOWED");

@@ -561,6 +561,20 @@ class RecordsAccessTest {
         assertThat(shown).isGreaterThan(10);
     }
 
+    // ---- the API description --------------------------------------------------------------------------------
+
+    @Test
+    void theApiDescriptionNamesTheRolesOfEveryRecordsEndpoint() throws Exception {
+        MvcResult result = mvc.perform(get("/v3/api-docs")).andReturn();
+
+        JsonNode paths = json(result, 200).get("paths");
+        assertThat(paths.get("/api/v1/records").get("get").get("summary").asText())
+                .contains("LIAISON_OFFICER", "CASEWORKER", "AUDITOR", "ADMIN", "SYSTEM");
+        assertThat(paths.get("/api/v1/records/{id}").get("get").get("summary").asText())
+                .contains("LIAISON_OFFICER", "CASEWORKER", "AUDITOR", "ADMIN", "SYSTEM");
+        assertThat(paths.get("/api/v1/searches").get("post").get("summary").asText()).contains("LIAISON_OFFICER");
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------
 
     static Path folder() {
