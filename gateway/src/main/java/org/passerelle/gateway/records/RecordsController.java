@@ -140,7 +140,7 @@ class RecordsController {
         rules.checkRecord(scope, VIEW, resource, row.partner(), row.team());
         RecordSummary summary = summary(row);
         if (!"MESSAGE".equals(row.kind())) {
-            List<String> messages = records.messagesOfCase(row.caseReference());
+            List<String> messages = records.messagesOfCase(row.caseReference(), row.partner());
             rules.granted(scope, VIEW, resource, e -> e.partner(row.partner()).caseReference(row.caseReference()));
             return new RecordDetail(summary, null, null, List.of(), messages,
                     PayloadPresenter.PayloadView.withheld("a case has no payload of its own; see its messages"));

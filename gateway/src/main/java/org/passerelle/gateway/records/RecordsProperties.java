@@ -16,5 +16,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                 the data-sharing policy's vocabulary, groups allowed) whose fields are withheld from it
  */
 @ConfigurationProperties("passerelle.records")
-public record RecordsProperties(@DefaultValue Map<Caller.Role, List<DataCategory>> withheld) {
+record RecordsProperties(@DefaultValue Map<Caller.Role, List<DataCategory>> withheld) {
 }

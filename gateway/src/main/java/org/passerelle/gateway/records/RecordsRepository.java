@@ -102,12 +102,14 @@ class RecordsRepository {
         return teams.stream().findFirst();
     }
 
-    /** The ids of the messages that name this case, oldest first. */
-    List<String> messagesOfCase(String caseReference) {
+    /** The ids of the messages that name this case and are with this partner state, oldest first. */
+    List<String> messagesOfCase(String caseReference, String partner) {
         return jdbc.sql("""
                 select m.message_id from message m join message_case mc on mc.message_id = m.message_id
-                where mc.case_reference = :ref order by m.accepted_at, m.message_id""")
-                .param("ref", caseReference).query(String.class).list();
+                where mc.case_reference = :ref
+                  and (case when m.direction = 'OUTBOUND' then m.to_party else m.from_party end) = :partner
+                order by m.accepted_at, m.message_id""")
+                .param("ref", caseReference).param("partner", partner).query(String.class).list();
     }
 
     List<Step> history(Row row) {
