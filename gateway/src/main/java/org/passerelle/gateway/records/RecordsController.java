@@ -12,7 +12,6 @@ import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.access.Callers;
 import org.passerelle.gateway.access.SearchRateLimiter;
 import org.passerelle.gateway.error.GatewayErrorCode;
-import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.Digests;
 import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
