@@ -90,7 +90,25 @@ public enum GatewayErrorCode {
     /** No user of the embedded store has this name. */
     USER_NOT_FOUND(HttpStatus.NOT_FOUND),
     /** An audit search or export with parameters out of range (page size, seq range, seq and time range together). */
-    AUDIT_QUERY_INVALID(HttpStatus.BAD_REQUEST);
+    AUDIT_QUERY_INVALID(HttpStatus.BAD_REQUEST),
+    /** A liaison officer's query, view or search states no purpose from the fixed list (access.Purpose). */
+    PURPOSE_REQUIRED(HttpStatus.FORBIDDEN),
+    /** A liaison officer's query, view or search names no case reference. */
+    CASE_REFERENCE_REQUIRED(HttpStatus.FORBIDDEN),
+    /** The caller asked for, or tried to reach, a partner state other than their own (or has none). */
+    PARTNER_NOT_ALLOWED(HttpStatus.FORBIDDEN),
+    /** A caseworker asked for a case (or its messages) of another team, or belongs to no team. */
+    TEAM_NOT_ALLOWED(HttpStatus.FORBIDDEN),
+    /** The caller's role may not query or view records at all. */
+    RECORDS_NOT_ALLOWED(HttpStatus.FORBIDDEN),
+    /** A person has made more biometric searches than their configured rate allows; nothing was sent. */
+    SEARCH_RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
+    /** A records query names an unknown filter value, sort field or page. */
+    INVALID_RECORD_QUERY(HttpStatus.BAD_REQUEST),
+    /** No message with this id and no case with this reference on this node. */
+    RECORD_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** An officer's biometric search is incomplete or malformed (no transaction, an unknown urgency). */
+    SEARCH_REQUEST_INVALID(HttpStatus.BAD_REQUEST);
 
     private final HttpStatus status;
 

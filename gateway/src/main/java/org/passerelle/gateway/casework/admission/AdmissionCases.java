@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.passerelle.gateway.records.CaseTeams;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -20,14 +21,22 @@ class AdmissionCases {
     }
 
     private final JdbcClient jdbc;
+    private final CaseTeams teams;
 
-    AdmissionCases(JdbcClient jdbc) {
+    AdmissionCases(JdbcClient jdbc, CaseTeams teams) {
         this.jdbc = jdbc;
+        this.teams = teams;
     }
 
     Optional<AdmissionCase> find(String caseReference) {
         return jdbc.sql("select * from admission_case where case_reference = :ref").param("ref", caseReference)
                 .query(AdmissionCases::map).optional();
+    }
+
+    /** The team the case belongs to (set when it opened); empty when it has none or does not exist. */
+    Optional<String> team(String caseReference) {
+        return jdbc.sql("select team from admission_case where case_reference = :ref").param("ref", caseReference)
+                .query((rs, i) -> Optional.ofNullable(rs.getString(1))).optional().flatMap(t -> t);
     }
 
     List<AdmissionCase> list(AdmissionState stateOrNull, int limit) {
@@ -52,8 +61,9 @@ class AdmissionCases {
     void open(AdmissionCase c, String actor, String messageId) {
         jdbc.sql("""
                 insert into admission_case (case_reference, partner, role, state, eoi_id, biometric_ref, opened_at,
-                  presence_due_at, updated_at, version)
-                values (:ref, :partner, :role, :state, :eoi, :bio, :opened, :due, :opened, 0)""")
+                  presence_due_at, updated_at, version, team)
+                values (:ref, :partner, :role, :state, :eoi, :bio, :opened, :due, :opened, 0, :team)""")
+                .param("team", teams.teamFor(CaseTeams.Kind.ADMISSION, c.partner()))
                 .param("ref", c.caseReference()).param("partner", c.partner()).param("role", c.role().name())
                 .param("state", c.state().name()).param("eoi", c.eoiId()).param("bio", c.biometricRef())
                 .param("opened", utc(c.openedAt())).param("due", utc(c.presenceDueAt())).update();

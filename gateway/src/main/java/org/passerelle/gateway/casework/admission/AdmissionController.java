@@ -6,6 +6,10 @@ import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.passerelle.gateway.access.AccessRules;
+import org.passerelle.gateway.access.Caller;
+import org.passerelle.gateway.access.Callers;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -47,12 +51,15 @@ class AdmissionController {
     private final AdmissionWorkflow workflow;
     private final EligibilityRegistry registry;
     private final AuditTrail audit;
+    private final AccessRules rules;
 
-    AdmissionController(AdmissionCases cases, AdmissionWorkflow workflow, EligibilityRegistry registry, AuditTrail audit) {
+    AdmissionController(AdmissionCases cases, AdmissionWorkflow workflow, EligibilityRegistry registry, AuditTrail audit,
+                        AccessRules rules) {
         this.cases = cases;
         this.workflow = workflow;
         this.registry = registry;
         this.audit = audit;
+        this.rules = rules;
     }
 
     @GetMapping("/cases")
@@ -60,13 +67,17 @@ class AdmissionController {
     @Operation(summary = "Admission cases, newest first, optionally in one state (roles SYSTEM, CASEWORKER, ADMIN)")
     List<CaseView> list(@RequestParam(required = false) AdmissionState state,
                         @RequestParam(defaultValue = "100") int limit) {
-        return cases.list(state, Math.max(1, Math.min(limit, 1000))).stream().map(c -> view(c, List.of())).toList();
+        Caller caller = Callers.current();
+        return cases.list(state, Math.max(1, Math.min(limit, 1000))).stream()
+                .filter(c -> !actsAsCaseworker(caller) || cases.team(c.caseReference()).equals(Optional.ofNullable(caller.team())))
+                .map(c -> view(c, List.of())).toList();
     }
 
     @GetMapping("/cases/{ref}")
     @PreAuthorize("hasAnyRole('SYSTEM', 'CASEWORKER', 'ADMIN')")
     @Operation(summary = "One admission case with its full transition history (roles SYSTEM, CASEWORKER, ADMIN)")
     CaseView get(@PathVariable String ref) {
+        requireTeam(ref, "ADMISSION_CASE_VIEW");
         AdmissionCase c = cases.find(ref).orElseThrow(() -> new GatewayException(
                 GatewayErrorCode.ADMISSION_CASE_NOT_FOUND, "No admission case " + AdmissionWorkflow.safe(ref)));
         return view(c, cases.history(ref));
@@ -77,6 +88,7 @@ class AdmissionController {
     @Operation(summary = "Record that the applicant confirmed presence in the partner state (roles SYSTEM, CASEWORKER)",
             description = "Deciding side only, within the presence window; 409 ILLEGAL_ADMISSION_TRANSITION otherwise.")
     CaseView confirmPresence(@PathVariable String ref, Principal principal) {
+        requireTeam(ref, "ADMISSION_PRESENCE");
         AdmissionCase c = workflow.confirmPresence(ref, principal.getName());
         return view(c, cases.history(ref));
     }
@@ -85,6 +97,7 @@ class AdmissionController {
     @PreAuthorize("hasAnyRole('SYSTEM', 'CASEWORKER')")
     @Operation(summary = "Record the outcome of the security checks, CLEARED or NOT_CLEARED (roles SYSTEM, CASEWORKER)")
     CaseView securityCheck(@PathVariable String ref, @RequestBody SecurityCheck body, Principal principal) {
+        requireTeam(ref, "ADMISSION_SECURITY_CHECK");
         AdmissionCase c = workflow.recordSecurityCheck(ref, body == null ? null : body.outcome(), principal.getName());
         return view(c, cases.history(ref));
     }
@@ -93,6 +106,7 @@ class AdmissionController {
     @PreAuthorize("hasAnyRole('SYSTEM', 'CASEWORKER')")
     @Operation(summary = "Record that the applicant withdrew (roles SYSTEM, CASEWORKER)")
     CaseView withdraw(@PathVariable String ref, Principal principal) {
+        requireTeam(ref, "ADMISSION_WITHDRAWAL");
         AdmissionCase c = workflow.withdraw(ref, principal.getName());
         return view(c, cases.history(ref));
     }
@@ -124,6 +138,20 @@ class AdmissionController {
     ResponseEntity<Void> unregister(@PathVariable String reference, Principal principal) {
         return registry.remove(reference, principal.getName()) ? ResponseEntity.noContent().build()
                 : ResponseEntity.notFound().build();
+    }
+
+    /** A caseworker sees and acts on the cases of their team only (refused with TEAM_NOT_ALLOWED, audited). */
+    private void requireTeam(String ref, String action) {
+        Caller caller = Callers.current();
+        if (actsAsCaseworker(caller) && !cases.team(ref).equals(Optional.ofNullable(caller.team()))) {
+            throw rules.refuse(caller, action, "admission-case:" + AdmissionWorkflow.safe(ref), null, null,
+                    GatewayErrorCode.TEAM_NOT_ALLOWED, "This case is not of your team");
+        }
+    }
+
+    /** Whether the caller acts as a caseworker (a system or an administrator holding the role too acts as itself). */
+    private static boolean actsAsCaseworker(Caller caller) {
+        return caller != null && Caller.Role.CASEWORKER.name().equals(caller.auditRole());
     }
 
     private CaseView view(AdmissionCase c, List<AdmissionCases.Transition> history) {

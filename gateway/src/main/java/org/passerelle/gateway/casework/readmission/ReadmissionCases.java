@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.passerelle.gateway.records.CaseTeams;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -15,9 +16,11 @@ import org.springframework.stereotype.Repository;
 class ReadmissionCases {
 
     private final JdbcClient jdbc;
+    private final CaseTeams teams;
 
-    ReadmissionCases(JdbcClient jdbc) {
+    ReadmissionCases(JdbcClient jdbc, CaseTeams teams) {
         this.jdbc = jdbc;
+        this.teams = teams;
     }
 
     Optional<ReadmissionCase> find(String caseReference, String partner) {
@@ -68,10 +71,12 @@ class ReadmissionCases {
         jdbc.sql("""
                 insert into readmission_case (case_reference, partner, role, state, suspended_from, conversation_id,
                   request_message_id, arrived_at, requested_at, receipt_at, exceptional, reply_due, process_due,
-                  created_at, updated_at)
+                  created_at, updated_at, team)
                 values (:ref, :partner, :role, :state, :suspendedFrom, :conversation, :request, :arrived, :requested,
-                  :receipt, :exceptional, :replyDue, :processDue, :created, :updated)""")
-                .params(columns(c)).update();
+                  :receipt, :exceptional, :replyDue, :processDue, :created, :updated, :team)""")
+                .params(columns(c))
+                // The team is set once, when the case opens; records access scopes caseworkers by it.
+                .param("team", teams.teamFor(CaseTeams.Kind.READMISSION, c.partner())).update();
         return find(c.caseReference(), c.partner()).orElseThrow().id();
     }
 

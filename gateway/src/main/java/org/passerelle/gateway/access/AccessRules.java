@@ -1,0 +1,207 @@
+package org.passerelle.gateway.access;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.function.UnaryOperator;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.error.GatewayErrorCode;
+import org.passerelle.gateway.error.GatewayException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who may see what, decided in one place and audited there: every query, view and search of a person or system asks
+ * these rules for its {@link Scope} (refused with a stable code and an audit entry when it may not go on at all), checks
+ * each record it would show against that scope, and records the access it was granted.
+ *
+ * <p>The rules (issue 5). A caller acts in its most specific role ({@link Caller#auditRole()}).
+ * <ul>
+ *   <li>A liaison officer sees only exchanges and cases with their own partner state, searches only it, and states a
+ *       purpose (from {@link Purpose}) and a case reference with every query, view and search.</li>
+ *   <li>A caseworker sees the cases of their team, and the messages of those cases.</li>
+ *   <li>An auditor and an administrator see metadata only: never a payload.</li>
+ *   <li>A back-end system sees everything of its party, payload included.</li>
+ *   <li>Nobody sees biometric bytes through the API: the records views show at most a transaction's digest, size and
+ *       record counts.</li>
+ * </ul>
+ */
+@Component
+public class AccessRules {
+
+    static final String CHANNEL = "API";
+    /** The shape of a case reference a caller may name: the contract's and any internal one, nothing else. */
+    private static final Pattern CASE_REFERENCE = Pattern.compile("[A-Za-z0-9_.:/\\-]{1,40}");
+
+    private final AuditTrail audit;
+
+    public AccessRules(AuditTrail audit) {
+        this.audit = audit;
+    }
+
+    /**
+     * What one request may see.
+     *
+     * @param caller        who asks
+     * @param role          the role the caller acts in (recorded as the audit entry's role)
+     * @param partner       the only partner state whose records may be shown; null for any
+     * @param team          the only team whose cases (and their messages) may be shown; null for any
+     * @param payload       whether payload fields may be shown at all (never biometric bytes)
+     * @param purpose       the purpose stated, if any
+     * @param caseReference the case reference stated, if any
+     */
+    public record Scope(Caller caller, Caller.Role role, String partner, String team, boolean payload,
+                        Purpose purpose, String caseReference) {
+
+        /** An audit entry of this request: actor, role, purpose, case reference, and the partner it was limited to. */
+        public AuditTrail.Entry entry(String action, String outcome, String resource) {
+            return AuditTrail.Entry.of(caller.name(), CHANNEL, action, outcome).role(role.name()).resource(resource)
+                    .purpose(purpose == null ? null : purpose.name(), caseReference).partner(partner);
+        }
+    }
+
+    /**
+     * The scope of a records query or view. {@code requestedPartner} is the partner filter the caller asked for (null
+     * for none): a liaison officer's is forced to their own partner, and another one is refused.
+     */
+    public Scope forRecords(Caller caller, String action, String resource, String purpose, String caseReference,
+                            String requestedPartner) {
+        Caller.Role role = roleOf(caller, action, resource, purpose, caseReference);
+        Purpose stated = purpose(caller, role, action, resource, purpose, caseReference);
+        return switch (role) {
+            case LIAISON_OFFICER -> {
+                String own = ownPartner(caller, action, resource, purpose, caseReference);
+                if (requestedPartner != null && !own.equals(requestedPartner.toUpperCase(Locale.ROOT))) {
+                    throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.PARTNER_NOT_ALLOWED,
+                            "A liaison officer sees only records with their own partner state");
+                }
+                yield new Scope(caller, role, own, null, true, stated, caseReference);
+            }
+            case CASEWORKER -> {
+                if (caller.team() == null || caller.team().isBlank()) {
+                    throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.TEAM_NOT_ALLOWED,
+                            "A caseworker sees the cases of their team, and belongs to none");
+                }
+                yield new Scope(caller, role, null, caller.team(), true, stated, caseReference);
+            }
+            case AUDITOR, ADMIN -> new Scope(caller, role, null, null, false, stated, caseReference);
+            case SYSTEM -> new Scope(caller, role, null, null, true, stated, caseReference);
+        };
+    }
+
+    /**
+     * The scope of a biometric search a liaison officer sends to {@code targetPartner}: their own partner state only,
+     * with a purpose and a case reference.
+     */
+    public Scope forSearch(Caller caller, String action, String resource, String purpose, String caseReference,
+                           String targetPartner) {
+        Caller.Role role = roleOf(caller, action, resource, purpose, caseReference);
+        if (role != Caller.Role.LIAISON_OFFICER) {
+            throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.FORBIDDEN,
+                    "Only a liaison officer submits biometric searches here");
+        }
+        Purpose stated = purpose(caller, role, action, resource, purpose, caseReference);
+        String own = ownPartner(caller, action, resource, purpose, caseReference);
+        if (targetPartner == null || !own.equals(targetPartner.toUpperCase(Locale.ROOT))) {
+            throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.PARTNER_NOT_ALLOWED,
+                    "A liaison officer searches only their own partner state");
+        }
+        return new Scope(caller, role, own, null, false, stated, caseReference);
+    }
+
+    /**
+     * Refuses (and audits) a record outside the scope: of another partner state than the scope's, or of a case of
+     * another team (a record with no team is outside every team).
+     */
+    public void checkRecord(Scope scope, String action, String resource, String recordPartner, String recordTeam) {
+        if (scope.partner() != null && !scope.partner().equals(recordPartner)) {
+            throw refuse(scope, action, resource, GatewayErrorCode.PARTNER_NOT_ALLOWED,
+                    "This record is not with your partner state");
+        }
+        if (scope.team() != null && !scope.team().equals(recordTeam)) {
+            throw refuse(scope, action, resource, GatewayErrorCode.TEAM_NOT_ALLOWED, "This record is not of your team");
+        }
+    }
+
+    /** Records that the access was granted, with whatever else the caller adds to the entry (message, partner). */
+    public void granted(Scope scope, String action, String resource, UnaryOperator<AuditTrail.Entry> more) {
+        audit.record(more.apply(scope.entry(action, "GRANTED", resource)));
+    }
+
+    /** Audits a refusal within a scope and returns the exception to throw. */
+    public GatewayException refuse(Scope scope, String action, String resource, GatewayErrorCode code, String message) {
+        audit.refused(scope.entry(action, "REFUSED", resource).code(code.name(), message));
+        return new GatewayException(code, message);
+    }
+
+    /** Audits a refusal raised elsewhere (a contract or intake code) within a scope, and returns it to throw. */
+    public GatewayException refused(Scope scope, String action, String resource, GatewayException refusal) {
+        audit.refused(scope.entry(action, "REFUSED", resource).code(refusal.code(), refusal.getMessage()));
+        return refusal;
+    }
+
+    /** Audits a refusal before any scope was settled and returns the exception to throw. */
+    public GatewayException refuse(Caller caller, String action, String resource, String purpose, String caseReference,
+                                   GatewayErrorCode code, String message) {
+        String actor = caller == null ? "anonymous" : caller.name();
+        String role = caller == null ? null : caller.auditRole();
+        audit.refused(AuditTrail.Entry.of(actor, CHANNEL, action, "REFUSED").role(role).resource(resource)
+                .purpose(safePurpose(purpose), caseReference).code(code.name(), message));
+        return new GatewayException(code, message);
+    }
+
+    private Caller.Role roleOf(Caller caller, String action, String resource, String purpose, String caseReference) {
+        String role = caller == null ? null : caller.auditRole();
+        if (role == null) {
+            throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.RECORDS_NOT_ALLOWED,
+                    "No role of the caller may see records");
+        }
+        return Caller.Role.valueOf(role);
+    }
+
+    /** The stated purpose: required, with a case reference, of a liaison officer; recorded when others give one. */
+    private Purpose purpose(Caller caller, Caller.Role role, String action, String resource, String purpose,
+                            String caseReference) {
+        Purpose stated = parse(purpose);
+        if (role == Caller.Role.LIAISON_OFFICER || (purpose != null && !purpose.isBlank())) {
+            if (stated == null) {
+                throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.PURPOSE_REQUIRED,
+                        "State a purpose, one of " + java.util.Arrays.toString(Purpose.values()));
+            }
+        }
+        if (role == Caller.Role.LIAISON_OFFICER && (caseReference == null || caseReference.isBlank())) {
+            throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.CASE_REFERENCE_REQUIRED,
+                    "State the case reference the query is made for");
+        }
+        if (caseReference != null && !CASE_REFERENCE.matcher(caseReference).matches()) {
+            // Not copied into the audit log: only a reference of the expected shape is recorded.
+            throw refuse(caller, action, resource, purpose, null, GatewayErrorCode.CASE_REFERENCE_REQUIRED,
+                    "A case reference is 1 to 40 letters, digits, '-', '_', '.', ':' or '/'");
+        }
+        return stated;
+    }
+
+    private String ownPartner(Caller caller, String action, String resource, String purpose, String caseReference) {
+        if (caller.partner() == null || caller.partner().isBlank()) {
+            throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.PARTNER_NOT_ALLOWED,
+                    "A liaison officer belongs to a partner state, and this one to none");
+        }
+        return caller.partner().toUpperCase(Locale.ROOT);
+    }
+
+    private static Purpose parse(String purpose) {
+        if (purpose == null || purpose.isBlank()) {
+            return null;
+        }
+        for (Purpose p : Purpose.values()) {
+            if (p.name().equalsIgnoreCase(purpose.trim())) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** A purpose as recorded: one of the list, or nothing (free text a caller typed is not copied into the log). */
+    private static String safePurpose(String purpose) {
+        Purpose p = parse(purpose);
+        return p == null ? null : p.name();
+    }
+}

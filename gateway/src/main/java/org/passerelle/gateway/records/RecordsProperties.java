@@ -1,0 +1,20 @@
+package org.passerelle.gateway.records;
+
+import java.util.List;
+import java.util.Map;
+import org.passerelle.gateway.access.Caller;
+import org.passerelle.gateway.policy.DataCategory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How records show a payload ({@code passerelle.records}). Biometric data (the whole {@code cmn:BiometricSet}) is never
+ * shown, whatever this says: only the transaction's SHA-256, size and record counts. Auditors and administrators never
+ * see payload fields at all.
+ *
+ * @param withheld per role that may see payload fields (SYSTEM, LIAISON_OFFICER, CASEWORKER), the data categories (in
+ *                 the data-sharing policy's vocabulary, groups allowed) whose fields are withheld from it
+ */
+@ConfigurationProperties("passerelle.records")
+record RecordsProperties(@DefaultValue Map<Caller.Role, List<DataCategory>> withheld) {
+}

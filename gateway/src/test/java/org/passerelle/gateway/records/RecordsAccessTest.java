@@ -1,0 +1,723 @@
+package org.passerelle.gateway.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.authentication;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.passerelle.contracts.SampleMessages;
+import org.passerelle.gateway.NodeTestSupport;
+import org.passerelle.gateway.access.Caller;
+import org.passerelle.gateway.exchange.Digests;
+import org.passerelle.gateway.exchange.outbound.IntakeService;
+import org.passerelle.gateway.messagelog.Direction;
+import org.passerelle.gateway.messagelog.MessageStatus;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.messagelog.NewMessage;
+import org.passerelle.gateway.messagelog.OutboxKind;
+import org.passerelle.gateway.messagelog.OutboxTarget;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.context.WebApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Who sees what through the records API, for each role, on a GB node whose records were stored through the real intake
+ * (payloads encrypted at rest and decrypted for the view): liaison officers their partner state only and for a stated
+ * purpose and case, caseworkers their team's cases, auditors and administrators metadata only, systems payload fields;
+ * biometric bytes never. Every refusal is a 403 with its code, and every query, view and refusal is in the audit log.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RecordsAccessTest {
+
+    static final int SEARCH_LIMIT = 5;
+    static final String BS_CASE = "GB-BS-2026-000042";
+    static final String ADMISSION_CASE = "FR-AD-2026-000777";
+    static final String PURPOSE = "IDENTITY_VERIFICATION";
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final AtomicInteger PEOPLE = new AtomicInteger();
+
+    // Not a @TempDir: with one test instance per class, the context (and its properties) is made before JUnit
+    // injects static temporary folders.
+    static final Path data = folder();
+
+    @DynamicPropertySource
+    static void node(DynamicPropertyRegistry r) {
+        NodeTestSupport.gbNode(r, data);
+        r.add("passerelle.casework.teams.default-team", () -> "general");
+        r.add("passerelle.casework.teams.readmission.FR", () -> "returns-fr");
+        r.add("passerelle.access.search-limit", () -> SEARCH_LIMIT);
+        // No refill while the test runs: the limit is reached by count alone, never by timing.
+        r.add("passerelle.access.search-limit-period", () -> "1h");
+    }
+
+    @Autowired
+    WebApplicationContext context;
+    @Autowired
+    IntakeService intake;
+    @Autowired
+    MessageStore store;
+    @Autowired
+    JdbcClient jdbc;
+
+    MockMvc mvc;
+    byte[] transaction;
+    String bsToFrance;
+    String bsToGermany;
+    String readmissionRequest;
+    String readmissionCase;
+    String admissionMessage;
+
+    @BeforeAll
+    void seed() {
+        mvc = MockMvcBuilders.webAppContextSetup(context).apply(SecurityMockMvcConfigurers.springSecurity()).build();
+        transaction = SampleMessages.biometricSample("type-4-14-slaps.an2");
+
+        // A biometric search to FR and a readmission request to FR, through the real intake.
+        bsToFrance = intake.submit(envelope("BiometricSearchRequest", "FR"), "backend");
+        readmissionCase = "GB-RA-" + LocalDate.now(ZoneOffset.UTC).getYear() + "-" + String.format("%06d", 4242);
+        readmissionRequest = intake.submit(readmissionRequest(readmissionCase), "backend");
+
+        // A search to another partner (DE) in the same case, and an admission case of another team, stored directly
+        // (the unit node has FR as its only partner), with their payloads encrypted like any other.
+        bsToGermany = storeDirectly(envelope("BiometricSearchRequest", "DE"), "DE", BS_CASE);
+        Instant now = Instant.now();
+        jdbc.sql("""
+                insert into admission_case (case_reference, partner, role, state, eoi_id, opened_at, presence_due_at,
+                  updated_at, version, team)
+                values (:ref, 'FR', 'DECIDING', 'EXPRESSION_OF_INTEREST_RECEIVED', 'FR-EOI-2026-000777', :now, :now,
+                  :now, 0, 'legal-route')""").param("ref", ADMISSION_CASE).param("now", now.atOffset(ZoneOffset.UTC))
+                .update();
+        admissionMessage = storeDirectly(withCaseReference(envelope("EligibilityResult", "FR"), "adm", ADMISSION_CASE),
+                "FR", ADMISSION_CASE);
+    }
+
+    // ---- liaison officers -----------------------------------------------------------------------------------
+
+    @Test
+    void liaisonOfficerOfFranceSeesOnlyFranceRecordsOfTheCase() throws Exception {
+        // given an officer of FR
+        Caller officer = officer("FR");
+
+        // when they search the biometric case stating a purpose
+        JsonNode page = json(mvc.perform(as(officer, get("/api/v1/records")
+                .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn(), 200);
+
+        // then they see the search to FR, never the search to DE of the same case
+        assertThat(ids(page)).contains(bsToFrance).doesNotContain(bsToGermany);
+        for (JsonNode item : page.get("items")) {
+            assertThat(item.get("partner").asText()).isEqualTo("FR");
+        }
+        // and the query is audited as granted, with role, purpose, case reference and the partner it was limited to
+        Map<String, Object> audit = lastAudit(officer);
+        assertThat(audit).containsEntry("action", "RECORDS_QUERY").containsEntry("outcome", "GRANTED")
+                .containsEntry("actor_role", "LIAISON_OFFICER").containsEntry("purpose", PURPOSE)
+                .containsEntry("case_reference", BS_CASE).containsEntry("resource", "records")
+                .containsEntry("partner", "FR");
+    }
+
+    @Test
+    void liaisonOfficerQueryWithoutPurposeIsRefusedAndAudited() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records").param("caseReference", BS_CASE))).andReturn();
+
+        assertRefused(result, 403, "PURPOSE_REQUIRED", officer, "RECORDS_QUERY");
+    }
+
+    @Test
+    void liaisonOfficerQueryWithAPurposeNotOnTheListIsRefused() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records")
+                .param("purpose", "CURIOSITY").param("caseReference", BS_CASE))).andReturn();
+
+        assertRefused(result, 403, "PURPOSE_REQUIRED", officer, "RECORDS_QUERY");
+    }
+
+    @Test
+    void liaisonOfficerQueryWithoutCaseReferenceIsRefusedAndAudited() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records").param("purpose", PURPOSE))).andReturn();
+
+        assertRefused(result, 403, "CASE_REFERENCE_REQUIRED", officer, "RECORDS_QUERY");
+    }
+
+    @Test
+    void liaisonOfficerCannotAskForAnotherPartnersRecords() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records")
+                .param("purpose", PURPOSE).param("caseReference", BS_CASE).param("partner", "DE"))).andReturn();
+
+        assertRefused(result, 403, "PARTNER_NOT_ALLOWED", officer, "RECORDS_QUERY");
+    }
+
+    @Test
+    void liaisonOfficerCannotViewAnotherPartnersMessage() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records/" + bsToGermany)
+                .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn();
+
+        assertRefused(result, 403, "PARTNER_NOT_ALLOWED", officer, "RECORD_VIEW");
+        assertThat(lastAudit(officer)).containsEntry("resource", "record:" + bsToGermany);
+    }
+
+    @Test
+    void liaisonOfficerViewWithoutPurposeIsRefused() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records/" + bsToFrance))).andReturn();
+
+        assertRefused(result, 403, "PURPOSE_REQUIRED", officer, "RECORD_VIEW");
+    }
+
+    @Test
+    void liaisonOfficerWithoutAPartnerStateSeesNothing() throws Exception {
+        Caller officer = new Caller("lo-nowhere", Caller.Kind.PERSON, Set.of(Caller.Role.LIAISON_OFFICER), null, null);
+
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records")
+                .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn();
+
+        assertRefused(result, 403, "PARTNER_NOT_ALLOWED", officer, "RECORDS_QUERY");
+    }
+
+    @Test
+    void liaisonOfficerSeesPayloadFieldsButNotVulnerabilityScreeningNorBiometricBytes() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records/" + readmissionRequest)
+                .param("purpose", "READMISSION_CASE").param("caseReference", readmissionCase))).andReturn();
+
+        JsonNode view = json(result, 200);
+        JsonNode payload = view.get("payload");
+        assertThat(payload.get("shown").asText()).isEqualTo("SHOWN");
+        assertThat(field(payload, "/Envelope/Body/ReadmissionRequest/Person/FamilyName").get("value").asText())
+                .isEqualTo("DOE");
+        assertThat(field(payload, "/Envelope/Body/ReadmissionRequest/VulnerabilityScreening").get("withheld").asText())
+                .isEqualTo("VULNERABILITY_SCREENING");
+        assertThat(paths(payload)).noneMatch(p -> p.contains("/VulnerabilityScreening/"));
+        assertNoBiometricBytes(result);
+        assertThat(lastAudit(officer)).containsEntry("action", "RECORD_VIEW").containsEntry("outcome", "GRANTED")
+                .containsEntry("purpose", "READMISSION_CASE").containsEntry("case_reference", readmissionCase)
+                .containsEntry("message_id", readmissionRequest);
+    }
+
+    @Test
+    void liaisonOfficerOverTheSearchLimitIsRefusedWith429AndAudited() throws Exception {
+        // given an officer who has used up their searches
+        Caller officer = officer("FR");
+        for (int i = 0; i < SEARCH_LIMIT; i++) {
+            json(mvc.perform(as(officer, get("/api/v1/records")
+                    .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn(), 200);
+        }
+
+        // when they search once more
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records")
+                .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn();
+
+        // then it is refused, and audited
+        assertRefused(result, 429, "SEARCH_RATE_LIMITED", officer, "RECORDS_QUERY");
+        // while another officer is not limited by the first one's searches
+        json(mvc.perform(as(officer("FR"), get("/api/v1/records")
+                .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn(), 200);
+    }
+
+    // ---- caseworkers ----------------------------------------------------------------------------------------
+
+    @Test
+    void caseOpenedByARequestGetsTheTeamConfiguredForItsKindAndPartner() {
+        String team = jdbc.sql("select team from readmission_case where case_reference = :ref")
+                .param("ref", readmissionCase).query(String.class).single();
+
+        assertThat(team).isEqualTo("returns-fr");
+    }
+
+    @Test
+    void caseworkerSeesTheCasesOfTheirTeamAndTheirMessagesOnly() throws Exception {
+        Caller caseworker = caseworker("returns-fr");
+
+        JsonNode page = json(mvc.perform(as(caseworker, get("/api/v1/records").param("size", "100"))).andReturn(), 200);
+
+        assertThat(ids(page)).contains(readmissionCase, readmissionRequest)
+                .doesNotContain(ADMISSION_CASE, admissionMessage, bsToFrance, bsToGermany);
+        for (JsonNode item : page.get("items")) {
+            assertThat(item.get("team").asText()).isEqualTo("returns-fr");
+        }
+        assertThat(lastAudit(caseworker)).containsEntry("outcome", "GRANTED").containsEntry("actor_role", "CASEWORKER");
+    }
+
+    @Test
+    void caseworkerCannotViewAnotherTeamsCase() throws Exception {
+        Caller caseworker = caseworker("returns-fr");
+
+        MvcResult result = mvc.perform(as(caseworker, get("/api/v1/records/" + ADMISSION_CASE))).andReturn();
+
+        assertRefused(result, 403, "TEAM_NOT_ALLOWED", caseworker, "RECORD_VIEW");
+    }
+
+    @Test
+    void caseworkerCannotViewAMessageOfAnotherTeamsCase() throws Exception {
+        Caller caseworker = caseworker("returns-fr");
+
+        MvcResult result = mvc.perform(as(caseworker, get("/api/v1/records/" + admissionMessage))).andReturn();
+
+        assertRefused(result, 403, "TEAM_NOT_ALLOWED", caseworker, "RECORD_VIEW");
+    }
+
+    @Test
+    void caseworkerSearchNamingAnotherTeamsCaseIsRefused() throws Exception {
+        Caller caseworker = caseworker("returns-fr");
+
+        MvcResult result = mvc.perform(as(caseworker, get("/api/v1/records").param("caseReference", ADMISSION_CASE)))
+                .andReturn();
+
+        assertRefused(result, 403, "TEAM_NOT_ALLOWED", caseworker, "RECORDS_QUERY");
+    }
+
+    @Test
+    void caseworkerOfTheOtherTeamSeesThatCaseWithItsHistory() throws Exception {
+        Caller caseworker = caseworker("legal-route");
+
+        JsonNode view = json(mvc.perform(as(caseworker, get("/api/v1/records/" + ADMISSION_CASE))).andReturn(), 200);
+
+        assertThat(view.get("record").get("kind").asText()).isEqualTo("CASE");
+        assertThat(view.get("record").get("caseKind").asText()).isEqualTo("ADMISSION");
+        assertThat(view.get("messages").toString()).contains(admissionMessage);
+    }
+
+    @Test
+    void caseworkerCannotOpenAnotherTeamsAdmissionCaseThroughTheCaseworkApi() throws Exception {
+        Caller other = caseworker("returns-fr");
+        Caller own = caseworker("legal-route");
+
+        MvcResult refused = mvc.perform(as(other, get("/api/v1/admissions/cases/" + ADMISSION_CASE))).andReturn();
+        JsonNode listed = json(mvc.perform(as(other, get("/api/v1/admissions/cases"))).andReturn(), 200);
+        JsonNode shown = json(mvc.perform(as(own, get("/api/v1/admissions/cases/" + ADMISSION_CASE))).andReturn(), 200);
+
+        assertRefused(refused, 403, "TEAM_NOT_ALLOWED", other, "ADMISSION_CASE_VIEW");
+        assertThat(listed.toString()).doesNotContain(ADMISSION_CASE);
+        assertThat(shown.get("caseReference").asText()).isEqualTo(ADMISSION_CASE);
+    }
+
+    @Test
+    void caseworkerWithoutATeamIsRefused() throws Exception {
+        Caller caseworker = new Caller("cw-none", Caller.Kind.PERSON, Set.of(Caller.Role.CASEWORKER), null, null);
+
+        MvcResult result = mvc.perform(as(caseworker, get("/api/v1/records"))).andReturn();
+
+        assertRefused(result, 403, "TEAM_NOT_ALLOWED", caseworker, "RECORDS_QUERY");
+    }
+
+    @Test
+    void caseworkerSeesPayloadFieldsIncludingScreeningButNoBiometricBytes() throws Exception {
+        MvcResult result = mvc.perform(as(caseworker("returns-fr"), get("/api/v1/records/" + readmissionRequest)))
+                .andReturn();
+
+        JsonNode payload = json(result, 200).get("payload");
+        assertThat(field(payload, "/Envelope/Body/ReadmissionRequest/VulnerabilityScreening/UnaccompaniedChild")
+                .get("value").asText()).isEqualTo("false");
+        assertNoBiometricBytes(result);
+    }
+
+    // ---- auditors and administrators ------------------------------------------------------------------------
+
+    @Test
+    void auditorSeesMetadataOfEveryPartnerButThePayloadIsWithheld() throws Exception {
+        Caller auditor = person("auditor", Caller.Role.AUDITOR);
+
+        JsonNode page = json(mvc.perform(as(auditor, get("/api/v1/records").param("size", "100"))).andReturn(), 200);
+        MvcResult view = mvc.perform(as(auditor, get("/api/v1/records/" + readmissionRequest))).andReturn();
+
+        assertThat(ids(page)).contains(bsToFrance, bsToGermany, readmissionCase, ADMISSION_CASE);
+        JsonNode detail = json(view, 200);
+        assertThat(detail.get("payload").get("shown").asText()).isEqualTo("WITHHELD");
+        assertThat(detail.get("payload").get("reason").asText()).isEqualTo("withheld (AUDITOR)");
+        assertThat(detail.get("payload").get("fields")).isEmpty();
+        assertThat(detail.get("payloadSha256").asText()).hasSize(64);
+        assertThat(view.getResponse().getContentAsString()).doesNotContain("DOE").doesNotContain("ER1234567");
+        assertNoBiometricBytes(view);
+        assertThat(lastAudit(auditor)).containsEntry("action", "RECORD_VIEW").containsEntry("actor_role", "AUDITOR");
+    }
+
+    @Test
+    void administratorSeesMetadataButThePayloadIsWithheld() throws Exception {
+        Caller admin = person("admin", Caller.Role.ADMIN);
+
+        MvcResult view = mvc.perform(as(admin, get("/api/v1/records/" + bsToGermany))).andReturn();
+
+        JsonNode detail = json(view, 200);
+        assertThat(detail.get("record").get("partner").asText()).isEqualTo("DE");
+        assertThat(detail.get("payload").get("reason").asText()).isEqualTo("withheld (ADMIN)");
+        assertThat(detail.get("payload").get("biometrics")).isEmpty();
+        assertNoBiometricBytes(view);
+    }
+
+    @Test
+    void auditorCannotSubmitABiometricSearch() throws Exception {
+        Caller auditor = person("auditor", Caller.Role.AUDITOR);
+
+        MvcResult result = mvc.perform(as(auditor, post("/api/v1/searches")
+                .param("partner", "FR").param("purpose", PURPOSE).param("caseReference", BS_CASE)
+                .contentType(MediaType.APPLICATION_OCTET_STREAM).content(transaction))).andReturn();
+
+        assertThat(result.getResponse().getStatus()).isEqualTo(403);
+        assertThat(json(result, 403).get("code").asText()).isEqualTo("FORBIDDEN");
+    }
+
+    // ---- systems --------------------------------------------------------------------------------------------
+
+    @Test
+    void systemSeesEveryPayloadFieldButTheBiometricSetOnlyByDigestSizeAndCounts() throws Exception {
+        MvcResult result = mvc.perform(as(system(), get("/api/v1/records/" + readmissionRequest))).andReturn();
+
+        JsonNode detail = json(result, 200);
+        JsonNode payload = detail.get("payload");
+        assertThat(field(payload, "/Envelope/Body/ReadmissionRequest/Document[1]/Number").get("value").asText())
+                .isEqualTo("ER1234567");
+        assertThat(field(payload, "/Envelope/Body/ReadmissionRequest/BiometricSet").get("withheld").asText())
+                .isEqualTo("BIOMETRICS");
+        assertThat(paths(payload)).noneMatch(p -> p.contains("/BiometricSet/"));
+        JsonNode biometrics = payload.get("biometrics").get(0);
+        assertThat(biometrics.get("sha256").asText()).isEqualTo(Digests.sha256Hex(transaction));
+        assertThat(biometrics.get("size").asInt()).isEqualTo(transaction.length);
+        assertThat(biometrics.get("fingerprintRecords").get("type-4").asInt()).isEqualTo(2);
+        assertThat(biometrics.get("fingerprintRecords").get("type-14").asInt()).isEqualTo(1);
+        assertThat(detail.get("record").get("history").toString()).contains("RECEIVED", "VALIDATED");
+        assertNoBiometricBytes(result);
+    }
+
+    @Test
+    void eachResultCarriesItsStatusHistory() throws Exception {
+        JsonNode page = json(mvc.perform(as(system(), get("/api/v1/records")
+                .param("caseReference", readmissionCase))).andReturn(), 200);
+
+        for (JsonNode item : page.get("items")) {
+            assertThat(item.get("history")).isNotEmpty();
+        }
+        assertThat(ids(page)).containsExactlyInAnyOrder(readmissionCase, readmissionRequest);
+    }
+
+    @Test
+    void searchesArePaginatedAndSortedOnAFixedListOfFields() throws Exception {
+        JsonNode first = json(mvc.perform(as(system(), get("/api/v1/records")
+                .param("kind", "MESSAGE").param("size", "1").param("sort", "messageType,asc"))).andReturn(), 200);
+        JsonNode second = json(mvc.perform(as(system(), get("/api/v1/records")
+                .param("kind", "MESSAGE").param("size", "1").param("page", "1").param("sort", "messageType,asc")))
+                .andReturn(), 200);
+
+        assertThat(first.get("items")).hasSize(1);
+        assertThat(first.get("total").asLong()).isGreaterThanOrEqualTo(4);
+        assertThat(first.get("items").get(0).get("messageType").asText())
+                .isLessThanOrEqualTo(second.get("items").get(0).get("messageType").asText());
+        assertThat(ids(first)).doesNotContainAnyElementsOf(ids(second));
+
+        MvcResult badSort = mvc.perform(as(system(), get("/api/v1/records").param("sort", "payload_sha256,asc"))).andReturn();
+        assertThat(json(badSort, 400).get("code").asText()).isEqualTo("INVALID_RECORD_QUERY");
+        MvcResult tooBig = mvc.perform(as(system(), get("/api/v1/records").param("size", "101"))).andReturn();
+        assertThat(json(tooBig, 400).get("code").asText()).isEqualTo("INVALID_RECORD_QUERY");
+    }
+
+    @Test
+    void searchesFilterByTypePartnerAndTimeRange() throws Exception {
+        JsonNode toGermany = json(mvc.perform(as(system(), get("/api/v1/records")
+                .param("partner", "DE").param("messageType", "BiometricSearchRequest"))).andReturn(), 200);
+        JsonNode future = json(mvc.perform(as(system(), get("/api/v1/records")
+                .param("from", Instant.now().plus(1, ChronoUnit.DAYS).toString()))).andReturn(), 200);
+
+        assertThat(ids(toGermany)).containsExactly(bsToGermany);
+        assertThat(future.get("total").asLong()).isZero();
+    }
+
+    // ---- officer biometric searches -------------------------------------------------------------------------
+
+    @Test
+    void liaisonOfficerSearchOfTheirPartnerIsSentWithAPseudonymAndAudited() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, post("/api/v1/searches")
+                .param("partner", "FR").param("purpose", PURPOSE).param("caseReference", "GB-BS-2026-000099")
+                .param("urgency", "URGENT")
+                .contentType(MediaType.APPLICATION_OCTET_STREAM).content(transaction))).andReturn();
+
+        String id = json(result, 202).get("messageId").asText();
+        assertThat(store.find(id)).hasValueSatisfying(m -> {
+            assertThat(m.messageType()).isEqualTo("BiometricSearchRequest");
+            assertThat(m.toParty()).isEqualTo("FR");
+            assertThat(m.status()).isEqualTo(MessageStatus.VALIDATED);
+        });
+        JsonNode payload = json(mvc.perform(as(system(), get("/api/v1/records/" + id))).andReturn(), 200).get("payload");
+        assertThat(field(payload, "/Envelope/Body/BiometricSearchRequest/Purpose").get("value").asText())
+                .isEqualTo("IDENTITY_ESTABLISHMENT");
+        assertThat(field(payload, "/Envelope/Body/BiometricSearchRequest/OperatorId").get("value").asText())
+                .startsWith("op-").doesNotContain(officer.name());
+        assertThat(payload.get("biometrics").get(0).get("sha256").asText()).isEqualTo(Digests.sha256Hex(transaction));
+        Map<String, Object> audit = jdbc.sql("""
+                select * from audit_event where actor = :actor and action = 'BIOMETRIC_SEARCH' order by id desc
+                fetch first 1 rows only""").param("actor", officer.name()).query().singleRow();
+        assertThat(audit).containsEntry("outcome", "GRANTED").containsEntry("message_id", id)
+                .containsEntry("purpose", PURPOSE).containsEntry("case_reference", "GB-BS-2026-000099");
+        // and the officer finds the search, and later its answer, among the records of the case
+        JsonNode page = json(mvc.perform(as(officer("FR"), get("/api/v1/records")
+                .param("purpose", PURPOSE).param("caseReference", "GB-BS-2026-000099"))).andReturn(), 200);
+        assertThat(ids(page)).containsExactly(id);
+    }
+
+    @Test
+    void liaisonOfficerCannotSearchAnotherPartnerState() throws Exception {
+        Caller officer = officer("FR");
+        long before = messages();
+
+        MvcResult result = mvc.perform(as(officer, post("/api/v1/searches")
+                .param("partner", "DE").param("purpose", PURPOSE).param("caseReference", "GB-BS-2026-000100")
+                .contentType(MediaType.APPLICATION_OCTET_STREAM).content(transaction))).andReturn();
+
+        assertRefused(result, 403, "PARTNER_NOT_ALLOWED", officer, "BIOMETRIC_SEARCH");
+        assertThat(messages()).isEqualTo(before);
+    }
+
+    @Test
+    void liaisonOfficerSearchForACompliancePurposeIsRefused() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, post("/api/v1/searches")
+                .param("partner", "FR").param("purpose", "COMPLIANCE_REVIEW").param("caseReference", "GB-BS-2026-000101")
+                .contentType(MediaType.APPLICATION_OCTET_STREAM).content(transaction))).andReturn();
+
+        assertRefused(result, 403, "PURPOSE_REQUIRED", officer, "BIOMETRIC_SEARCH");
+    }
+
+    @Test
+    void liaisonOfficerSearchesAreRateLimited() throws Exception {
+        Caller officer = officer("FR");
+        for (int i = 0; i < SEARCH_LIMIT; i++) {
+            json(mvc.perform(as(officer, get("/api/v1/records")
+                    .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn(), 200);
+        }
+        long before = messages();
+
+        MvcResult result = mvc.perform(as(officer, post("/api/v1/searches")
+                .param("partner", "FR").param("purpose", PURPOSE).param("caseReference", "GB-BS-2026-000102")
+                .contentType(MediaType.APPLICATION_OCTET_STREAM).content(transaction))).andReturn();
+
+        assertRefused(result, 429, "SEARCH_RATE_LIMITED", officer, "BIOMETRIC_SEARCH");
+        assertThat(messages()).isEqualTo(before);
+    }
+
+    // ---- nobody ---------------------------------------------------------------------------------------------
+
+    @Test
+    void noRoleEverReceivesBiometricBytesFromAListOrAView() throws Exception {
+        List<MockHttpServletRequestBuilder> requests = new ArrayList<>();
+        for (Caller caller : List.of(system(), person("auditor", Caller.Role.AUDITOR), person("admin", Caller.Role.ADMIN),
+                caseworker("returns-fr"), officer("FR"))) {
+            requests.add(as(caller, get("/api/v1/records").param("size", "100")
+                    .param("purpose", "READMISSION_CASE").param("caseReference", readmissionCase)));
+            for (String id : List.of(bsToFrance, bsToGermany, readmissionRequest, readmissionCase)) {
+                requests.add(as(caller, get("/api/v1/records/" + id)
+                        .param("purpose", "READMISSION_CASE").param("caseReference", readmissionCase)));
+            }
+        }
+        int shown = 0;
+        for (MockHttpServletRequestBuilder request : requests) {
+            MvcResult result = mvc.perform(request).andReturn();
+            assertNoBiometricBytes(result);
+            shown += result.getResponse().getStatus() == 200 ? 1 : 0;
+        }
+        assertThat(shown).isGreaterThan(10);
+    }
+
+    // ---- the API description --------------------------------------------------------------------------------
+
+    @Test
+    void theApiDescriptionNamesTheRolesOfEveryRecordsEndpoint() throws Exception {
+        MvcResult result = mvc.perform(get("/v3/api-docs")).andReturn();
+
+        JsonNode paths = json(result, 200).get("paths");
+        assertThat(paths.get("/api/v1/records").get("get").get("summary").asText())
+                .contains("LIAISON_OFFICER", "CASEWORKER", "AUDITOR", "ADMIN", "SYSTEM");
+        assertThat(paths.get("/api/v1/records/{id}").get("get").get("summary").asText())
+                .contains("LIAISON_OFFICER", "CASEWORKER", "AUDITOR", "ADMIN", "SYSTEM");
+        assertThat(paths.get("/api/v1/searches").get("post").get("summary").asText()).contains("LIAISON_OFFICER");
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    static Path folder() {
+        try {
+            Path dir = java.nio.file.Files.createTempDirectory("records-access");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static Caller officer(String partner) {
+        return new Caller("lo-" + partner.toLowerCase() + "-" + PEOPLE.incrementAndGet(), Caller.Kind.PERSON,
+                Set.of(Caller.Role.LIAISON_OFFICER), partner, null);
+    }
+
+    static Caller caseworker(String team) {
+        return new Caller("cw-" + team + "-" + PEOPLE.incrementAndGet(), Caller.Kind.PERSON,
+                Set.of(Caller.Role.CASEWORKER), null, team);
+    }
+
+    static Caller person(String name, Caller.Role role) {
+        return new Caller(name + "-" + PEOPLE.incrementAndGet(), Caller.Kind.PERSON, Set.of(role), null, null);
+    }
+
+    static Caller system() {
+        return new Caller("system:backend", Caller.Kind.SYSTEM, Set.of(Caller.Role.SYSTEM), null, null);
+    }
+
+    static MockHttpServletRequestBuilder as(Caller caller, MockHttpServletRequestBuilder request) {
+        var authorities = caller.roles().stream().map(r -> new SimpleGrantedAuthority(r.authority())).toList();
+        return request.with(authentication(UsernamePasswordAuthenticationToken.authenticated(caller, null, authorities)));
+    }
+
+    static JsonNode json(MvcResult result, int status) throws Exception {
+        String body = result.getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(result.getResponse().getStatus()).as(body).isEqualTo(status);
+        return JSON.readTree(body);
+    }
+
+    static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.get("items").forEach(i -> ids.add(i.get("id").asText()));
+        return ids;
+    }
+
+    static JsonNode field(JsonNode payload, String path) {
+        for (JsonNode f : payload.get("fields")) {
+            if (f.get("path").asText().equals(path)) {
+                return f;
+            }
+        }
+        throw new AssertionError("No field " + path + " in " + paths(payload));
+    }
+
+    static List<String> paths(JsonNode payload) {
+        List<String> paths = new ArrayList<>();
+        payload.get("fields").forEach(f -> paths.add(f.get("path").asText()));
+        return paths;
+    }
+
+    void assertRefused(MvcResult result, int status, String code, Caller caller, String action) throws Exception {
+        assertThat(json(result, status).get("code").asText()).isEqualTo(code);
+        assertThat(lastAudit(caller)).containsEntry("action", action).containsEntry("outcome", "REFUSED")
+                .containsEntry("code", code).containsEntry("actor_role", caller.auditRole());
+    }
+
+    /** The body holds neither the transaction (base64, hex or raw) nor any 48-byte stretch of it in base64. */
+    void assertNoBiometricBytes(MvcResult result) throws Exception {
+        String body = result.getResponse().getContentAsString(StandardCharsets.UTF_8);
+        String base64 = Base64.getEncoder().encodeToString(transaction);
+        assertThat(body).doesNotContain(base64.substring(0, 64));
+        for (int offset = 0; offset + 48 <= transaction.length; offset += transaction.length / 16) {
+            byte[] stretch = java.util.Arrays.copyOfRange(transaction, offset, offset + 48);
+            assertThat(body).doesNotContain(Base64.getEncoder().encodeToString(stretch))
+                    .doesNotContain(HexFormat.of().formatHex(stretch))
+                    .doesNotContain(new String(stretch, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    Map<String, Object> lastAudit(Caller caller) {
+        return jdbc.sql("select * from audit_event where actor = :actor order by id desc fetch first 1 rows only")
+                .param("actor", caller.name()).query().singleRow();
+    }
+
+    long messages() {
+        return jdbc.sql("select count(*) from message").query(Long.class).single();
+    }
+
+    String storeDirectly(byte[] xml, String to, String caseReference) {
+        String id = header(xml, "MessageId");
+        Instant now = Instant.now();
+        store.accept(new NewMessage(id, Direction.OUTBOUND, header(xml, "MessageType"), header(xml, "ConversationId"),
+                        null, "GB", to, now, now.plus(7, ChronoUnit.DAYS), Digests.sha256Hex(xml), xml.length, false),
+                xml, List.of(MessageStatus.RECEIVED, MessageStatus.VALIDATED), List.of(new OutboxTarget(OutboxKind.SEND, to)));
+        jdbc.sql("insert into message_case (message_id, case_reference) values (:id, :ref)")
+                .param("id", id).param("ref", caseReference).update();
+        return id;
+    }
+
+    static byte[] envelope(String type, String to) {
+        String xml = new String(SampleMessages.load("/samples/valid/" + type + ".xml"), StandardCharsets.UTF_8);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        xml = replace(xml, "cmn:MessageId", UUID.randomUUID().toString());
+        xml = replace(xml, "cmn:ConversationId", UUID.randomUUID().toString());
+        xml = replace(xml, "cmn:From", "GB");
+        xml = replace(xml, "cmn:To", to);
+        xml = replace(xml, "cmn:CreatedAt", now.toString());
+        xml = replace(xml, "cmn:ExpiresAt", now.plus(7, ChronoUnit.DAYS).toString());
+        return xml.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] readmissionRequest(String caseReference) {
+        String xml = new String(envelope("ReadmissionRequest", "FR"), StandardCharsets.UTF_8);
+        Instant arrived = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        LocalDate arrival = LocalDate.ofInstant(arrived, ZoneOffset.UTC);
+        xml = replace(xml, "ra:CaseReference", caseReference);
+        xml = replace(xml, "ra:ArrivedAt", arrived.toString());
+        xml = replace(xml, "ra:ScreenedOn", arrival.toString());
+        xml = replace(xml, "ra:ProposedTransferDate", arrival.plusDays(20).toString());
+        return xml.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] withCaseReference(byte[] xml, String prefix, String caseReference) {
+        return replace(new String(xml, StandardCharsets.UTF_8), prefix + ":CaseReference", caseReference)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String header(byte[] xml, String name) {
+        Matcher m = Pattern.compile("<cmn:" + name + ">([^<]*)</cmn:" + name + ">")
+                .matcher(new String(xml, StandardCharsets.UTF_8));
+        if (!m.find()) {
+            throw new IllegalArgumentException("No " + name);
+        }
+        return m.group(1);
+    }
+
+    static String replace(String xml, String element, String value) {
+        Matcher m = Pattern.compile("<" + element + ">[^<]*</" + element + ">").matcher(xml);
+        if (!m.find()) {
+            throw new IllegalArgumentException("No " + element + " in the sample");
+        }
+        return xml.substring(0, m.start()) + "<" + element + ">" + value + "</" + element + ">" + xml.substring(m.end());
+    }
+}
