@@ -37,8 +37,11 @@ class ApiErrors {
 
     @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
     ResponseEntity<ProblemDetail> denied(RuntimeException e, HttpServletRequest request) {
-        String actor = request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName();
+        Caller caller = Callers.current();
+        String actor = caller != null ? caller.name()
+                : request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName();
         audit.refused(AuditTrail.Entry.of(actor, "API", "ACCESS_DENIED", "REFUSED")
+                .role(caller == null ? null : caller.auditRole()).resource(request.getMethod() + " " + request.getRequestURI())
                 .code(GatewayErrorCode.FORBIDDEN.name(), request.getMethod() + " " + request.getRequestURI()));
         return problem(HttpStatus.FORBIDDEN, GatewayErrorCode.FORBIDDEN.name(), "Not allowed", List.of());
     }

@@ -11,7 +11,7 @@ import org.passerelle.gateway.error.GatewayException;
 class AccessRulesTest {
 
     final RecordingAuditTrail audit = new RecordingAuditTrail();
-    final AccessRules rules = new AccessRules(audit);
+    final AccessRules rules = new AccessRules(audit.trail);
 
     static Caller officer(String name, String partner) {
         return new Caller(name, Caller.Kind.PERSON, Set.of(Caller.Role.LIAISON_OFFICER), partner, null);
