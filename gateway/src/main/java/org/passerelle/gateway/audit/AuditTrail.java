@@ -90,7 +90,9 @@ public class AuditTrail {
         return new AuditEvent(rs.getLong("id"), rs.getObject("at", java.time.OffsetDateTime.class).toInstant(),
                 rs.getString("actor"), rs.getString("channel"), rs.getString("action"), rs.getString("outcome"),
                 rs.getString("partner"), rs.getString("message_id"), rs.getString("message_type"),
-                rs.getString("code"), rs.getString("detail"), rs.getString("payload_sha256"));
+                rs.getString("code"), rs.getString("detail"), rs.getString("payload_sha256"),
+                rs.getString("actor_role"), rs.getString("resource"), rs.getString("purpose"),
+                rs.getString("case_reference"), rs.getLong("seq"));
     }
 
     private static String cut(String s, int max) {

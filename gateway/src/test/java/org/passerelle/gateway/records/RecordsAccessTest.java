@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.passerelle.contracts.SampleMessages;
 import org.passerelle.gateway.NodeTestSupport;
+import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.exchange.Digests;
 import org.passerelle.gateway.exchange.outbound.IntakeService;
@@ -91,6 +92,8 @@ class RecordsAccessTest {
     MessageStore store;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    AuditTrail auditTrail;
 
     MockMvc mvc;
     byte[] transaction;
@@ -486,6 +489,7 @@ class RecordsAccessTest {
         assertThat(field(payload, "/Envelope/Body/BiometricSearchRequest/OperatorId").get("value").asText())
                 .startsWith("op-").doesNotContain(officer.name());
         assertThat(payload.get("biometrics").get(0).get("sha256").asText()).isEqualTo(Digests.sha256Hex(transaction));
+        auditTrail.latest(1); // seals what is staged
         Map<String, Object> audit = jdbc.sql("""
                 select * from audit_event where actor = :actor and action = 'BIOMETRIC_SEARCH' order by id desc
                 fetch first 1 rows only""").param("actor", officer.name()).query().singleRow();
@@ -657,6 +661,7 @@ class RecordsAccessTest {
     }
 
     Map<String, Object> lastAudit(Caller caller) {
+        auditTrail.latest(1); // seals what is staged
         return jdbc.sql("select * from audit_event where actor = :actor order by id desc fetch first 1 rows only")
                 .param("actor", caller.name()).query().singleRow();
     }

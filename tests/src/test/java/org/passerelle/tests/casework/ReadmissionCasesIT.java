@@ -338,6 +338,7 @@ class ReadmissionCasesIT {
             assertThat(purges).singleElement().satisfies(e -> {
                 assertThat(e.payloadSha256()).isEqualTo(store.find(id).orElseThrow().payloadSha256());
                 assertThat(e.detail()).contains("READMISSION case closed REFUSED");
+                assertThat(e.caseReference()).isEqualTo(closedRef);
             });
         }
         assertThat(store.payload(Envelopes.header(openRequest, "MessageId"))).isPresent();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.contracts.SampleMessages;
 import org.passerelle.contracts.biometric.v1.EurodacCategory;
+import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.tests.nap.EnrolmentFacts;
 import org.passerelle.tests.nap.FingerprintMatcher;
 import org.passerelle.tests.nap.SimulatedAccessPoint;
@@ -119,6 +120,7 @@ class RecordsIT {
 
         // and every query and view is in GB's audit log, with the role and purpose
         JdbcClient jdbc = exchange.gb.bean(JdbcClient.class);
+        exchange.gb.bean(AuditTrail.class).latest(1); // seals what is staged
         Map<String, Object> audited = jdbc.sql("""
                 select * from audit_event where actor = 'auditor-1' and action = 'RECORDS_QUERY' order by id desc
                 fetch first 1 rows only""").query().singleRow();
