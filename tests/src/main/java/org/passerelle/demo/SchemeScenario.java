@@ -51,6 +51,7 @@ final class SchemeScenario {
     private SimulatedAccessPoint nap;
     private HttpServer gbBackend;
     private int failures;
+    private String returnCase;
 
     SchemeScenario(Demo.Party gb, Demo.Party fr, String token) {
         this.gb = gb;
@@ -93,6 +94,7 @@ final class SchemeScenario {
         step("refused request", this::refusedRequest);
         step("full admission", this::fullAdmission);
         step("weekly reconciliation", this::reconciliation);
+        step("people and the audit log", this::peopleAndTheAuditLog);
         return failures;
     }
 
@@ -133,6 +135,7 @@ final class SchemeScenario {
 
     private void fullReturn() throws Exception {
         String ref = SchemeMessages.caseReference("GB", "RA");
+        returnCase = ref;
         String conversation = UUID.randomUUID().toString();
         byte[] request = SchemeMessages.readmissionRequest(ref, conversation, Instant.now().minus(3, ChronoUnit.DAYS), null);
         send(gb, request, "ReadmissionRequest", "GB", "FR");
@@ -281,6 +284,11 @@ final class SchemeScenario {
         return String.format("%d-W%02d", today.get(IsoFields.WEEK_BASED_YEAR), today.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
     }
 
+    private static String number(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+        return m.find() ? m.group(1) : "?";
+    }
+
     private static String field(String json, String name) {
         Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);
         return m.find() ? m.group(1) : null;
@@ -294,11 +302,6 @@ final class SchemeScenario {
         }
         String rest = ledger.substring(at);
         return number(rest, "returns") + "/" + number(rest, "admissions");
-    }
-
-    private static String number(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
-        return m.find() ? m.group(1) : "?";
     }
 
     private <T> T await(String what, java.util.concurrent.Callable<T> probe) throws Exception {
@@ -316,6 +319,46 @@ final class SchemeScenario {
     private HttpResponse<String> submit(Demo.Party party, byte[] xml) {
         return send(request(party, "/api/v1/messages").header("Content-Type", "application/xml")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(xml)).build());
+    }
+
+    /**
+     * GB's people at work: the liaison officer for FR must state why before seeing the return case, then sees it;
+     * the auditor sees the case but not what the messages say, and verifies GB's audit chain.
+     */
+    private void peopleAndTheAuditLog() throws Exception {
+        String officer = basic(DemoUsers.OFFICER);
+        HttpResponse<String> bare = as(gb, "/api/v1/records?caseReference=" + returnCase, officer);
+        expect(bare, 403, "PURPOSE_REQUIRED");
+        Demo.say("  ✔ officer (liaison, FR) asks for case %s without a purpose: 403 PURPOSE_REQUIRED, audited", returnCase);
+        HttpResponse<String> stated = as(gb, "/api/v1/records?purpose=READMISSION_CASE&caseReference=" + returnCase, officer);
+        expect(stated, 200, "\"total\"");
+        Demo.say("  ✔ officer states READMISSION_CASE: %s records of the case, each with its history",
+                number(stated.body(), "total"));
+        String auditor = basic(DemoUsers.AUDITOR);
+        HttpResponse<String> view = as(gb, "/api/v1/records/" + returnCase, auditor);
+        expect(view, 200, "\"record\"");
+        Demo.say("  ✔ auditor views the case: state and history; the messages' contents are withheld from the role");
+        HttpResponse<String> verify = as(gb, "/api/v1/audit/verify", auditor);
+        expect(verify, 200, "\"ok\":true");
+        Demo.say("  ✔ auditor verifies GB's audit log: %s entries hash-chained, %s signed checkpoints, no break",
+                number(verify.body(), "entries"), number(verify.body(), "checkpoints"));
+    }
+
+    private static String basic(DemoUsers.User user) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user.username() + ":" + user.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> as(Demo.Party party, String path, String authorization) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + party.apiPort() + path))
+                .header("Authorization", authorization).GET().build());
+    }
+
+    private static void expect(HttpResponse<String> response, int status, String contains) {
+        if (response.statusCode() != status || !response.body().contains(contains)) {
+            throw new IllegalStateException("expected " + status + " with " + contains + ", got " + response.statusCode()
+                    + " " + response.body());
+        }
     }
 
     private HttpResponse<String> get(Demo.Party party, String path) {
