@@ -209,6 +209,8 @@ class RoleMatrixIT {
         assertThat(JSON.readTree(view.body()).get("payload").get("shown").asText()).isEqualTo("WITHHELD");
         assertNoFingerprints(view);
         assertThat(get("/api/v1/partners/FR/parked", admin).statusCode()).isEqualTo(200);
+        assertThat(lastOf(ADMIN, way)).extracting(AuditEvent::action, AuditEvent::outcome, AuditEvent::resource)
+                .containsExactly("API_VIEW", "GRANTED", "GET /api/v1/partners/FR/parked");
         HttpResponse<String> notParked = post("/api/v1/messages/" + referralId + "/replay", admin);
         assertThat(notParked.statusCode()).isEqualTo(409);
         assertThat(notParked.body()).contains("NOT_PARKED");
