@@ -35,7 +35,7 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The records API on a live pair of nodes: GB's back-end searches FR's access point, and on GB the search and FR's
  * answer are records of the case — whole, field by field, to the back-end system (never the fingerprints), as metadata
- * only to an auditor, every query audited; a liaison officer whose identity names no partner state is refused.
+ * only to an auditor, every query audited; a liaison officer for another partner state is refused France.
  */
 class RecordsIT {
 
@@ -60,9 +60,10 @@ class RecordsIT {
                 "GB:passerelle.api.tokens[2].name", "auditor-1",
                 "GB:passerelle.api.tokens[2].sha256", Exchange.sha256(AUDITOR_TOKEN),
                 "GB:passerelle.api.tokens[2].roles[0]", "AUDITOR",
-                "GB:passerelle.api.tokens[3].name", "officer-without-partner",
+                "GB:passerelle.api.tokens[3].name", "officer-for-belgium",
                 "GB:passerelle.api.tokens[3].sha256", Exchange.sha256(OFFICER_TOKEN),
-                "GB:passerelle.api.tokens[3].roles[0]", "LIAISON_OFFICER"));
+                "GB:passerelle.api.tokens[3].roles[0]", "LIAISON_OFFICER",
+                "GB:passerelle.api.tokens[3].partner", "BE"));
         nap = SimulatedAccessPoint.start(napPort, matcher,
                 Settings.of("FR", URI.create("http://localhost:" + exchange.fr.apiPort()), Node.SYSTEM_TOKEN));
     }
@@ -131,7 +132,7 @@ class RecordsIT {
     }
 
     @Test
-    void aLiaisonOfficerWhoseIdentityNamesNoPartnerStateCannotSearchOrQuery() throws Exception {
+    void aLiaisonOfficerForAnotherPartnerStateCannotSearchOrQueryFrance() throws Exception {
         byte[] transaction = SampleMessages.biometricSample("type-4-14-slaps.an2");
 
         HttpResponse<String> search = HTTP.send(HttpRequest.newBuilder(exchange.gb.api(
@@ -139,13 +140,13 @@ class RecordsIT {
                 .header("Authorization", "Bearer " + OFFICER_TOKEN).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(transaction)).build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> query = exchange.gb.get(
-                "/api/v1/records?purpose=IDENTITY_VERIFICATION&caseReference=GB-BS-2026-000043", OFFICER_TOKEN);
+                "/api/v1/records?purpose=IDENTITY_VERIFICATION&caseReference=GB-BS-2026-000043&partner=FR", OFFICER_TOKEN);
 
         assertThat(json(search, 403).get("code").asText()).isEqualTo("PARTNER_NOT_ALLOWED");
         assertThat(json(query, 403).get("code").asText()).isEqualTo("PARTNER_NOT_ALLOWED");
         exchange.gb.bean(AuditTrail.class).latest(1); // seals what is staged
         Map<String, Object> audited = exchange.gb.bean(JdbcClient.class).sql("""
-                select * from audit_event where actor = 'officer-without-partner' and action = 'BIOMETRIC_SEARCH'
+                select * from audit_event where actor = 'officer-for-belgium' and action = 'BIOMETRIC_SEARCH'
                 order by id desc fetch first 1 rows only""").query().singleRow();
         assertThat(audited).containsEntry("outcome", "REFUSED").containsEntry("code", "PARTNER_NOT_ALLOWED")
                 .containsEntry("actor_role", "LIAISON_OFFICER");
