@@ -13,10 +13,11 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-/** Every API error as an RFC 9457 problem with the stable {@code code} and safe {@code details}; never a stack trace. */
-@RestControllerAdvice
+/** Every API error (of the REST controllers; the console renders its own pages) as an RFC 9457 problem with the stable {@code code} and safe {@code details}; never a stack trace. */
+@RestControllerAdvice(annotations = RestController.class)
 class ApiErrors {
 
     private final AuditTrail audit;

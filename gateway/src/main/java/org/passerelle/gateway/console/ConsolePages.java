@@ -1,0 +1,109 @@
+package org.passerelle.gateway.console;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.passerelle.gateway.access.Caller;
+import org.passerelle.gateway.access.Callers;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.node.NodeProperties;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+
+/**
+ * The console's frame: who is signed in and which node this is (for every page), sign-in and sign-out pages, the
+ * start page, and how a refusal or an error is shown — the "you do not have access" page or the error page, each with
+ * its stable code, never a stack trace.
+ */
+@Controller
+@ControllerAdvice(basePackageClasses = ConsolePages.class)
+class ConsolePages {
+
+    private final NodeProperties node;
+    private final AuditTrail audit;
+
+    ConsolePages(NodeProperties node, AuditTrail audit) {
+        this.node = node;
+        this.audit = audit;
+    }
+
+    @ModelAttribute("me")
+    ConsoleUser me() {
+        return ConsoleUser.of(Callers.current());
+    }
+
+    @ModelAttribute("node")
+    NodeProperties node() {
+        return node;
+    }
+
+    @GetMapping("/")
+    String root() {
+        return "redirect:/console";
+    }
+
+    @GetMapping("/console")
+    String home() {
+        return "console/home";
+    }
+
+    @GetMapping("/console/sign-in")
+    String signIn() {
+        return Callers.current() != null ? "redirect:/console" : "console/sign-in";
+    }
+
+    @GetMapping("/console/signed-out")
+    String signedOut() {
+        return "console/signed-out";
+    }
+
+    @GetMapping("/console/timed-out")
+    String timedOut() {
+        return "console/timed-out";
+    }
+
+    @GetMapping("/console/no-access")
+    String noAccess(HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        return "console/no-access";
+    }
+
+    /** A role rule refused the page: audited here, shown as the no-access page. */
+    @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
+    String denied(HttpServletRequest request, HttpServletResponse response, Model model) {
+        Caller caller = Callers.current();
+        audit.refused(AuditTrail.Entry.of(caller == null ? "anonymous" : caller.name(), "CONSOLE", "ACCESS_DENIED",
+                        "REFUSED").role(caller == null ? null : caller.auditRole())
+                .resource(request.getMethod() + " " + request.getRequestURI()).code("FORBIDDEN", null));
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        model.addAttribute("code", "FORBIDDEN");
+        model.addAttribute("me", ConsoleUser.of(caller));
+        model.addAttribute("node", node);
+        return "console/no-access";
+    }
+
+    /**
+     * A refusal or failure with a stable code. Refusals by the access rules were audited where they were decided;
+     * a 403 shows the no-access page with the reason, anything else the error page.
+     */
+    @ExceptionHandler(GatewayException.class)
+    String refused(GatewayException e, HttpServletResponse response, Model model) {
+        response.setStatus(e.status().value());
+        model.addAttribute("code", e.code());
+        model.addAttribute("me", ConsoleUser.of(Callers.current()));
+        model.addAttribute("node", node);
+        if (e.status().value() == 403) {
+            model.addAttribute("reason", e.getMessage());
+            return "console/no-access";
+        }
+        model.addAttribute("title", e.status().is4xxClientError() ? "There is a problem" : "Sorry, there is a problem with the service");
+        model.addAttribute("message", e.getMessage());
+        return "console/error";
+    }
+}
