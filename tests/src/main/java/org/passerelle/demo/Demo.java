@@ -133,7 +133,10 @@ public final class Demo {
         say("  Node APIs: transport GB http://localhost:%d, FR http://localhost:%d; scheme GB http://localhost:%d, FR http://localhost:%d",
                 GB.apiPort(), FR.apiPort(), SCHEME_GB.apiPort(), SCHEME_FR.apiPort());
         say("  API tokens: back-end system '%s', administrator '%s'", SYSTEM_TOKEN, ADMIN_TOKEN);
-        say("  People on the scheme nodes (development credentials, HTTP Basic on the API):");
+        say("");
+        say("  The web console: http://localhost:%d/console (scheme GB node) and http://localhost:%d/console (scheme FR node)",
+                SCHEME_GB.apiPort(), SCHEME_FR.apiPort());
+        say("  People on the scheme nodes (development credentials; the console's sign-in, or HTTP Basic on the API):");
         for (DemoUsers.User u : DemoUsers.ALL) {
             say("    %-11s password %-26s %s%s", u.username(), u.password(), u.role(),
                     u.team() != null ? ", team " + u.team() : u.partner() != null ? ", partner state: the node's partner" : "");
