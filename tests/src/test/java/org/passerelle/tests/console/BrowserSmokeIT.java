@@ -87,6 +87,8 @@ class BrowserSmokeIT {
     private static final byte[] PIXEL = java.util.Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=");
 
+    private static final String SESSION_COOKIE = "__Host-SESSION=opaque; Path=/; Secure; HttpOnly; SameSite=Strict";
+
     private static HttpServer site;
     private static URI base;
     private Browser browser;
@@ -101,6 +103,7 @@ class BrowserSmokeIT {
                 "/inline-script", new Page("text/html", "script-src 'self'", INLINE_SCRIPT),
                 "/site.css", new Page("text/css", STRICT_CSP, CSS),
                 "/pixel.png", new Page("image/png", STRICT_CSP, PIXEL),
+                "/signed-in", new Page("text/html", STRICT_CSP, NEXT),
                 "/favicon.ico", new Page("image/png", STRICT_CSP, PIXEL));
         site.createContext("/", exchange -> serve(exchange, pages.get(exchange.getRequestURI().getPath())));
         site.start();
@@ -185,6 +188,21 @@ class BrowserSmokeIT {
     }
 
     @Test
+    void givenASecureHostOnlySessionCookieOverLocalHttp_whenSet_thenChromiumKeepsIt() {
+        // The console's session cookie is Secure; a node under test serves plain HTTP on 127.0.0.1, which Chromium
+        // treats as a secure context, so signing in there still works.
+        browser.open(base.resolve("/signed-in"));
+        browser.open(base.resolve("/accessible"));
+
+        assertThat(browser.driver().manage().getCookieNamed("__Host-SESSION"))
+                .satisfies(cookie -> {
+                    assertThat(cookie.getValue()).isEqualTo("opaque");
+                    assertThat(cookie.isSecure()).isTrue();
+                    assertThat(cookie.isHttpOnly()).isTrue();
+                });
+    }
+
+    @Test
     void givenAPageWithoutASkipLink_whenCheckingIt_thenTheCheckFails() {
         browser.open(base.resolve("/next"));
 
@@ -206,6 +224,9 @@ class BrowserSmokeIT {
             }
             exchange.getResponseHeaders().set("Content-Type", page.type());
             exchange.getResponseHeaders().set("Content-Security-Policy", page.policy());
+            if (exchange.getRequestURI().getPath().equals("/signed-in")) {
+                exchange.getResponseHeaders().add("Set-Cookie", SESSION_COOKIE);
+            }
             exchange.sendResponseHeaders(200, page.body().length);
             out.write(page.body());
         }
