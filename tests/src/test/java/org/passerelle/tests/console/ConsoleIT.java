@@ -1,0 +1,191 @@
+package org.passerelle.tests.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.access.PasswordHash;
+import org.passerelle.gateway.audit.AuditEvent;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.tests.support.Exchange;
+import org.passerelle.tests.support.Node;
+
+/**
+ * The web console in a real browser (headless Chromium): each role signs in on the form and sees its own sections
+ * and not the others; pages outside a role show "you do not have access" and are audited; the sign-in works with the
+ * keyboard alone; every page passes axe-core with no serious or critical violation and no console error (the strict
+ * Content-Security-Policy included), and is saved as a screenshot under {@code target/console-screenshots/}.
+ */
+class ConsoleIT {
+
+    static final String PASSWORD = "a long passphrase for tests";
+
+    /** A person of GB's console. */
+    record Person(String name, String role, String partner, String team) {
+    }
+
+    static final Person OFFICER = new Person("officer", "LIAISON_OFFICER", "FR", null);
+    static final Person CASEWORKER = new Person("caseworker", "CASEWORKER", null, "casework");
+    static final Person AUDITOR = new Person("auditor", "AUDITOR", null, null);
+    static final Person ADMIN = new Person("admin", "ADMIN", null, null);
+    static final List<Person> PEOPLE = List.of(OFFICER, CASEWORKER, AUDITOR, ADMIN);
+
+    @TempDir
+    static Path dir;
+    static Exchange exchange;
+    static Node gb;
+    static URI console;
+
+    @BeforeAll
+    static void startNodes() {
+        String hash = PasswordHash.encoder().encode(PASSWORD);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        for (int i = 0; i < PEOPLE.size(); i++) {
+            Person p = PEOPLE.get(i);
+            String prefix = "GB:passerelle.access.users[" + i + "].";
+            extra.put(prefix + "username", p.name());
+            extra.put(prefix + "password-hash", hash);
+            extra.put(prefix + "roles[0]", p.role());
+            if (p.partner() != null) {
+                extra.put(prefix + "partner", p.partner());
+            }
+            if (p.team() != null) {
+                extra.put(prefix + "team", p.team());
+            }
+        }
+        exchange = Exchange.start(dir, extra);
+        gb = exchange.gb;
+        console = URI.create("http://localhost:" + gb.apiPort());
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        exchange.close();
+    }
+
+    @Test
+    void signInIsAccessibleAndWorksWithTheKeyboardAlone() {
+        try (Browser browser = Browser.start()) {
+            // given a visitor who is not signed in
+            browser.open(console.resolve("/console"));
+
+            // then they are on the sign-in page, which passes the accessibility check
+            assertThat(browser.path()).isEqualTo("/console/sign-in");
+            assertThat(browser.heading()).isEqualTo("Sign in to Passerelle");
+            browser.screenshot("sign-in");
+            browser.assertAccessible("sign-in");
+            browser.assertNoConsoleErrors();
+            browser.skipLinkWorks();
+
+            // when they sign in with the keyboard only
+            browser.open(console.resolve("/console/sign-in"));
+            focus(browser, "username");
+            browser.type(AUDITOR.name());
+            browser.tab();
+            assertThat(browser.focused().getAttribute("id")).isEqualTo("password");
+            browser.type(PASSWORD);
+            browser.pressEnter();
+
+            // then they are signed in on the start page
+            assertThat(browser.path()).isEqualTo("/console");
+            assertThat(browser.text()).contains("Signed in as auditor");
+        }
+    }
+
+    @Test
+    void aWrongPasswordShowsAnErrorSummaryAndIsAudited() {
+        try (Browser browser = Browser.start()) {
+            browser.signIn(console, ADMIN.name(), "not the password");
+
+            assertThat(browser.path()).isEqualTo("/console/sign-in");
+            assertThat(browser.text()).contains("There is a problem", "Your user name or password is not right");
+            browser.screenshot("sign-in-error");
+            browser.assertAccessible("sign-in with an error");
+            assertThat(gb.bean(AuditTrail.class).latest(20)).anySatisfy(e -> {
+                assertThat(e.actor()).isEqualTo(ADMIN.name());
+                assertThat(e.action()).isEqualTo("LOGIN_FAILED");
+            });
+        }
+    }
+
+    @Test
+    void eachRoleSeesItsOwnSectionsAndNotTheOthers() {
+        Map<Person, List<String>> sees = Map.of(
+                OFFICER, List.of("Cases and messages", "Biometric search", "Equivalence"),
+                CASEWORKER, List.of("Cases and messages", "Equivalence"),
+                AUDITOR, List.of("Cases and messages", "Equivalence", "Audit"),
+                ADMIN, List.of("Cases and messages", "Equivalence", "Operations"));
+        List<String> all = List.of("Cases and messages", "Biometric search", "Equivalence", "Operations", "Audit");
+        for (Person p : PEOPLE) {
+            try (Browser browser = Browser.start()) {
+                browser.signIn(console, p.name(), PASSWORD);
+
+                assertThat(browser.path()).as(p.name()).isEqualTo("/console");
+                String menu = browser.driver().findElement(org.openqa.selenium.By.id("navigation")).getText();
+                for (String section : all) {
+                    if (sees.get(p).contains(section)) {
+                        assertThat(menu).as(p.name() + " sees " + section).contains(section);
+                    } else {
+                        assertThat(menu).as(p.name() + " does not see " + section).doesNotContain(section);
+                    }
+                }
+                browser.screenshot("start-" + p.name());
+                browser.assertAccessible("start page of the " + p.role());
+                browser.assertNoConsoleErrors();
+            }
+        }
+    }
+
+    @Test
+    void aPageOutsideTheRoleSaysSoPlainlyAndTheAttemptIsAudited() {
+        try (Browser browser = Browser.start()) {
+            browser.signIn(console, OFFICER.name(), PASSWORD);
+
+            browser.open(console.resolve("/console/audit"));
+
+            assertThat(browser.heading()).isEqualTo("You do not have access to this page");
+            assertThat(browser.text()).contains("FORBIDDEN");
+            browser.screenshot("no-access");
+            browser.assertAccessible("no access");
+            assertThat(gb.bean(AuditTrail.class).latest(20)).anySatisfy(e -> {
+                assertThat(e.actor()).isEqualTo(OFFICER.name());
+                assertThat(e.action()).isEqualTo("ACCESS_DENIED");
+                assertThat(e.resource()).isEqualTo("GET /console/audit");
+            });
+        }
+    }
+
+    @Test
+    void signingOutEndsTheSession() {
+        try (Browser browser = Browser.start()) {
+            browser.signIn(console, CASEWORKER.name(), PASSWORD);
+
+            browser.signOut();
+
+            assertThat(browser.heading()).isEqualTo("You have signed out");
+            browser.screenshot("signed-out");
+            browser.assertAccessible("signed out");
+            browser.open(console.resolve("/console"));
+            assertThat(browser.path()).isIn("/console/sign-in", "/console/timed-out");
+            assertThat(gb.bean(AuditTrail.class).latest(20)).extracting(AuditEvent::action).contains("LOGOUT");
+        }
+    }
+
+    /** Tabs from the top of the page until the field with this id has the focus. */
+    static void focus(Browser browser, String id) {
+        for (int i = 0; i < 30; i++) {
+            browser.tab();
+            if (id.equals(browser.focused().getAttribute("id"))) {
+                return;
+            }
+        }
+        throw new AssertionError("the keyboard never reached #" + id);
+    }
+}
