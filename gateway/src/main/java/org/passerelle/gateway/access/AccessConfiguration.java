@@ -7,7 +7,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 /** The settings and password encoder of people's access, needed whether or not the node serves HTTP. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AccessProperties.class)
+@EnableConfigurationProperties({AccessProperties.class, ConsoleOidcProperties.class})
 class AccessConfiguration {
 
     /** Argon2id for new hashes; each stored hash names its algorithm ({@code {argon2}}, or {@code {bcrypt}}). */

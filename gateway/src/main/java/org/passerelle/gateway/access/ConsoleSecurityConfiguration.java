@@ -15,6 +15,21 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 
 /**
  * Access to the web console: people sign in with the embedded store's user name and password on a form, and keep a
@@ -27,6 +42,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class ConsoleSecurityConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsoleSecurityConfiguration.class);
+
     /** Scripts, styles, fonts and images from the node itself only; no inline script or style; no framing. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -34,12 +51,18 @@ class ConsoleSecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain consoleSecurity(HttpSecurity http, AccessProperties access, UserStore users,
-                                        PasswordEncoder encoder, LoginAudit logins, AuditTrail audit, Clock clock)
-            throws Exception {
+    SecurityFilterChain consoleSecurity(HttpSecurity http, AccessProperties access, ConsoleOidcProperties oidc,
+                                        UserStore users, PasswordEncoder encoder, LoginAudit logins, AuditTrail audit,
+                                        Clock clock) throws Exception {
         PasswordLogin passwords = new PasswordLogin(users, encoder, access, logins, clock);
+        ProviderManager providers = new ProviderManager(passwords);
+        if (oidc.enabled(access)) {
+            signInWithOidc(http, access, oidc, logins, clock);
+            providers = new ProviderManager(passwords, new OidcAuthorizationCodeAuthenticationProvider(
+                    new RestClientAuthorizationCodeTokenResponseClient(), new OidcUserService()));
+        }
         http.securityMatcher("/console", "/console/**", "/assets/**", "/")
-                .authenticationManager(new ProviderManager(passwords))
+                .authenticationManager(providers)
                 .authorizeHttpRequests(auth -> auth
                         .dispatcherTypeMatchers(DispatcherType.FORWARD, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/assets/**", "/console/sign-in", "/console/signed-out", "/console/timed-out",
@@ -65,6 +88,61 @@ class ConsoleSecurityConfiguration {
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
         return http.build();
+    }
+
+    /**
+     * OpenID Connect sign-in: the authorization code flow with PKCE and a nonce (Spring Security's client checks the
+     * ID token's signature, issuer, audience, times and nonce), then the same mapping to a {@link Caller} — and the same
+     * audit — as a bearer token: roles, partner and team from the configured claims, refused without them.
+     */
+    private static void signInWithOidc(HttpSecurity http, AccessProperties access, ConsoleOidcProperties oidc,
+                                       LoginAudit logins, Clock clock) throws Exception {
+        AccessProperties.Oidc idTokens = oidc.forIdTokens(access.oidc());
+        JwtLogin idTokenLogin = new JwtLogin(JwtLogin.decoder(idTokens, clock), idTokens, logins);
+        ClientRegistration provider = ClientRegistration.withRegistrationId("oidc")
+                .clientId(oidc.clientId()).clientSecret(oidc.clientSecret())
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUri("{baseUrl}/console/oidc/callback/{registrationId}")
+                .scope("openid", "profile")
+                .authorizationUri(oidc.authorizationUri()).tokenUri(oidc.tokenUri())
+                .jwkSetUri(access.oidc().jwkSetUri()).issuerUri(access.oidc().issuer())
+                .userNameAttributeName(IdTokenClaimNames.SUB)
+                .build();
+        InMemoryClientRegistrationRepository registrations = new InMemoryClientRegistrationRepository(provider);
+        DefaultOAuth2AuthorizationRequestResolver requests =
+                new DefaultOAuth2AuthorizationRequestResolver(registrations, "/console/oidc/authorize");
+        requests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+        HttpSessionSecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
+        http.securityContext(context -> context.securityContextRepository(contexts))
+                .oauth2Login(login -> login.loginPage("/console/sign-in")
+                .clientRegistrationRepository(registrations)
+                .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(requests))
+                .redirectionEndpoint(endpoint -> endpoint.baseUri("/console/oidc/callback/*"))
+                .successHandler((request, response, authentication) -> {
+                    OidcUser user = (OidcUser) authentication.getPrincipal();
+                    try {
+                        Caller caller = idTokenLogin.authenticate(user.getIdToken().getTokenValue());
+                        SecurityContext context = SecurityContextHolder.createEmptyContext();
+                        context.setAuthentication(new CallerAuthentication(caller));
+                        SecurityContextHolder.setContext(context);
+                        contexts.saveContext(context, request, response);
+                        response.sendRedirect("/console");
+                    } catch (LoginRefusedException refused) {
+                        SecurityContextHolder.clearContext();
+                        request.getSession().invalidate();
+                        response.sendRedirect("/console/sign-in?error");
+                    }
+                })
+                .failureHandler((request, response, failure) -> {
+                    LOG.info("OpenID Connect sign-in refused: {}", failure instanceof OAuth2AuthenticationException o
+                            ? o.getError().getErrorCode() + " " + o.getError().getDescription() : failure.getClass().getSimpleName());
+                    logins.failed(null, LoginAudit.Method.OIDC_SIGN_IN,
+                            failure instanceof OAuth2AuthenticationException o
+                                    && "invalid_token_response".equals(o.getError().getErrorCode())
+                                    ? LoginAudit.Reason.IDENTITY_PROVIDER_UNAVAILABLE : LoginAudit.Reason.TOKEN_INVALID);
+                    response.sendRedirect("/console/sign-in?error");
+                }));
     }
 
     /** A refusal outside a page's own handling (e.g. a forged or expired CSRF token): audited, then the no-access page. */

@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 class LoginAudit {
 
     /** How someone signed in, recorded as the entry's resource. */
-    enum Method { PASSWORD, OIDC_TOKEN, OFFICER_CERTIFICATE }
+    enum Method { PASSWORD, OIDC_TOKEN, OFFICER_CERTIFICATE, OIDC_SIGN_IN }
 
     /** Why a sign-in was refused; recorded as the entry's code. Stable: auditors search by them. */
     enum Reason {

@@ -2,8 +2,10 @@ package org.passerelle.gateway.console;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.passerelle.gateway.access.AccessProperties;
 import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.access.Callers;
+import org.passerelle.gateway.access.ConsoleOidcProperties;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.node.NodeProperties;
@@ -27,10 +29,14 @@ class ConsolePages {
 
     private final NodeProperties node;
     private final AuditTrail audit;
+    private final String oidcButton;
 
-    ConsolePages(NodeProperties node, AuditTrail audit) {
+    ConsolePages(NodeProperties node, AuditTrail audit, AccessProperties access, ConsoleOidcProperties oidc) {
         this.node = node;
         this.audit = audit;
+        this.oidcButton = !oidc.enabled(access) ? null
+                : oidc.buttonText() == null || oidc.buttonText().isBlank() ? "Sign in with your organisation's account"
+                : oidc.buttonText();
     }
 
     @ModelAttribute("me")
@@ -54,7 +60,8 @@ class ConsolePages {
     }
 
     @GetMapping("/console/sign-in")
-    String signIn() {
+    String signIn(Model model) {
+        model.addAttribute("oidcButton", oidcButton);
         return Callers.current() != null ? "redirect:/console" : "console/sign-in";
     }
 
