@@ -9,8 +9,6 @@ import java.net.URI;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
-import org.passerelle.gateway.audit.AuditTrail;
-import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.BoundedBody;
 import org.passerelle.gateway.messagelog.MessageRecord;
@@ -34,14 +32,15 @@ class MessagesController {
 
     private final IntakeService intake;
     private final MessageStore store;
-    private final AuditTrail audit;
     private final NodeProperties node;
+    private final PartnerOperations operations;
 
-    MessagesController(IntakeService intake, MessageStore store, AuditTrail audit, NodeProperties node) {
+    MessagesController(IntakeService intake, MessageStore store, NodeProperties node,
+                       PartnerOperations operations) {
         this.intake = intake;
         this.store = store;
-        this.audit = audit;
         this.node = node;
+        this.operations = operations;
     }
 
     @PostMapping(consumes = {MediaType.APPLICATION_XML_VALUE, MediaType.TEXT_XML_VALUE},
@@ -76,20 +75,12 @@ class MessagesController {
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "Put a parked message back in the queue (role ADMIN)")
     MessageView replay(@PathVariable String id, Principal principal) {
-        store.find(id).orElseThrow(() -> notFound(id));
-        if (!store.replay(id, principal.getName())) {
-            audit.refused(AuditTrail.Entry.of(principal.getName(), "API", "MESSAGE_REPLAY", "REFUSED")
-                    .message(id, null, null).code(GatewayErrorCode.NOT_PARKED.name(), "not parked"));
-            throw new GatewayException(GatewayErrorCode.NOT_PARKED, "Message " + id + " is not parked");
-        }
-        MessageRecord record = store.find(id).orElseThrow();
-        audit.record(AuditTrail.Entry.of(principal.getName(), "API", "MESSAGE_REPLAY", "GRANTED")
-                .message(id, record.messageType(), record.payloadSha256()));
+        MessageRecord record = operations.replay(id, new PartnerOperations.Actor(principal.getName(), null, "API"));
         return new MessageView(record, store.history(id));
     }
 
     private static GatewayException notFound(String id) {
-        return new GatewayException(GatewayErrorCode.MESSAGE_NOT_FOUND, "No message " + (id.matches("[0-9a-f-]{36}") ? id : ""));
+        return PartnerOperations.notFound(id);
     }
 
 

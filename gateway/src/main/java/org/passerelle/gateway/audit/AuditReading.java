@@ -1,0 +1,190 @@
+package org.passerelle.gateway.audit;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.passerelle.gateway.access.Caller;
+import org.passerelle.gateway.access.Callers;
+import org.passerelle.gateway.error.GatewayErrorCode;
+import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.node.NodeProperties;
+import org.passerelle.security.audit.AuditRecord;
+import org.passerelle.security.audit.ChainReport;
+import org.passerelle.security.audit.CheckpointSigner;
+import org.springframework.stereotype.Component;
+
+/**
+ * The auditor's reading of the audit log, shared by the API and the console: search, verify the whole chain, export
+ * a range as JSON Lines. Every reading is itself audited (who, which reading, the filter names and the range, never the
+ * filter values) under the channel it came through.
+ */
+@Component
+public class AuditReading {
+
+    public static final int MAX_PAGE_SIZE = 500;
+    public static final String JSON_LINES = "application/jsonl";
+
+    /** One sealed entry with every hashed field. */
+    public record Entry(long seq, Instant at, String actor, String role, String channel, String action, String resource,
+                        String purpose, String caseReference, String outcome, String partner, String messageId,
+                        String messageType, String code, String detail, String payloadSha256, String prevHash,
+                        String hash) {
+
+        static Entry of(AuditRecord r) {
+            return new Entry(r.seq(), r.at(), r.actor(), r.role(), r.channel(), r.action(), r.resource(), r.purpose(),
+                    r.caseReference(), r.outcome(), r.partner(), r.messageId(), r.messageType(), r.code(), r.detail(),
+                    r.payloadSha256(), r.prevHash(), r.hash());
+        }
+    }
+
+    public record EntryPage(int page, int size, long total, List<Entry> entries) {
+    }
+
+    public record CheckpointView(long seq, Instant at) {
+    }
+
+    public record BreakView(long seq, String kind, String detail) {
+    }
+
+    public record Verification(boolean ok, long entries, long checkpoints, CheckpointView lastCheckpoint,
+                               long notCheckpointed, BreakView firstBreak) {
+    }
+
+    /** A search; null or blank filters match everything; {@code to} is exclusive. */
+    public record Filters(Instant from, Instant to, String actor, String action, String caseReference, String outcome) {
+    }
+
+    /** An export's seq range (inclusive), already checked. */
+    public record Range(long first, long last) {
+    }
+
+    private final AuditLog log;
+    private final AuditTrail audit;
+    private final CheckpointSigner signer;
+    private final NodeProperties node;
+    private final Clock clock;
+
+    AuditReading(AuditLog log, AuditTrail audit, CheckpointSigner signer, NodeProperties node, Clock clock) {
+        this.log = log;
+        this.audit = audit;
+        this.signer = signer;
+        this.node = node;
+        this.clock = clock;
+    }
+
+    /** Entries matching the filters, newest first; AUDIT_QUERY_INVALID for a bad page or size. */
+    public EntryPage search(Filters f, int page, int size, String channel) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw invalid("page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
+        }
+        List<String> filters = new ArrayList<>();
+        Map<String, Object> given = new LinkedHashMap<>();
+        given.put("from", f.from());
+        given.put("to", f.to());
+        given.put("actor", f.actor());
+        given.put("action", f.action());
+        given.put("caseReference", f.caseReference());
+        given.put("outcome", f.outcome());
+        given.forEach((name, value) -> {
+            if (value != null && !value.toString().isBlank()) {
+                filters.add(name);
+            }
+        });
+        AuditLog.Page result = log.search(new AuditLog.Search(f.from(), f.to(), f.actor(), f.action(),
+                f.caseReference(), f.outcome(), page, size));
+        record(channel, "AUDIT_SEARCH", "filters: " + (filters.isEmpty() ? "none" : String.join(",", filters))
+                + "; page " + page + ", size " + size + "; " + result.entries().size() + " entries");
+        return new EntryPage(result.page(), result.size(), result.total(),
+                result.entries().stream().map(Entry::of).toList());
+    }
+
+    /** Verifies the whole chain and every checkpoint. */
+    public Verification verify(String channel) {
+        ChainReport report = log.verify();
+        record(channel, "AUDIT_VERIFY", report.ok()
+                ? "chain holds: " + report.entries() + " entries, " + report.checkpoints() + " checkpoints"
+                : "break at seq " + report.firstBreak().seq() + ": " + report.firstBreak().kind());
+        return new Verification(report.ok(), report.entries(), report.checkpoints(),
+                report.lastCheckpoint() == null ? null
+                        : new CheckpointView(report.lastCheckpoint().seq(), report.lastCheckpoint().at()),
+                report.notCheckpointed(),
+                report.firstBreak() == null ? null : new BreakView(report.firstBreak().seq(),
+                        report.firstBreak().kind().name(), report.firstBreak().detail()));
+    }
+
+    /**
+     * The range to export, by seq (inclusive; default the whole chain) or by time ([from, to)), not both; checked,
+     * and the export audited. AUDIT_QUERY_INVALID when the range is wrong.
+     */
+    public Range exportRange(Long fromSeq, Long toSeq, Instant from, Instant to, String channel) {
+        long head = log.head();
+        long first;
+        long last;
+        if (from != null || to != null) {
+            if (fromSeq != null || toSeq != null) {
+                throw invalid("give a seq range or a time range, not both");
+            }
+            long[] range = log.seqRange(from, to);
+            first = range[0];
+            last = range[1];
+        } else {
+            first = fromSeq == null ? 1 : fromSeq;
+            last = toSeq == null ? head : Math.min(toSeq, head);
+        }
+        if (first < 1 || last < first - 1) {
+            throw invalid("fromSeq must be 1 or more and toSeq not below it");
+        }
+        record(channel, "AUDIT_EXPORT", "seq " + first + " to " + last);
+        return new Range(first, last);
+    }
+
+    /** The file name an export of the range is offered under. */
+    public String fileName(Range range) {
+        return "audit-" + node.party() + "-" + range.first() + "-" + range.last() + ".jsonl";
+    }
+
+    /**
+     * Writes the export (header, checkpoints covering the range, entries) to the stream as the pages are read:
+     * nothing but one page is held in memory.
+     */
+    public void export(Range range, OutputStream out) throws IOException {
+        long a = range.first();
+        long b = range.last();
+        String header = ExportFormat.header(node.party(), node.nodeId(), a, b, clock.instant(), signer.certificate());
+        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+        w.write(header);
+        w.write('\n');
+        log.forEachCheckpoint(a - 1, b, c -> write(w, ExportFormat.line(c)));
+        log.forEachEntry(a, b, e -> write(w, ExportFormat.line(e)));
+        w.flush();
+    }
+
+    private static void write(Writer w, String line) {
+        try {
+            w.write(line);
+            w.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void record(String channel, String action, String detail) {
+        Caller caller = Callers.current();
+        audit.record(AuditTrail.Entry.of(caller == null ? "unknown" : caller.name(), channel, action, "GRANTED")
+                .role(caller == null ? null : caller.auditRole()).resource("audit").code(null, detail));
+    }
+
+    static GatewayException invalid(String message) {
+        return new GatewayException(GatewayErrorCode.AUDIT_QUERY_INVALID, message);
+    }
+}
