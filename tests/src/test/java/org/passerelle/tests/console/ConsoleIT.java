@@ -2,7 +2,13 @@ package org.passerelle.tests.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.gateway.access.PasswordHash;
 import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.messagelog.MessageStatus;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.tests.support.Envelopes;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.passerelle.tests.support.Exchange;
 import org.passerelle.tests.support.Node;
 
@@ -60,10 +71,25 @@ class ConsoleIT {
                 extra.put(prefix + "team", p.team());
             }
         }
+        // FR takes every type from GB but Fault, so that a Fault GB sends is refused and parked for the administrator
+        List<String> frTakes = List.of("BiometricSearchRequest", "BiometricSearchResponse", "ReadmissionRequest",
+                "ReadmissionDecision", "TransferStatus", "AdmissionReferral", "EligibilityResult", "AdmissionDecision",
+                "ArrivalConfirmation", "CaseStatusUpdate", "EquivalenceStatement");
+        for (int i = 0; i < frTakes.size(); i++) {
+            extra.put("FR:passerelle.partners.GB.receive[" + i + "]", frTakes.get(i));
+        }
         exchange = Exchange.start(dir, extra);
         gb = exchange.gb;
         console = URI.create("http://localhost:" + gb.apiPort());
+
+        byte[] fault = Envelopes.sample("Fault", "GB", "FR");
+        parkedId = Envelopes.header(fault, "MessageId");
+        assertThat(gb.submit(fault).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gb.bean(MessageStore.class).find(parkedId).orElseThrow()
+                .status() == MessageStatus.PARKED);
     }
+
+    static String parkedId;
 
     @AfterAll
     static void stopNodes() {
@@ -176,6 +202,105 @@ class ConsoleIT {
             assertThat(browser.path()).isIn("/console/sign-in", "/console/timed-out");
             assertThat(gb.bean(AuditTrail.class).latest(20)).extracting(AuditEvent::action).contains("LOGOUT");
         }
+    }
+
+    @Test
+    void anAdministratorReplaysAParkedMessageAfterConfirming() {
+        try (Browser browser = Browser.start()) {
+            // given the administrator looks at deliveries by partner
+            browser.signIn(console, ADMIN.name(), PASSWORD);
+            browser.click("Operations");
+            assertThat(browser.heading()).isEqualTo("Deliveries by partner");
+            assertThat(byId(browser, "parked-FR")).isEqualTo("1");
+            assertThat(byId(browser, "circuit-FR")).isNotBlank();
+            browser.screenshot("operations");
+            browser.assertAccessible("operations");
+            browser.assertNoConsoleErrors();
+
+            // when they open FR's parked messages and choose to replay the Fault
+            browser.click("Parked messages for FR");
+            assertThat(browser.text()).contains(parkedId, "Fault", "PARTNER_REFUSED");
+            browser.screenshot("operations-parked");
+            browser.assertAccessible("parked messages");
+            browser.driver().findElement(By.id("replay-" + parkedId)).click();
+
+            // then they are asked to confirm first
+            assertThat(browser.heading()).isEqualTo("Are you sure you want to replay message " + parkedId + " to FR?");
+            browser.screenshot("operations-replay-confirm");
+            browser.assertAccessible("replay confirmation");
+            browser.click("Yes, replay it");
+
+            // and the message is back in the queue, the replay audited with who did it
+            assertThat(byId(browser, "success-message")).contains(parkedId, "put back in the queue");
+            browser.screenshot("operations-replayed");
+            browser.assertNoConsoleErrors();
+            assertThat(gb.bean(AuditTrail.class).forMessage(parkedId)).anySatisfy(e -> {
+                assertThat(e.action()).isEqualTo("MESSAGE_REPLAY");
+                assertThat(e.outcome()).isEqualTo("GRANTED");
+                assertThat(e.actor()).isEqualTo(ADMIN.name());
+            });
+            assertThat(gb.bean(MessageStore.class).history(parkedId)).extracting(h -> h.status())
+                    .contains(MessageStatus.REPLAYED);
+        }
+    }
+
+    @Test
+    void anAuditorSeesTheChainVerifiedSearchesItAndExportsARange() throws Exception {
+        try (Browser browser = Browser.start()) {
+            browser.signIn(console, AUDITOR.name(), PASSWORD);
+            browser.click("Audit");
+
+            // the chain's verification and last checkpoint
+            assertThat(browser.heading()).isNotBlank();
+            assertThat(byId(browser, "chain-verdict")).isEqualTo("Verified");
+            assertThat(Long.parseLong(byId(browser, "chain-entries").replaceAll("[^0-9]", ""))).isPositive();
+            browser.screenshot("audit");
+            browser.assertAccessible("audit");
+            browser.assertNoConsoleErrors();
+
+            // a search for what this auditor did (signing in and verifying the chain, at least)
+            browser.driver().findElement(By.id("actor")).sendKeys(AUDITOR.name());
+            browser.driver().findElement(By.id("search-audit")).click();
+            assertThat(byId(browser, "result-count")).contains("match");
+            assertThat(byId(browser, "audit-entries")).contains("LOGIN", "AUDIT_VERIFY");
+            browser.screenshot("audit-search");
+            browser.assertAccessible("audit search results");
+
+            // an export of the first entries, fetched with the auditor's session and the form's CSRF token
+            browser.click("Audit");
+            String csrf = browser.driver().findElement(By.cssSelector("form[action='/console/audit/export'] input[name='_csrf']"))
+                    .getAttribute("value");
+            String session = browser.driver().manage().getCookieNamed("PASSERELLE_SESSION").getValue();
+            HttpResponse<String> export = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            console.resolve("/console/audit/export"))
+                    .header("Cookie", "PASSERELLE_SESSION=" + session)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf + "&fromSeq=1&toSeq=5")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(export.statusCode()).isEqualTo(200);
+            assertThat(export.headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
+            assertThat(export.body().lines().count()).isGreaterThanOrEqualTo(6);
+        }
+    }
+
+    @Test
+    void theEquivalencePageChartsReturnsAgainstAdmissionsWithTheNumbersInATable() {
+        try (Browser browser = Browser.start()) {
+            browser.signIn(console, CASEWORKER.name(), PASSWORD);
+            browser.click("Equivalence");
+
+            assertThat(browser.heading()).isEqualTo("Returns and admissions");
+            WebElement chart = browser.driver().findElement(By.id("chart-FR"));
+            assertThat(chart.getAttribute("role")).isEqualTo("img");
+            assertThat(browser.driver().findElement(By.id("weeks-FR")).getText()).isNotBlank();
+            browser.screenshot("equivalence");
+            browser.assertAccessible("equivalence");
+            browser.assertNoConsoleErrors();
+        }
+    }
+
+    static String byId(Browser browser, String id) {
+        return browser.driver().findElement(By.id(id)).getText();
     }
 
     /** Tabs from the top of the page until the field with this id has the focus. */
