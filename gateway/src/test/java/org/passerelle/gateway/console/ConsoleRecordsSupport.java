@@ -34,7 +34,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.web.servlet.MvcResult;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder;
 
 /** People, sample messages and checks shared by the console's records and search page tests. */
 final class ConsoleRecordsSupport {
@@ -74,7 +74,7 @@ final class ConsoleRecordsSupport {
                 null);
     }
 
-    static MockHttpServletRequestBuilder as(Caller caller, MockHttpServletRequestBuilder request) {
+    static <B extends AbstractMockHttpServletRequestBuilder<B>> B as(Caller caller, B request) {
         var authorities = caller.roles().stream().map(r -> new SimpleGrantedAuthority(r.authority())).toList();
         return request.with(authentication(UsernamePasswordAuthenticationToken.authenticated(caller, null, authorities)));
     }
