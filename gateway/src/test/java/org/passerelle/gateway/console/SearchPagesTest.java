@@ -48,12 +48,16 @@ import org.springframework.web.context.WebApplicationContext;
 class SearchPagesTest {
 
     static final String CASE = "GB-BS-2026-000314";
+    static final int SEARCH_LIMIT = 3;
     static final Path data = ConsoleRecordsSupport.folder("search-pages");
 
     @DynamicPropertySource
     static void node(DynamicPropertyRegistry r) {
         NodeTestSupport.gbNode(r, data);
         r.add("passerelle.casework.teams.default-team", () -> "general");
+        r.add("passerelle.access.search-limit", () -> SEARCH_LIMIT);
+        // No refill while the test runs: the limit is reached by count alone, never by timing.
+        r.add("passerelle.access.search-limit-period", () -> "1h");
     }
 
     @Autowired
@@ -195,6 +199,26 @@ class SearchPagesTest {
             assertThat(sent.getStatus()).as(caller.name()).isEqualTo(403);
             assertThat(messages()).isEqualTo(before);
         }
+    }
+
+    @Test
+    void givenAnOfficerPastTheSearchLimitWhenTheySubmitAgainThenTheErrorPageShowsTheCodeAndNothingIsSent()
+            throws Exception {
+        Caller officer = officer("FR");
+        for (int i = 0; i < SEARCH_LIMIT; i++) {
+            mvc.perform(as(officer, upload(transaction).param("purpose", "IDENTITY_VERIFICATION")
+                    .param("caseReference", CASE).param("urgency", "NORMAL")));
+        }
+        long before = messages();
+
+        String page = body(mvc.perform(as(officer, upload(transaction).param("purpose", "IDENTITY_VERIFICATION")
+                .param("caseReference", CASE).param("urgency", "NORMAL"))).andReturn(), 429);
+
+        assertThat(page).contains("SEARCH_RATE_LIMITED", "There is a problem");
+        assertNoBiometricBytes(page, transaction);
+        assertThat(messages()).isEqualTo(before);
+        assertThat(ConsoleRecordsSupport.lastAudit(audit, jdbc, officer)).containsEntry("action", "BIOMETRIC_SEARCH")
+                .containsEntry("outcome", "REFUSED").containsEntry("code", "SEARCH_RATE_LIMITED");
     }
 
     MockMultipartHttpServletRequestBuilder upload(byte[] file) {
