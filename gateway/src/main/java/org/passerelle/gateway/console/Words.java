@@ -18,7 +18,7 @@ public final class Words {
 
     private static final Set<String> BAD = Set.of("FAILED", "REJECTED", "PARKED", "EXPIRED", "REFUSED", "LAPSED",
             "CANCELLED", "WITHDRAWN", "DEAD_LETTERED", "UNDELIVERABLE");
-    private static final Set<String> GOOD = Set.of("DELIVERED", "ACKNOWLEDGED", "ACCEPTED", "TRANSFERRED", "APPROVED",
+    private static final Set<String> GOOD = Set.of("DELIVERED", "RECEIPT_VERIFIED", "ACCEPTED", "TRANSFERRED", "APPROVED",
             "ARRIVED", "RECEIPTED", "COMPLETED", "PROCESSED");
 
     private Words() {
