@@ -53,16 +53,16 @@ class PayloadPresenter {
     private static final Logger log = LoggerFactory.getLogger(PayloadPresenter.class);
 
     /** One field of the payload; {@code withheld} names the category when its value is not shown. */
-    record FieldView(String path, String value, String withheld) {
+    public record FieldView(String path, String value, String withheld) {
     }
 
     /** What a biometric transaction is, without any of its bytes. */
-    record BiometricSummary(String path, String sha256, int size, Map<String, Integer> fingerprintRecords,
+    public record BiometricSummary(String path, String sha256, int size, Map<String, Integer> fingerprintRecords,
                             Boolean facialImage, Boolean irisImage) {
     }
 
     /** The payload as shown: fields and biometric summaries, or why nothing is shown. */
-    record PayloadView(String shown, String reason, List<FieldView> fields, List<BiometricSummary> biometrics) {
+    public record PayloadView(String shown, String reason, List<FieldView> fields, List<BiometricSummary> biometrics) {
 
         static PayloadView withheld(String reason) {
             return new PayloadView("WITHHELD", reason, List.of(), List.of());

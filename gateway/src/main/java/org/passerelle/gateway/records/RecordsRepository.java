@@ -26,10 +26,6 @@ class RecordsRepository {
                String team) {
     }
 
-    /** One step of a record's history: a message's status or a case's transition. */
-    record Step(String from, String to, String event, String reason, String detail, String messageId, String actor,
-                Instant at) {
-    }
 
     // Every message and case as one row shape. A message's partner is the other party; its team is its case's.
     private static final String RECORDS = """
@@ -111,11 +107,19 @@ class RecordsRepository {
                 .param("ref", caseReference).param("partner", partner).query(String.class).list();
     }
 
-    List<Step> history(Row row) {
+    /** The ids of the messages of this conversation that came in from this partner state, oldest first. */
+    List<String> inboundOfConversation(String conversationId, String partner) {
+        return jdbc.sql("""
+                select message_id from message where conversation_id = :conversation and direction = 'INBOUND'
+                  and from_party = :partner order by accepted_at, message_id""")
+                .param("conversation", conversationId).param("partner", partner).query(String.class).list();
+    }
+
+    List<Records.Step> history(Row row) {
         if ("MESSAGE".equals(row.kind())) {
             return jdbc.sql("select status, reason, detail, at from message_status_history where message_id = :id order by id")
                     .param("id", row.id())
-                    .query((rs, i) -> new Step(null, rs.getString("status"), null, rs.getString("reason"),
+                    .query((rs, i) -> new Records.Step(null, rs.getString("status"), null, rs.getString("reason"),
                             rs.getString("detail"), null, null, instant(rs, "at")))
                     .list();
         }
@@ -125,7 +129,7 @@ class RecordsRepository {
                       join readmission_case c on c.id = t.case_id
                     where c.case_reference = :ref and c.partner = :partner order by t.id""")
                     .param("ref", row.caseReference()).param("partner", row.partner())
-                    .query((rs, i) -> new Step(rs.getString("from_state"), rs.getString("to_state"), rs.getString("event"),
+                    .query((rs, i) -> new Records.Step(rs.getString("from_state"), rs.getString("to_state"), rs.getString("event"),
                             null, null, rs.getString("message_id"), rs.getString("actor"), instant(rs, "at")))
                     .list();
         }
@@ -133,11 +137,37 @@ class RecordsRepository {
                 select from_state, to_state, event, message_id, actor, detail, at from admission_case_history
                 where case_reference = :ref order by id""")
                 .param("ref", row.caseReference())
-                .query((rs, i) -> new Step(rs.getString("from_state"), rs.getString("to_state"), rs.getString("event"),
+                .query((rs, i) -> new Records.Step(rs.getString("from_state"), rs.getString("to_state"), rs.getString("event"),
                         null, rs.getString("detail"), rs.getString("message_id"), rs.getString("actor"),
                         instant(rs, "at")))
                 .list();
     }
+
+    /**
+     * The legal deadlines of a case: a readmission's reply (running while acknowledged and unanswered) and whole
+     * process (running while open), an admission's presence (running until presence is confirmed) — the states the
+     * deadline watches use.
+     */
+    List<Records.Deadline> deadlines(Row row) {
+        if ("READMISSION".equals(row.caseKind())) {
+            return jdbc.sql("select state, reply_due, process_due from readmission_case where case_reference = :ref and partner = :partner")
+                    .param("ref", row.caseReference()).param("partner", row.partner())
+                    .query((rs, i) -> {
+                        String state = rs.getString("state");
+                        return List.of(
+                                new Records.Deadline("REPLY", instant(rs, "reply_due"), "ACKNOWLEDGED".equals(state)),
+                                new Records.Deadline("PROCESS", instant(rs, "process_due"), PROCESS_RUNNING.contains(state)));
+                    }).list().stream().flatMap(List::stream).filter(d -> d.dueAt() != null).toList();
+        }
+        return jdbc.sql("select state, presence_due_at from admission_case where case_reference = :ref")
+                .param("ref", row.caseReference())
+                .query((rs, i) -> new Records.Deadline("PRESENCE", instant(rs, "presence_due_at"),
+                        "EXPRESSION_OF_INTEREST_RECEIVED".equals(rs.getString("state"))))
+                .list().stream().filter(d -> d.dueAt() != null).toList();
+    }
+
+    private static final java.util.Set<String> PROCESS_RUNNING = java.util.Set.of(
+            "REQUESTED", "ACKNOWLEDGED", "MORE_INFORMATION_REQUESTED", "ACCEPTED", "TRANSFER_SCHEDULED");
 
     private static void condition(StringBuilder where, Map<String, Object> params, String name, Object value,
                                   String sql) {

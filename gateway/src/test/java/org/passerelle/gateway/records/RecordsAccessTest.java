@@ -329,6 +329,7 @@ class RecordsAccessTest {
         Caller own = caseworker("legal-route");
 
         MvcResult refused = mvc.perform(as(other, get("/api/v1/admissions/cases/" + ADMISSION_CASE))).andReturn();
+        // (checked before the list below, which is audited as the caseworker's latest entry, API_VIEW)
         assertRefused(refused, 403, "TEAM_NOT_ALLOWED", other, "ADMISSION_CASE_VIEW");
         JsonNode listed = json(mvc.perform(as(other, get("/api/v1/admissions/cases"))).andReturn(), 200);
         JsonNode shown = json(mvc.perform(as(own, get("/api/v1/admissions/cases/" + ADMISSION_CASE))).andReturn(), 200);

@@ -7,18 +7,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Map;
-import org.passerelle.contracts.biometric.v1.SearchPurpose;
-import org.passerelle.contracts.biometric.v1.Urgency;
-import org.passerelle.gateway.access.AccessRules;
-import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.access.Callers;
-import org.passerelle.gateway.access.SearchRateLimiter;
-import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.BoundedBody;
-import org.passerelle.gateway.exchange.Faults;
-import org.passerelle.gateway.exchange.outbound.IntakeService;
 import org.passerelle.gateway.node.NodeProperties;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -38,21 +29,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Searches", description = "Liaison officers search their partner state's fingerprint records")
 class OfficerSearchController {
 
-    static final String ACTION = "BIOMETRIC_SEARCH";
-    static final String RESOURCE = "searches";
-
-    private final AccessRules rules;
-    private final SearchRateLimiter limiter;
-    private final OfficerSearches searches;
-    private final IntakeService intake;
+    private final BiometricSearches searches;
     private final NodeProperties node;
 
-    OfficerSearchController(AccessRules rules, SearchRateLimiter limiter, OfficerSearches searches,
-                            IntakeService intake, NodeProperties node) {
-        this.rules = rules;
-        this.limiter = limiter;
+    OfficerSearchController(BiometricSearches searches, NodeProperties node) {
         this.searches = searches;
-        this.intake = intake;
         this.node = node;
     }
 
@@ -71,49 +52,10 @@ class OfficerSearchController {
             @Parameter(description = "The case, as the contract writes it (PP-FF-YYYY-NNNNNN)") @RequestParam(required = false) String caseReference,
             @Parameter(description = "NORMAL (answer within 24 h, the default) or URGENT (1 h)") @RequestParam(required = false) String urgency)
             throws IOException {
-        Caller caller = Callers.current();
-        AccessRules.Scope scope = rules.forSearch(caller, ACTION, RESOURCE, purpose, caseReference, partner);
-        SearchPurpose searchPurpose = OfficerSearches.searchPurpose(scope.purpose());
-        if (searchPurpose == null) {
-            throw rules.refuse(scope, ACTION, RESOURCE, GatewayErrorCode.PURPOSE_REQUIRED,
-                    scope.purpose() + " is no purpose for a biometric search");
-        }
-        limiter.acquire(scope, ACTION, RESOURCE);
-        Urgency level = urgency(scope, urgency);
         long max = node.maxBodySize().toBytes();
-        byte[] transaction = request.getContentLengthLong() > max ? null : BoundedBody.read(body, max);
-        if (transaction == null || transaction.length == 0) {
-            throw rules.refuse(scope, ACTION, RESOURCE, GatewayErrorCode.SEARCH_REQUEST_INVALID,
-                    "The body is the ANSI/NIST-ITL transaction, and it is empty or too large");
-        }
-        byte[] envelope;
-        try {
-            envelope = searches.envelope(transaction, scope.partner(), searchPurpose, caseReference, level,
-                    caller.name());
-        } catch (RuntimeException e) {
-            throw rules.refused(scope, ACTION, RESOURCE, Faults.from(e));
-        }
-        String id;
-        try {
-            id = intake.submit(envelope, caller.name());
-        } catch (RuntimeException e) {
-            // Intake audited the message's refusal; this records the officer's search it ended, with purpose and case.
-            throw rules.refused(scope, ACTION, RESOURCE, Faults.from(e));
-        }
-        rules.granted(scope, ACTION, RESOURCE, e -> e.message(id, "BiometricSearchRequest", null));
-        return ResponseEntity.accepted().location(URI.create("/api/v1/records/" + id))
-                .body(Map.of("messageId", id, "partner", scope.partner()));
-    }
-
-    private Urgency urgency(AccessRules.Scope scope, String urgency) {
-        if (urgency == null || urgency.isBlank()) {
-            return Urgency.NORMAL;
-        }
-        try {
-            return Urgency.valueOf(urgency.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw rules.refuse(scope, ACTION, RESOURCE, GatewayErrorCode.SEARCH_REQUEST_INVALID,
-                    "urgency is NORMAL or URGENT");
-        }
+        BiometricSearches.Submitted submitted = searches.submit(Callers.current(), partner, purpose, caseReference,
+                urgency, () -> request.getContentLengthLong() > max ? null : BoundedBody.read(body, max));
+        return ResponseEntity.accepted().location(URI.create("/api/v1/records/" + submitted.messageId()))
+                .body(Map.of("messageId", submitted.messageId(), "partner", submitted.partner()));
     }
 }
