@@ -34,6 +34,16 @@ public final class CaseworkMessages {
         return withCase(Envelopes.sample("AdmissionReferral", from, to), "adm", caseReference);
     }
 
+    /** A readmission request GB → FR for a person who arrived at {@code arrivedAt}, screened that day. */
+    public static byte[] readmissionRequest(String caseReference, String conversation, Instant arrivedAt) {
+        String xml = text(withCase(Envelopes.sample("ReadmissionRequest", "GB", "FR", conversation), "ra", caseReference));
+        xml = set(xml, "ra:ArrivedAt", arrivedAt.truncatedTo(ChronoUnit.SECONDS).toString());
+        LocalDate arrival = LocalDate.ofInstant(arrivedAt, ZoneOffset.UTC);
+        xml = set(xml, "ra:ScreenedOn", arrival.toString());
+        xml = set(xml, "ra:ProposedTransferDate", arrival.plusDays(20).toString());
+        return xml.getBytes(StandardCharsets.UTF_8);
+    }
+
     public static byte[] eligibility(String from, String to, String caseReference, boolean eligible, String reason) {
         String xml = text(withCase(Envelopes.sample("EligibilityResult", from, to), "adm", caseReference));
         xml = xml.replaceAll("\\s*<adm:ReasonCode>[A-Z_]+</adm:ReasonCode>", "");

@@ -362,12 +362,7 @@ class ReadmissionCasesIT {
 
     /** A readmission request GB → FR for this case and arrival; {@code flag} (an element name) set to true if given. */
     static byte[] request(String ref, String conversation, Instant arrivedAt, String flag) {
-        String xml = text(Envelopes.sample("ReadmissionRequest", "GB", "FR", conversation));
-        xml = body(xml, "CaseReference", ref);
-        xml = body(xml, "ArrivedAt", arrivedAt.truncatedTo(ChronoUnit.SECONDS).toString());
-        LocalDate arrival = LocalDate.ofInstant(arrivedAt, ZoneOffset.UTC);
-        xml = body(xml, "ScreenedOn", arrival.toString());
-        xml = body(xml, "ProposedTransferDate", arrival.plusDays(20).toString());
+        String xml = text(CaseworkMessages.readmissionRequest(ref, conversation, arrivedAt));
         if (flag != null) {
             xml = body(xml, flag, "true");
         }

@@ -27,6 +27,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -177,7 +178,14 @@ public final class Browser implements AutoCloseable {
         secret.clear();
         secret.sendKeys(password);
         form.findElement(By.cssSelector("button[type=submit], button:not([type]), input[type=submit]")).click();
-        new WebDriverWait(driver, PAGE_WAIT).until(ExpectedConditions.stalenessOf(form));
+        // Chrome may answer "node does not belong to the document" while the old page goes: that also means stale.
+        new WebDriverWait(driver, PAGE_WAIT).ignoring(WebDriverException.class).until(d -> {
+            try {
+                return ExpectedConditions.stalenessOf(form).apply(d);
+            } catch (WebDriverException gone) {
+                return true;
+            }
+        });
         waitForDocument();
         return this;
     }
@@ -198,9 +206,37 @@ public final class Browser implements AutoCloseable {
                 .filter(WebElement::isDisplayed)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no link or button \"" + text + "\" on " + driver.getCurrentUrl()));
+        WebElement page = driver.findElement(By.tagName("html"));
         target.click();
-        waitForDocument();
+        awaitNavigation(page);
         return this;
+    }
+
+    /** Clicks the element {@code locator} finds (a link or a submit button) and waits for the page it loads. */
+    public Browser follow(By locator) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        driver.findElement(locator).click();
+        awaitNavigation(page);
+        return this;
+    }
+
+    /**
+     * Waits until the page {@code before} was part of has gone (a link or form loaded the next one), for up to a few
+     * seconds — a control that does not navigate leaves it in place — and then for the document to be complete.
+     */
+    private void awaitNavigation(WebElement before) {
+        try {
+            new WebDriverWait(driver, java.time.Duration.ofSeconds(5)).until(d -> {
+                try {
+                    return ExpectedConditions.stalenessOf(before).apply(d);
+                } catch (WebDriverException gone) {
+                    return true;
+                }
+            });
+        } catch (org.openqa.selenium.TimeoutException stayed) {
+            // no navigation: an in-page control
+        }
+        waitForDocument();
     }
 
     /** The path of the page shown, e.g. {@code /console/cases}. */

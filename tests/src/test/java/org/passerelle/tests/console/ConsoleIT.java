@@ -8,7 +8,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,11 +21,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.contracts.SampleMessages;
 import org.passerelle.gateway.access.PasswordHash;
 import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.messagelog.MessageStatus;
 import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.tests.casework.CaseworkMessages;
 import org.passerelle.tests.support.Envelopes;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -78,6 +84,9 @@ class ConsoleIT {
         for (int i = 0; i < frTakes.size(); i++) {
             extra.put("FR:passerelle.partners.GB.receive[" + i + "]", frTakes.get(i));
         }
+        // readmission casework on, with a reply window of seconds so that the case's reply is overdue on its page
+        extra.put("passerelle.readmission.enabled", true);
+        extra.put("GB:passerelle.readmission.partners.FR.reply-within", "3s");
         exchange = Exchange.start(dir, extra);
         gb = exchange.gb;
         console = URI.create("http://localhost:" + gb.apiPort());
@@ -87,7 +96,18 @@ class ConsoleIT {
         assertThat(gb.submit(fault).statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> gb.bean(MessageStore.class).find(parkedId).orElseThrow()
                 .status() == MessageStatus.PARKED);
+
+        caseRef = CaseworkMessages.caseReference("GB", "RA");
+        byte[] request = CaseworkMessages.readmissionRequest(caseRef, UUID.randomUUID().toString(),
+                Instant.now().minus(2, ChronoUnit.DAYS));
+        requestId = Envelopes.header(request, "MessageId");
+        assertThat(gb.submit(request).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gb.get("/api/v1/cases/readmission/" + caseRef,
+                Node.SYSTEM_TOKEN).body().contains("\"state\":\"ACKNOWLEDGED\""));
     }
+
+    static String caseRef;
+    static String requestId;
 
     static String parkedId;
 
@@ -222,7 +242,7 @@ class ConsoleIT {
             assertThat(browser.text()).contains(parkedId, "Fault", "PARTNER_REFUSED");
             browser.screenshot("operations-parked");
             browser.assertAccessible("parked messages");
-            browser.driver().findElement(By.id("replay-" + parkedId)).click();
+            browser.follow(By.id("replay-" + parkedId));
 
             // then they are asked to confirm first
             assertThat(browser.heading()).isEqualTo("Are you sure you want to replay message " + parkedId + " to FR?");
@@ -260,7 +280,7 @@ class ConsoleIT {
 
             // a search for what this auditor did (signing in and verifying the chain, at least)
             browser.driver().findElement(By.id("actor")).sendKeys(AUDITOR.name());
-            browser.driver().findElement(By.id("search-audit")).click();
+            browser.follow(By.id("search-audit"));
             assertThat(byId(browser, "result-count")).contains("match");
             assertThat(byId(browser, "audit-entries")).contains("LOGIN", "AUDIT_VERIFY");
             browser.screenshot("audit-search");
@@ -296,6 +316,104 @@ class ConsoleIT {
             browser.screenshot("equivalence");
             browser.assertAccessible("equivalence");
             browser.assertNoConsoleErrors();
+        }
+    }
+
+    @Test
+    void aLiaisonOfficerSaysWhyThenFollowsTheCaseToItsMessages() {
+        try (Browser browser = Browser.start()) {
+            browser.signIn(console, OFFICER.name(), PASSWORD);
+
+            // when they open the records, they are asked why and for which case first
+            browser.click("Cases and messages");
+            assertThat(browser.heading()).isEqualTo("Why and for which case are you looking at records?");
+            browser.screenshot("records-context");
+            browser.assertAccessible("records working context");
+            browser.driver().findElement(By.cssSelector("input[name='purpose'][value='READMISSION_CASE']")).click();
+            browser.driver().findElement(By.id("caseReference")).sendKeys(caseRef);
+            browser.click("Continue");
+
+            // then they see the case's records, and neither the purpose nor the case is in the address
+            assertThat(byId(browser, "context-case")).contains(caseRef);
+            assertThat(byId(browser, "results")).contains(caseRef, "ReadmissionRequest");
+            assertThat(browser.driver().getCurrentUrl()).doesNotContain("READMISSION_CASE").doesNotContain(caseRef);
+            browser.screenshot("records");
+            browser.assertAccessible("records");
+            browser.assertNoConsoleErrors();
+
+            // when they follow the case: its state, the reply overdue stated plainly, and its timeline
+            browser.follow(By.linkText(caseRef));
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                browser.driver().navigate().refresh();
+                return browser.text().contains("overdue");
+            });
+            assertThat(browser.heading()).contains(caseRef);
+            assertThat(browser.text()).contains("Reply overdue", "ReadmissionRequest");
+            browser.screenshot("case");
+            browser.assertAccessible("case");
+            browser.assertNoConsoleErrors();
+
+            // and on to the request: its status history, receipts and fields
+            browser.follow(By.cssSelector("a[href='/console/messages/" + requestId + "']"));
+            assertThat(byId(browser, "history")).contains("Sent");
+            assertThat(browser.driver().findElements(By.id("payload-fields"))).hasSize(1);
+            browser.screenshot("message");
+            browser.assertAccessible("message");
+            browser.assertNoConsoleErrors();
+            assertThat(gb.bean(AuditTrail.class).latest(50)).anySatisfy(e -> {
+                assertThat(e.actor()).isEqualTo(OFFICER.name());
+                assertThat(e.action()).isEqualTo("RECORD_VIEW");
+                assertThat(e.purpose()).isEqualTo("READMISSION_CASE");
+                assertThat(e.caseReference()).isEqualTo(caseRef);
+            });
+        }
+    }
+
+    @Test
+    void aLiaisonOfficerSubmitsABiometricSearchToTheirPartnerState() throws Exception {
+        Path transaction = dir.resolve("slaps.an2");
+        Files.write(transaction, SampleMessages.biometricSample("type-4-14-slaps.an2"));
+        try (Browser browser = Browser.start()) {
+            browser.signIn(console, OFFICER.name(), PASSWORD);
+            browser.click("Biometric search");
+
+            assertThat(byId(browser, "search-partner")).contains("FR");
+            browser.screenshot("search");
+            browser.assertAccessible("biometric search");
+            browser.driver().findElement(By.id("transaction")).sendKeys(transaction.toAbsolutePath().toString());
+            browser.driver().findElement(By.cssSelector("input[name='purpose'][value='IDENTITY_VERIFICATION']")).click();
+            WebElement caseField = browser.driver().findElement(By.id("caseReference"));
+            caseField.clear();
+            caseField.sendKeys("GB-BS-2026-000777");
+            browser.follow(By.id("submit-search"));
+
+            String id = byId(browser, "message-id").strip();
+            assertThat(id).matches("[0-9a-f-]{36}");
+            browser.screenshot("search-submitted");
+            browser.assertAccessible("search submitted");
+            await().atMost(Duration.ofSeconds(30)).until(() -> gb.bean(MessageStore.class).find(id).orElseThrow()
+                    .status() == MessageStatus.RECEIPT_VERIFIED);
+            browser.click("See the status of this search");
+            browser.screenshot("search-status");
+            browser.assertAccessible("search status");
+            browser.assertNoConsoleErrors();
+            assertThat(browser.text()).doesNotContain(java.util.Base64.getEncoder().encodeToString(
+                    Files.readAllBytes(transaction)).substring(0, 40));
+        }
+    }
+
+    @Test
+    void aCaseworkerFindsTheCasesOfTheirTeam() {
+        try (Browser browser = Browser.start()) {
+            browser.signIn(console, CASEWORKER.name(), PASSWORD);
+            browser.click("Cases and messages");
+
+            assertThat(byId(browser, "results")).contains(caseRef);
+            browser.screenshot("records-caseworker");
+            browser.assertAccessible("records of a caseworker");
+            browser.follow(By.linkText(caseRef));
+            assertThat(browser.heading()).contains(caseRef);
+            assertThat(browser.text()).contains("casework");
         }
     }
 
