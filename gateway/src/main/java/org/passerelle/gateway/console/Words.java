@@ -73,7 +73,14 @@ public final class Words {
         if (days >= 1) {
             return days + (days == 1 ? " day" : " days");
         }
-        long hours = Math.max(1, d.toHours());
-        return hours + (hours == 1 ? " hour" : " hours");
+        long hours = d.toHours();
+        if (hours >= 1) {
+            return hours + (hours == 1 ? " hour" : " hours");
+        }
+        long minutes = d.toMinutes();
+        if (minutes >= 1) {
+            return minutes + (minutes == 1 ? " minute" : " minutes");
+        }
+        return "less than a minute";
     }
 }
