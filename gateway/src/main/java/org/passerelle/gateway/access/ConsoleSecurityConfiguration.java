@@ -33,7 +33,8 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 
 /**
  * Access to the web console: people sign in with the embedded store's user name and password on a form, and keep a
- * session (cookie {@code PASSERELLE_SESSION}: HttpOnly, Secure, SameSite=Strict, idle time-out
+ * session (cookie {@code PASSERELLE_SESSION}: HttpOnly, Secure, SameSite=Lax (so that the identity provider's redirect back
+ * keeps it), idle time-out
  * {@code server.servlet.session.timeout}). Every form carries a CSRF token; the pages forbid inline script and any
  * other origin (Content-Security-Policy), framing, and referrers. Sign-in, sign-out and every refusal are audited; a
  * refusal shows the "you do not have access" page with its stable code.
