@@ -19,6 +19,9 @@ import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
 import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenValidator;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
@@ -59,8 +62,7 @@ class ConsoleSecurityConfiguration {
         ProviderManager providers = new ProviderManager(passwords);
         if (oidc.enabled(access)) {
             signInWithOidc(http, access, oidc, logins, clock);
-            providers = new ProviderManager(passwords, new OidcAuthorizationCodeAuthenticationProvider(
-                    new RestClientAuthorizationCodeTokenResponseClient(), new OidcUserService()));
+            providers = new ProviderManager(passwords, idTokenProvider(access, oidc, clock));
         }
         http.securityMatcher("/console", "/console/**", "/assets/**", "/")
                 .authenticationManager(providers)
@@ -144,6 +146,25 @@ class ConsoleSecurityConfiguration {
                                     ? LoginAudit.Reason.IDENTITY_PROVIDER_UNAVAILABLE : LoginAudit.Reason.TOKEN_INVALID);
                     response.sendRedirect("/console/sign-in?error");
                 }));
+    }
+
+    /**
+     * Exchanges the code for the ID token and checks it with the provider's configured algorithms (RS256 and ES256 by
+     * default, never none), issuer, the client id as audience, times, and OpenID Connect's own rules; the nonce is
+     * checked by Spring Security's provider.
+     */
+    private static OidcAuthorizationCodeAuthenticationProvider idTokenProvider(AccessProperties access,
+                                                                               ConsoleOidcProperties oidc, Clock clock) {
+        AccessProperties.Oidc idTokens = oidc.forIdTokens(access.oidc());
+        OidcAuthorizationCodeAuthenticationProvider provider = new OidcAuthorizationCodeAuthenticationProvider(
+                new RestClientAuthorizationCodeTokenResponseClient(), new OidcUserService());
+        provider.setJwtDecoderFactory(registration -> {
+            NimbusJwtDecoder decoder = (NimbusJwtDecoder) JwtLogin.decoder(idTokens, clock);
+            decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtLogin.checks(idTokens, clock),
+                    new OidcIdTokenValidator(registration)));
+            return decoder;
+        });
+        return provider;
     }
 
     /** A refusal outside a page's own handling (e.g. a forged or expired CSRF token): audited, then the no-access page. */

@@ -67,9 +67,14 @@ final class JwtLogin {
                     set.addAll(algorithms);
                 })
                 .build();
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                issuer(oidc.issuer()), audience(oidc.audience()), times(clock, oidc.clockSkew())));
+        decoder.setJwtValidator(checks(oidc, clock));
         return decoder;
+    }
+
+    /** The checks a token must pass beyond its signature: issuer, audience, expiry and not-before with the skew. */
+    static OAuth2TokenValidator<Jwt> checks(AccessProperties.Oidc oidc, Clock clock) {
+        return new DelegatingOAuth2TokenValidator<>(issuer(oidc.issuer()), audience(oidc.audience()),
+                times(clock, oidc.clockSkew()));
     }
 
     /** Whether a bearer value has the shape of a JWS compact serialisation (three parts), rather than an API token. */

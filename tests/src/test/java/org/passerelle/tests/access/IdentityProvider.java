@@ -25,10 +25,10 @@ import java.util.Date;
  * A stand-in OpenID Connect provider: an EC P-256 key of its own, its public JWK set served by WireMock, and tokens
  * it signs (or that a forger signs with another key under the same key id).
  */
-final class IdentityProvider implements AutoCloseable {
+public final class IdentityProvider implements AutoCloseable {
 
-    static final String ISSUER = "https://idp.passerelle.test/realms/gb";
-    static final String AUDIENCE = "passerelle-gb";
+    public static final String ISSUER = "https://idp.passerelle.test/realms/gb";
+    public static final String AUDIENCE = "passerelle-gb";
     static final String KEY_ID = "gb-idp-1";
 
     private final ECKey key;
@@ -40,7 +40,7 @@ final class IdentityProvider implements AutoCloseable {
     }
 
     /** Generates a key and publishes its JWK set at {@link #jwkSetUri()}. */
-    static IdentityProvider start() {
+    public static IdentityProvider start() {
         ECKey key = newKey();
         WireMockServer server = new WireMockServer(options().dynamicPort());
         server.start();
@@ -49,18 +49,18 @@ final class IdentityProvider implements AutoCloseable {
         return new IdentityProvider(key, server);
     }
 
-    String jwkSetUri() {
+    public String jwkSetUri() {
         return server.baseUrl() + "/certs";
     }
 
     /** Claims of a token valid for five minutes from {@code now}, issued to this node. */
-    static JWTClaimsSet.Builder claims(String user, Instant now) {
+    public static JWTClaimsSet.Builder claims(String user, Instant now) {
         return new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("id-" + user)
                 .claim("preferred_username", user).issueTime(Date.from(now.minusSeconds(600)))
                 .notBeforeTime(Date.from(now.minusSeconds(600))).expirationTime(Date.from(now.plusSeconds(300)));
     }
 
-    String sign(JWTClaimsSet.Builder claims) {
+    public String sign(JWTClaimsSet.Builder claims) {
         return sign(key, claims);
     }
 
@@ -90,6 +90,45 @@ final class IdentityProvider implements AutoCloseable {
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The provider's sign-in page for the authorization code flow, at {@link #authorizationUri()}: it shows who will be
+     * signed in and a button that sends the browser back to the node's {@code redirect_uri} with a code and the
+     * node's {@code state}, as a real provider does once the person has signed in there.
+     */
+    public void offerSignIn(String who) {
+        server.stubFor(get(urlPathEqualTo("/favicon.ico")).willReturn(aResponse().withStatus(204)));
+        server.stubFor(get(urlPathEqualTo("/authorize")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/html; charset=utf-8")
+                .withTransformers("response-template")
+                .withBody("<!DOCTYPE html><html lang=\"en\"><head><title>Stand-in identity provider</title></head><body>"
+                        + "<h1>Stand-in identity provider</h1><form method=\"get\" action=\"{{request.query.redirect_uri}}\">"
+                        + "<input type=\"hidden\" name=\"code\" value=\"one-time-code\">"
+                        + "<input type=\"hidden\" name=\"state\" value=\"{{request.query.state}}\">"
+                        + "<button type=\"submit\">Continue as " + who + "</button></form></body></html>")));
+    }
+
+    /** A query parameter of the last sign-in request the node sent the browser with (e.g. its {@code nonce}). */
+    public String lastAuthorizationParameter(String name) {
+        var requests = server.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/authorize")));
+        return requests.get(requests.size() - 1).queryParameter(name).firstValue();
+    }
+
+    /** The token endpoint answers the code with this ID token (and an opaque access token). */
+    public void answerCodeWith(String idToken) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/token")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"access_token\":\"opaque\",\"token_type\":\"Bearer\",\"expires_in\":300,"
+                        + "\"scope\":\"openid profile\",\"id_token\":\"" + idToken + "\"}")));
+    }
+
+    public String authorizationUri() {
+        return server.baseUrl() + "/authorize";
+    }
+
+    public String tokenUri() {
+        return server.baseUrl() + "/token";
     }
 
     @Override

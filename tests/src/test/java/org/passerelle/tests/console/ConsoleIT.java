@@ -27,6 +27,7 @@ import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.messagelog.MessageStatus;
 import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.tests.access.IdentityProvider;
 import org.passerelle.tests.casework.CaseworkMessages;
 import org.passerelle.tests.support.Envelopes;
 import org.openqa.selenium.By;
@@ -60,8 +61,11 @@ class ConsoleIT {
     static Node gb;
     static URI console;
 
+    static IdentityProvider idp;
+
     @BeforeAll
     static void startNodes() {
+        idp = IdentityProvider.start();
         String hash = PasswordHash.encoder().encode(PASSWORD);
         Map<String, Object> extra = new LinkedHashMap<>();
         for (int i = 0; i < PEOPLE.size(); i++) {
@@ -84,6 +88,14 @@ class ConsoleIT {
         for (int i = 0; i < frTakes.size(); i++) {
             extra.put("FR:passerelle.partners.GB.receive[" + i + "]", frTakes.get(i));
         }
+        // people may also sign in with the organisation's OpenID Connect provider (a stand-in here)
+        extra.put("GB:passerelle.access.oidc.issuer", IdentityProvider.ISSUER);
+        extra.put("GB:passerelle.access.oidc.audience", "passerelle-gb-api");
+        extra.put("GB:passerelle.access.oidc.jwk-set-uri", idp.jwkSetUri());
+        extra.put("GB:passerelle.console.oidc.client-id", IdentityProvider.AUDIENCE);
+        extra.put("GB:passerelle.console.oidc.client-secret", "console-secret-for-tests");
+        extra.put("GB:passerelle.console.oidc.authorization-uri", idp.authorizationUri());
+        extra.put("GB:passerelle.console.oidc.token-uri", idp.tokenUri());
         // readmission casework on, with a reply window of seconds so that the case's reply is overdue on its page
         extra.put("passerelle.readmission.enabled", true);
         extra.put("GB:passerelle.readmission.partners.FR.reply-within", "3s");
@@ -129,6 +141,36 @@ class ConsoleIT {
     @AfterAll
     static void stopNodes() {
         exchange.close();
+        idp.close();
+    }
+
+    @Test
+    void aPersonSignsInThroughTheirOrganisationsIdentityProvider() {
+        idp.offerSignIn("olivia");
+        try (Browser browser = Browser.start()) {
+            // given the sign-in page, when the person chooses their organisation's account
+            browser.open(console.resolve("/console/sign-in"));
+            browser.click("Sign in with your organisation's account");
+
+            // then the provider's page shows, for the sign-in the node started (its nonce, its PKCE challenge)
+            assertThat(browser.heading()).isEqualTo("Stand-in identity provider");
+            assertThat(idp.lastAuthorizationParameter("code_challenge_method")).isEqualTo("S256");
+            idp.answerCodeWith(idp.sign(IdentityProvider.claims("olivia", Instant.now())
+                    .claim("nonce", idp.lastAuthorizationParameter("nonce"))
+                    .claim("roles", List.of("LIAISON_OFFICER")).claim("partner", "FR")));
+
+            // when they go on there, then the node exchanges the code and they are signed in with their partner state
+            browser.click("Continue as olivia");
+            assertThat(browser.path()).isEqualTo("/console");
+            assertThat(browser.text()).contains("Signed in as olivia", "liaison officer, FR");
+            browser.screenshot("start-oidc");
+            browser.assertNoConsoleErrors();
+            assertThat(gb.bean(AuditTrail.class).latest(20)).anySatisfy(e -> {
+                assertThat(e.actor()).isEqualTo("olivia");
+                assertThat(e.action()).isEqualTo("LOGIN");
+                assertThat(e.outcome()).isEqualTo("GRANTED");
+            });
+        }
     }
 
     @Test
