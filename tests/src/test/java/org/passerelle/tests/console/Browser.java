@@ -280,8 +280,9 @@ public final class Browser implements AutoCloseable {
 
     /** Presses Enter on the focused element and waits for any page it loads. */
     public Browser pressEnter() {
+        WebElement page = driver.findElement(By.tagName("html"));
         new Actions(driver).sendKeys(Keys.ENTER).perform();
-        waitForDocument();
+        awaitNavigation(page);
         return this;
     }
 

@@ -437,6 +437,32 @@ class ConsoleIT {
     }
 
     @Test
+    void aLiaisonOfficerReachesACaseWithTheKeyboardAlone() {
+        try (Browser browser = Browser.start()) {
+            browser.signIn(console, OFFICER.name(), PASSWORD);
+            browser.open(console.resolve("/console/records/context"));
+
+            // a purpose chosen with the arrow-free way: Tab to its radio, Space to choose it
+            for (int i = 0; i < 40 && !"radio".equals(browser.focused().getAttribute("type")); i++) {
+                browser.tab();
+            }
+            assertThat(browser.focused().getAttribute("type")).isEqualTo("radio");
+            browser.pressSpace();
+            assertThat(browser.focused().isSelected()).isTrue();
+            focus(browser, "caseReference");
+            browser.type(caseRef);
+            browser.tabTo("Continue");
+            browser.pressEnter();
+
+            // then the records of the case, and on to the case page by keyboard
+            assertThat(byId(browser, "context-case")).contains(caseRef);
+            browser.tabTo(caseRef);
+            browser.pressEnter();
+            assertThat(browser.heading()).contains(caseRef);
+        }
+    }
+
+    @Test
     void aLiaisonOfficerSubmitsABiometricSearchToTheirPartnerState() throws Exception {
         Path transaction = dir.resolve("slaps.an2");
         Files.write(transaction, SampleMessages.biometricSample("type-4-14-slaps.an2"));
