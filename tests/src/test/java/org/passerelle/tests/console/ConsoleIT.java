@@ -310,6 +310,7 @@ class ConsoleIT {
             // and the message is back in the queue, the replay audited with who did it
             assertThat(byId(browser, "success-message")).contains(parkedId, "put back in the queue");
             browser.screenshot("operations-replayed");
+            browser.assertAccessible("replayed");
             browser.assertNoConsoleErrors();
             assertThat(gb.bean(AuditTrail.class).forMessage(parkedId)).anySatisfy(e -> {
                 assertThat(e.action()).isEqualTo("MESSAGE_REPLAY");
@@ -318,6 +319,45 @@ class ConsoleIT {
             });
             assertThat(gb.bean(MessageStore.class).history(parkedId)).extracting(h -> h.status())
                     .contains(MessageStatus.REPLAYED);
+        }
+    }
+
+    @Test
+    void anAdministratorSuspendsAPartnerOnlyWithAReasonAndResumesIt() {
+        try (Browser browser = Browser.start()) {
+            browser.signIn(console, ADMIN.name(), PASSWORD);
+            browser.click("Operations");
+            browser.click("Suspend the exchange with FR");
+            assertThat(browser.heading()).isEqualTo("Are you sure you want to suspend the exchange with FR?");
+            browser.screenshot("operations-suspend-confirm");
+            browser.assertAccessible("suspend confirmation");
+
+            // without a reason: the error is summarised and tied to the field
+            browser.click("Yes, suspend FR");
+            assertThat(browser.title()).startsWith("Error:");
+            assertThat(browser.text()).contains("There is a problem", "Enter why you are suspending the exchange with FR");
+            browser.screenshot("operations-suspend-error");
+            browser.assertAccessible("suspend confirmation with an error");
+            browser.clearConsole(); // the form came back 400, as it should: Chrome logs that status as an error
+
+            // with one: suspended, said so, audited with the reason
+            browser.driver().findElement(By.id("reason")).sendKeys("Certificate rollover at FR");
+            browser.click("Yes, suspend FR");
+            assertThat(browser.text()).contains("The exchange with FR is suspended");
+            assertThat(byId(browser, "suspension-FR")).contains("Certificate rollover at FR");
+            assertThat(gb.bean(AuditTrail.class).latest(20)).anySatisfy(e -> {
+                assertThat(e.action()).isEqualTo("PARTNER_SUSPENDED");
+                assertThat(e.actor()).isEqualTo(ADMIN.name());
+                assertThat(e.detail()).isEqualTo("Certificate rollover at FR");
+            });
+
+            // and resumed after confirming
+            browser.click("Resume the exchange with FR");
+            browser.click("Yes, resume FR");
+            assertThat(byId(browser, "suspension-FR")).isEqualTo("Not suspended");
+            browser.assertNoConsoleErrors();
+        } finally {
+            gb.post("/api/v1/partners/FR/resume", Node.ADMIN_TOKEN);
         }
     }
 
