@@ -1,7 +1,6 @@
 package org.passerelle.gateway.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.authentication;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,9 +14,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.passerelle.contracts.SampleMessages;
@@ -31,15 +28,11 @@ import org.passerelle.gateway.messagelog.NewMessage;
 import org.passerelle.gateway.messagelog.OutboxKind;
 import org.passerelle.gateway.messagelog.OutboxTarget;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.web.servlet.MvcResult;
-import org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder;
 
 /** People, sample messages and checks shared by the console's records and search page tests. */
 final class ConsoleRecordsSupport {
 
-    static final AtomicInteger PEOPLE = new AtomicInteger();
 
     private ConsoleRecordsSupport() {
     }
@@ -52,31 +45,6 @@ final class ConsoleRecordsSupport {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    static Caller officer(String partner) {
-        return new Caller("lo-" + partner.toLowerCase() + "-" + PEOPLE.incrementAndGet(), Caller.Kind.PERSON,
-                Set.of(Caller.Role.LIAISON_OFFICER), partner, null);
-    }
-
-    static Caller caseworker(String team) {
-        return new Caller("cw-" + team + "-" + PEOPLE.incrementAndGet(), Caller.Kind.PERSON,
-                Set.of(Caller.Role.CASEWORKER), null, team);
-    }
-
-    static Caller person(Caller.Role role) {
-        return new Caller(role.name().toLowerCase() + "-" + PEOPLE.incrementAndGet(), Caller.Kind.PERSON, Set.of(role),
-                null, null);
-    }
-
-    static Caller system() {
-        return new Caller("backend-" + PEOPLE.incrementAndGet(), Caller.Kind.SYSTEM, Set.of(Caller.Role.SYSTEM), null,
-                null);
-    }
-
-    static <B extends AbstractMockHttpServletRequestBuilder<B>> B as(Caller caller, B request) {
-        var authorities = caller.roles().stream().map(r -> new SimpleGrantedAuthority(r.authority())).toList();
-        return request.with(authentication(UsernamePasswordAuthenticationToken.authenticated(caller, null, authorities)));
     }
 
     static String body(MvcResult result, int status) throws Exception {

@@ -1,13 +1,13 @@
 package org.passerelle.gateway.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.passerelle.gateway.console.ConsoleRecordsSupport.as;
+import static org.passerelle.gateway.access.TestCallers.as;
 import static org.passerelle.gateway.console.ConsoleRecordsSupport.assertNoBiometricBytes;
 import static org.passerelle.gateway.console.ConsoleRecordsSupport.body;
-import static org.passerelle.gateway.console.ConsoleRecordsSupport.caseworker;
+import static org.passerelle.gateway.access.TestCallers.caseworker;
 import static org.passerelle.gateway.console.ConsoleRecordsSupport.envelope;
-import static org.passerelle.gateway.console.ConsoleRecordsSupport.officer;
-import static org.passerelle.gateway.console.ConsoleRecordsSupport.person;
+import static org.passerelle.gateway.access.TestCallers.officer;
+import static org.passerelle.gateway.access.TestCallers.person;
 import static org.passerelle.gateway.console.ConsoleRecordsSupport.storeDirectly;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -300,7 +300,7 @@ class RecordsPagesTest {
 
     @Test
     void givenASystemWhenItAsksForAConsolePageThenItIsRefused() throws Exception {
-        Caller system = ConsoleRecordsSupport.system();
+        Caller system = org.passerelle.gateway.access.TestCallers.system();
 
         MvcResult records = mvc.perform(as(system, get("/console/records"))).andReturn();
         MvcResult message = mvc.perform(as(system, get("/console/messages/" + bsToFrance))).andReturn();

@@ -1,12 +1,12 @@
 package org.passerelle.gateway.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.passerelle.gateway.console.ConsoleRecordsSupport.as;
+import static org.passerelle.gateway.access.TestCallers.as;
 import static org.passerelle.gateway.console.ConsoleRecordsSupport.assertNoBiometricBytes;
 import static org.passerelle.gateway.console.ConsoleRecordsSupport.body;
-import static org.passerelle.gateway.console.ConsoleRecordsSupport.caseworker;
-import static org.passerelle.gateway.console.ConsoleRecordsSupport.officer;
-import static org.passerelle.gateway.console.ConsoleRecordsSupport.person;
+import static org.passerelle.gateway.access.TestCallers.caseworker;
+import static org.passerelle.gateway.access.TestCallers.officer;
+import static org.passerelle.gateway.access.TestCallers.person;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
@@ -187,7 +187,7 @@ class SearchPagesTest {
     @Test
     void givenSomeoneWhoIsNoLiaisonOfficerWhenTheyOpenOrPostTheSearchFormThenTheyAreRefused() throws Exception {
         for (Caller caller : new Caller[] {caseworker("general"), person(Caller.Role.AUDITOR),
-                person(Caller.Role.ADMIN), ConsoleRecordsSupport.system()}) {
+                person(Caller.Role.ADMIN), org.passerelle.gateway.access.TestCallers.system()}) {
             long before = messages();
 
             MockHttpServletResponse form = mvc.perform(as(caller, get("/console/searches"))).andReturn().getResponse();

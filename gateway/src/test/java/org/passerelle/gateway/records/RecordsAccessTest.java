@@ -1,7 +1,11 @@
 package org.passerelle.gateway.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.authentication;
+import static org.passerelle.gateway.access.TestCallers.as;
+import static org.passerelle.gateway.access.TestCallers.caseworker;
+import static org.passerelle.gateway.access.TestCallers.officer;
+import static org.passerelle.gateway.access.TestCallers.person;
+import static org.passerelle.gateway.access.TestCallers.system;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
@@ -18,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,8 +43,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -68,7 +69,6 @@ class RecordsAccessTest {
     static final String ADMISSION_CASE = "FR-AD-2026-000777";
     static final String PURPOSE = "IDENTITY_VERIFICATION";
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final AtomicInteger PEOPLE = new AtomicInteger();
 
     // Not a @TempDir: with one test instance per class, the context (and its properties) is made before JUnit
     // injects static temporary folders.
@@ -590,29 +590,6 @@ class RecordsAccessTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    static Caller officer(String partner) {
-        return new Caller("lo-" + partner.toLowerCase() + "-" + PEOPLE.incrementAndGet(), Caller.Kind.PERSON,
-                Set.of(Caller.Role.LIAISON_OFFICER), partner, null);
-    }
-
-    static Caller caseworker(String team) {
-        return new Caller("cw-" + team + "-" + PEOPLE.incrementAndGet(), Caller.Kind.PERSON,
-                Set.of(Caller.Role.CASEWORKER), null, team);
-    }
-
-    static Caller person(String name, Caller.Role role) {
-        return new Caller(name + "-" + PEOPLE.incrementAndGet(), Caller.Kind.PERSON, Set.of(role), null, null);
-    }
-
-    static Caller system() {
-        return new Caller("system:backend", Caller.Kind.SYSTEM, Set.of(Caller.Role.SYSTEM), null, null);
-    }
-
-    static MockHttpServletRequestBuilder as(Caller caller, MockHttpServletRequestBuilder request) {
-        var authorities = caller.roles().stream().map(r -> new SimpleGrantedAuthority(r.authority())).toList();
-        return request.with(authentication(UsernamePasswordAuthenticationToken.authenticated(caller, null, authorities)));
     }
 
     static JsonNode json(MvcResult result, int status) throws Exception {
