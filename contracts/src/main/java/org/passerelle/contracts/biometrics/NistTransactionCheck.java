@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jnbis.api.Jnbis;
 import org.jnbis.api.model.Bitmap;
 import org.jnbis.api.model.Nist;
@@ -57,6 +58,9 @@ public final class NistTransactionCheck {
     private static final double MM_PER_INCH = 25.4;
     private static final double CM_PER_INCH = 2.54;
     private static final Set<Integer> UNSUPPORTED_FRICTION_RIDGE_TYPES = Set.of(3, 5, 6, 13, 15);
+
+    /** Guards jnbis' record parser, which is not thread-safe (see {@link #decodeRecords}). */
+    private static final ReentrantLock RECORD_PARSER = new ReentrantLock();
 
     private final int maxTransactionBytes;
 
@@ -121,6 +125,21 @@ public final class NistTransactionCheck {
             // OutOfMemoryError is deliberately not caught: the framing guards bound every allocation, so running out
             // of memory is the node's condition, not the message's, and must not become a permanent refusal.
             throw malformed("the transaction cannot be parsed (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /**
+     * jnbis 2.1.2 reads the records' text fields with one {@code CharsetDecoder} shared by every caller, so two
+     * transactions parsed at once can fail with an {@code IllegalStateException} that would be reported as a malformed
+     * transaction: a valid message refused for good because another arrived at the same time. Parsing the records is
+     * cheap (the WSQ images are decoded afterwards, outside the lock), so it is done one transaction at a time.
+     */
+    private static Nist decodeRecords(byte[] bytes) {
+        RECORD_PARSER.lock();
+        try {
+            return Jnbis.nist().decode(bytes);
+        } finally {
+            RECORD_PARSER.unlock();
         }
     }
 
@@ -241,7 +260,7 @@ public final class NistTransactionCheck {
                             + " record; fingerprints are exchanged only as Type-4 or Type-14");
                 }
             }
-            Nist nist = Jnbis.nist().decode(bytes);
+            Nist nist = decodeRecords(bytes);
             TransactionInformation type1 = nist.getTransactionInfo();
             if (type1 == null) {
                 throw new NistFraming.Malformed("the transaction has no Type-1 record");

@@ -94,10 +94,28 @@ public class PartnerSender extends OutboxWorker {
         if (!circuit.tryAcquirePermission()) {
             return new Outcome.Deferred(clock.instant().plus(delivery.pollInterval().multipliedBy(4)));
         }
+        // A permission that is neither recorded nor released is lost: with one trial call allowed while half-open,
+        // one lost permission would hold the circuit half-open, and every message to the partner, for good.
+        Exchanged exchanged;
+        try {
+            exchanged = exchange(entry, message, partner, circuit);
+        } catch (RuntimeException e) {
+            circuit.releasePermission();
+            throw e;
+        }
+        return exchanged.outcome() != null ? exchanged.outcome() : answered(partner, message, exchanged.response());
+    }
+
+    /** What one exchange with the partner came to: an outcome already, or the partner's answer to look at. */
+    private record Exchanged(Outcome outcome, HttpResponse<byte[]> response) {
+    }
+
+    /** Signs, encrypts and posts the message; every path records the call on the circuit or releases its permission. */
+    private Exchanged exchange(OutboxEntry entry, MessageRecord message, Partner partner, CircuitBreaker circuit) {
         byte[] xml = store.payload(message.messageId()).orElse(null);
         if (xml == null) {
             circuit.releasePermission();
-            return new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before delivery");
+            return new Exchanged(new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before delivery"), null);
         }
         byte[] cms = encryptor.encrypt(signer.sign(xml), clients.encryptionCertificate(partner));
         store.recordStatus(message.messageId(), MessageStatus.SIGNED, null, "attempt " + (entry.attempts() + 1));
@@ -118,20 +136,25 @@ public class PartnerSender extends OutboxWorker {
             response = clients.client(partner).send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             circuit.onError(circuit.getCurrentTimestamp() - start, TimeUnit.NANOSECONDS, e);
-            return new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), e.getClass().getSimpleName());
+            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), e.getClass().getSimpleName()), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             circuit.releasePermission();
-            return new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), "interrupted");
+            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), "interrupted"), null);
         }
         long took = circuit.getCurrentTimestamp() - start;
         int status = response.statusCode();
         if (status >= 500 || status == 429) {
             circuit.onError(took, TimeUnit.NANOSECONDS, new IOException("HTTP " + status));
             String code = status == 429 ? GatewayErrorCode.RATE_LIMITED.name() : GatewayErrorCode.PARTNER_UNAVAILABLE.name();
-            return new Outcome.Retry(code, "partner answered " + status + faultOf(response));
+            return new Exchanged(new Outcome.Retry(code, "partner answered " + status + faultOf(response)), null);
         }
         circuit.onSuccess(took, TimeUnit.NANOSECONDS);
+        return new Exchanged(null, response);
+    }
+
+    private Outcome answered(Partner partner, MessageRecord message, HttpResponse<byte[]> response) {
+        int status = response.statusCode();
         if (status != 200) {
             return new Outcome.Park(GatewayErrorCode.PARTNER_REFUSED.name(), "partner answered " + status + faultOf(response));
         }
