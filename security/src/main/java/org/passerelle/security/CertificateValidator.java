@@ -1,8 +1,10 @@
 package org.passerelle.security;
 
 import static org.passerelle.security.SecurityErrorCode.CERTIFICATE_EXPIRED;
+import static org.passerelle.security.SecurityErrorCode.CERTIFICATE_NOT_YET_VALID;
 import static org.passerelle.security.SecurityErrorCode.CERTIFICATE_REVOKED;
 import static org.passerelle.security.SecurityErrorCode.CHAIN_UNTRUSTED;
+import static org.passerelle.security.SecurityErrorCode.GATEWAY_NOT_REGISTERED;
 import static org.passerelle.security.SecurityErrorCode.KEY_USAGE_INVALID;
 import static org.passerelle.security.SecurityErrorCode.PARTY_MISMATCH;
 import static org.passerelle.security.SecurityErrorCode.REVOCATION_UNAVAILABLE;
@@ -24,8 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -33,7 +38,9 @@ import java.util.stream.Collectors;
 /**
  * Decides whether an end-entity certificate speaks for a party: algorithms allowed, bound to that party,
  * key usage digitalSignature, valid at the given instant and now, a PKIX path to one of the party's
- * anchors, and not revoked on a current CRL of each issuer.
+ * anchors, and not revoked on a current CRL of each issuer. {@link #validateGateway} further holds the certificate
+ * to the {@link GatewayProfile} and to the certificates registered (pinned) for the party, if any: only a party's
+ * gateway opens the partner port, signs its messages and receipts, or is encrypted to.
  */
 public final class CertificateValidator {
 
@@ -42,14 +49,30 @@ public final class CertificateValidator {
 
     private final PartyTrust trust;
     private final Clock clock;
+    private final Map<String, Set<String>> gatewayPins;
 
     public CertificateValidator(PartyTrust trust) {
         this(trust, Clock.systemUTC());
     }
 
     public CertificateValidator(PartyTrust trust, Clock clock) {
+        this(trust, clock, Map.of());
+    }
+
+    /**
+     * @param gatewayPins per party, the SHA-256 fingerprints (hex, colons and case ignored) of the only gateway
+     *                    certificates that speak for it; a party without an entry is held to the profile alone
+     */
+    public CertificateValidator(PartyTrust trust, Clock clock, Map<String, ? extends Collection<String>> gatewayPins) {
         this.trust = Objects.requireNonNull(trust, "trust");
         this.clock = Objects.requireNonNull(clock, "clock");
+        Map<String, Set<String>> pins = new HashMap<>();
+        gatewayPins.forEach((party, fingerprints) -> {
+            if (!fingerprints.isEmpty()) {
+                pins.put(party, fingerprints.stream().map(Fingerprints::normalise).collect(Collectors.toUnmodifiableSet()));
+            }
+        });
+        this.gatewayPins = Map.copyOf(pins);
     }
 
     /** The trust configuration this validator checks against. */
@@ -67,6 +90,26 @@ public final class CertificateValidator {
      * @param expectedParty the party the certificate must be bound to and chain to
      */
     public PartyIdentity validate(X509Certificate certificate, List<X509Certificate> chain, Instant at, String expectedParty) {
+        return validate(certificate, chain, at, expectedParty, false);
+    }
+
+    /**
+     * As {@link #validate}, for a certificate that must be the expected party's gateway: it must also meet the
+     * {@link GatewayProfile} ({@code NOT_A_GATEWAY_CERTIFICATE}) and, where certificates are registered for the
+     * party, be one of them ({@code GATEWAY_NOT_REGISTERED}).
+     */
+    public PartyIdentity validateGateway(X509Certificate certificate, List<X509Certificate> chain, Instant at,
+                                         String expectedParty) {
+        return validate(certificate, chain, at, expectedParty, true);
+    }
+
+    /** Whether gateway certificates are registered (pinned) for the party. */
+    public boolean pinned(String party) {
+        return gatewayPins.containsKey(party);
+    }
+
+    private PartyIdentity validate(X509Certificate certificate, List<X509Certificate> chain, Instant at,
+                                   String expectedParty, boolean gateway) {
         Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(at, "at");
         Instant now = clock.instant();
@@ -80,6 +123,14 @@ public final class CertificateValidator {
         boolean[] keyUsage = certificate.getKeyUsage();
         if (keyUsage == null || !keyUsage[DIGITAL_SIGNATURE] || certificate.getBasicConstraints() >= 0) {
             throw new SecurityCheckException(KEY_USAGE_INVALID, "certificate is not an end-entity certificate for digitalSignature");
+        }
+        if (gateway) {
+            GatewayProfile.require(certificate, identity);
+            Set<String> pins = gatewayPins.get(expectedParty);
+            if (pins != null && !pins.contains(Fingerprints.sha256(certificate))) {
+                throw new SecurityCheckException(GATEWAY_NOT_REGISTERED, "the gateway certificate "
+                        + Fingerprints.sha256(certificate) + " is not registered for party " + expectedParty);
+            }
         }
         requireValid(certificate, at, now);
 
@@ -133,11 +184,15 @@ public final class CertificateValidator {
 
     private static void requireValid(X509Certificate certificate, Instant at, Instant now) {
         for (Instant instant : List.of(at, now)) {
+            String when = (instant == now ? "the current time " : "signing time ") + instant;
             try {
                 certificate.checkValidity(Date.from(instant));
-            } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-                throw new SecurityCheckException(CERTIFICATE_EXPIRED, "certificate " + certificate.getSubjectX500Principal().getName()
-                        + " is not valid at " + (instant == now ? "the current time " : "signing time ") + instant, e);
+            } catch (CertificateExpiredException e) {
+                throw new SecurityCheckException(CERTIFICATE_EXPIRED, "certificate "
+                        + certificate.getSubjectX500Principal().getName() + " has expired at " + when, e);
+            } catch (CertificateNotYetValidException e) {
+                throw new SecurityCheckException(CERTIFICATE_NOT_YET_VALID, "certificate "
+                        + certificate.getSubjectX500Principal().getName() + " is not yet valid at " + when, e);
             }
         }
     }

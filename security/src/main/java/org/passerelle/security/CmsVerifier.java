@@ -1,6 +1,7 @@
 package org.passerelle.security;
 
 import static org.passerelle.security.SecurityErrorCode.CERTIFICATE_EXPIRED;
+import static org.passerelle.security.SecurityErrorCode.CERTIFICATE_NOT_YET_VALID;
 import static org.passerelle.security.SecurityErrorCode.CMS_MALFORMED;
 import static org.passerelle.security.SecurityErrorCode.SIGNATURE_INVALID;
 import static org.passerelle.security.SecurityErrorCode.SIGNER_MISMATCH;
@@ -46,7 +47,8 @@ import org.bouncycastle.util.Store;
  * Verifies a CMS SignedData and returns its exact encapsulated bytes and the validated signer: one
  * signer, allowed algorithms, a signing time within the accepted window, the signature made by the
  * included certificate it names, and then (always) path validation of that certificate against the
- * claimed party's anchors at signing time and now, with revocation.
+ * claimed party's anchors at signing time and now, with revocation, and the gateway profile: what is verified
+ * here was signed by a party's gateway (messages and receipts), never by its officers or systems.
  */
 public final class CmsVerifier {
 
@@ -161,9 +163,10 @@ public final class CmsVerifier {
             AlgorithmPolicy.requireKey(signerCertificate.getPublicKey());
             Instant signingTime = signingTime(signer);
             requireTimely(signingTime);
-            requireSignatureBy(signer, signerCertificate);
-            // A verified signature is not yet a trusted sender: the path to the claimed party's anchors decides.
-            PartyIdentity identity = validator.validate(signerCertificate, included, signingTime, claimedParty);
+            requireSignatureBy(signer, signerCertificate, signingTime);
+            // A verified signature is not yet a trusted sender: the path to the claimed party's anchors decides, and
+            // only the party's gateway signs for it (its officers' and systems' certificates chain to the same anchor).
+            PartyIdentity identity = validator.validateGateway(signerCertificate, included, signingTime, claimedParty);
             return new VerifiedSender(identity.party(), signerCertificate, signingTime);
         } catch (CertificateException | RuntimeException e) {
             if (e instanceof SecurityCheckException checked) {
@@ -173,7 +176,7 @@ public final class CmsVerifier {
         }
     }
 
-    private static void requireSignatureBy(SignerInformation signer, X509Certificate certificate) {
+    private static void requireSignatureBy(SignerInformation signer, X509Certificate certificate, Instant signingTime) {
         boolean valid;
         try {
             SignerInformationVerifier verifier = new JcaSignerInfoVerifierBuilder(Providers.contentDigests())
@@ -182,7 +185,9 @@ public final class CmsVerifier {
         } catch (CMSSignerDigestMismatchException e) {
             throw new SecurityCheckException(SIGNATURE_INVALID, "the content is not what was signed", e);
         } catch (CMSVerifierCertificateNotValidException e) {
-            throw new SecurityCheckException(CERTIFICATE_EXPIRED, "the signer's certificate was not valid at signing time", e);
+            boolean early = signingTime.isBefore(certificate.getNotBefore().toInstant());
+            throw new SecurityCheckException(early ? CERTIFICATE_NOT_YET_VALID : CERTIFICATE_EXPIRED,
+                    "the signer's certificate was " + (early ? "not yet valid" : "expired") + " at signing time", e);
         } catch (CMSException | OperatorCreationException | RuntimeException e) {
             throw new SecurityCheckException(SIGNATURE_INVALID, "the signature cannot be verified", e);
         }

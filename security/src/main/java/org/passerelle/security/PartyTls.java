@@ -17,8 +17,9 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Builds TLS 1.3 contexts for mutual TLS between nodes from PKCS#12 key material and the party trust: the
- * peer's certificate must validate (path, validity, revocation, key usage) against the anchors of the party
- * it is bound to, and, where one is expected, that party must be the expected one.
+ * peer's certificate must be a gateway certificate ({@link GatewayProfile}, and registered where the party has
+ * registered ones) that validates (path, validity, revocation, key usage) against the anchors of the party it is
+ * bound to, and, where one is expected, that party must be the expected one.
  */
 public final class PartyTls {
 
@@ -27,9 +28,25 @@ public final class PartyTls {
     private PartyTls() {
     }
 
+    /** Told of each peer certificate refused at the handshake, with the party it names (null if none) and why. */
+    @FunctionalInterface
+    public interface Refusals {
+        void refused(String partyOrNull, SecurityCheckException reason);
+
+        /** Refusals go unrecorded (the handshake still fails). */
+        static Refusals none() {
+            return (party, reason) -> { };
+        }
+    }
+
     /** A server context accepting clients of any configured party; read the client's party with {@link PartyBinding#partyOf}. */
     public static SSLContext serverContext(KeyMaterial own, CertificateValidator validator) {
-        return context(own, trustManager(validator, null));
+        return serverContext(own, validator, Refusals.none());
+    }
+
+    /** As {@link #serverContext(KeyMaterial, CertificateValidator)}, telling {@code refusals} of every client refused. */
+    public static SSLContext serverContext(KeyMaterial own, CertificateValidator validator, Refusals refusals) {
+        return context(own, new PartyTrustManager(validator, null, Clock.systemUTC(), refusals));
     }
 
     /** A client context that only talks to a server bound to the expected party. */
@@ -54,7 +71,7 @@ public final class PartyTls {
      * algorithm constraints and, where the caller asks for it, host name checks.
      */
     public static X509TrustManager trustManager(CertificateValidator validator, String expectedParty) {
-        return new PartyTrustManager(validator, expectedParty, Clock.systemUTC());
+        return new PartyTrustManager(validator, expectedParty, Clock.systemUTC(), Refusals.none());
     }
 
     private static SSLContext context(KeyMaterial own, TrustManager trustManager) {
@@ -73,11 +90,13 @@ public final class PartyTls {
         private final CertificateValidator validator;
         private final String expectedParty;
         private final Clock clock;
+        private final Refusals refusals;
 
-        PartyTrustManager(CertificateValidator validator, String expectedParty, Clock clock) {
+        PartyTrustManager(CertificateValidator validator, String expectedParty, Clock clock, Refusals refusals) {
             this.validator = Objects.requireNonNull(validator, "validator");
             this.expectedParty = expectedParty;
             this.clock = clock;
+            this.refusals = Objects.requireNonNull(refusals, "refusals");
         }
 
         @Override
@@ -101,10 +120,14 @@ public final class PartyTls {
             if (chain == null || chain.length == 0) {
                 throw new CertificateException("no peer certificate");
             }
+            String party = expectedParty;
             try {
-                String party = expectedParty != null ? expectedParty : PartyBinding.partyOf(chain[0]);
-                validator.validate(chain[0], Arrays.asList(chain).subList(1, chain.length), clock.instant(), party);
+                if (party == null) {
+                    party = PartyBinding.partyOf(chain[0]);
+                }
+                validator.validateGateway(chain[0], Arrays.asList(chain).subList(1, chain.length), clock.instant(), party);
             } catch (SecurityCheckException e) {
+                refusals.refused(party, e);
                 throw new CertificateException(e.getMessage(), e);
             }
         }

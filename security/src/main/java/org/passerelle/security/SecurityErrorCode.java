@@ -22,8 +22,10 @@ public enum SecurityErrorCode {
     ALGORITHM_NOT_ALLOWED,
     /** No certification path leads from the certificate to a trust anchor of the claimed party. */
     CHAIN_UNTRUSTED,
-    /** A certificate of the path is expired or not yet valid at signing time or now. */
+    /** A certificate of the path is expired at signing time or now. */
     CERTIFICATE_EXPIRED,
+    /** A certificate of the path is not yet valid at signing time or now (its notBefore lies ahead). */
+    CERTIFICATE_NOT_YET_VALID,
     /** A certificate of the path is listed on its issuer's current CRL. */
     CERTIFICATE_REVOKED,
     /** No current CRL from the issuer is available (none configured, stale, or not signed by the issuer). */
@@ -38,6 +40,14 @@ public enum SecurityErrorCode {
     DECRYPTION_FAILED,
     /** A key store, key, certificate or CRL cannot be read or does not fit together. */
     KEY_MATERIAL_INVALID,
+    /**
+     * The certificate is the party's, but not its gateway's: an officer's or a back-end system's certificate, or one
+     * without the gateway profile (digitalSignature with keyAgreement or keyEncipherment, extended key usages
+     * serverAuth and clientAuth, no officer, system or role names). Only a gateway opens the partner port or signs.
+     */
+    NOT_A_GATEWAY_CERTIFICATE,
+    /** A gateway certificate of the party that is not among the certificates registered (pinned) for it. */
+    GATEWAY_NOT_REGISTERED,
     /** A local signing, encryption or key-generation operation failed (not caused by the message received). */
     OPERATION_FAILED
 }

@@ -96,14 +96,4 @@ class CmsRoundTripTest {
         assertThat(viaRsa).isEqualTo(signed.toByteArray());
     }
 
-    @Test
-    void officerAndSystemCertificatesCanSignForTheirParty() {
-        byte[] message = TestPki.payload(512);
-
-        VerifiedMessage byOfficer = pki.verifier().verify(new CmsSigner(pki.officer("GB", "liaison-officer")).sign(message), "GB");
-        VerifiedMessage bySystem = pki.verifier().verify(new CmsSigner(pki.system("FR")).sign(message), "FR");
-
-        assertThat(byOfficer.sender().party()).isEqualTo("GB");
-        assertThat(bySystem.sender().party()).isEqualTo("FR");
-    }
 }

@@ -57,9 +57,12 @@ class NodeConfiguration {
         return PartyTrust.of(anchors, crls);
     }
 
+    /** Validates certificates against the party trust; a partner's gateway must be one registered for it, if any are. */
     @Bean
-    CertificateValidator certificateValidator(PartyTrust trust, Clock clock) {
-        return new CertificateValidator(trust, clock);
+    CertificateValidator certificateValidator(PartyTrust trust, Clock clock, PartnerProperties partners) {
+        Map<String, List<String>> pins = new LinkedHashMap<>();
+        partners.partners().forEach((party, p) -> pins.put(party, p.gatewayFingerprints()));
+        return new CertificateValidator(trust, clock, pins);
     }
 
     @Bean

@@ -32,6 +32,10 @@ public record PartnerProperties(Map<String, Partner> partners) {
      * @param receive       message types the partner may send to this node ({@code ALL} for every type)
      * @param maxBodySize   the largest body accepted from or sent to this partner
      * @param ratePerMinute how many messages a minute the partner may send to this node
+     * @param gatewayFingerprints SHA-256 fingerprints (hex; colons and case ignored) of the partner's gateway
+     *                      certificates: when given, only these open the partner port, sign the partner's messages
+     *                      and receipts, or are encrypted to; when empty, any certificate of the partner's CA in the
+     *                      gateway profile does (never an officer's or a back-end system's)
      */
     public record Partner(
             URI baseUrl,
@@ -41,6 +45,7 @@ public record PartnerProperties(Map<String, Partner> partners) {
             @DefaultValue("ALL") Set<String> send,
             @DefaultValue("ALL") Set<String> receive,
             @DefaultValue("16MB") DataSize maxBodySize,
-            @DefaultValue("600") int ratePerMinute) {
+            @DefaultValue("600") int ratePerMinute,
+            @DefaultValue List<String> gatewayFingerprints) {
     }
 }

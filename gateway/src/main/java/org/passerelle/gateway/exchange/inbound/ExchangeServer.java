@@ -52,7 +52,7 @@ class ExchangeServer implements SmartLifecycle {
     ExchangeServer(NodeProperties node, InboxService inbox, KeyMaterial nodeKey, CertificateValidator validator) {
         this.node = node;
         this.inbox = inbox;
-        this.tls = PartyTls.serverContext(nodeKey, validator);
+        this.tls = PartyTls.serverContext(nodeKey, validator, inbox::refusedAtHandshake);
     }
 
     @Override

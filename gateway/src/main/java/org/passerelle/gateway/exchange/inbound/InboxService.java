@@ -34,6 +34,7 @@ import org.passerelle.security.CmsDecryptor;
 import org.passerelle.security.CmsSigner;
 import org.passerelle.security.CmsVerifier;
 import org.passerelle.security.PartyBinding;
+import org.passerelle.security.SecurityCheckException;
 import org.passerelle.security.VerifiedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,7 @@ public class InboxService {
             }
             String party = PartyBinding.partyOf(tlsChain[0]);
             Partner partner = partners.require(party);
-            validator.validate(tlsChain[0], List.of(tlsChain).subList(1, tlsChain.length), clock.instant(), party);
+            validator.validateGateway(tlsChain[0], List.of(tlsChain).subList(1, tlsChain.length), clock.instant(), party);
             validated = party;
             if (suspensions.suspended(party)) {
                 throw new GatewayException(GatewayErrorCode.PARTNER_SUSPENDED,
@@ -125,6 +126,18 @@ public class InboxService {
         } catch (RuntimeException e) {
             throw refused(e, validated, null);
         }
+    }
+
+    /**
+     * Records a TLS client refused at the partner port's handshake (not a gateway of a partner, untrusted, revoked,
+     * expired): nothing was read from it, and it saw only the TLS alert, so the audit log is where its code is kept.
+     */
+    public void refusedAtHandshake(String partyOrNull, SecurityCheckException reason) {
+        GatewayException refusal = Faults.from(reason);
+        audit.refused(AuditTrail.Entry.of(partyOrNull == null ? "unknown" : partyOrNull, CHANNEL, "HANDSHAKE_REFUSED",
+                "REFUSED").partner(partyOrNull).code(refusal.code(), reason.details()));
+        metrics.refused("unknown", Direction.INBOUND, refusal.code());
+        log.info("Refused a TLS client of {} at the handshake: {}", partyOrNull, refusal.code());
     }
 
     /** The largest body to read from this partner; the reader stops and refuses past it. */

@@ -66,7 +66,7 @@ public class PartnerClients {
     X509Certificate encryptionCertificate(Partner partner) {
         return certificates.computeIfAbsent(partner.party(), party -> {
             X509Certificate certificate = Certificates.readOne(properties.partners().get(party).certificate());
-            validator.validate(certificate, java.util.List.of(), java.time.Instant.now(), party);
+            validator.validateGateway(certificate, java.util.List.of(), java.time.Instant.now(), party);
             return certificate;
         });
     }
