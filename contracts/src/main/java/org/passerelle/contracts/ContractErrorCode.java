@@ -7,7 +7,11 @@ package org.passerelle.contracts;
 public enum ContractErrorCode {
     /** The bytes are not well-formed XML (or not XML at all). */
     XML_MALFORMED,
-    /** The document uses a construct the codec never accepts: a DOCTYPE, an entity, XInclude. */
+    /**
+     * The document leaves the codec's XML profile: an encoding other than UTF-8 (UTF-16, UTF-32 or EBCDIC bytes, or
+     * another encoding in the XML declaration), a byte order mark, a comment, a processing instruction, a CDATA
+     * section, a DOCTYPE, an entity or XInclude.
+     */
     XML_FORBIDDEN_CONSTRUCT,
     /** The document is larger than the configured limit, or nests or repeats beyond the parser's limits. */
     XML_TOO_LARGE,

@@ -23,6 +23,18 @@ import org.passerelle.contracts.envelope.v1.Envelope;
  * version (reporting every violation with line, column and element path), applies the rules the schemas cannot
  * express and checks every biometric transaction against what the body states about it.
  *
+ * <p>Every document read, and every document written (which is read back), is held to one XML profile, so that a
+ * back-end parsing the forwarded bytes its own way sees the very values checked here. Anywhere in the document (before,
+ * inside and after the root element), anything outside it is refused with
+ * {@link ContractErrorCode#XML_FORBIDDEN_CONSTRUCT} and a violation naming line, column, element path ("" outside the
+ * root element) and the construct, never the document's text:
+ * <ul>
+ *   <li>UTF-8 only, without a byte order mark. The XML declaration is optional; its encoding, when given, must be
+ *       UTF-8 (in any letter case). Bytes that start like UTF-16, UTF-32 or EBCDIC are refused before parsing.</li>
+ *   <li>No comment, no processing instruction (the XML declaration is not one), no CDATA section.</li>
+ *   <li>No DOCTYPE, no entity, no XInclude.</li>
+ * </ul>
+ *
  * <p>Built once and shared: the compiled schemas and JAXB contexts are cached, and every method is thread-safe.
  * Refusals are {@link ContractViolationException}s carrying a stable {@link ContractErrorCode}.
  */
@@ -60,7 +72,8 @@ public final class MessageCodec {
 
     /**
      * Reads a message from a stream, counting bytes as they arrive: a stream longer than the limit is refused with
-     * {@code XML_TOO_LARGE} as soon as the limit is passed, without reading the rest.
+     * {@code XML_TOO_LARGE} as soon as the limit is passed, without reading the rest. The bytes read are then checked
+     * exactly as {@link #decode(byte[])} checks them.
      */
     public DecodedMessage decode(InputStream in) {
         Objects.requireNonNull(in, "in");
@@ -107,7 +120,8 @@ public final class MessageCodec {
     }
 
     /**
-     * Writes a version 1 envelope as UTF-8 with the fixed prefixes, then reads the result back through every check of
+     * Writes a version 1 envelope as UTF-8 with the fixed prefixes (an XML declaration naming UTF-8, no byte order mark,
+     * comment, processing instruction or CDATA section), then reads the result back through every check of
      * {@link #decode(byte[])}: an envelope that breaks its contract is refused ({@code XML_SCHEMA_INVALID} with every
      * violation and its path, or a biometric code), one that cannot be written at all with {@code XML_MARSHAL_FAILED}.
      */

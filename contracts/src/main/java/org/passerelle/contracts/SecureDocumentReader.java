@@ -25,9 +25,16 @@ import org.xml.sax.SAXParseException;
 import org.xml.sax.helpers.AttributesImpl;
 
 /**
- * Reads one document securely and in one pass: a StAX parser that refuses any DOCTYPE, entity reference or XInclude
- * and bounds depth and attributes, feeding a schema validator that collects every violation with its element path,
- * which in turn feeds the JAXB unmarshaller. Not thread-safe: one instance per document.
+ * Reads one document securely and in one pass: a StAX parser that holds the document to the XML profile stated on
+ * {@link MessageCodec} and bounds depth and attributes, feeding a schema validator that collects every violation with
+ * its element path, which in turn feeds the JAXB unmarshaller. Not thread-safe: one instance per document.
+ *
+ * <p>The profile is enforced in this order, every breach refused with {@link ContractErrorCode#XML_FORBIDDEN_CONSTRUCT}:
+ * first the raw bytes (a UTF-8 byte order mark; a UTF-16 or UTF-32 byte order mark, or a zero byte among the first
+ * two, as UTF-16 and UTF-32 markup has; EBCDIC {@code <?xm}, bytes 4C 6F A7 94); then what the parser reports once it
+ * has read the XML declaration and nothing further (the declared encoding, when given, and the encoding it reads with
+ * must both be UTF-8, in any letter case); then every event, wherever it occurs (before, inside or after the root
+ * element): a DOCTYPE, an entity, a comment, a processing instruction, a CDATA section, the XInclude namespace.
  */
 final class SecureDocumentReader {
 
@@ -36,6 +43,9 @@ final class SecureDocumentReader {
     static final int MAX_VIOLATIONS = 500;
     /** Text kept per element to recognise (and withhold) the element's value in validator messages. */
     private static final int MAX_TEXT_KEPT = 256;
+    /** The JDK parser's switch for reporting CDATA sections as such; by default it hands them out as plain text. */
+    private static final String REPORT_CDATA_EVENT = "http://java.sun.com/xml/stream/properties/report-cdata-event";
+    private static final String UTF_8 = "UTF-8";
 
     private final Map<String, CompiledSchemaSet> served;
     private final CodecLimits limits;
@@ -58,9 +68,11 @@ final class SecureDocumentReader {
     record Result(CompiledSchemaSet set, Object root, ElementLocations locations) {}
 
     Result read(byte[] xml) {
+        refuseOtherEncodings(xml);
         try {
             reader = inputFactory(limits).createXMLStreamReader(new ByteArrayInputStream(xml));
             try {
+                refuseDeclaredEncoding();
                 return pump();
             } finally {
                 reader.close();
@@ -110,7 +122,7 @@ final class SecureDocumentReader {
                 switch (event) {
                     case XMLStreamConstants.START_ELEMENT -> startElement(validator);
                     case XMLStreamConstants.END_ELEMENT -> endElement(validator);
-                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> characters(validator);
+                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE -> characters(validator);
                     case XMLStreamConstants.END_DOCUMENT -> {
                         validator.endDocument();
                         return finish(set, unmarshaller);
@@ -207,13 +219,73 @@ final class SecureDocumentReader {
         validator.characters(chars, start, length);
     }
 
+    /**
+     * Refuses every event outside the profile; only the start and end of the document and whitespace pass (elements and
+     * text inside the root element are handled before this is reached).
+     */
     private void refuseForbidden(int event) {
         switch (event) {
+            case XMLStreamConstants.START_DOCUMENT, XMLStreamConstants.END_DOCUMENT, XMLStreamConstants.SPACE, XMLStreamConstants.CHARACTERS -> { }
             case XMLStreamConstants.DTD -> throw forbidden("", "a DOCTYPE is not accepted");
             case XMLStreamConstants.ENTITY_REFERENCE, XMLStreamConstants.ENTITY_DECLARATION, XMLStreamConstants.NOTATION_DECLARATION ->
                     throw forbidden(currentPath(), "entities are not accepted");
-            default -> { }
+            // A reader that skips comments joins the text around them (G<!-- -->B reads GB), one that keeps them does not.
+            case XMLStreamConstants.COMMENT -> throw forbidden(currentPath(), "a comment is not accepted");
+            case XMLStreamConstants.PROCESSING_INSTRUCTION -> throw forbidden(currentPath(), "a processing instruction is not accepted");
+            case XMLStreamConstants.CDATA -> throw forbidden(currentPath(), "a CDATA section is not accepted");
+            // Fail closed: an event this reader was not written for is not silently skipped.
+            default -> throw forbidden(currentPath(), "a construct of StAX event type " + event + " is not accepted");
         }
+    }
+
+    /**
+     * Refuses, before any parsing, bytes that are not UTF-8 or that start with a byte order mark: the JDK parser would
+     * silently drop a UTF-8 byte order mark and switch by itself to UTF-16, UTF-32 or EBCDIC, where a back-end reading
+     * the same bytes need not.
+     */
+    private static void refuseOtherEncodings(byte[] xml) {
+        String refused = null;
+        if (startsWith(xml, 0xEF, 0xBB, 0xBF)) {
+            refused = "a byte order mark is not accepted: the document must be UTF-8 without one";
+        } else if (startsWith(xml, 0xFE, 0xFF) || startsWith(xml, 0xFF, 0xFE)
+                || startsWith(xml, 0x00, 0x00, 0xFE, 0xFF) || startsWith(xml, 0x00, 0x00, 0xFF, 0xFE)) {
+            refused = "UTF-16 and UTF-32 are not accepted (the document starts with their byte order mark): the document must be UTF-8";
+        } else if (xml.length > 0 && xml[0] == 0 || xml.length > 1 && xml[1] == 0) {
+            // XML in UTF-8 never holds a zero byte; markup or whitespace in UTF-16 or UTF-32 always has one among its first two.
+            refused = "UTF-16 and UTF-32 are not accepted (the document starts with a zero byte): the document must be UTF-8";
+        } else if (startsWith(xml, 0x4C, 0x6F, 0xA7, 0x94)) {
+            refused = "EBCDIC is not accepted (the document starts with <?xm in EBCDIC): the document must be UTF-8";
+        }
+        if (refused != null) {
+            throw new ContractViolationException(ContractErrorCode.XML_FORBIDDEN_CONSTRUCT, List.of(new Violation(1, 1, "", refused)), null);
+        }
+    }
+
+    /**
+     * Refuses an XML declaration naming another encoding than UTF-8, then any encoding the parser chose other than
+     * UTF-8. Both are known once the reader is created, before any markup after the declaration is decoded.
+     */
+    private void refuseDeclaredEncoding() {
+        String declared = reader.getCharacterEncodingScheme();
+        if (declared != null && !UTF_8.equalsIgnoreCase(declared)) {
+            throw forbidden("", "an encoding other than UTF-8 is not accepted in the XML declaration");
+        }
+        // A second line behind the byte check: whatever the parser detected by itself must be UTF-8 too.
+        if (!UTF_8.equalsIgnoreCase(String.valueOf(reader.getEncoding()))) {
+            throw forbidden("", "an encoding other than UTF-8 is not accepted (the parser did not read UTF-8)");
+        }
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if ((bytes[i] & 0xFF) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean bindingEvent(ValidationEvent event) {
@@ -280,6 +352,8 @@ final class SecureDocumentReader {
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
         factory.setProperty(XMLInputFactory.IS_COALESCING, false);
+        // Without it the JDK parser hands a CDATA section out as plain characters, and it would pass unseen.
+        factory.setProperty(REPORT_CDATA_EVENT, true);
         factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
         factory.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
             throw new XMLStreamException("no external resource is fetched");
