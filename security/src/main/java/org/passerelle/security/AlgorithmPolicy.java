@@ -24,7 +24,7 @@ import org.bouncycastle.cms.CMSAlgorithm;
 /**
  * The allow-list of algorithms, key sizes and curves: SHA-256/384/512 only (no SHA-1, no MD5), ECDSA,
  * RSA-PSS and RSA PKCS#1 v1.5 with those digests, RSA of 2048 bits or more, EC on P-256 or P-384 only,
- * AES-GCM content encryption, RSA-OAEP or ECDH (standard, SHA-2 KDF) with AES key wrap for the content key.
+ * AES-256-GCM content encryption, RSA-OAEP or ECDH (standard, SHA-2 KDF) with AES-256 key wrap for the content key.
  */
 final class AlgorithmPolicy {
 
@@ -40,10 +40,11 @@ final class AlgorithmPolicy {
     private static final Set<ASN1ObjectIdentifier> SIGNER_KEY_ALGORITHMS = Set.of(
             X9ObjectIdentifiers.id_ecPublicKey, PKCSObjectIdentifiers.rsaEncryption);
     private static final Set<ASN1ObjectIdentifier> CURVES = Set.of(SECObjectIdentifiers.secp256r1, SECObjectIdentifiers.secp384r1);
-    private static final Set<ASN1ObjectIdentifier> CONTENT_CIPHERS = Set.of(CMSAlgorithm.AES256_GCM, CMSAlgorithm.AES128_GCM);
+    /** The wire profile's one content cipher: AES-128 has a fine security margin, but one profile leaves nothing to negotiate. */
+    private static final Set<ASN1ObjectIdentifier> CONTENT_CIPHERS = Set.of(CMSAlgorithm.AES256_GCM);
     private static final Set<ASN1ObjectIdentifier> KEY_AGREEMENTS = Set.of(
             CMSAlgorithm.ECDH_SHA256KDF, CMSAlgorithm.ECDH_SHA384KDF, CMSAlgorithm.ECDH_SHA512KDF);
-    private static final Set<ASN1ObjectIdentifier> KEY_WRAPS = Set.of(CMSAlgorithm.AES256_WRAP, CMSAlgorithm.AES128_WRAP);
+    private static final Set<ASN1ObjectIdentifier> KEY_WRAPS = Set.of(CMSAlgorithm.AES256_WRAP);
 
     private AlgorithmPolicy() {
     }

@@ -46,19 +46,19 @@ public final class CmsDecryptor {
         }
     }
 
-    /** The plaintext of a DER or BER encoded CMS AuthEnvelopedData (the whole ContentInfo, nothing after it). */
+    /** The plaintext of a DER encoded CMS AuthEnvelopedData (the whole ContentInfo, nothing after it). */
     public byte[] decrypt(byte[] cms) {
         Objects.requireNonNull(cms, "cms");
         RecipientInformationStore recipients;
         try {
-            ContentInfo info = ContentInfo.getInstance(ASN1Primitive.fromByteArray(cms));
+            ContentInfo info = ContentInfo.getInstance(DerOnly.parse(cms, "AuthEnvelopedData"));
             if (info == null || !CMSObjectIdentifiers.authEnvelopedData.equals(info.getContentType())) {
                 throw new SecurityCheckException(CMS_MALFORMED, "not a CMS AuthEnvelopedData");
             }
             CMSAuthEnvelopedData enveloped = new CMSAuthEnvelopedData(info);
             AlgorithmPolicy.requireContentCipher(new AlgorithmIdentifier(new ASN1ObjectIdentifier(enveloped.getEncryptionAlgOID())));
             recipients = enveloped.getRecipientInfos();
-        } catch (IOException | CMSException | RuntimeException e) {
+        } catch (CMSException | RuntimeException e) {
             throw malformed(e);
         }
         RecipientInformation recipient = ours(recipients);

@@ -16,6 +16,7 @@ import java.security.spec.MGF1ParameterSpec;
 import java.util.Objects;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
@@ -45,7 +46,8 @@ public final class CmsEncryptor {
         try {
             CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
             generator.addRecipientInfoGenerator(recipientInfo(recipient));
-            return generator.generate(new CMSProcessableByteArray(content), contentEncryptor()).getEncoded();
+            return generator.generate(new CMSProcessableByteArray(content), contentEncryptor()).toASN1Structure()
+                    .getEncoded(ASN1Encoding.DER);
         } catch (CMSException | IOException e) {
             throw new SecurityCheckException(OPERATION_FAILED, "encryption failed", e);
         }

@@ -74,7 +74,7 @@ public final class CmsVerifier {
     }
 
     /**
-     * Verifies a DER or BER encoded CMS SignedData signed for the claimed party.
+     * Verifies a DER encoded CMS SignedData signed for the claimed party (the streaming form below takes BER).
      *
      * @param cms          the whole ContentInfo, nothing before or after it
      * @param claimedParty the party the sender claims to be (for example the TLS client's party)
@@ -87,7 +87,7 @@ public final class CmsVerifier {
         SignerInformation signer;
         byte[] content;
         try {
-            ContentInfo info = ContentInfo.getInstance(ASN1Primitive.fromByteArray(cms));
+            ContentInfo info = ContentInfo.getInstance(DerOnly.parse(cms, "SignedData"));
             if (info == null || !CMSObjectIdentifiers.signedData.equals(info.getContentType())) {
                 throw new SecurityCheckException(CMS_MALFORMED, "not a CMS SignedData");
             }
@@ -98,7 +98,7 @@ public final class CmsVerifier {
             }
             content = (byte[]) encapsulated.getContent();
             signer = onlySigner(signed.getSignerInfos().getSigners());
-        } catch (IOException | CMSException | RuntimeException e) {
+        } catch (CMSException | RuntimeException e) {
             throw malformed(e);
         }
         VerifiedSender sender = verifySigner(signer, signed.getCertificates(), claimedParty);

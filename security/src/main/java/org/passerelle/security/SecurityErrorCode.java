@@ -7,6 +7,11 @@ package org.passerelle.security;
 public enum SecurityErrorCode {
     /** The bytes are not a well-formed CMS structure of the expected type (truncated, garbage, trailing data, detached content). */
     CMS_MALFORMED,
+    /**
+     * The CMS structure is well-formed but not in DER, the wire's one encoding (BER indefinite lengths, constructed
+     * strings, unsorted sets): two encodings of one message would give two digests of it.
+     */
+    CMS_NOT_DER,
     /** The encapsulated content is not what was signed: its digest differs from the signed message-digest attribute. */
     SIGNATURE_INVALID,
     /**

@@ -14,6 +14,10 @@ import org.passerelle.security.testing.TestPki;
 class CmsEncryptionForgeryTest {
 
     private static final byte[] MESSAGE = TestPki.payload(2048);
+    private static final String AES128_GCM = "2.16.840.1.101.3.4.1.6";
+    private static final String AES256_GCM = "2.16.840.1.101.3.4.1.46";
+    private static final String AES128_WRAP = "2.16.840.1.101.3.4.1.5";
+    private static final String AES256_WRAP = "2.16.840.1.101.3.4.1.45";
 
     private final TestPki pki = TestPki.shared();
 
@@ -89,4 +93,40 @@ class CmsEncryptionForgeryTest {
         assertRefused(() -> pki.encryptor().encrypt(MESSAGE, pki.officer("FR", "caseworker").certificate()),
                 SecurityErrorCode.KEY_USAGE_INVALID);
     }
+
+    @Test
+    void rejectsAes128GcmContentEncryption() {
+        byte[] weak = ForgedCms.encryptedWith(MESSAGE, pki.gateway("FR").certificate(), AES128_GCM, AES256_WRAP);
+
+        assertRefused(() -> pki.decryptor("FR").decrypt(weak), SecurityErrorCode.ALGORITHM_NOT_ALLOWED);
+    }
+
+    @Test
+    void rejectsAes128KeyWrap() {
+        byte[] weak = ForgedCms.encryptedWith(MESSAGE, pki.gateway("FR").certificate(), AES256_GCM, AES128_WRAP);
+
+        assertRefused(() -> pki.decryptor("FR").decrypt(weak), SecurityErrorCode.ALGORITHM_NOT_ALLOWED);
+    }
+
+    @Test
+    void acceptsTheWireProfileBuiltByAnotherEncoder() {
+        byte[] profile = ForgedCms.encryptedWith(MESSAGE, pki.gateway("FR").certificate(), AES256_GCM, AES256_WRAP);
+
+        assertThat(pki.decryptor("FR").decrypt(profile)).isEqualTo(MESSAGE);
+    }
+
+    @Test
+    void rejectsAnIndefiniteLengthBerEnvelope() {
+        byte[] ber = ForgedCms.asIndefiniteLengthBer(pki.encryptor().encrypt(MESSAGE, pki.gateway("FR").certificate()));
+
+        assertRefused(() -> pki.decryptor("FR").decrypt(ber), SecurityErrorCode.CMS_NOT_DER);
+    }
+
+    @Test
+    void rejectsAnIndefiniteLengthBerSignedData() {
+        byte[] ber = ForgedCms.asIndefiniteLengthBer(pki.signer("GB").sign(MESSAGE));
+
+        assertRefused(() -> pki.verifier().verify(ber, "GB"), SecurityErrorCode.CMS_NOT_DER);
+    }
+
 }

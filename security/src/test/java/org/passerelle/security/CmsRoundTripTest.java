@@ -1,6 +1,7 @@
 package org.passerelle.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -81,19 +82,23 @@ class CmsRoundTripTest {
     }
 
     @Test
-    void streamedAndByteArrayFormsAreInterchangeable() {
+    void theByteArrayFormsTakeOnlyDerWhichTheStreamedFormsAlsoRead() {
+        // given a message signed and encrypted by the byte-array (DER, the wire's) forms
         byte[] message = TestPki.payload(10_000);
-        ByteArrayOutputStream signed = new ByteArrayOutputStream();
-        pki.signer("FR").sign(new ByteArrayInputStream(message), signed);
-        ByteArrayOutputStream encrypted = new ByteArrayOutputStream();
-        pki.encryptor().encrypt(new ByteArrayInputStream(signed.toByteArray()), encrypted, pki.gatewayRsa("GB").certificate());
+        byte[] signed = pki.signer("FR").sign(message);
+        byte[] encrypted = pki.encryptor().encrypt(signed, pki.gateway("GB").certificate());
 
-        byte[] inner = pki.decryptor("GB").decrypt(pki.encryptor().encrypt(signed.toByteArray(), pki.gateway("GB").certificate()));
-        VerifiedMessage viaBytes = pki.verifier().verify(inner, "FR");
-        byte[] viaRsa = new CmsDecryptor(pki.gatewayRsa("GB")).decrypt(encrypted.toByteArray());
-
-        assertThat(viaBytes.content()).isEqualTo(message);
-        assertThat(viaRsa).isEqualTo(signed.toByteArray());
+        // then the streamed forms read it, and a streamed (BER) SignedData is refused by the byte-array verifier
+        ByteArrayOutputStream decrypted = new ByteArrayOutputStream();
+        pki.decryptor("GB").decrypt(new ByteArrayInputStream(encrypted), decrypted);
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        assertThat(pki.verifier().verify(new ByteArrayInputStream(decrypted.toByteArray()), content, "FR").party())
+                .isEqualTo("FR");
+        assertThat(content.toByteArray()).isEqualTo(message);
+        ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+        pki.signer("FR").sign(new ByteArrayInputStream(message), streamed);
+        assertThatThrownBy(() -> pki.verifier().verify(streamed.toByteArray(), "FR"))
+                .isInstanceOfSatisfying(SecurityCheckException.class, e -> assertThat(e.code()).isEqualTo(SecurityErrorCode.CMS_NOT_DER));
     }
 
 }

@@ -58,7 +58,7 @@ public final class ForgedCms {
             if (!included.isEmpty()) {
                 generator.addCertificates(new JcaCertStore(included));
             }
-            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded();
+            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded("DER");
         } catch (Exception e) {
             throw new IllegalStateException("forging the SignedData failed", e);
         }
@@ -75,9 +75,48 @@ public final class ForgedCms {
             CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
             generator.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(recipient).setProvider(BC));
             OutputAEADEncryptor encryptor = (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM).setProvider(BC).build();
-            return generator.generate(new CMSProcessableByteArray(content), encryptor).getEncoded();
+            return generator.generate(new CMSProcessableByteArray(content), encryptor).toASN1Structure().getEncoded("DER");
         } catch (Exception e) {
             throw new IllegalStateException("forging the AuthEnvelopedData failed", e);
+        }
+    }
+
+    /**
+     * An AuthEnvelopedData for an EC recipient (ephemeral-static ECDH with the SHA-256 KDF, as the node does) with
+     * the content cipher and key wrap named by their OIDs, for example AES-128-GCM {@code 2.16.840.1.101.3.4.1.6} and
+     * AES-128 key wrap {@code 2.16.840.1.101.3.4.1.5}.
+     */
+    public static byte[] encryptedWith(byte[] content, X509Certificate recipient, String contentCipherOid, String keyWrapOid) {
+        try {
+            java.security.KeyPairGenerator ephemeral = java.security.KeyPairGenerator.getInstance("EC");
+            ephemeral.initialize(((java.security.interfaces.ECPublicKey) recipient.getPublicKey()).getParams());
+            java.security.KeyPair keys = ephemeral.generateKeyPair();
+            CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
+            generator.addRecipientInfoGenerator(new org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator(
+                    CMSAlgorithm.ECDH_SHA256KDF, keys.getPrivate(), keys.getPublic(),
+                    new org.bouncycastle.asn1.ASN1ObjectIdentifier(keyWrapOid))
+                    .addRecipient(recipient).setProvider(BC));
+            OutputAEADEncryptor encryptor = (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(
+                    new org.bouncycastle.asn1.ASN1ObjectIdentifier(contentCipherOid)).setProvider(BC).build();
+            return generator.generate(new CMSProcessableByteArray(content), encryptor).toASN1Structure().getEncoded("DER");
+        } catch (Exception e) {
+            throw new IllegalStateException("forging the AuthEnvelopedData failed", e);
+        }
+    }
+
+    /** The same CMS ContentInfo re-encoded in BER with indefinite lengths (what a streaming encoder writes). */
+    public static byte[] asIndefiniteLengthBer(byte[] der) {
+        try {
+            org.bouncycastle.asn1.cms.ContentInfo info = org.bouncycastle.asn1.cms.ContentInfo.getInstance(
+                    org.bouncycastle.asn1.ASN1Primitive.fromByteArray(der));
+            byte[] ber = new org.bouncycastle.asn1.BERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {info.getContentType(),
+                    new org.bouncycastle.asn1.BERTaggedObject(true, 0, info.getContent())}).getEncoded();
+            if (java.util.Arrays.equals(ber, der)) {
+                throw new IllegalStateException("the BER encoding came out as DER");
+            }
+            return ber;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("re-encoding the ContentInfo failed", e);
         }
     }
 
@@ -87,7 +126,8 @@ public final class ForgedCms {
             CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
             generator.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(recipient).setProvider(BC));
             return generator.generate(new CMSProcessableByteArray(content),
-                    new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).setProvider(BC).build()).getEncoded();
+                    new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).setProvider(BC).build()).toASN1Structure()
+                    .getEncoded("DER");
         } catch (Exception e) {
             throw new IllegalStateException("forging the EnvelopedData failed", e);
         }
