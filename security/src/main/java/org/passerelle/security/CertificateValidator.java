@@ -33,7 +33,9 @@ import java.util.stream.Collectors;
 /**
  * Decides whether an end-entity certificate speaks for a party: algorithms allowed, bound to that party,
  * key usage digitalSignature, valid at the given instant and now, a PKIX path to one of the party's
- * anchors, and not revoked on a current CRL of each issuer.
+ * anchors, and not revoked: by a trusted OCSP answer where OCSP is configured for the party, otherwise (or
+ * when the responder gives no trusted answer) on a current CRL of each issuer, read live from the trust's
+ * {@link CrlStore}.
  */
 public final class CertificateValidator {
 
@@ -42,14 +44,22 @@ public final class CertificateValidator {
 
     private final PartyTrust trust;
     private final Clock clock;
+    /** Null when no party is checked by OCSP. */
+    private final OcspChecker ocsp;
 
     public CertificateValidator(PartyTrust trust) {
         this(trust, Clock.systemUTC());
     }
 
     public CertificateValidator(PartyTrust trust, Clock clock) {
+        this(trust, null, clock);
+    }
+
+    /** A validator that asks OCSP first for the parties the checker is configured for (null: CRLs only). */
+    public CertificateValidator(PartyTrust trust, OcspChecker ocsp, Clock clock) {
         this.trust = Objects.requireNonNull(trust, "trust");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.ocsp = ocsp;
     }
 
     /** The trust configuration this validator checks against. */
@@ -95,7 +105,7 @@ public final class CertificateValidator {
 
         for (int i = 0; i < certificates.size(); i++) {
             X509Certificate issuer = i + 1 < certificates.size() ? certificates.get(i + 1) : anchor;
-            requireNotRevoked(certificates.get(i), issuer, now);
+            requireNotRevoked(certificates.get(i), issuer, now, expectedParty);
         }
         return identity;
     }
@@ -121,9 +131,20 @@ public final class CertificateValidator {
         }
     }
 
-    private void requireNotRevoked(X509Certificate certificate, X509Certificate issuer, Instant now) {
+    private void requireNotRevoked(X509Certificate certificate, X509Certificate issuer, Instant now, String party) {
+        OcspChecker.Answer answer = ocsp == null ? null : ocsp.check(party, certificate, issuer, now);
+        if (answer != null && answer.verdict() == OcspChecker.Verdict.GOOD) {
+            return;
+        }
+        if (answer != null && answer.verdict() == OcspChecker.Verdict.REVOKED) {
+            throw new SecurityCheckException(CERTIFICATE_REVOKED, "certificate " + certificate.getSerialNumber().toString(16)
+                    + " of " + issuer.getSubjectX500Principal().getName() + " is revoked according to its OCSP responder");
+        }
+        // the certificate chains to an anchor, so the places it names for its issuer's CRL may be fetched
+        trust.crlStore().learnDistributionPoints(certificate);
+        String ocspReason = answer == null || answer.verdict() == OcspChecker.Verdict.NOT_ASKED ? "" : " (and " + answer.reason() + ")";
         X509CRL crl = trust.currentCrl(issuer, now, CRL_ISSUE_SKEW).orElseThrow(() -> new SecurityCheckException(
-                REVOCATION_UNAVAILABLE, "no current CRL from " + issuer.getSubjectX500Principal().getName()));
+                REVOCATION_UNAVAILABLE, "no current CRL from " + issuer.getSubjectX500Principal().getName() + ocspReason));
         X509CRLEntry entry = crl.getRevokedCertificate(certificate);
         if (entry != null) {
             throw new SecurityCheckException(CERTIFICATE_REVOKED, "certificate " + certificate.getSerialNumber().toString(16)

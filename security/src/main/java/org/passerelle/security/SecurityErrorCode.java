@@ -24,9 +24,12 @@ public enum SecurityErrorCode {
     CHAIN_UNTRUSTED,
     /** A certificate of the path is expired or not yet valid at signing time or now. */
     CERTIFICATE_EXPIRED,
-    /** A certificate of the path is listed on its issuer's current CRL. */
+    /** A certificate of the path is listed on its issuer's current CRL, or a trusted OCSP answer says it is revoked. */
     CERTIFICATE_REVOKED,
-    /** No current CRL from the issuer is available (none configured, stale, or not signed by the issuer). */
+    /**
+     * No current CRL from the issuer is available (none configured, stale, or not signed by the issuer), and,
+     * where OCSP is configured, no trusted OCSP answer either.
+     */
     REVOCATION_UNAVAILABLE,
     /** The certificate is bound to another party than the one claimed, or to no party at all. */
     PARTY_MISMATCH,
