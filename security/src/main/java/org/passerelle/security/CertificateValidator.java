@@ -38,9 +38,11 @@ import java.util.stream.Collectors;
 /**
  * Decides whether an end-entity certificate speaks for a party: algorithms allowed, bound to that party,
  * key usage digitalSignature, valid at the given instant and now, a PKIX path to one of the party's
- * anchors, and not revoked on a current CRL of each issuer. {@link #validateGateway} further holds the certificate
- * to the {@link GatewayProfile} and to the certificates registered (pinned) for the party, if any: only a party's
- * gateway opens the partner port, signs its messages and receipts, or is encrypted to.
+ * anchors, and not revoked: by a trusted OCSP answer where OCSP is configured for the party, otherwise (or
+ * when the responder gives no trusted answer) on a current CRL of each issuer, read live from the trust's
+ * {@link CrlStore}. {@link #validateGateway} further holds the certificate to the {@link GatewayProfile} and to the
+ * certificates registered (pinned) for the party, if any: only a party's gateway opens the partner port, signs its
+ * messages and receipts, or is encrypted to.
  */
 public final class CertificateValidator {
 
@@ -50,22 +52,32 @@ public final class CertificateValidator {
     private final PartyTrust trust;
     private final Clock clock;
     private final Map<String, Set<String>> gatewayPins;
+    /** Null when no party is checked by OCSP. */
+    private final OcspChecker ocsp;
 
     public CertificateValidator(PartyTrust trust) {
         this(trust, Clock.systemUTC());
     }
 
     public CertificateValidator(PartyTrust trust, Clock clock) {
-        this(trust, clock, Map.of());
+        this(trust, null, clock);
+    }
+
+    /** A validator that asks OCSP first for the parties the checker is configured for (null: CRLs only). */
+    public CertificateValidator(PartyTrust trust, OcspChecker ocsp, Clock clock) {
+        this(trust, ocsp, clock, Map.of());
     }
 
     /**
+     * @param ocsp        asks OCSP first for the parties it is configured for; null: CRLs only
      * @param gatewayPins per party, the SHA-256 fingerprints (hex, colons and case ignored) of the only gateway
      *                    certificates that speak for it; a party without an entry is held to the profile alone
      */
-    public CertificateValidator(PartyTrust trust, Clock clock, Map<String, ? extends Collection<String>> gatewayPins) {
+    public CertificateValidator(PartyTrust trust, OcspChecker ocsp, Clock clock,
+                                Map<String, ? extends Collection<String>> gatewayPins) {
         this.trust = Objects.requireNonNull(trust, "trust");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.ocsp = ocsp;
         Map<String, Set<String>> pins = new HashMap<>();
         gatewayPins.forEach((party, fingerprints) -> {
             if (!fingerprints.isEmpty()) {
@@ -146,7 +158,7 @@ public final class CertificateValidator {
 
         for (int i = 0; i < certificates.size(); i++) {
             X509Certificate issuer = i + 1 < certificates.size() ? certificates.get(i + 1) : anchor;
-            requireNotRevoked(certificates.get(i), issuer, now);
+            requireNotRevoked(certificates.get(i), issuer, now, expectedParty);
         }
         return identity;
     }
@@ -172,9 +184,20 @@ public final class CertificateValidator {
         }
     }
 
-    private void requireNotRevoked(X509Certificate certificate, X509Certificate issuer, Instant now) {
+    private void requireNotRevoked(X509Certificate certificate, X509Certificate issuer, Instant now, String party) {
+        OcspChecker.Answer answer = ocsp == null ? null : ocsp.check(party, certificate, issuer, now);
+        if (answer != null && answer.verdict() == OcspChecker.Verdict.GOOD) {
+            return;
+        }
+        if (answer != null && answer.verdict() == OcspChecker.Verdict.REVOKED) {
+            throw new SecurityCheckException(CERTIFICATE_REVOKED, "certificate " + certificate.getSerialNumber().toString(16)
+                    + " of " + issuer.getSubjectX500Principal().getName() + " is revoked according to its OCSP responder");
+        }
+        // the certificate chains to an anchor, so the places it names for its issuer's CRL may be fetched
+        trust.crlStore().learnDistributionPoints(certificate);
+        String ocspReason = answer == null || answer.verdict() == OcspChecker.Verdict.NOT_ASKED ? "" : " (and " + answer.reason() + ")";
         X509CRL crl = trust.currentCrl(issuer, now, CRL_ISSUE_SKEW).orElseThrow(() -> new SecurityCheckException(
-                REVOCATION_UNAVAILABLE, "no current CRL from " + issuer.getSubjectX500Principal().getName()));
+                REVOCATION_UNAVAILABLE, "no current CRL from " + issuer.getSubjectX500Principal().getName() + ocspReason));
         X509CRLEntry entry = crl.getRevokedCertificate(certificate);
         if (entry != null) {
             throw new SecurityCheckException(CERTIFICATE_REVOKED, "certificate " + certificate.getSerialNumber().toString(16)

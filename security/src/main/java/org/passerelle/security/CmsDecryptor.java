@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.cert.CertificateEncodingException;
 import java.security.interfaces.ECPrivateKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -34,16 +36,33 @@ import org.bouncycastle.cms.RecipientInformationStore;
  */
 public final class CmsDecryptor {
 
-    private final KeyMaterial key;
-    private final X509CertificateHolder own;
+    /** One of this node's keys with its certificate as a recipient identifier matches it. */
+    private record OwnKey(KeyMaterial key, X509CertificateHolder certificate) {
+    }
+
+    private final List<OwnKey> keys;
 
     public CmsDecryptor(KeyMaterial key) {
-        this.key = Objects.requireNonNull(key, "key");
-        try {
-            this.own = new JcaX509CertificateHolder(key.certificate());
-        } catch (CertificateEncodingException e) {
-            throw new SecurityCheckException(KEY_MATERIAL_INVALID, "the certificate cannot be encoded", e);
+        this(List.of(key));
+    }
+
+    /**
+     * A decryptor for any of these keys, tried in order: during a key rollover the node holds its current key and
+     * its next one (or its previous one, for messages still in flight), and a message to either is opened.
+     */
+    public CmsDecryptor(List<KeyMaterial> keys) {
+        if (keys.isEmpty()) {
+            throw new SecurityCheckException(KEY_MATERIAL_INVALID, "no decryption key");
         }
+        List<OwnKey> own = new ArrayList<>();
+        for (KeyMaterial key : keys) {
+            try {
+                own.add(new OwnKey(Objects.requireNonNull(key, "key"), new JcaX509CertificateHolder(key.certificate())));
+            } catch (CertificateEncodingException e) {
+                throw new SecurityCheckException(KEY_MATERIAL_INVALID, "the certificate cannot be encoded", e);
+            }
+        }
+        this.keys = List.copyOf(own);
     }
 
     /** The plaintext of a DER encoded CMS AuthEnvelopedData (the whole ContentInfo, nothing after it). */
@@ -61,9 +80,9 @@ public final class CmsDecryptor {
         } catch (CMSException | RuntimeException e) {
             throw malformed(e);
         }
-        RecipientInformation recipient = ours(recipients);
+        Match match = ours(recipients);
         try {
-            return recipient.getContent(recipientFor(recipient));
+            return match.recipient().getContent(recipientFor(match));
         } catch (CMSException | RuntimeException e) {
             throw failed(e);
         }
@@ -77,32 +96,40 @@ public final class CmsDecryptor {
         Objects.requireNonNull(cms, "cms");
         Objects.requireNonNull(plaintext, "plaintext");
         CMSAuthEnvelopedDataParser parser;
-        RecipientInformation recipient;
+        Match match;
         try {
             parser = new CMSAuthEnvelopedDataParser(cms);
             AlgorithmPolicy.requireContentCipher(parser.getEncryptionAlgOID());
-            recipient = ours(parser.getRecipientInfos());
+            match = ours(parser.getRecipientInfos());
         } catch (CMSException | IOException | RuntimeException e) {
             throw malformed(e);
         }
-        try (InputStream in = recipient.getContentStream(recipientFor(recipient)).getContentStream()) {
+        try (InputStream in = match.recipient().getContentStream(recipientFor(match)).getContentStream()) {
             in.transferTo(plaintext);
         } catch (CMSException | IOException | RuntimeException e) {
             throw failed(e);
         }
     }
 
-    private RecipientInformation ours(RecipientInformationStore recipients) {
-        for (RecipientInformation candidate : recipients.getRecipients()) {
-            if (candidate.getRID().match(own)) {
-                return candidate;
+    /** A recipient info of the message and the key of ours it is for. */
+    private record Match(RecipientInformation recipient, KeyMaterial key) {
+    }
+
+    private Match ours(RecipientInformationStore recipients) {
+        for (OwnKey own : keys) {
+            for (RecipientInformation candidate : recipients.getRecipients()) {
+                if (candidate.getRID().match(own.certificate())) {
+                    return new Match(candidate, own.key());
+                }
             }
         }
         throw new SecurityCheckException(RECIPIENT_MISMATCH, "the message is encrypted for another recipient than "
-                + key.certificate().getSubjectX500Principal().getName());
+                + keys.get(0).key().certificate().getSubjectX500Principal().getName());
     }
 
-    private Recipient recipientFor(RecipientInformation recipient) {
+    private static Recipient recipientFor(Match match) {
+        RecipientInformation recipient = match.recipient();
+        KeyMaterial key = match.key();
         AlgorithmIdentifier keyEncryption = recipient.getKeyEncryptionAlgorithm();
         if (recipient instanceof KeyAgreeRecipientInformation && key.privateKey() instanceof ECPrivateKey) {
             AlgorithmPolicy.requireKeyAgreement(keyEncryption);

@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
+import java.util.List;
 import java.util.Objects;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
@@ -42,10 +43,24 @@ public final class CmsEncryptor {
 
     /** The DER encoding of a CMS AuthEnvelopedData of these bytes for the recipient. */
     public byte[] encrypt(byte[] content, X509Certificate recipient) {
+        return encrypt(content, List.of(recipient));
+    }
+
+    /**
+     * The DER encoding of a CMS AuthEnvelopedData of these bytes that each of the recipients can open (one content
+     * key, wrapped for each): during a key rollover a partner holds its current and its next key, and a message
+     * encrypted to both is opened by whichever the partner's node has in use.
+     */
+    public byte[] encrypt(byte[] content, List<X509Certificate> recipients) {
         Objects.requireNonNull(content, "content");
+        if (recipients.isEmpty()) {
+            throw new SecurityCheckException(OPERATION_FAILED, "no recipient to encrypt to");
+        }
         try {
             CMSAuthEnvelopedDataGenerator generator = new CMSAuthEnvelopedDataGenerator();
-            generator.addRecipientInfoGenerator(recipientInfo(recipient));
+            for (X509Certificate recipient : recipients) {
+                generator.addRecipientInfoGenerator(recipientInfo(recipient));
+            }
             return generator.generate(new CMSProcessableByteArray(content), contentEncryptor()).toASN1Structure()
                     .getEncoded(ASN1Encoding.DER);
         } catch (CMSException | IOException e) {

@@ -7,35 +7,29 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import javax.security.auth.x500.X500Principal;
 
 /**
- * The trust configuration of a node: for each party code, its trust anchors (root CA certificates), and
- * the CRLs of their issuers; immutable, rebuild it with {@link #withCrls} when CRLs are refreshed.
+ * The trust configuration of a node: for each party code, its trust anchors (root CA certificates, fixed),
+ * and the live {@link CrlStore} of their issuers' CRLs, which a {@link CrlRefresher} keeps current.
  */
 public final class PartyTrust {
 
     private final Map<String, List<X509Certificate>> anchors;
-    private final List<X509CRL> crls;
-    /** CRLs (by identity) whose signature was already checked, with the issuer key that checked it. */
-    private final Map<X509CRL, PublicKey> verifiedCrls = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final CrlStore crls;
 
-    private PartyTrust(Map<String, List<X509Certificate>> anchors, List<X509CRL> crls) {
+    private PartyTrust(Map<String, List<X509Certificate>> anchors, CrlStore crls) {
         this.anchors = anchors;
         this.crls = crls;
     }
@@ -51,11 +45,20 @@ public final class PartyTrust {
             byParty.computeIfAbsent(PartyBinding.partyOf(anchor), p -> new ArrayList<>()).add(anchor);
         }
         byParty.replaceAll((party, list) -> List.copyOf(list));
-        return new PartyTrust(Map.copyOf(byParty), List.copyOf(crls));
+        return new PartyTrust(Map.copyOf(byParty), new CrlStore(crls));
     }
 
     /** Trust anchors explicitly assigned to parties (for anchors that carry no party binding themselves). */
     public static PartyTrust of(Map<String, ? extends Collection<X509Certificate>> anchorsByParty, Collection<X509CRL> crls) {
+        return of(anchorsByParty, new CrlStore(crls));
+    }
+
+    /**
+     * Trust anchors explicitly assigned to parties, reading CRLs from a live store (a validator built on
+     * this trust sees every CRL the store takes later).
+     */
+    public static PartyTrust of(Map<String, ? extends Collection<X509Certificate>> anchorsByParty, CrlStore crls) {
+        Objects.requireNonNull(crls, "crls");
         Map<String, List<X509Certificate>> byParty = new LinkedHashMap<>();
         anchorsByParty.forEach((party, list) -> {
             if (!PartyBinding.isPartyCode(party)) {
@@ -64,7 +67,7 @@ public final class PartyTrust {
             list.forEach(AlgorithmPolicy::requireCertificate);
             byParty.put(party, List.copyOf(list));
         });
-        return new PartyTrust(Map.copyOf(byParty), List.copyOf(crls));
+        return new PartyTrust(Map.copyOf(byParty), crls);
     }
 
     /** Reads the anchors of a PKCS#12 trust store and CRL files (PEM or DER). */
@@ -81,9 +84,14 @@ public final class PartyTrust {
         }
     }
 
-    /** The same anchors with these CRLs instead of the current ones. */
+    /** The same anchors with a store of their own holding these CRLs (this trust's store is left as it is). */
     public PartyTrust withCrls(Collection<X509CRL> replacement) {
-        return new PartyTrust(anchors, List.copyOf(replacement));
+        return new PartyTrust(anchors, new CrlStore(replacement));
+    }
+
+    /** The live store of CRLs this trust reads. */
+    public CrlStore crlStore() {
+        return crls;
     }
 
     /** The party codes that have at least one anchor. */
@@ -101,9 +109,9 @@ public final class PartyTrust {
         return anchors.values().stream().flatMap(List::stream).toList();
     }
 
-    /** Every configured CRL. */
+    /** Every CRL held now (configured, or taken by a refresh since). */
     public List<X509CRL> crls() {
-        return crls;
+        return crls.all();
     }
 
     /**
@@ -111,27 +119,6 @@ public final class PartyTrust {
      * allowed skew, next update after now), if any.
      */
     Optional<X509CRL> currentCrl(X509Certificate issuer, Instant now, java.time.Duration skew) {
-        X500Principal name = issuer.getSubjectX500Principal();
-        return crls.stream()
-                .filter(crl -> crl.getIssuerX500Principal().equals(name))
-                .filter(crl -> !crl.getThisUpdate().toInstant().isAfter(now.plus(skew)))
-                .filter(crl -> crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isAfter(now))
-                .filter(crl -> signedBy(crl, issuer))
-                .max(Comparator.comparing(X509CRL::getThisUpdate));
-    }
-
-    private boolean signedBy(X509CRL crl, X509Certificate issuer) {
-        PublicKey key = issuer.getPublicKey();
-        if (key.equals(verifiedCrls.get(crl))) {
-            return true;
-        }
-        try {
-            AlgorithmPolicy.requireCrl(crl);
-            crl.verify(key);
-        } catch (GeneralSecurityException | SecurityCheckException e) {
-            return false;
-        }
-        verifiedCrls.put(crl, key);
-        return true;
+        return crls.current(issuer, now, skew);
     }
 }

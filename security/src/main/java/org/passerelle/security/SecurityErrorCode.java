@@ -31,9 +31,12 @@ public enum SecurityErrorCode {
     CERTIFICATE_EXPIRED,
     /** A certificate of the path is not yet valid at signing time or now (its notBefore lies ahead). */
     CERTIFICATE_NOT_YET_VALID,
-    /** A certificate of the path is listed on its issuer's current CRL. */
+    /** A certificate of the path is listed on its issuer's current CRL, or a trusted OCSP answer says it is revoked. */
     CERTIFICATE_REVOKED,
-    /** No current CRL from the issuer is available (none configured, stale, or not signed by the issuer). */
+    /**
+     * No current CRL from the issuer is available (none configured, stale, or not signed by the issuer), and,
+     * where OCSP is configured, no trusted OCSP answer either.
+     */
     REVOCATION_UNAVAILABLE,
     /** The certificate is bound to another party than the one claimed, or to no party at all. */
     PARTY_MISMATCH,

@@ -1,6 +1,7 @@
 /**
  * Passerelle's security library: CMS signing and verification of exact bytes, CMS authenticated
- * encryption, X.509 path validation with CRL revocation against per-party trust anchors, the binding
+ * encryption, X.509 path validation against per-party trust anchors with revocation by OCSP (where configured)
+ * and CRLs kept current by a refresher, the binding
  * of a certificate to a party code, and TLS contexts that check the peer's party.
  *
  * <h2>Party binding in certificates</h2>

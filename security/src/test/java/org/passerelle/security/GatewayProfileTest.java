@@ -160,7 +160,7 @@ class GatewayProfileTest {
     }
 
     private CmsVerifier verifierPinning(String party, String fingerprint) {
-        CertificateValidator validator = new CertificateValidator(pki.trust(), Clock.systemUTC(),
+        CertificateValidator validator = new CertificateValidator(pki.trust(), null, Clock.systemUTC(),
                 Map.of(party, List.of(fingerprint)));
         return new CmsVerifier(validator);
     }

@@ -17,6 +17,11 @@ import org.passerelle.security.CmsDecryptor;
 import org.passerelle.security.CmsEncryptor;
 import org.passerelle.security.CmsSigner;
 import org.passerelle.security.CmsVerifier;
+import org.passerelle.security.CrlRefreshSettings;
+import org.passerelle.security.CrlRefresher;
+import org.passerelle.security.CrlStore;
+import org.passerelle.security.OcspChecker;
+import org.passerelle.security.OcspSettings;
 import org.passerelle.security.KeyMaterial;
 import org.passerelle.security.PartyTrust;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,7 +30,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Wires the node's identity, trust, crypto and codec from configuration. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({NodeProperties.class, PartnerProperties.class})
+@EnableConfigurationProperties({NodeProperties.class, PartnerProperties.class, TrustProperties.class})
 class NodeConfiguration {
 
     @Bean
@@ -41,28 +46,69 @@ class NodeConfiguration {
         return KeyMaterial.load(node.keystore(), node.keystorePassword().toCharArray());
     }
 
-    /** Every partner's anchors under its party code, and this party's own anchors for its officers and systems. */
+    /**
+     * Every key this node opens messages with: the current one, then the next (during a rollover) and the previous
+     * ones (after it). Only the current key signs and speaks TLS.
+     */
+    @Bean
+    DecryptionKeys decryptionKeys(KeyMaterial nodeKey, NodeProperties node) {
+        List<KeyMaterial> keys = new ArrayList<>(List.of(nodeKey));
+        if (node.nextKeystore() != null) {
+            keys.add(KeyMaterial.load(node.nextKeystore(), node.keystorePassword().toCharArray()));
+        }
+        node.previousKeystores().forEach(p -> keys.add(KeyMaterial.load(p, node.keystorePassword().toCharArray())));
+        return new DecryptionKeys(List.copyOf(keys));
+    }
+
+    /**
+     * Every partner's anchors under its party code, and this party's own anchors for its officers and systems, with
+     * the CRLs as read at start-up; {@link TrustWatch} keeps the CRLs current while the node runs.
+     */
     @Bean
     PartyTrust partyTrust(NodeProperties node, PartnerProperties partners) {
         Map<String, List<X509Certificate>> anchors = new LinkedHashMap<>();
-        List<X509CRL> crls = new ArrayList<>();
-        partners.partners().forEach((party, p) -> {
-            anchors.put(party, readAll(p.trustAnchors()));
-            p.crls().forEach(f -> crls.add(PartyTrust.readCrl(f)));
-        });
+        partners.partners().forEach((party, p) -> anchors.put(party, readAll(p.trustAnchors())));
         if (!node.trustAnchors().isEmpty()) {
             anchors.put(node.party(), readAll(node.trustAnchors()));
         }
-        node.crls().forEach(f -> crls.add(PartyTrust.readCrl(f)));
-        return PartyTrust.of(anchors, crls);
+        List<X509CRL> crls = crlFiles(node, partners).stream().map(PartyTrust::readCrl).toList();
+        return PartyTrust.of(anchors, new CrlStore(crls));
+    }
+
+    /** Re-reads the CRL files, and fetches CRLs from distribution points where configured, on the trust's schedule. */
+    @Bean
+    CrlRefresher crlRefresher(PartyTrust trust, NodeProperties node, PartnerProperties partners, TrustProperties settings,
+                              Clock clock) {
+        CrlRefreshSettings refresh = CrlRefreshSettings.files(crlFiles(node, partners))
+                .withSchedule(settings.crlRefreshInterval(), settings.crlRefreshMargin(), settings.crlRetry());
+        if (settings.fetchDistributionPoints() || !settings.crlDistributionPoints().isEmpty()) {
+            List<X509Certificate> namedBy = new ArrayList<>();
+            partners.partners().values().forEach(p -> namedBy.addAll(Certificates.read(p.certificate())));
+            refresh = refresh.withDistributionPoints(settings.crlDistributionPoints(),
+                    settings.fetchDistributionPoints() ? namedBy : List.of());
+        }
+        return new CrlRefresher(trust, refresh, clock);
+    }
+
+    /** Asks the OCSP responder first for the partners configured with one, falling back to their CRLs. */
+    @Bean
+    OcspChecker ocspChecker(PartnerProperties partners, TrustProperties settings, Clock clock) {
+        Map<String, OcspSettings.PartyOcsp> parties = new LinkedHashMap<>();
+        partners.partners().forEach((party, p) -> {
+            if (p.ocsp()) {
+                parties.put(party, p.ocspResponder() == null
+                        ? OcspSettings.PartyOcsp.fromCertificates() : OcspSettings.PartyOcsp.at(p.ocspResponder()));
+            }
+        });
+        return new OcspChecker(OcspSettings.forParties(parties).withMaxCacheAge(settings.ocspMaxCacheAge()), clock);
     }
 
     /** Validates certificates against the party trust; a partner's gateway must be one registered for it, if any are. */
     @Bean
-    CertificateValidator certificateValidator(PartyTrust trust, Clock clock, PartnerProperties partners) {
+    CertificateValidator certificateValidator(PartyTrust trust, OcspChecker ocsp, Clock clock, PartnerProperties partners) {
         Map<String, List<String>> pins = new LinkedHashMap<>();
         partners.partners().forEach((party, p) -> pins.put(party, p.gatewayFingerprints()));
-        return new CertificateValidator(trust, clock, pins);
+        return new CertificateValidator(trust, ocsp, clock, pins);
     }
 
     @Bean
@@ -81,8 +127,8 @@ class NodeConfiguration {
     }
 
     @Bean
-    CmsDecryptor cmsDecryptor(KeyMaterial nodeKey) {
-        return new CmsDecryptor(nodeKey);
+    CmsDecryptor cmsDecryptor(DecryptionKeys keys) {
+        return new CmsDecryptor(keys.all());
     }
 
     @Bean
@@ -93,6 +139,13 @@ class NodeConfiguration {
     @Bean
     PayloadVault payloadVault(NodeProperties node) {
         return PayloadVault.fromKeyFile(node.dataDir().resolve("payload-data.key"));
+    }
+
+    private static List<Path> crlFiles(NodeProperties node, PartnerProperties partners) {
+        List<Path> files = new ArrayList<>();
+        partners.partners().values().forEach(p -> files.addAll(p.crls()));
+        files.addAll(node.crls());
+        return List.copyOf(files);
     }
 
     private static List<X509Certificate> readAll(List<Path> files) {

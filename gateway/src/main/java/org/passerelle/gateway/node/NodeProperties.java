@@ -14,7 +14,11 @@ import org.springframework.util.unit.DataSize;
  * @param nodeId           names this process among several nodes of one party sharing a database (claims in the outbox)
  * @param dataDir          where the embedded database and the payload data key live
  * @param keystore         PKCS#12 holding this party's gateway key and certificate chain (signing, decryption, TLS)
- * @param keystorePassword its password
+ * @param keystorePassword its password (also of the next and previous key stores)
+ * @param nextKeystore     during a key rollover, the PKCS#12 of this party's next gateway key: messages encrypted to
+ *                         it are opened already, while the node still signs and speaks TLS with the current key
+ * @param previousKeystores after a rollover, the key stores of earlier keys, kept to open messages still in flight
+ *                         to them (and nothing else)
  * @param trustAnchors     PEM files of this party's own root(s), trusted for back-end system and officer client certificates
  * @param crls             CRL files of this party's own root(s)
  * @param exchangePort     the partner-facing port (mutual TLS, TLS 1.3, client certificate required)
@@ -29,6 +33,8 @@ public record NodeProperties(
         @DefaultValue("./data") Path dataDir,
         Path keystore,
         @DefaultValue("changeit") String keystorePassword,
+        Path nextKeystore,
+        @DefaultValue List<Path> previousKeystores,
         @DefaultValue List<Path> trustAnchors,
         @DefaultValue List<Path> crls,
         @DefaultValue("9443") int exchangePort,

@@ -32,6 +32,11 @@ public record PartnerProperties(Map<String, Partner> partners) {
      * @param receive       message types the partner may send to this node ({@code ALL} for every type)
      * @param maxBodySize   the largest body accepted from or sent to this partner
      * @param ratePerMinute how many messages a minute the partner may send to this node
+     * @param nextCertificate PEM file of the partner's next gateway certificate, during its key rollover: messages are
+     *                      encrypted to both its current and next certificate (whichever validates), so that the
+     *                      partner opens them with whichever key it has in use
+     * @param ocsp          whether the partner's certificates are checked with OCSP first (CRLs remain the fallback)
+     * @param ocspResponder the OCSP responder to ask, instead of the one a certificate names (AIA)
      * @param gatewayFingerprints SHA-256 fingerprints (hex; colons and case ignored) of the partner's gateway
      *                      certificates: when given, only these open the partner port, sign the partner's messages
      *                      and receipts, or are encrypted to; when empty, any certificate of the partner's CA in the
@@ -46,6 +51,9 @@ public record PartnerProperties(Map<String, Partner> partners) {
             @DefaultValue("ALL") Set<String> receive,
             @DefaultValue("16MB") DataSize maxBodySize,
             @DefaultValue("600") int ratePerMinute,
+            Path nextCertificate,
+            @DefaultValue("false") boolean ocsp,
+            URI ocspResponder,
             @DefaultValue List<String> gatewayFingerprints) {
     }
 }

@@ -18,8 +18,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -78,10 +83,14 @@ public final class DevCertificates {
      * @param dnsNames     SubjectAlternativeName dNSNames
      * @param ipAddresses  SubjectAlternativeName iPAddresses
      * @param emails       SubjectAlternativeName rfc822Names
+     * @param ocspSigning  whether the EKU carries id-kp-OCSPSigning (a delegated OCSP responder)
+     * @param ocspUrl      the OCSP responder URL put in the AuthorityInfoAccess extension (id-ad-ocsp), or null for none
+     * @param crlDistributionPoint the http(s) URL put in the cRLDistributionPoints extension, or null for none
      */
     public record Template(String subject, Instant notBefore, Instant notAfter, boolean ca, Set<Usage> usages,
                            boolean serverAuth, boolean clientAuth, List<String> uris, List<String> dnsNames,
-                           List<String> ipAddresses, List<String> emails) {
+                           List<String> ipAddresses, List<String> emails, boolean ocspSigning, String ocspUrl,
+                           String crlDistributionPoint) {
 
         public Template {
             Objects.requireNonNull(subject, "subject");
@@ -94,14 +103,41 @@ public final class DevCertificates {
             emails = List.copyOf(emails);
         }
 
+        /** A template without OCSP signing, OCSP URL or CRL distribution point (the form used before those existed). */
+        public Template(String subject, Instant notBefore, Instant notAfter, boolean ca, Set<Usage> usages,
+                        boolean serverAuth, boolean clientAuth, List<String> uris, List<String> dnsNames,
+                        List<String> ipAddresses, List<String> emails) {
+            this(subject, notBefore, notAfter, ca, usages, serverAuth, clientAuth, uris, dnsNames, ipAddresses, emails, false, null, null);
+        }
+
         /** The same template with other key usages. */
         public Template withUsages(Set<Usage> replacement) {
-            return new Template(subject, notBefore, notAfter, ca, replacement, serverAuth, clientAuth, uris, dnsNames, ipAddresses, emails);
+            return new Template(subject, notBefore, notAfter, ca, replacement, serverAuth, clientAuth, uris, dnsNames, ipAddresses, emails,
+                    ocspSigning, ocspUrl, crlDistributionPoint);
         }
 
         /** The same template with another validity period. */
         public Template withValidity(Instant from, Instant to) {
-            return new Template(subject, from, to, ca, usages, serverAuth, clientAuth, uris, dnsNames, ipAddresses, emails);
+            return new Template(subject, from, to, ca, usages, serverAuth, clientAuth, uris, dnsNames, ipAddresses, emails,
+                    ocspSigning, ocspUrl, crlDistributionPoint);
+        }
+
+        /** The same template with (or without) the id-kp-OCSPSigning extended key usage. */
+        public Template withOcspSigning(boolean replacement) {
+            return new Template(subject, notBefore, notAfter, ca, usages, serverAuth, clientAuth, uris, dnsNames, ipAddresses, emails,
+                    replacement, ocspUrl, crlDistributionPoint);
+        }
+
+        /** The same template with this OCSP responder URL in its AuthorityInfoAccess (null: none). */
+        public Template withOcspUrl(String replacement) {
+            return new Template(subject, notBefore, notAfter, ca, usages, serverAuth, clientAuth, uris, dnsNames, ipAddresses, emails,
+                    ocspSigning, replacement, crlDistributionPoint);
+        }
+
+        /** The same template with this CRL distribution point URL (null: none). */
+        public Template withCrlDistributionPoint(String replacement) {
+            return new Template(subject, notBefore, notAfter, ca, usages, serverAuth, clientAuth, uris, dnsNames, ipAddresses, emails,
+                    ocspSigning, ocspUrl, replacement);
         }
     }
 
@@ -162,6 +198,9 @@ public final class DevCertificates {
             if (template.clientAuth()) {
                 purposes.add(KeyPurposeId.id_kp_clientAuth);
             }
+            if (template.ocspSigning()) {
+                purposes.add(KeyPurposeId.id_kp_OCSPSigning);
+            }
             if (!purposes.isEmpty()) {
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes.toArray(new KeyPurposeId[0])));
             }
@@ -172,6 +211,15 @@ public final class DevCertificates {
             template.emails().forEach(e -> names.add(new GeneralName(GeneralName.rfc822Name, e)));
             if (!names.isEmpty()) {
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
+            }
+            if (template.ocspUrl() != null) {
+                builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
+                        AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, template.ocspUrl())));
+            }
+            if (template.crlDistributionPoint() != null) {
+                GeneralNames where = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, template.crlDistributionPoint()));
+                builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                        new DistributionPoint(new DistributionPointName(where), null, null)}));
             }
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer(signatureAlgorithm, issuerKey)));
         } catch (GeneralSecurityException | IOException e) {

@@ -44,7 +44,7 @@ import org.passerelle.security.SecurityErrorCode;
  *
  * <p>Layout, for each party {@code XX}: {@code XX/root-ca.*}, {@code XX/root-ca-crl.pem}, {@code XX/gateway.*},
  * {@code XX/gateway-rsa.*}, {@code XX/officer-<role>.*}, {@code XX/system-casework.*}, {@code XX/revoked.*},
- * {@code XX/expired.*}, where {@code .*} is {@code .p12} (key and chain), {@code -cert.pem} and
+ * {@code XX/expired.*}, {@code XX/ocsp-responder.*}, where {@code .*} is {@code .p12} (key and chain), {@code -cert.pem} and
  * {@code -key.pem} (PKCS#8, unencrypted); and {@code truststore.p12} with every party's root CA. Every
  * PKCS#12 password is {@link #PASSWORD}.
  */
@@ -192,6 +192,14 @@ public final class DevPki {
         return credential(party, "expired");
     }
 
+    /**
+     * The party's delegated OCSP responder: issued by the root CA, EKU id-kp-OCSPSigning, digitalSignature. Absent
+     * from a PKI generated before responders were added; regenerate it with {@code --force}.
+     */
+    public Credential ocspResponder(String party) {
+        return credential(party, "ocsp-responder");
+    }
+
     /** Every party's root CA as anchor, with every party's CRL. */
     public PartyTrust partyTrust() {
         return PartyTrust.load(trustStore(), PASSWORD.toCharArray(), parties.stream().map(this::crl).toList());
@@ -239,6 +247,12 @@ public final class DevPki {
 
         X509Certificate revoked = issue(revoked(party), gateway, DevCertificates.ecKeyPair("secp256r1"), ca, caKeys.getPrivate());
         issue(expired(party), gateway.withValidity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1))),
+                DevCertificates.ecKeyPair("secp256r1"), ca, caKeys.getPrivate());
+
+        issue(ocspResponder(party), new DevCertificates.Template(
+                "CN=ocsp." + lower + ".passerelle.test,O=Passerelle development,C=" + party,
+                now.minus(Duration.ofDays(1)), now.plus(LEAF_LIFETIME), false, Set.of(DIGITAL_SIGNATURE), false, false,
+                List.of(partyUri), List.of(), List.of(), List.of()).withOcspSigning(true),
                 DevCertificates.ecKeyPair("secp256r1"), ca, caKeys.getPrivate());
 
         X509CRL crl = DevCertificates.crl(ca, caKeys.getPrivate(), now.minus(Duration.ofHours(1)), now.plus(CRL_LIFETIME),
@@ -298,7 +312,8 @@ public final class DevPki {
                 .append("                             SAN urn:passerelle:party:XX, urn:passerelle:officer:<id>, urn:passerelle:role:<role>, e-mail\n")
                 .append("XX/system-casework.*         back-end client certificate, SAN urn:passerelle:system:XX:casework\n")
                 .append("XX/revoked.*                 gateway-like certificate listed on the CRL (for tests)\n")
-                .append("XX/expired.*                 gateway-like certificate expired a day before generation (for tests)\n\n")
+                .append("XX/expired.*                 gateway-like certificate expired a day before generation (for tests)\n")
+                .append("XX/ocsp-responder.*          delegated OCSP responder of that CA: EC P-256, digitalSignature, EKU OCSPSigning\n\n")
                 .append("Each key comes as NAME.p12 (key + chain), NAME-cert.pem (certificate) and NAME-key.pem (private key).\n")
                 .append("Certificates are valid one year. Regenerate with: ./passerelle pki DIR [PARTY ...] --force\n");
         Files.writeString(readme(), text.toString(), StandardCharsets.UTF_8);

@@ -53,6 +53,37 @@ class DevPkiTest {
     }
 
     @Test
+    void issuesADelegatedOcspResponderPerParty() throws Exception {
+        DevPki pki = DevPki.generate(directory, List.of("GB"));
+        KeyMaterial responder = pki.ocspResponder("GB").load();
+
+        assertThat(responder.certificate().getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.9");
+        assertThat(responder.certificate().getKeyUsage()[0]).as("digitalSignature").isTrue();
+        assertThat(responder.certificate().getBasicConstraints()).isEqualTo(-1);
+        responder.certificate().verify(pki.rootCa("GB").load().certificate().getPublicKey());
+        assertThat(pki.readme()).content().contains("XX/ocsp-responder.*");
+    }
+
+    @Test
+    void templatesCarryAnOcspUrlAndACrlDistributionPoint() {
+        DevPki pki = DevPki.generate(directory, List.of("GB"));
+        KeyMaterial ca = pki.rootCa("GB").load();
+        DevCertificates.Template template = new DevCertificates.Template("CN=aia.gb.passerelle.test,C=GB",
+                java.time.Instant.now().minusSeconds(60), java.time.Instant.now().plusSeconds(3600), false,
+                java.util.Set.of(DevCertificates.Usage.DIGITAL_SIGNATURE), false, false, List.of("urn:passerelle:party:GB"),
+                List.of(), List.of(), List.of())
+                .withOcspUrl("http://ocsp.gb.passerelle.test/").withCrlDistributionPoint("http://crl.gb.passerelle.test/root-ca.crl");
+
+        X509Certificate certificate = DevCertificates.issue(template, DevCertificates.ecKeyPair("secp256r1").getPublic(),
+                ca.certificate(), ca.privateKey(), "SHA384withECDSA");
+
+        assertThat(certificate.getExtensionValue("1.3.6.1.5.5.7.1.1")).as("authorityInfoAccess").isNotNull();
+        assertThat(certificate.getExtensionValue("2.5.29.31")).as("cRLDistributionPoints").isNotNull();
+        assertThat(new String(certificate.getExtensionValue("1.3.6.1.5.5.7.1.1"), java.nio.charset.StandardCharsets.US_ASCII))
+                .contains("http://ocsp.gb.passerelle.test/");
+    }
+
+    @Test
     void refusesToOverwriteAnExistingPkiUnlessAsked() throws Exception {
         DevPki first = DevPki.generate(directory, List.of("GB"));
         byte[] before = Files.readAllBytes(first.gateway("GB").pkcs12());

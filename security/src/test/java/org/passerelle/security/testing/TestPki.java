@@ -37,7 +37,7 @@ import org.passerelle.security.pki.DevPki;
 
 /**
  * A development PKI (GB, FR, BE) generated once per JVM into a temporary folder, with the ready-made
- * crypto objects of each party and forged certificates for forgery tests.
+ * crypto objects of each party, forged certificates for forgery tests, and CRLs issued on demand.
  */
 public final class TestPki {
 
@@ -106,6 +106,17 @@ public final class TestPki {
 
     public KeyMaterial rootCa(String party) {
         return pki.rootCa(party).load();
+    }
+
+    /** The party's delegated OCSP responder (EKU id-kp-OCSPSigning, issued by its root CA). */
+    public KeyMaterial ocspResponder(String party) {
+        return pki.ocspResponder(party).load();
+    }
+
+    /** A CRL of the party's root CA with these dates, revoking these serial numbers. */
+    public X509CRL crl(String party, Instant thisUpdate, Instant nextUpdate, List<java.math.BigInteger> revokedSerials) {
+        KeyMaterial ca = rootCa(party);
+        return DevCertificates.crl(ca.certificate(), ca.privateKey(), thisUpdate, nextUpdate, revokedSerials, "SHA384withECDSA");
     }
 
     public CertificateValidator validator() {

@@ -5,9 +5,16 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.net.http.HttpClient;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLParameters;
+import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.node.Certificates;
 import org.passerelle.gateway.partner.Partner;
@@ -15,14 +22,21 @@ import org.passerelle.gateway.partner.PartnerProperties;
 import org.passerelle.security.CertificateValidator;
 import org.passerelle.security.KeyMaterial;
 import org.passerelle.security.PartyTls;
+import org.passerelle.security.SecurityCheckException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Per partner: a mutual-TLS 1.3 HTTP client that only talks to a server bound to that partner, the partner's
- * encryption certificate (validated against its anchors), and its circuit breaker.
+ * Per partner: a mutual-TLS 1.3 HTTP client that only talks to that partner's gateway, the partner's encryption
+ * certificates (validated as its gateway's, again while the node runs), and its circuit breaker.
  */
 @Component
 public class PartnerClients {
+
+    /** How long a partner certificate's validation is reused before it is validated again. */
+    static final Duration REVALIDATE_AFTER = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(PartnerClients.class);
 
     private final KeyMaterial nodeKey;
     private final CertificateValidator validator;
@@ -30,14 +44,18 @@ public class PartnerClients {
     private final DeliveryProperties delivery;
     private final CircuitBreakerRegistry circuits;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
-    private final Map<String, X509Certificate> certificates = new ConcurrentHashMap<>();
+    private final Map<String, Validated> certificates = new ConcurrentHashMap<>();
+    private final AuditTrail audit;
+    private final Clock clock;
 
     PartnerClients(KeyMaterial nodeKey, CertificateValidator validator, PartnerProperties properties,
-                   DeliveryProperties delivery) {
+                   DeliveryProperties delivery, AuditTrail audit, Clock clock) {
         this.nodeKey = nodeKey;
         this.validator = validator;
         this.properties = properties;
         this.delivery = delivery;
+        this.audit = audit;
+        this.clock = clock;
         DeliveryProperties.Circuit c = delivery.circuit();
         this.circuits = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .failureRateThreshold(c.failureRateThreshold())
@@ -62,13 +80,60 @@ public class PartnerClients {
         });
     }
 
-    /** The partner's gateway certificate, validated now against its anchors and bound to its party. */
-    X509Certificate encryptionCertificate(Partner partner) {
-        return certificates.computeIfAbsent(partner.party(), party -> {
-            X509Certificate certificate = Certificates.readOne(properties.partners().get(party).certificate());
-            validator.validateGateway(certificate, java.util.List.of(), java.time.Instant.now(), party);
-            return certificate;
-        });
+    /**
+     * The partner's gateway certificates to encrypt to — its current one and, during its key rollover, its next one —
+     * each that validates now as the partner's gateway; re-validated at most {@link #REVALIDATE_AFTER} after the last
+     * time, so a revocation or expiry is seen while the node runs. Refuses with the code of the current certificate's
+     * refusal when none validates: the message then waits (see {@link #certificateProblem}).
+     */
+    List<X509Certificate> encryptionCertificates(Partner partner) {
+        Instant now = clock.instant();
+        Validated validated = certificates.compute(partner.party(), (party, last) ->
+                last != null && now.isBefore(last.at().plus(REVALIDATE_AFTER)) ? last : validate(party, last, now));
+        if (validated.usable().isEmpty()) {
+            throw validated.problem();
+        }
+        return validated.usable();
+    }
+
+    /** Why the partner's certificates cannot be encrypted to, as of the last validation; empty while one can. */
+    public Optional<String> certificateProblem(String party) {
+        Validated validated = certificates.get(party);
+        return validated == null || !validated.usable().isEmpty() ? Optional.empty()
+                : Optional.of(validated.problem().code().name() + ": " + validated.problem().details());
+    }
+
+    private Validated validate(String party, Validated last, Instant now) {
+        PartnerProperties.Partner configured = properties.partners().get(party);
+        List<X509Certificate> candidates = new ArrayList<>(List.of(Certificates.readOne(configured.certificate())));
+        if (configured.nextCertificate() != null) {
+            candidates.add(Certificates.readOne(configured.nextCertificate()));
+        }
+        List<X509Certificate> usable = new ArrayList<>();
+        SecurityCheckException problem = null;
+        for (X509Certificate candidate : candidates) {
+            try {
+                validator.validateGateway(candidate, List.of(), now, party);
+                usable.add(candidate);
+            } catch (SecurityCheckException e) {
+                problem = problem == null ? e : problem;
+            }
+        }
+        Validated validated = new Validated(List.copyOf(usable), problem, now);
+        boolean wasUsable = last == null || !last.usable().isEmpty();
+        if (wasUsable && usable.isEmpty()) {
+            audit.record(AuditTrail.Entry.of("node", "DELIVERY", "PARTNER_CERTIFICATE_INVALID", "FAILED").partner(party)
+                    .code(problem.code().name(), "messages to " + party + " wait: " + problem.details()));
+            log.warn("Messages to {} wait: its gateway certificate is refused ({})", party, problem.code());
+        } else if (!wasUsable && !usable.isEmpty()) {
+            audit.record(AuditTrail.Entry.of("node", "DELIVERY", "PARTNER_CERTIFICATE_VALID", "OK").partner(party));
+            log.info("The gateway certificate of {} validates again", party);
+        }
+        return validated;
+    }
+
+    /** The outcome of validating a partner's certificates: those usable, the first refusal, and when. */
+    private record Validated(List<X509Certificate> usable, SecurityCheckException problem, Instant at) {
     }
 
     public CircuitBreaker circuit(String party) {

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.passerelle.contracts.ContractViolationException;
@@ -90,6 +92,14 @@ public class PartnerSender extends OutboxWorker {
             // Held while an administrator has the partner suspended; expiry still parks it as above.
             return new Outcome.Deferred(clock.instant().plus(delivery.pollInterval().multipliedBy(4)));
         }
+        List<X509Certificate> recipients;
+        try {
+            recipients = clients.encryptionCertificates(partner);
+        } catch (SecurityCheckException e) {
+            // Revoked, expired or not registered: nothing may be sent to that key; the message waits, as for a
+            // suspended partner, until the certificate validates again (a renewal, a fresh CRL) or the message expires.
+            return new Outcome.Deferred(clock.instant().plus(delivery.pollInterval().multipliedBy(4)));
+        }
         CircuitBreaker circuit = clients.circuit(partner.party());
         if (!circuit.tryAcquirePermission()) {
             return new Outcome.Deferred(clock.instant().plus(delivery.pollInterval().multipliedBy(4)));
@@ -98,7 +108,7 @@ public class PartnerSender extends OutboxWorker {
         // one lost permission would hold the circuit half-open, and every message to the partner, for good.
         Exchanged exchanged;
         try {
-            exchanged = exchange(entry, message, partner, circuit);
+            exchanged = exchange(entry, message, partner, recipients, circuit);
         } catch (RuntimeException e) {
             circuit.releasePermission();
             throw e;
@@ -111,13 +121,14 @@ public class PartnerSender extends OutboxWorker {
     }
 
     /** Signs, encrypts and posts the message; every path records the call on the circuit or releases its permission. */
-    private Exchanged exchange(OutboxEntry entry, MessageRecord message, Partner partner, CircuitBreaker circuit) {
+    private Exchanged exchange(OutboxEntry entry, MessageRecord message, Partner partner, List<X509Certificate> recipients,
+                               CircuitBreaker circuit) {
         byte[] xml = store.payload(message.messageId()).orElse(null);
         if (xml == null) {
             circuit.releasePermission();
             return new Exchanged(new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before delivery"), null);
         }
-        byte[] cms = encryptor.encrypt(signer.sign(xml), clients.encryptionCertificate(partner));
+        byte[] cms = encryptor.encrypt(signer.sign(xml), recipients);
         store.recordStatus(message.messageId(), MessageStatus.SIGNED, null, "attempt " + (entry.attempts() + 1));
 
         long start = circuit.getCurrentTimestamp();

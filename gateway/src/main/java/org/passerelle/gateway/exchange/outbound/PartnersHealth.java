@@ -13,8 +13,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Health of the exchange with each partner (its circuit state and failure rate), and the parked and pending
- * gauges. An open circuit reports the node as up but degraded for that partner: messages wait, none is lost.
+ * Health of the exchange with each partner (its circuit state and failure rate, and whether its gateway certificate
+ * can be encrypted to, or why not), and the parked and pending gauges. An open circuit or a refused certificate
+ * reports the node as up but degraded for that partner: messages wait, none is lost.
  */
 @Component("partners")
 class PartnersHealth implements HealthIndicator {
@@ -39,7 +40,8 @@ class PartnersHealth implements HealthIndicator {
             details.put(partner.party(), Map.of(
                     "circuit", circuit.getState().name(),
                     "failureRate", circuit.getMetrics().getFailureRate(),
-                    "baseUrl", partner.baseUrl().toString()));
+                    "baseUrl", partner.baseUrl().toString(),
+                    "certificate", clients.certificateProblem(partner.party()).orElse("VALID")));
         }
         return Health.up().withDetails(details).build();
     }
