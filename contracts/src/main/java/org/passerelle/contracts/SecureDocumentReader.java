@@ -262,13 +262,19 @@ final class SecureDocumentReader {
     }
 
     /**
-     * Refuses an XML declaration naming another encoding than UTF-8, then any encoding the parser chose other than
-     * UTF-8. Both are known once the reader is created, before any markup after the declaration is decoded.
+     * Refuses an XML declaration naming another encoding than UTF-8 or another version than 1.0, then any encoding the
+     * parser chose other than UTF-8. Both are known once the reader is created, before any markup after the declaration is decoded.
      */
     private void refuseDeclaredEncoding() {
         String declared = reader.getCharacterEncodingScheme();
         if (declared != null && !UTF_8.equalsIgnoreCase(declared)) {
             throw forbidden("", "an encoding other than UTF-8 is not accepted in the XML declaration");
+        }
+        // XML 1.1 reads NEL (U+0085) and U+2028 as line ends and allows control characters that XML 1.0 refuses: a
+        // back-end reading the same bytes as XML 1.0 would see other values, or refuse what the node accepted.
+        String version = reader.getVersion();
+        if (version != null && !"1.0".equals(version)) {
+            throw forbidden("", "an XML version other than 1.0 is not accepted");
         }
         // A second line behind the byte check: whatever the parser detected by itself must be UTF-8 too.
         if (!UTF_8.equalsIgnoreCase(String.valueOf(reader.getEncoding()))) {

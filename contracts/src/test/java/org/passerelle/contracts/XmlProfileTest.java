@@ -231,6 +231,22 @@ class XmlProfileTest {
     }
 
     @Test
+    void refusesXml11() {
+        // given an envelope declaring XML 1.1, under which NEL and U+2028 end lines and control characters are allowed
+        byte[] xml = utf8(sampleWith(DECLARATION, "<?xml version=\"1.1\" encoding=\"UTF-8\"?>"));
+
+        // when
+        ContractViolationException refusal = refusalOf(xml);
+
+        // then
+        assertThat(refusal.code()).isEqualTo(ContractErrorCode.XML_FORBIDDEN_CONSTRUCT);
+        assertThat(refusal.violations()).singleElement().satisfies(v -> {
+            assertThat(v.message()).contains("version").contains("1.0");
+            assertThat(v.path()).isEmpty();
+        });
+    }
+
+    @Test
     void refusesTheSameConstructsReadFromAStream() {
         // given
         byte[] comment = utf8(sampleWith(FROM, "<cmn:From>G<!-- DE -->B</cmn:From>"));

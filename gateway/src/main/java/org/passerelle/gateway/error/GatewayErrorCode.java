@@ -22,6 +22,8 @@ public enum GatewayErrorCode {
     SIGNING_TIME_OUT_OF_WINDOW(HttpStatus.BAD_REQUEST),
     /** The message's expiresAt has passed. */
     MESSAGE_EXPIRED(HttpStatus.BAD_REQUEST),
+    /** The envelope's createdAt lies further ahead of this node's clock than the allowed clock skew. */
+    CREATED_IN_FUTURE(HttpStatus.BAD_REQUEST),
     /** Signer, TLS client and header {@code from} are not one and the same party. */
     SENDER_MISMATCH(HttpStatus.FORBIDDEN),
     /** The header's {@code to} (or, at intake, {@code from}) is not this node's party. */

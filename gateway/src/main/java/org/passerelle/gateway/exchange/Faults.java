@@ -24,7 +24,7 @@ public final class Faults {
 
     public static GatewayException from(SecurityCheckException e) {
         HttpStatus status = switch (e.code()) {
-            case CMS_MALFORMED, DECRYPTION_FAILED, RECIPIENT_MISMATCH, SIGNING_TIME_MISSING, SIGNING_TIME_SKEWED ->
+            case CMS_MALFORMED, CMS_NOT_DER, DECRYPTION_FAILED, RECIPIENT_MISMATCH, SIGNING_TIME_MISSING, SIGNING_TIME_SKEWED ->
                     HttpStatus.BAD_REQUEST;
             case KEY_MATERIAL_INVALID -> HttpStatus.INTERNAL_SERVER_ERROR;
             default -> HttpStatus.FORBIDDEN;

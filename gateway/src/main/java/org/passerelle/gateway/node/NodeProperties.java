@@ -23,8 +23,10 @@ import org.springframework.util.unit.DataSize;
  * @param crls             CRL files of this party's own root(s)
  * @param exchangePort     the partner-facing port (mutual TLS, TLS 1.3, client certificate required)
  * @param maxBodySize      the largest envelope or CMS body taken in, at intake and at the inbox
- * @param clockSkew        how far a partner's signing time may be from this node's clock
- * @param maxMessageAge    how old a partner's signing time may be, beyond which a message is treated as a replay
+ * @param clockSkew        how far ahead of this node's clock a partner's signing time, or an envelope's createdAt, may lie
+ * @param maxMessageAge    how old a partner's signing time may be: every delivery attempt is signed afresh and sent at
+ *                         once, so an older signature is a replay or a message held back on the way; the default is
+ *                         the clock skew, so that the signing time is within the skew of this node's clock either way
  */
 @ConfigurationProperties("passerelle.node")
 public record NodeProperties(
@@ -40,7 +42,7 @@ public record NodeProperties(
         @DefaultValue("9443") int exchangePort,
         @DefaultValue("16MB") DataSize maxBodySize,
         @DefaultValue("5m") Duration clockSkew,
-        @DefaultValue("1d") Duration maxMessageAge) {
+        @DefaultValue("5m") Duration maxMessageAge) {
 
     public NodeProperties {
         if (party == null || !party.matches("[A-Z]{2}")) {

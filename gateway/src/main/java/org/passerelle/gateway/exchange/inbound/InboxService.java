@@ -220,10 +220,7 @@ public class InboxService {
                     "Receipts travel as answers, not as messages");
         }
         partners.requireInbound(partner.party(), facts.messageType());
-        Instant now = clock.instant();
-        if (!facts.expiresAt().isAfter(now)) {
-            throw new GatewayException(GatewayErrorCode.MESSAGE_EXPIRED, "The message expired at " + facts.expiresAt());
-        }
+        facts.requireTimely(clock.instant(), node.clockSkew());
     }
 
     private byte[] retransmission(Partner partner, EnvelopeFacts facts, MessageStore.IssuedReceipt earlier) {

@@ -138,9 +138,7 @@ public class IntakeService {
             throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE,
                     "The envelope is larger than partner " + partner.party() + " takes");
         }
-        if (!facts.expiresAt().isAfter(clock.instant())) {
-            throw new GatewayException(GatewayErrorCode.MESSAGE_EXPIRED, "The envelope has already expired");
-        }
+        facts.requireTimely(clock.instant(), node.clockSkew());
         return partner;
     }
 
