@@ -10,16 +10,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.contracts.SampleMessages;
 import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.tests.support.Envelopes;
+import org.passerelle.tests.support.WireForgeries;
 import org.passerelle.tests.support.Exchange;
 import org.passerelle.tests.support.Node;
 import tools.jackson.databind.JsonNode;
@@ -127,6 +133,32 @@ class ApiRefusalsIT {
                 "CreatedAt", past.minusSeconds(60).toString()), "ExpiresAt", past.toString());
 
         assertRefused(xml, 400, "MESSAGE_EXPIRED");
+    }
+
+    @Test
+    void refusesAnEnvelopeCreatedFurtherAheadThanTheClockSkew() {
+        Instant ahead = Instant.now().plus(Duration.ofMinutes(10));
+        byte[] xml = Envelopes.withHeader(Envelopes.sample("CaseStatusUpdate", "GB", "FR"), "CreatedAt", ahead.toString());
+
+        assertRefused(xml, 400, "CREATED_IN_FUTURE");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("outsideTheXmlProfile")
+    void refusesAnEnvelopeOutsideTheXmlProfile(String forgery, UnaryOperator<byte[]> forge) {
+        byte[] valid = Envelopes.sample("CaseStatusUpdate", "GB", "FR");
+        byte[] xml = forge.apply(valid);
+
+        HttpResponse<String> response = gb.submit(xml);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("\"code\":\"XML_FORBIDDEN_CONSTRUCT\"");
+        assertThat(latest("MESSAGE_REFUSED").code()).isEqualTo("XML_FORBIDDEN_CONSTRUCT");
+        assertNotStored(valid);
+    }
+
+    static Stream<Arguments> outsideTheXmlProfile() {
+        return WireForgeries.outsideTheXmlProfile().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
     }
 
     @Test

@@ -15,9 +15,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;
@@ -27,8 +32,10 @@ import org.passerelle.security.CmsSigner;
 import org.passerelle.security.KeyMaterial;
 import org.passerelle.security.testing.ForgedCms;
 import org.passerelle.tests.support.Envelopes;
+import org.passerelle.tests.support.GatewayCertificates;
 import org.passerelle.tests.support.Exchange;
 import org.passerelle.tests.support.PartnerCall;
+import org.passerelle.tests.support.WireForgeries;
 
 /**
  * Forgeries and refusals at GB's partner inbox: each is refused with its stable fault code, audited, and leaves
@@ -37,6 +44,10 @@ import org.passerelle.tests.support.PartnerCall;
 class InboxRefusalsIT {
 
     static final String CMS = "application/pkcs7-mime; smime-type=enveloped-data";
+    static final String AES128_GCM = "2.16.840.1.101.3.4.1.6";
+    static final String AES256_GCM = "2.16.840.1.101.3.4.1.46";
+    static final String AES128_WRAP = "2.16.840.1.101.3.4.1.5";
+    static final String AES256_WRAP = "2.16.840.1.101.3.4.1.45";
 
     @TempDir
     static Path dir;
@@ -143,6 +154,76 @@ class InboxRefusalsIT {
         byte[] cms = new CmsEncryptor().encrypt(new CmsSigner(fr, late).sign(xml), gbCert());
 
         assertRefused(send(fr, cms), 400, "SIGNING_TIME_SKEWED", xml);
+    }
+
+    @Test
+    void refusesASignerCertificateNotYetValidWithItsOwnCode() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+        KeyMaterial early = GatewayCertificates.issue(exchange.pki, "FR", Instant.now().plus(Duration.ofDays(1)));
+
+        assertRefused(send(fr, sealed(xml, early, gbCert())), 403, "CERTIFICATE_NOT_YET_VALID", xml);
+    }
+
+    @Test
+    void refusesASigningTimeOlderThanTheAllowedSkew() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+        Clock early = Clock.fixed(Instant.now().minus(Duration.ofMinutes(7)), ZoneOffset.UTC);
+        byte[] cms = new CmsEncryptor().encrypt(new CmsSigner(fr, early).sign(xml), gbCert());
+
+        assertRefused(send(fr, cms), 400, "SIGNING_TIME_SKEWED", xml);
+    }
+
+    @Test
+    void refusesAnEnvelopeCreatedFurtherAheadThanTheClockSkew() {
+        byte[] xml = Envelopes.withHeader(Envelopes.sample("CaseStatusUpdate", "FR", "GB"), "CreatedAt",
+                Instant.now().plus(Duration.ofMinutes(10)).toString());
+
+        assertRefused(send(fr, sealed(xml, fr, gbCert())), 400, "CREATED_IN_FUTURE", xml);
+    }
+
+    @Test
+    void refusesAes128GcmContentEncryption() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+        byte[] cms = ForgedCms.encryptedWith(new CmsSigner(fr).sign(xml), gbCert(), AES128_GCM, AES256_WRAP);
+
+        assertRefused(send(fr, cms), 403, "ALGORITHM_NOT_ALLOWED", xml);
+    }
+
+    @Test
+    void refusesAes128KeyWrap() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+        byte[] cms = ForgedCms.encryptedWith(new CmsSigner(fr).sign(xml), gbCert(), AES256_GCM, AES128_WRAP);
+
+        assertRefused(send(fr, cms), 403, "ALGORITHM_NOT_ALLOWED", xml);
+    }
+
+    @Test
+    void refusesAnEnvelopeInIndefiniteLengthBer() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+
+        assertRefused(send(fr, ForgedCms.asIndefiniteLengthBer(sealed(xml, fr, gbCert()))), 400, "CMS_NOT_DER", xml);
+    }
+
+    @Test
+    void refusesASignedDataInIndefiniteLengthBer() {
+        byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+        byte[] ber = ForgedCms.asIndefiniteLengthBer(new CmsSigner(fr).sign(xml));
+
+        assertRefused(send(fr, new CmsEncryptor().encrypt(ber, gbCert())), 400, "CMS_NOT_DER", xml);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("outsideTheXmlProfile")
+    void refusesAnEnvelopeOutsideTheXmlProfile(String forgery, UnaryOperator<byte[]> forge) {
+        byte[] valid = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
+
+        HttpResponse<byte[]> response = send(fr, sealed(forge.apply(valid), fr, gbCert()));
+
+        assertRefused(response, 400, "XML_FORBIDDEN_CONSTRUCT", valid);
+    }
+
+    static Stream<Arguments> outsideTheXmlProfile() {
+        return WireForgeries.outsideTheXmlProfile().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
     }
 
     @Test

@@ -43,7 +43,13 @@ public final class Exchange implements AutoCloseable {
      * or to one when the key is prefixed with its party and a colon ({@code "GB:passerelle.partners.FR.receive"}).
      */
     public static Exchange start(Path dir, Map<String, Object> extra) {
+        return start(dir, pki -> extra);
+    }
+
+    /** As {@link #start(Path, Map)}, with extra settings that depend on the generated PKI (pinned fingerprints, say). */
+    public static Exchange start(Path dir, java.util.function.Function<DevPki, Map<String, Object>> settings) {
         DevPki pki = DevPki.generate(dir.resolve("pki"), List.of("GB", "FR", "BE"));
+        Map<String, Object> extra = settings.apply(pki);
         WireMockServer gbBackend = backend();
         WireMockServer frBackend = backend();
         int gbApi = freePort();
