@@ -92,12 +92,12 @@ public final class CrlRefresher {
     /**
      * When the next refresh is due: at the latest one interval after the last refresh, earlier if a held CRL
      * reaches its nextUpdate (less the margin) before then, but never sooner than the retry time after the
-     * last refresh; now if there was no refresh yet.
+     * last refresh; at once (the epoch) if there was no refresh yet.
      */
     public Instant nextRefreshDue() {
         Instant last = lastRefresh;
         if (last == null) {
-            return clock.instant();
+            return Instant.EPOCH;
         }
         Instant due = last.plus(settings.interval());
         for (X509CRL crl : store.all()) {

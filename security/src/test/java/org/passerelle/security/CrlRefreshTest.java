@@ -228,7 +228,7 @@ class CrlRefreshTest {
         PartyTrust trust = trustFromFile();
         CrlRefresher refresher = new CrlRefresher(trust, CrlRefreshSettings.files(List.of(crlFile))
                 .withSchedule(Duration.ofHours(6), Duration.ofHours(1), Duration.ofMinutes(1)), clock);
-        assertThat(refresher.nextRefreshDue()).as("before the first refresh").isEqualTo(clock.instant());
+        assertThat(refresher.nextRefreshDue()).as("before the first refresh").isBeforeOrEqualTo(clock.instant());
 
         // when it has refreshed
         Instant refreshedAt = clock.instant();

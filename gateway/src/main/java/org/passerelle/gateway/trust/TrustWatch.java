@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.node.Certificates;
 import org.passerelle.gateway.node.DecryptionKeys;
+import org.passerelle.gateway.node.TrustChanged;
 import org.passerelle.gateway.node.TrustProperties;
 import org.passerelle.gateway.partner.PartnerProperties;
 import org.passerelle.security.CrlRefreshResult;
@@ -22,6 +23,7 @@ import org.passerelle.security.OcspChecker;
 import org.passerelle.security.PartyTrust;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,12 +45,15 @@ public class TrustWatch {
     private final TrustProperties settings;
     private final AuditTrail audit;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final Set<String> alerted = ConcurrentHashMap.newKeySet();
     private volatile List<ExpiryFacts.Expiry> expiring = List.of();
 
     TrustWatch(CrlRefresher refresher, OcspChecker ocsp, PartyTrust trust, DecryptionKeys keys,
-               PartnerProperties partners, TrustProperties settings, AuditTrail audit, Clock clock, MeterRegistry meters) {
+               PartnerProperties partners, TrustProperties settings, AuditTrail audit, Clock clock, MeterRegistry meters,
+               ApplicationEventPublisher events) {
         this.refresher = refresher;
+        this.events = events;
         this.ocsp = ocsp;
         this.trust = trust;
         this.settings = settings;
@@ -74,8 +79,9 @@ public class TrustWatch {
 
     /** Refreshes the CRLs if a refresh is due, then looks at what is about to expire; run by the trust-watch route. */
     public void check() {
+        Instant due = refresher.nextRefreshDue();
         Instant now = clock.instant();
-        if (!now.isBefore(refresher.nextRefreshDue())) {
+        if (!now.isBefore(due)) {
             report(refresher.refresh());
         }
         List<ExpiryFacts.Expiry> soon = ExpiryFacts.within(settings.expiryWarning(), now, trust.crls(), watched,
@@ -107,6 +113,10 @@ public class TrustWatch {
     }
 
     private void report(CrlRefreshResult result) {
+        log.debug("CRL refresh: {}", result.outcomes().stream().map(o -> o.source() + " " + o.status()).toList());
+        if (result.outcomes().stream().anyMatch(o -> o.status() == CrlRefreshResult.Status.UPDATED)) {
+            events.publishEvent(new TrustChanged(result.at()));
+        }
         for (CrlRefreshResult.Outcome o : result.outcomes()) {
             if (o.status() == CrlRefreshResult.Status.UPDATED) {
                 audit.record(AuditTrail.Entry.of("node", CHANNEL, "CRL_REFRESHED", "OK")

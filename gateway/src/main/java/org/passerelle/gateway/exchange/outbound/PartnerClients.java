@@ -17,6 +17,7 @@ import javax.net.ssl.SSLParameters;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.node.Certificates;
+import org.passerelle.gateway.node.TrustChanged;
 import org.passerelle.gateway.partner.Partner;
 import org.passerelle.gateway.partner.PartnerProperties;
 import org.passerelle.security.CertificateValidator;
@@ -25,6 +26,7 @@ import org.passerelle.security.PartyTls;
 import org.passerelle.security.SecurityCheckException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -94,6 +96,21 @@ public class PartnerClients {
             throw validated.problem();
         }
         return validated.usable();
+    }
+
+    /**
+     * A newer CRL was taken: every partner's certificates are validated again at their next use, and open connections
+     * are let go, so that the next request to a partner makes a new handshake, checked against the new CRL.
+     */
+    @EventListener
+    void trustChanged(TrustChanged change) {
+        certificates.replaceAll((party, validated) -> new Validated(validated.usable(), validated.problem(), Instant.MIN));
+        clients.keySet().forEach(party -> {
+            HttpClient old = clients.remove(party);
+            if (old != null) {
+                old.shutdown();
+            }
+        });
     }
 
     /** Why the partner's certificates cannot be encrypted to, as of the last validation; empty while one can. */
