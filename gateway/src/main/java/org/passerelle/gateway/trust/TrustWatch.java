@@ -91,8 +91,8 @@ public class TrustWatch {
             boolean expired = e.expiredAt(now);
             if (alerted.add(e.kind() + "|" + e.which() + "|" + e.when() + "|" + expired)) {
                 audit.record(AuditTrail.Entry.of("node", CHANNEL, expired ? "TRUST_EXPIRED" : "TRUST_EXPIRING", "WARNING")
-                        .code(null, e.kind() + " " + e.which() + (expired ? " expired at " : " expires at ") + e.when()));
-                log.warn("{} {} {} at {}", e.kind(), e.which(), expired ? "expired" : "expires", e.when());
+                        .code(e.kind().name(), e.which() + (expired ? " expired at " : " expires at ") + e.when()));
+                log.warn("{} {} at {}", e.which(), expired ? "expired" : "expires", e.when());
             }
         }
     }
