@@ -1,12 +1,8 @@
 package org.passerelle.gateway.audit;
 
 import jakarta.annotation.PreDestroy;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.passerelle.security.audit.Checkpoint;
 import org.passerelle.security.audit.CheckpointSigner;
@@ -36,7 +32,6 @@ class AuditCheckpoints {
     private final ChainSealer sealer;
     private final CheckpointSigner signer;
     private final Clock clock;
-    private final String certificateSha256;
 
     AuditCheckpoints(JdbcTemplate jdbc, PlatformTransactionManager transactions, ChainSealer sealer,
                      CheckpointSigner signer, Clock clock) {
@@ -46,7 +41,6 @@ class AuditCheckpoints {
         this.sealer = sealer;
         this.signer = signer;
         this.clock = clock;
-        this.certificateSha256 = fingerprint(signer);
     }
 
     /** Seals what is pending, then signs a checkpoint over the head if it moved; returns the new checkpoint. */
@@ -62,7 +56,7 @@ class AuditCheckpoints {
             jdbc.update("""
                     insert into audit_checkpoint (seq, head_hash, at, node_id, algorithm, signature, certificate_sha256)
                     values (?, ?, ?, ?, ?, ?, ?)""", c.seq(), c.headHash(), c.at().atOffset(ZoneOffset.UTC), c.nodeId(),
-                    c.algorithm(), c.signature(), certificateSha256);
+                    c.algorithm(), c.signature(), c.certificateSha256());
             return Optional.of(c);
         });
     }
@@ -88,14 +82,6 @@ class AuditCheckpoints {
             checkpointNow().ifPresent(c -> log.info("Audit checkpoint signed at {} over seq {}", when, c.seq()));
         } catch (RuntimeException e) {
             log.warn("Audit checkpoint at {} failed: {}", when, e.toString());
-        }
-    }
-
-    private static String fingerprint(CheckpointSigner signer) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(signer.certificate().getEncoded()));
-        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
-            throw new IllegalStateException("cannot fingerprint the node certificate", e);
         }
     }
 }

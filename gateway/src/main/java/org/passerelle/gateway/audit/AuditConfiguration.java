@@ -1,5 +1,6 @@
 package org.passerelle.gateway.audit;
 
+import org.passerelle.gateway.node.DecryptionKeys;
 import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.security.KeyMaterial;
 import org.passerelle.security.audit.CheckpointSigner;
@@ -8,7 +9,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** Wires the audit chain: its settings, the checkpoint signer with the node's key, and the scheduled seal and checkpoint. */
+/**
+ * Wires the audit chain: its settings, the checkpoint signer with the node's current key, the certificates checkpoints
+ * are verified with (current, next and previous, so checkpoints signed before a key rollover still verify), and the
+ * scheduled seal and checkpoint.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 @EnableConfigurationProperties(AuditProperties.class)
@@ -17,5 +22,10 @@ class AuditConfiguration {
     @Bean
     CheckpointSigner checkpointSigner(KeyMaterial nodeKey, NodeProperties node) {
         return new CheckpointSigner(nodeKey, node.nodeId());
+    }
+
+    @Bean
+    CheckpointCertificates checkpointCertificates(DecryptionKeys keys, NodeProperties node) {
+        return CheckpointCertificates.of(keys, node.nextKeystore() != null);
     }
 }

@@ -57,7 +57,9 @@ class AuditController {
             description = "Streams through the chain in pages and answers whether it holds, how many entries and "
                     + "checkpoints it read, the last valid checkpoint, how many entries follow it, and the first break "
                     + "(seq, kind: ALTERED, DELETED, INSERTED, REORDERED, CHECKPOINT_FORGED, CHECKPOINT_MISMATCH, "
-                    + "TRUNCATED). The verification itself is audited.")
+                    + "TRUNCATED). Each checkpoint is verified with the node certificate it records: the current, "
+                    + "next or a previous one (after a key rollover); signers says which verified how many. "
+                    + "The verification itself is audited.")
     AuditReading.Verification verify() {
         return reading.verify(CHANNEL);
     }
@@ -67,7 +69,8 @@ class AuditController {
     @Operation(summary = "Export a range of the audit chain as JSON Lines for offline verification (role AUDITOR)",
             description = "By seq (fromSeq, toSeq, inclusive; default the whole chain) or by time (from, to). Lines: "
                     + "a header (party, node id, range, signer certificate PEM), the checkpoints covering the range, "
-                    + "then the entries with every hashed field. Verify with VerifyExport and the node certificate. "
+                    + "then the entries with every hashed field. Verify with VerifyExport and the node certificates (the "
+                    + "current one, and the earlier ones after a key rollover). "
                     + "The export itself is audited.")
     void export(@RequestParam(required = false) Long fromSeq, @RequestParam(required = false) Long toSeq,
                 @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,

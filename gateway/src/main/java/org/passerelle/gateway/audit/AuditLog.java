@@ -9,7 +9,6 @@ import org.passerelle.security.audit.AuditRecord;
 import org.passerelle.security.audit.ChainReport;
 import org.passerelle.security.audit.ChainVerifier;
 import org.passerelle.security.audit.Checkpoint;
-import org.passerelle.security.audit.CheckpointSigner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -33,12 +32,12 @@ class AuditLog {
 
     private final JdbcTemplate jdbc;
     private final ChainSealer sealer;
-    private final CheckpointSigner signer;
+    private final CheckpointCertificates certificates;
 
-    AuditLog(JdbcTemplate jdbc, ChainSealer sealer, CheckpointSigner signer) {
+    AuditLog(JdbcTemplate jdbc, ChainSealer sealer, CheckpointCertificates certificates) {
         this.jdbc = jdbc;
         this.sealer = sealer;
-        this.signer = signer;
+        this.certificates = certificates;
     }
 
     /** Entries matching the search, newest first. */
@@ -67,10 +66,13 @@ class AuditLog {
         return new Page(s.page(), s.size(), total == null ? 0 : total, entries);
     }
 
-    /** Verifies the whole chain from genesis and every checkpoint with the node's certificate. */
+    /**
+     * Verifies the whole chain from genesis, and every checkpoint with the node certificate it records signing it: the
+     * current one, or the next or a previous one, so that checkpoints signed before a key rollover still verify.
+     */
     ChainReport verify() {
         sealer.sealQuietly();
-        ChainVerifier verifier = ChainVerifier.fromGenesis(signer.certificate());
+        ChainVerifier verifier = ChainVerifier.fromGenesis(certificates.certificates());
         forEachCheckpoint(Long.MIN_VALUE, Long.MAX_VALUE, verifier::checkpoint);
         forEachEntry(Long.MIN_VALUE, Long.MAX_VALUE, verifier::entry);
         return verifier.finish();

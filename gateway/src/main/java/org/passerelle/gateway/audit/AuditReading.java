@@ -20,6 +20,7 @@ import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.security.audit.AuditRecord;
 import org.passerelle.security.audit.ChainReport;
+import org.passerelle.security.audit.Checkpoint;
 import org.passerelle.security.audit.CheckpointSigner;
 import org.springframework.stereotype.Component;
 
@@ -50,14 +51,22 @@ public class AuditReading {
     public record EntryPage(int page, int size, long total, List<Entry> entries) {
     }
 
-    public record CheckpointView(long seq, Instant at) {
+    /**
+     * A checkpoint, with the SHA-256 of the certificate that verified it and that certificate's place in a key rollover
+     * ({@code CURRENT}, {@code NEXT}, {@code PREVIOUS}).
+     */
+    public record CheckpointView(long seq, Instant at, String certificateSha256, String certificateRole) {
+    }
+
+    /** One of the node's certificates and how many checkpoints' signatures it verified. */
+    public record SignerView(String certificateSha256, String role, long checkpoints) {
     }
 
     public record BreakView(long seq, String kind, String detail) {
     }
 
     public record Verification(boolean ok, long entries, long checkpoints, CheckpointView lastCheckpoint,
-                               long notCheckpointed, BreakView firstBreak) {
+                               long notCheckpointed, BreakView firstBreak, List<SignerView> signers) {
     }
 
     /** A search; null or blank filters match everything; {@code to} is exclusive. */
@@ -71,13 +80,16 @@ public class AuditReading {
     private final AuditLog log;
     private final AuditTrail audit;
     private final CheckpointSigner signer;
+    private final CheckpointCertificates certificates;
     private final NodeProperties node;
     private final Clock clock;
 
-    AuditReading(AuditLog log, AuditTrail audit, CheckpointSigner signer, NodeProperties node, Clock clock) {
+    AuditReading(AuditLog log, AuditTrail audit, CheckpointSigner signer, CheckpointCertificates certificates,
+                 NodeProperties node, Clock clock) {
         this.log = log;
         this.audit = audit;
         this.signer = signer;
+        this.certificates = certificates;
         this.node = node;
         this.clock = clock;
     }
@@ -108,18 +120,28 @@ public class AuditReading {
                 result.entries().stream().map(Entry::of).toList());
     }
 
-    /** Verifies the whole chain and every checkpoint. */
+    /**
+     * Verifies the whole chain and every checkpoint, each with the node certificate it records (current, next or
+     * previous), and says which certificate verified how many.
+     */
     public Verification verify(String channel) {
         ChainReport report = log.verify();
+        List<SignerView> signers = certificates.all().stream().map(k -> new SignerView(k.sha256(), k.role(),
+                report.verifiedBy().getOrDefault(k.sha256(), 0L))).toList();
+        String by = signers.stream().filter(s -> s.checkpoints() > 0)
+                .map(s -> s.role() + " " + s.checkpoints()).reduce((a, b) -> a + ", " + b).orElse("none");
         record(channel, "AUDIT_VERIFY", report.ok()
                 ? "chain holds: " + report.entries() + " entries, " + report.checkpoints() + " checkpoints"
+                        + " (verified by " + by + ")"
                 : "break at seq " + report.firstBreak().seq() + ": " + report.firstBreak().kind());
+        Checkpoint last = report.lastCheckpoint();
         return new Verification(report.ok(), report.entries(), report.checkpoints(),
-                report.lastCheckpoint() == null ? null
-                        : new CheckpointView(report.lastCheckpoint().seq(), report.lastCheckpoint().at()),
+                last == null ? null : new CheckpointView(last.seq(), last.at(), last.certificateSha256(),
+                        certificates.roleOf(last.certificateSha256())),
                 report.notCheckpointed(),
                 report.firstBreak() == null ? null : new BreakView(report.firstBreak().seq(),
-                        report.firstBreak().kind().name(), report.firstBreak().detail()));
+                        report.firstBreak().kind().name(), report.firstBreak().detail()),
+                signers);
     }
 
     /**

@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The audit export, JSON Lines: a header line ({@code "type":"header"}: format, party, node id, seq range, the signer's
- * certificate in PEM), the checkpoints covering the range ({@code "type":"checkpoint"}), then the entries in seq order
+ * certificate in PEM), the checkpoints covering the range ({@code "type":"checkpoint"}, each with the SHA-256 of the
+ * certificate that signed it), then the entries in seq order
  * ({@code "type":"entry"}) with every field their hash covers; absent fields are JSON null, never omitted, because
  * null and empty hash differently.
  */
@@ -48,6 +49,7 @@ final class ExportFormat {
         m.put("nodeId", c.nodeId());
         m.put("algorithm", c.algorithm());
         m.put("signature", Base64.getEncoder().encodeToString(c.signature()));
+        m.put("certificateSha256", c.certificateSha256());
         return JSON.writeValueAsString(m);
     }
 
@@ -83,9 +85,15 @@ final class ExportFormat {
                 text(n, "prevHash"), text(n, "hash"));
     }
 
+    /**
+     * A checkpoint line. Its {@code certificateSha256} (which certificate signed) may be absent: exports written before
+     * key rollover was supported lack it, and their checkpoints are checked with every certificate given.
+     */
     static Checkpoint checkpoint(JsonNode n) {
+        JsonNode signedWith = n.get("certificateSha256");
         return new Checkpoint(n.get("seq").longValue(), text(n, "headHash"), Instant.parse(text(n, "at")),
-                text(n, "nodeId"), text(n, "algorithm"), Base64.getDecoder().decode(text(n, "signature")));
+                text(n, "nodeId"), text(n, "algorithm"), Base64.getDecoder().decode(text(n, "signature")),
+                signedWith == null || signedWith.isNull() ? null : signedWith.stringValue());
     }
 
     /** A field's text; null when the field is JSON null. A missing field is an error: exports never omit fields. */

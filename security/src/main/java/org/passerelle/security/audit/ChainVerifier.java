@@ -5,14 +5,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.passerelle.security.Fingerprints;
 import org.passerelle.security.audit.ChainBreak.Kind;
 
 /**
  * Verifies an audit chain streamed to it entry by entry, in the order it is stored, against checkpoints signed by the
- * node's certificate, and locates the first break. Memory stays bounded whatever the chain's length: a look-ahead
+ * node's certificates (the current one and, after key rollovers, the earlier ones), and locates the first break. Memory stays bounded whatever the chain's length: a look-ahead
  * window of {@value #LOOKAHEAD} entries and the hashes of the last {@value #RECENT} good entries.
  *
  * <p>Give it every checkpoint first ({@link #checkpoint}), then the entries ({@link #entry}), then call
@@ -35,7 +37,9 @@ import org.passerelle.security.audit.ChainBreak.Kind;
  *       (entries were deleted and the later ones renumbered);</li>
  *   <li>anything else: ALTERED at {@code e.seq}.</li>
  * </ol>
- * Checkpoints: a bad signature is CHECKPOINT_FORGED at its seq; a head hash that differs from the entry at its seq
+ * Checkpoints: each is checked with the certificate whose SHA-256 it records (one recording none, from an export
+ * written before rollover existed, with whichever given certificate verifies it); a bad signature, or a recorded
+ * certificate that is none of those given (its signature cannot be checked), is CHECKPOINT_FORGED at its seq; a head hash that differs from the entry at its seq
  * is CHECKPOINT_MISMATCH; a valid checkpoint beyond the last entry is TRUNCATED at the first missing seq. The report
  * names the break with the lowest position.
  */
@@ -46,7 +50,9 @@ public final class ChainVerifier {
     /** How many recent good hashes it remembers to recognise an insertion. */
     public static final int RECENT = 4096;
 
-    private final X509Certificate signer;
+    /** The certificates checkpoints may be signed with, by the lowercase hex SHA-256 of their DER encoding. */
+    private final Map<String, X509Certificate> signers;
+    private final Map<String, Long> verifiedBy = new LinkedHashMap<>();
     private final long firstSeq;
     private final TreeMap<Long, List<Checkpoint>> checkpoints = new TreeMap<>();
     private final ArrayDeque<AuditRecord> window = new ArrayDeque<>();
@@ -65,8 +71,12 @@ public final class ChainVerifier {
     private ChainBreak checkpointBreak;
     private boolean finished;
 
-    private ChainVerifier(X509Certificate signer, long firstSeq, String anchorHash) {
-        this.signer = Objects.requireNonNull(signer, "signer");
+    private ChainVerifier(List<X509Certificate> signers, long firstSeq, String anchorHash) {
+        if (signers.isEmpty()) {
+            throw new IllegalArgumentException("a chain is verified with at least one certificate");
+        }
+        this.signers = new LinkedHashMap<>();
+        signers.forEach(c -> this.signers.putIfAbsent(Fingerprints.sha256(Objects.requireNonNull(c, "signer")), c));
         this.firstSeq = firstSeq;
         this.lastSeq = firstSeq - 1;
         this.lastHash = anchorHash;
@@ -74,7 +84,15 @@ public final class ChainVerifier {
 
     /** Verifies a whole chain from its first entry, whose previous hash must be {@link ChainHash#GENESIS}. */
     public static ChainVerifier fromGenesis(X509Certificate signer) {
-        return new ChainVerifier(signer, 1, ChainHash.GENESIS);
+        return fromGenesis(List.of(signer));
+    }
+
+    /**
+     * Verifies a whole chain from genesis whose checkpoints may be signed with any of the certificates given (the
+     * node's current one and those it held before a key rollover).
+     */
+    public static ChainVerifier fromGenesis(List<X509Certificate> signers) {
+        return new ChainVerifier(signers, 1, ChainHash.GENESIS);
     }
 
     /**
@@ -82,18 +100,40 @@ public final class ChainVerifier {
      * as given, and checked against a checkpoint at {@code firstSeq - 1} when there is one.
      */
     public static ChainVerifier fromSeq(long firstSeq, X509Certificate signer) {
-        return firstSeq <= 1 ? fromGenesis(signer) : new ChainVerifier(signer, firstSeq, null);
+        return fromSeq(firstSeq, List.of(signer));
+    }
+
+    /** As {@link #fromSeq(long, X509Certificate)}, with checkpoints signed with any of the certificates given. */
+    public static ChainVerifier fromSeq(long firstSeq, List<X509Certificate> signers) {
+        return firstSeq <= 1 ? fromGenesis(signers) : new ChainVerifier(signers, firstSeq, null);
     }
 
     /** Adds a checkpoint; its signature is checked at once. Give every checkpoint before the entries it covers. */
     public void checkpoint(Checkpoint c) {
         checkpointCount++;
-        if (!c.verify(signer)) {
+        String recorded = c.certificateSha256() == null ? null : c.certificateSha256().toLowerCase(Locale.ROOT);
+        if (recorded != null && !signers.containsKey(recorded)) {
+            // Not verifiable is not the node's signature as far as this verifier can tell: the same kind as a bad
+            // signature, with a detail that says what to do when it is an earlier certificate left out.
+            checkpointBroken(new ChainBreak(c.seq(), Kind.CHECKPOINT_FORGED,
+                    "checkpoint at seq " + c.seq() + " signed " + c.at() + " by " + c.nodeId()
+                            + " cannot be verified: it was signed with the certificate whose SHA-256 is " + recorded
+                            + ", which is none of the " + signers.size() + " certificate(s) given"
+                            + " (after a key rollover, give the earlier certificates too)"));
+            return;
+        }
+        String by = recorded != null
+                ? (c.verify(signers.get(recorded)) ? recorded : null)
+                // Recorded by no one (an export from before rollover): any given certificate may have signed it.
+                : signers.entrySet().stream().filter(s -> c.verify(s.getValue())).map(Map.Entry::getKey)
+                        .findFirst().orElse(null);
+        if (by == null) {
             checkpointBroken(new ChainBreak(c.seq(), Kind.CHECKPOINT_FORGED,
                     "checkpoint at seq " + c.seq() + " signed " + c.at() + " by " + c.nodeId()
                             + " does not carry the node's signature"));
             return;
         }
+        verifiedBy.merge(by, 1L, Long::sum);
         checkpoints.computeIfAbsent(c.seq(), s -> new ArrayList<>(1)).add(c);
     }
 
@@ -132,7 +172,18 @@ public final class ChainVerifier {
             first = checkpointBreak;
         }
         return new ChainReport(entries, checkpointCount, Math.max(lastSeq, 0), lastCheckpoint,
-                Math.max(0, lastSeq - checkpointedUpTo), first);
+                Math.max(0, lastSeq - checkpointedUpTo), first, ordered(verifiedBy));
+    }
+
+    /** The counts in the order the certificates were given, so a report reads current first. */
+    private Map<String, Long> ordered(Map<String, Long> counts) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        signers.keySet().forEach(k -> {
+            if (counts.containsKey(k)) {
+                out.put(k, counts.get(k));
+            }
+        });
+        return out;
     }
 
     private void step(AuditRecord e) {

@@ -16,8 +16,12 @@ import java.util.Objects;
  * @param nodeId    the node that signed it
  * @param algorithm the JCA signature algorithm ({@code SHA256withECDSA} or {@code RSASSA-PSS})
  * @param signature the signature over {@link #toBeSigned()}
+ * @param certificateSha256 the lowercase hex SHA-256 of the certificate whose key signed, or null when not recorded
+ *                  (exports written before key rollover existed); not signed: it only says which of the node's
+ *                  certificates to check the signature with, so changing it cannot make a signature verify
  */
-public record Checkpoint(long seq, String headHash, Instant at, String nodeId, String algorithm, byte[] signature) {
+public record Checkpoint(long seq, String headHash, Instant at, String nodeId, String algorithm, byte[] signature,
+                         String certificateSha256) {
 
     private static final byte[] DOMAIN = "passerelle-audit-checkpoint/1".getBytes(StandardCharsets.US_ASCII);
 
@@ -26,6 +30,11 @@ public record Checkpoint(long seq, String headHash, Instant at, String nodeId, S
         Objects.requireNonNull(nodeId, "nodeId");
         at = at.truncatedTo(ChronoUnit.MICROS);
         signature = signature == null ? null : signature.clone();
+    }
+
+    /** A checkpoint that does not record which certificate signed it. */
+    public Checkpoint(long seq, String headHash, Instant at, String nodeId, String algorithm, byte[] signature) {
+        this(seq, headHash, at, nodeId, algorithm, signature, null);
     }
 
     @Override
@@ -49,6 +58,7 @@ public record Checkpoint(long seq, String headHash, Instant at, String nodeId, S
 
     @Override
     public String toString() {
-        return "Checkpoint[seq=" + seq + ", headHash=" + headHash + ", at=" + at + ", nodeId=" + nodeId + "]";
+        return "Checkpoint[seq=" + seq + ", headHash=" + headHash + ", at=" + at + ", nodeId=" + nodeId
+                + ", certificateSha256=" + certificateSha256 + "]";
     }
 }

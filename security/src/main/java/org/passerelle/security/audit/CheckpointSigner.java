@@ -10,6 +10,7 @@ import java.security.spec.PSSParameterSpec;
 import java.time.Instant;
 import java.util.Objects;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.passerelle.security.Fingerprints;
 import org.passerelle.security.KeyMaterial;
 import org.passerelle.security.SecurityCheckException;
 import org.passerelle.security.SecurityErrorCode;
@@ -30,6 +31,7 @@ public final class CheckpointSigner {
     private final KeyMaterial key;
     private final String nodeId;
     private final String algorithm;
+    private final String certificateSha256;
 
     public CheckpointSigner(KeyMaterial key, String nodeId) {
         this.key = Objects.requireNonNull(key, "key");
@@ -40,6 +42,7 @@ public final class CheckpointSigner {
             default -> throw new SecurityCheckException(SecurityErrorCode.KEY_MATERIAL_INVALID,
                     "no checkpoint signature for " + key.privateKey().getAlgorithm() + " keys");
         };
+        this.certificateSha256 = Fingerprints.sha256(key.certificate());
     }
 
     /** A checkpoint over the chain head {@code seq} with hash {@code headHash}, signed now. */
@@ -51,7 +54,7 @@ public final class CheckpointSigner {
                     : pss(Signature.getInstance(RSA_PSS, required("SunRsaSign")));
             signature.initSign(key.privateKey());
             signature.update(unsigned.toBeSigned());
-            return new Checkpoint(seq, headHash, unsigned.at(), nodeId, algorithm, signature.sign());
+            return new Checkpoint(seq, headHash, unsigned.at(), nodeId, algorithm, signature.sign(), certificateSha256);
         } catch (GeneralSecurityException e) {
             throw new SecurityCheckException(SecurityErrorCode.OPERATION_FAILED, "checkpoint signing failed", e);
         }

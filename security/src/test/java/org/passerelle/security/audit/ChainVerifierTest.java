@@ -2,11 +2,14 @@ package org.passerelle.security.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.passerelle.security.Fingerprints;
 import org.passerelle.security.KeyMaterial;
 import org.passerelle.security.audit.ChainBreak.Kind;
 import org.passerelle.security.testing.TestPki;
@@ -16,6 +19,8 @@ class ChainVerifierTest {
 
     private static final KeyMaterial GB = TestPki.shared().gateway("GB");
     private static final CheckpointSigner SIGNER = new CheckpointSigner(GB, "GB-1");
+    /** GB's key after a rollover: another key pair certified by the same root CA. */
+    private static final KeyMaterial NEXT = TestPki.shared().issuedByRootCa("GB", TestPki.gatewayTemplate("GB"));
 
     private final List<AuditRecord> chain = Chains.chain(200);
 
@@ -177,6 +182,66 @@ class ChainVerifierTest {
     }
 
     @Test
+    void checkpointsSignedBeforeAndAfterAKeyRolloverEachVerifyWithTheCertificateTheyRecord() {
+        // given checkpoint 50 signed with the earlier key and checkpoint 150 with the current one
+        Checkpoint before = checkpointAt(50);
+        Checkpoint after = new CheckpointSigner(NEXT, "GB-1").sign(150, chain.get(149).hash(), Chains.START);
+
+        // when the chain is verified with the current certificate and the earlier one
+        ChainReport report = verify(chain, List.of(before, after), List.of(NEXT.certificate(), GB.certificate()));
+
+        // then both hold, and the report says which certificate verified how many, current first
+        assertThat(report.ok()).as(String.valueOf(report.firstBreak())).isTrue();
+        assertThat(before.certificateSha256()).isEqualTo(Fingerprints.sha256(GB.certificate()));
+        assertThat(report.lastCheckpoint().certificateSha256()).isEqualTo(Fingerprints.sha256(NEXT.certificate()));
+        assertThat(report.verifiedBy()).containsExactly(Map.entry(Fingerprints.sha256(NEXT.certificate()), 1L),
+                Map.entry(Fingerprints.sha256(GB.certificate()), 1L));
+    }
+
+    @Test
+    void aCheckpointSignedWithACertificateNotGivenCannotBeVerifiedAndTheBreakNamesThatCertificate() {
+        // given checkpoint 50 signed with the earlier key and checkpoint 150 with the current one
+        Checkpoint before = checkpointAt(50);
+        Checkpoint after = new CheckpointSigner(NEXT, "GB-1").sign(150, chain.get(149).hash(), Chains.START);
+
+        // when only the current certificate is given
+        ChainReport report = verify(chain, List.of(before, after), List.of(NEXT.certificate()));
+
+        // then the earlier checkpoint is the first break, and the detail names the certificate to give
+        assertBreak(report, 50, Kind.CHECKPOINT_FORGED);
+        assertThat(report.firstBreak().detail()).contains("cannot be verified")
+                .contains(Fingerprints.sha256(GB.certificate()));
+        assertThat(report.verifiedBy()).containsOnlyKeys(Fingerprints.sha256(NEXT.certificate()));
+    }
+
+    @Test
+    void aCheckpointWhoseRecordedCertificateWasChangedToAnotherKnownOneIsForged() {
+        // given a checkpoint signed with the earlier key that now claims the current certificate
+        Checkpoint good = checkpointAt(100);
+        Checkpoint relabelled = new Checkpoint(good.seq(), good.headHash(), good.at(), good.nodeId(), good.algorithm(),
+                good.signature(), Fingerprints.sha256(NEXT.certificate()));
+
+        // when verified with both certificates, then its signature does not verify with the one it names
+        assertBreak(verify(chain, List.of(relabelled), List.of(NEXT.certificate(), GB.certificate())), 100,
+                Kind.CHECKPOINT_FORGED);
+    }
+
+    @Test
+    void aCheckpointThatRecordsNoCertificateVerifiesWithWhicheverGivenCertificateSignedIt() {
+        // given a checkpoint as exported before the signing certificate was recorded
+        Checkpoint good = checkpointAt(100);
+        Checkpoint unrecorded = new Checkpoint(good.seq(), good.headHash(), good.at(), good.nodeId(), good.algorithm(),
+                good.signature());
+
+        // when verified with the current certificate and the earlier one
+        ChainReport report = verify(chain, List.of(unrecorded), List.of(NEXT.certificate(), GB.certificate()));
+
+        // then it holds, verified by the earlier certificate
+        assertThat(report.ok()).isTrue();
+        assertThat(report.verifiedBy()).containsExactly(Map.entry(Fingerprints.sha256(GB.certificate()), 1L));
+    }
+
+    @Test
     void aChainRewrittenWithValidHashesIsCaughtByTheCheckpoint() {
         Checkpoint signed = checkpointAt(100);
         List<AuditRecord> rewritten = new ArrayList<>(chain.subList(0, 89));
@@ -257,7 +322,12 @@ class ChainVerifierTest {
     }
 
     private static ChainReport verify(List<AuditRecord> entries, List<Checkpoint> checkpoints) {
-        ChainVerifier verifier = ChainVerifier.fromGenesis(GB.certificate());
+        return verify(entries, checkpoints, List.of(GB.certificate()));
+    }
+
+    private static ChainReport verify(List<AuditRecord> entries, List<Checkpoint> checkpoints,
+                                      List<X509Certificate> signers) {
+        ChainVerifier verifier = ChainVerifier.fromGenesis(signers);
         checkpoints.forEach(verifier::checkpoint);
         entries.forEach(verifier::entry);
         return verifier.finish();

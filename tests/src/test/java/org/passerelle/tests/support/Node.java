@@ -47,6 +47,30 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Changes one setting for the node's next start (a null value removes it): with {@link #restart()}, how a test
+     * changes a node's configuration, as an operator would edit it and restart the node.
+     */
+    public synchronized Node configure(String key, Object value) {
+        if (value == null) {
+            properties.remove(key);
+        } else {
+            properties.put(key, value);
+        }
+        return this;
+    }
+
+    /** The setting the node starts with, or null. */
+    public synchronized Object setting(String key) {
+        return properties.get(key);
+    }
+
+    /** Stops the node if it runs and starts it again with its settings as they are now. */
+    public synchronized Node restart() {
+        stop();
+        return start();
+    }
+
     public boolean running() {
         return context != null;
     }
