@@ -56,7 +56,7 @@ class AuditController {
     @Operation(summary = "Verify the whole audit chain and every checkpoint (role AUDITOR)",
             description = "Streams through the chain in pages and answers whether it holds, how many entries and "
                     + "checkpoints it read, the last valid checkpoint, how many entries follow it, and the first break "
-                    + "(seq, kind: ALTERED, DELETED, INSERTED, REORDERED, CHECKPOINT_FORGED, CHECKPOINT_MISMATCH, "
+                    + "(seq, kind: ALTERED, DELETED, INSERTED, REORDERED, CHECKPOINT_FORGED, CHECKPOINT_SIGNER_UNKNOWN, CHECKPOINT_MISMATCH, "
                     + "TRUNCATED). Each checkpoint is verified with the node certificate it records: the current, "
                     + "next or a previous one (after a key rollover); signers says which verified how many. "
                     + "The verification itself is audited.")

@@ -81,6 +81,7 @@ public final class ConsoleWords {
             case "INSERTED" -> "an entry was added out of sequence";
             case "REORDERED" -> "entries are out of order";
             case "CHECKPOINT_FORGED" -> "a checkpoint's signature does not verify";
+            case "CHECKPOINT_SIGNER_UNKNOWN" -> "a checkpoint was signed with a certificate the node does not hold";
             case "CHECKPOINT_MISMATCH" -> "a checkpoint does not match the chain";
             case "TRUNCATED" -> "the end of the chain is missing";
             default -> kind;

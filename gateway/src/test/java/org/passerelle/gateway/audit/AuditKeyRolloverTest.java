@@ -87,7 +87,7 @@ class AuditKeyRolloverTest {
         assertThat(offline(export, k2Pem, k1Pem)).startsWith("0 OK ").contains(k1Sha).contains(k2Sha);
         assertThat(offline(export, k1Pem, k2Pem)).startsWith("0 OK ");
         assertThat(offline(export, k2Pem)).startsWith("1 checkpoint " + firstK1
-                + ": CHECKPOINT_FORGED ").contains("cannot be verified").contains(k1Sha);
+                + ": CHECKPOINT_SIGNER_UNKNOWN ").contains("cannot be verified").contains(k1Sha);
     }
 
     @Test
@@ -114,7 +114,7 @@ class AuditKeyRolloverTest {
             // then the first K1 checkpoint is the break, and the reason names the certificate it was signed with
             assertThat(v.ok()).isFalse();
             assertThat(v.firstBreak().seq()).isEqualTo(seq);
-            assertThat(v.firstBreak().kind()).isEqualTo("CHECKPOINT_FORGED");
+            assertThat(v.firstBreak().kind()).isEqualTo("CHECKPOINT_SIGNER_UNKNOWN");
             assertThat(v.firstBreak().detail()).contains("cannot be verified")
                     .contains(Fingerprints.sha256(K1.certificate()));
         }

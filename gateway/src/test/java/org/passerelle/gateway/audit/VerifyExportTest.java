@@ -66,7 +66,7 @@ class VerifyExportTest {
         String result = run(file, pem(NEXT));
 
         // then the earlier checkpoint is the first break, named with the certificate that would verify it
-        assertThat(result).startsWith("1 checkpoint 20: CHECKPOINT_FORGED ")
+        assertThat(result).startsWith("1 checkpoint 20: CHECKPOINT_SIGNER_UNKNOWN ")
                 .contains("cannot be verified").contains(Fingerprints.sha256(GB.certificate()));
     }
 
@@ -109,9 +109,9 @@ class VerifyExportTest {
     }
 
     @Test
-    void anotherNodesCertificateFindsTheCheckpointForged() throws Exception {
+    void anotherNodesCertificateCannotVerifyTheCheckpoints() throws Exception {
         assertThat(run(write(export(40, 20)), PKI.gateway("FR").certificatePem()))
-                .startsWith("1 checkpoint 20: CHECKPOINT_FORGED");
+                .startsWith("1 checkpoint 20: CHECKPOINT_SIGNER_UNKNOWN");
     }
 
     @Test

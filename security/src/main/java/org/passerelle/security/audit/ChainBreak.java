@@ -22,6 +22,11 @@ public record ChainBreak(long seq, Kind kind, String detail) {
         REORDERED,
         /** A checkpoint's signature is not the node's. */
         CHECKPOINT_FORGED,
+        /**
+         * A checkpoint names a signing certificate that is none of those given, so its signature cannot be checked:
+         * after a key rollover, an earlier certificate was left out (or the name was altered; either way, not OK).
+         */
+        CHECKPOINT_SIGNER_UNKNOWN,
         /** A checkpoint's head hash differs from the entry at its sequence number. */
         CHECKPOINT_MISMATCH,
         /** A checkpoint proves entries existed beyond the chain's end. */

@@ -39,7 +39,7 @@ import org.passerelle.security.audit.ChainBreak.Kind;
  * </ol>
  * Checkpoints: each is checked with the certificate whose SHA-256 it records (one recording none, from an export
  * written before rollover existed, with whichever given certificate verifies it); a bad signature, or a recorded
- * certificate that is none of those given (its signature cannot be checked), is CHECKPOINT_FORGED at its seq; a head hash that differs from the entry at its seq
+ * certificate that is none of those given (its signature cannot be checked), is CHECKPOINT_SIGNER_UNKNOWN at its seq; a head hash that differs from the entry at its seq
  * is CHECKPOINT_MISMATCH; a valid checkpoint beyond the last entry is TRUNCATED at the first missing seq. The report
  * names the break with the lowest position.
  */
@@ -113,9 +113,9 @@ public final class ChainVerifier {
         checkpointCount++;
         String recorded = c.certificateSha256() == null ? null : c.certificateSha256().toLowerCase(Locale.ROOT);
         if (recorded != null && !signers.containsKey(recorded)) {
-            // Not verifiable is not the node's signature as far as this verifier can tell: the same kind as a bad
-            // signature, with a detail that says what to do when it is an earlier certificate left out.
-            checkpointBroken(new ChainBreak(c.seq(), Kind.CHECKPOINT_FORGED,
+            // Not verifiable is a break, but not a proven forgery: an auditor who left out an earlier certificate is
+            // told so, rather than told the log was forged.
+            checkpointBroken(new ChainBreak(c.seq(), Kind.CHECKPOINT_SIGNER_UNKNOWN,
                     "checkpoint at seq " + c.seq() + " signed " + c.at() + " by " + c.nodeId()
                             + " cannot be verified: it was signed with the certificate whose SHA-256 is " + recorded
                             + ", which is none of the " + signers.size() + " certificate(s) given"

@@ -174,11 +174,22 @@ class ChainVerifierTest {
     }
 
     @Test
-    void aCheckpointSignedByAnotherKeyIsForged() {
+    void aCheckpointSignedByAnotherKeyThatNamesItsOwnCertificateCannotBeVerified() {
         Checkpoint other = new CheckpointSigner(TestPki.shared().gateway("FR"), "GB-1")
                 .sign(100, chain.get(99).hash(), Instant.now());
 
-        assertBreak(verify(chain, List.of(other)), 100, Kind.CHECKPOINT_FORGED);
+        assertBreak(verify(chain, List.of(other)), 100, Kind.CHECKPOINT_SIGNER_UNKNOWN);
+    }
+
+    @Test
+    void aCheckpointSignedByAnotherKeyThatNamesTheNodesCertificateIsForged() {
+        Checkpoint other = new CheckpointSigner(TestPki.shared().gateway("FR"), "GB-1")
+                .sign(100, chain.get(99).hash(), Instant.now());
+        Checkpoint claimingTheNode = new Checkpoint(other.seq(), other.headHash(), other.at(), other.nodeId(),
+                other.algorithm(), other.signature(),
+                org.passerelle.security.Fingerprints.sha256(TestPki.shared().gateway("GB").certificate()));
+
+        assertBreak(verify(chain, List.of(claimingTheNode)), 100, Kind.CHECKPOINT_FORGED);
     }
 
     @Test
@@ -208,7 +219,7 @@ class ChainVerifierTest {
         ChainReport report = verify(chain, List.of(before, after), List.of(NEXT.certificate()));
 
         // then the earlier checkpoint is the first break, and the detail names the certificate to give
-        assertBreak(report, 50, Kind.CHECKPOINT_FORGED);
+        assertBreak(report, 50, Kind.CHECKPOINT_SIGNER_UNKNOWN);
         assertThat(report.firstBreak().detail()).contains("cannot be verified")
                 .contains(Fingerprints.sha256(GB.certificate()));
         assertThat(report.verifiedBy()).containsOnlyKeys(Fingerprints.sha256(NEXT.certificate()));

@@ -121,7 +121,7 @@ class KeyRolloverIT {
             assertThat(offline(export, newKeys.get(party).certificatePem(), oldCertificates.get(party)))
                     .startsWith("0 OK ").contains(oldSha).contains(newSha);
             assertThat(offline(export, newKeys.get(party).certificatePem())).startsWith("1 checkpoint ")
-                    .contains(": CHECKPOINT_FORGED ").contains("cannot be verified").contains(oldSha);
+                    .contains(": CHECKPOINT_SIGNER_UNKNOWN ").contains("cannot be verified").contains(oldSha);
         }
     }
 
