@@ -53,7 +53,9 @@ class RevocationIT {
         exchange = Exchange.start(dir, Map.of(
                 "GB:passerelle.trust.crl-refresh-interval", "1s",
                 "GB:passerelle.trust.crl-retry", "1s",
-                "GB:passerelle.trust.check-every", "200ms"));
+                "GB:passerelle.trust.check-every", "200ms",
+                // Every development certificate and CRL lasts a year: a longer warning period puts them all within it.
+                "GB:passerelle.trust.expiry-warning", "400d"));
     }
 
     @AfterAll
@@ -97,9 +99,25 @@ class RevocationIT {
         // when FR's CA publishes a newer CRL without it, what waited at GB is delivered
         publishFrCrl(List.of());
         awaitReceipted(exchange.gb, waiting);
-        assertThat(exchange.frBackend.findAll(anyRequestedFor(anyUrl())
-                .withHeader("X-Passerelle-Message-Id", equalTo(waiting)))).hasSize(1);
+        await("FR's back-end takes it").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(exchange.frBackend.findAll(anyRequestedFor(anyUrl())
+                        .withHeader("X-Passerelle-Message-Id", equalTo(waiting)))).hasSize(1));
         assertThat(audited(exchange.gb, "PARTNER_CERTIFICATE_VALID")).isNotEmpty();
+    }
+
+    @Test
+    void warnsBeforeItsOwnAndItsPartnersCertificatesAndCrlsExpire() {
+        // given GB warns 400 days ahead, and its certificate, FR's and both CRLs expire within a year
+
+        // then its trust health says EXPIRING with what and when, the gauge counts them, and each is audited once
+        await("GB's trust health").atMost(Duration.ofSeconds(30)).until(() ->
+                exchange.gb.get("/actuator/health", null).body().contains("\"EXPIRING\""));
+        String health = exchange.gb.get("/actuator/health", null).body();
+        assertThat(health).contains("gateway.gb.passerelle.test").contains("gateway.fr.passerelle.test").contains("CRL of");
+        assertThat(exchange.gb.get("/actuator/prometheus", null).body()).containsPattern("passerelle_trust_expiring [1-9]");
+        List<AuditEvent> warnings = audited(exchange.gb, "TRUST_EXPIRING");
+        assertThat(warnings).extracting(AuditEvent::code).contains("CERTIFICATE", "CRL");
+        assertThat(warnings).extracting(AuditEvent::detail).doesNotHaveDuplicates();
     }
 
     /** Writes FR's CRL file anew, issued now by FR's root CA, listing these serial numbers. */
