@@ -2,12 +2,10 @@ package org.passerelle.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.passerelle.security.testing.TlsHandshakes.handshake;
 import static org.passerelle.security.pki.DevCertificates.Usage.DIGITAL_SIGNATURE;
 import static org.passerelle.security.pki.DevCertificates.Usage.KEY_AGREEMENT;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,12 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -168,35 +162,5 @@ class GatewayProfileTest {
     private static void assertRefused(Runnable action, SecurityErrorCode code) {
         assertThatThrownBy(action::run).isInstanceOfSatisfying(SecurityCheckException.class,
                 e -> assertThat(e.code()).isEqualTo(code));
-    }
-
-    /** One handshake on localhost, with a byte each way so that TLS 1.3's client authentication completes. */
-    private static void handshake(SSLContext server, SSLContext client) throws Exception {
-        try (SSLServerSocket listener = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0)) {
-            listener.setNeedClientAuth(true);
-            listener.setEnabledProtocols(new String[] {"TLSv1.3"});
-            CompletableFuture<Integer> served = CompletableFuture.supplyAsync(() -> {
-                try (SSLSocket socket = (SSLSocket) listener.accept()) {
-                    socket.startHandshake();
-                    InputStream in = socket.getInputStream();
-                    int read = in.read();
-                    socket.getOutputStream().write(read);
-                    socket.getOutputStream().flush();
-                    return read;
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("localhost", listener.getLocalPort())) {
-                socket.startHandshake();
-                OutputStream out = socket.getOutputStream();
-                out.write(1);
-                out.flush();
-                if (socket.getInputStream().read() != 1) {
-                    throw new IOException("the server closed the connection");
-                }
-                served.get(20, TimeUnit.SECONDS);
-            }
-        }
     }
 }
