@@ -187,6 +187,13 @@ public final class CertificateValidator {
     private void requireNotRevoked(X509Certificate certificate, X509Certificate issuer, Instant now, String party) {
         OcspChecker.Answer answer = ocsp == null ? null : ocsp.check(party, certificate, issuer, now);
         if (answer != null && answer.verdict() == OcspChecker.Verdict.GOOD) {
+            // Revoked by either source wins: a current CRL listing the certificate outweighs a GOOD answer given earlier.
+            trust.currentCrl(issuer, now, CRL_ISSUE_SKEW).map(crl -> crl.getRevokedCertificate(certificate))
+                    .ifPresent(entry -> {
+                        throw new SecurityCheckException(CERTIFICATE_REVOKED, "certificate "
+                                + certificate.getSerialNumber().toString(16) + " of " + issuer.getSubjectX500Principal().getName()
+                                + " is revoked since " + entry.getRevocationDate().toInstant() + " (its CRL says so, its OCSP responder not yet)");
+                    });
             return;
         }
         if (answer != null && answer.verdict() == OcspChecker.Verdict.REVOKED) {

@@ -22,6 +22,8 @@ public record CrlRefreshResult(Instant at, List<Outcome> outcomes) {
         OLDER_THAN_HELD(true),
         /** The CRL's signature does not verify against its issuer. */
         SIGNATURE_INVALID(true),
+        /** A delta or partitioned CRL, or one with an unknown critical extension: never taken for the complete CRL. */
+        NOT_COMPLETE(true),
         /** The CRL names an issuer that is neither a trust anchor nor a configured issuer. */
         UNKNOWN_ISSUER(true),
         /** The source could not be read or does not hold a CRL. */

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param files                   CRL files (PEM or DER), re-read when their content changes
  * @param fetchDistributionPoints whether CRL distribution points are fetched over HTTP(S) at all
  * @param distributionPoints      distribution point URLs fetched in addition to those the certificates name
+ * @param followCertificates      whether the addresses certificates name (those given, the anchors', those validated) are fetched
  * @param certificates            certificates whose distribution points are fetched (own gateway, partners',
  *                                intermediate CAs); intermediate CAs here are also accepted as CRL issuers
  * @param interval                the longest time between two refreshes
@@ -25,7 +26,7 @@ import java.util.Objects;
  * @param maxBytes                the largest CRL taken, from a file or a distribution point
  */
 public record CrlRefreshSettings(List<Path> files, boolean fetchDistributionPoints, List<URI> distributionPoints,
-                                 List<X509Certificate> certificates, Duration interval, Duration margin, Duration retry,
+                                 boolean followCertificates, List<X509Certificate> certificates, Duration interval, Duration margin, Duration retry,
                                  Duration connectTimeout, Duration requestTimeout, int maxBytes) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofHours(1);
@@ -52,24 +53,35 @@ public record CrlRefreshSettings(List<Path> files, boolean fetchDistributionPoin
 
     /** Re-reads these files only, with the default interval, margin, retry, timeouts and size bound. */
     public static CrlRefreshSettings files(List<Path> files) {
-        return new CrlRefreshSettings(files, false, List.of(), List.of(), DEFAULT_INTERVAL, DEFAULT_MARGIN, DEFAULT_RETRY,
+        return new CrlRefreshSettings(files, false, List.of(), false, List.of(), DEFAULT_INTERVAL, DEFAULT_MARGIN, DEFAULT_RETRY,
                 DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_BYTES);
     }
 
-    /** The same settings, also fetching these distribution points and those named by these certificates. */
+    /**
+     * The same settings, also fetching these distribution points and those named by these certificates, by the trust
+     * anchors, and by the certificates validated since (bounded).
+     */
     public CrlRefreshSettings withDistributionPoints(List<URI> urls, List<X509Certificate> namedBy) {
-        return new CrlRefreshSettings(files, true, urls, namedBy, interval, margin, retry, connectTimeout, requestTimeout, maxBytes);
+        return new CrlRefreshSettings(files, true, urls, true, namedBy, interval, margin, retry, connectTimeout, requestTimeout, maxBytes);
+    }
+
+    /**
+     * The same settings, also fetching these distribution points and no other: what certificates name (a partner's CA
+     * may name any address) is never fetched.
+     */
+    public CrlRefreshSettings withListedDistributionPoints(List<URI> urls) {
+        return new CrlRefreshSettings(files, true, urls, false, List.of(), interval, margin, retry, connectTimeout, requestTimeout, maxBytes);
     }
 
     /** The same settings with another interval, margin and retry. */
     public CrlRefreshSettings withSchedule(Duration newInterval, Duration newMargin, Duration newRetry) {
-        return new CrlRefreshSettings(files, fetchDistributionPoints, distributionPoints, certificates, newInterval, newMargin, newRetry,
+        return new CrlRefreshSettings(files, fetchDistributionPoints, distributionPoints, followCertificates, certificates, newInterval, newMargin, newRetry,
                 connectTimeout, requestTimeout, maxBytes);
     }
 
     /** The same settings with other fetch timeouts and size bound. */
     public CrlRefreshSettings withLimits(Duration newConnectTimeout, Duration newRequestTimeout, int newMaxBytes) {
-        return new CrlRefreshSettings(files, fetchDistributionPoints, distributionPoints, certificates, interval, margin, retry,
+        return new CrlRefreshSettings(files, fetchDistributionPoints, distributionPoints, followCertificates, certificates, interval, margin, retry,
                 newConnectTimeout, newRequestTimeout, newMaxBytes);
     }
 

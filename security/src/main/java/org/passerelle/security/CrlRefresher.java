@@ -119,6 +119,9 @@ public final class CrlRefresher {
 
     private Set<URI> distributionPoints() {
         Set<URI> uris = new LinkedHashSet<>(settings.distributionPoints());
+        if (!settings.followCertificates()) {
+            return uris;
+        }
         settings.certificates().forEach(c -> uris.addAll(RevocationExtensions.crlDistributionPoints(c)));
         issuers.forEach(c -> uris.addAll(RevocationExtensions.crlDistributionPoints(c)));
         uris.addAll(store.learntDistributionPoints());
@@ -144,26 +147,22 @@ public final class CrlRefresher {
     private Outcome fromDistributionPoint(URI uri) {
         String source = uri.toString();
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.requestTimeout()).GET().build();
+        BoundedFetch.Result fetched;
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    return failure(source, Status.UNREACHABLE, "the distribution point answered HTTP " + response.statusCode());
-                }
-                byte[] bytes = body.readNBytes(settings.maxBytes() + 1);
-                if (bytes.length > settings.maxBytes()) {
-                    return failure(source, Status.TOO_LARGE, "the CRL is larger than " + settings.maxBytes() + " bytes");
-                }
-                return take(source, bytes);
-            }
-        } catch (HttpTimeoutException e) {
-            return failure(source, Status.UNREACHABLE, "the distribution point did not answer in time");
-        } catch (IOException e) {
-            return failure(source, Status.UNREACHABLE, "the distribution point cannot be reached");
+            fetched = BoundedFetch.fetch(http, request, settings.maxBytes(), settings.connectTimeout().plus(settings.requestTimeout()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failure(source, Status.UNREACHABLE, "interrupted while fetching");
         }
+        if (fetched.failure() == null) {
+            return take(source, fetched.body());
+        }
+        return switch (fetched.failure()) {
+            case TIMED_OUT -> failure(source, Status.UNREACHABLE, "the distribution point did not answer in time");
+            case TOO_LARGE -> failure(source, Status.TOO_LARGE, "the CRL is larger than " + settings.maxBytes() + " bytes");
+            case HTTP_STATUS -> failure(source, Status.UNREACHABLE, "the distribution point answered HTTP " + fetched.status());
+            case UNREACHABLE -> failure(source, Status.UNREACHABLE, "the distribution point cannot be reached");
+        };
     }
 
     private Outcome take(String source, byte[] bytes) {
@@ -203,6 +202,7 @@ public final class CrlRefresher {
             }
             case OLDER_THAN_HELD -> outcome(source, Status.OLDER_THAN_HELD, crl, "the CRL is older than the one held; the held one is kept");
             case SIGNATURE_INVALID -> outcome(source, Status.SIGNATURE_INVALID, crl, "the CRL is not signed by its issuer; the held one is kept");
+            case NOT_COMPLETE -> outcome(source, Status.NOT_COMPLETE, crl, "a delta or partitioned CRL is not taken for the complete CRL; the held one is kept");
         };
     }
 

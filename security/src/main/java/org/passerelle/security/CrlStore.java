@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
+import java.util.WeakHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +25,9 @@ import javax.security.auth.x500.X500Principal;
  */
 public final class CrlStore {
 
+    private static final String DELTA_CRL_INDICATOR = "2.5.29.27";
+    private static final String ISSUING_DISTRIBUTION_POINT = "2.5.29.28";
+
     /** At most this many distribution points are remembered from validated certificates (a bound, not a tuning). */
     static final int MAX_LEARNT_DISTRIBUTION_POINTS = 64;
 
@@ -37,13 +40,16 @@ public final class CrlStore {
         /** Refused: its thisUpdate is older than that of the CRL held for the issuer (no rollback). */
         OLDER_THAN_HELD,
         /** Refused: not signed by the given issuer, issued under another name, or with a disallowed algorithm. */
-        SIGNATURE_INVALID
+        SIGNATURE_INVALID,
+        /** Refused: a delta or partitioned CRL, or one with an unknown critical extension, never replaces a complete one. */
+        NOT_COMPLETE
     }
 
     // Readers take a snapshot without locking; writers replace the whole list under the lock.
     private volatile List<X509CRL> crls;
-    /** CRLs (by identity) whose signature was already checked, with the issuer key that checked it. */
-    private final Map<X509CRL, PublicKey> verifiedCrls = Collections.synchronizedMap(new IdentityHashMap<>());
+    /** CRLs whose signature was already checked, with the issuer key that checked it. */
+    // Weak keys: a CRL checked and then refused (older than the one held, say) is not kept alive by this memo.
+    private final Map<X509CRL, PublicKey> verifiedCrls = Collections.synchronizedMap(new WeakHashMap<>());
     private final Set<URI> learntDistributionPoints = ConcurrentHashMap.newKeySet();
 
     /** A store holding no CRL. */
@@ -82,6 +88,9 @@ public final class CrlStore {
     public synchronized Offer offer(X509CRL crl, X509Certificate issuer) {
         if (!crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal()) || !signedBy(crl, issuer)) {
             return Offer.SIGNATURE_INVALID;
+        }
+        if (!complete(crl)) {
+            return Offer.NOT_COMPLETE;
         }
         List<X509CRL> held = crls.stream()
                 .filter(c -> c.getIssuerX500Principal().equals(issuer.getSubjectX500Principal()))
@@ -124,6 +133,17 @@ public final class CrlStore {
     /** The distribution points learnt from validated certificates so far. */
     public Set<URI> learntDistributionPoints() {
         return Set.copyOf(learntDistributionPoints);
+    }
+
+    /**
+     * Whether the CRL is a complete CRL of every certificate its issuer issued: a delta CRL, a partitioned CRL (an
+     * issuing distribution point: user or CA certificates only, some reasons only) or one with a critical extension
+     * this store does not understand would otherwise replace the complete CRL and un-revoke what it lists.
+     */
+    private static boolean complete(X509CRL crl) {
+        return crl.getExtensionValue(DELTA_CRL_INDICATOR) == null
+                && crl.getExtensionValue(ISSUING_DISTRIBUTION_POINT) == null
+                && !crl.hasUnsupportedCriticalExtension();
     }
 
     private boolean signedBy(X509CRL crl, X509Certificate issuer) {

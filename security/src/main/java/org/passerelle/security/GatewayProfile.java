@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The profile of a gateway certificate, the only kind that speaks for a party on the wire: bound to the party alone
- * (no officer, system or role names), an end entity whose key signs (digitalSignature) and receives content keys
+ * and naming it as {@code urn:passerelle:party:XX} (no officer, system or role names), an end entity whose key signs (digitalSignature) and receives content keys
  * (keyAgreement for EC, keyEncipherment for RSA), with the extended key usages serverAuth and clientAuth, since a
  * gateway is both the TLS server of its partner port and the TLS client of its partners'. A party's CA also issues
  * its officers' and back-end systems' certificates; those chain to the same anchor and carry the same party, and
@@ -33,6 +33,11 @@ public final class GatewayProfile {
         if (identity.kind() != PartyIdentity.Kind.GATEWAY) {
             throw refused("it is the certificate of " + (identity.kind() == PartyIdentity.Kind.OFFICER
                     ? "an officer" : "a back-end system") + " of " + identity.party() + ", not of its gateway");
+        }
+        if (!PartyBinding.subjectAlternativeUris(certificate).contains(PartyBinding.PARTY_URI_PREFIX + identity.party())) {
+            // A party's CA may also issue ordinary TLS certificates (a web server of that country, say) that carry the
+            // same key usages; the explicit party URI is what a certificate issued for a Passerelle gateway says.
+            throw refused("it does not name " + PartyBinding.PARTY_URI_PREFIX + identity.party() + " in its subject alternative names");
         }
         if (!identity.roles().isEmpty()) {
             throw refused("it states roles, as a person's certificate does");

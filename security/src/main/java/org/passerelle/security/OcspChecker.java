@@ -49,7 +49,8 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 /**
  * Asks a party's OCSP responder whether a certificate is revoked, trusting an answer only if the issuer (or
  * a responder the issuer delegated id-kp-OCSPSigning to) signed it for exactly that certificate, it is
- * current and it echoes our nonce; trusted GOOD and REVOKED answers are cached until their nextUpdate.
+ * current and it echoes our nonce; trusted GOOD and REVOKED answers are cached until their nextUpdate, at most the
+ * maximum cache age.
  * Anything else is "no answer", on which the {@link CertificateValidator} falls back to CRLs.
  */
 public final class OcspChecker {
@@ -152,7 +153,10 @@ public final class OcspChecker {
             byte[] response = post(responder, request(id, nonce));
             Answer answer = verify(response, id, nonce, issuer, now);
             if (answer.verdict() == Verdict.GOOD || answer.verdict() == Verdict.REVOKED) {
-                Instant expiresAt = answer.nextUpdate() != null ? answer.nextUpdate() : now.plus(settings.maxCacheAge());
+                // Never longer than the maximum cache age, even when the responder promises a later nextUpdate: a
+                // revocation published meanwhile must be seen within that age.
+                Instant maxAge = now.plus(settings.maxCacheAge());
+                Instant expiresAt = answer.nextUpdate() != null && answer.nextUpdate().isBefore(maxAge) ? answer.nextUpdate() : maxAge;
                 cache.put(key, new CachedAnswer(issuer.getSubjectX500Principal().getName(), certificate.getSerialNumber(),
                         answer.verdict() == Verdict.REVOKED, answer.thisUpdate(), answer.nextUpdate(), expiresAt));
             }
@@ -188,26 +192,23 @@ public final class OcspChecker {
                 .header("Accept", "application/ocsp-response")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
+        BoundedFetch.Result fetched;
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new NoAnswerException("the OCSP responder answered HTTP " + response.statusCode());
-                }
-                byte[] bytes = in.readNBytes(settings.maxResponseBytes() + 1);
-                if (bytes.length > settings.maxResponseBytes()) {
-                    throw new NoAnswerException("the OCSP response is larger than " + settings.maxResponseBytes() + " bytes");
-                }
-                return bytes;
-            }
-        } catch (HttpTimeoutException e) {
-            throw new NoAnswerException("the OCSP responder did not answer in time");
-        } catch (IOException e) {
-            throw new NoAnswerException("the OCSP responder cannot be reached");
+            fetched = BoundedFetch.fetch(http, request, settings.maxResponseBytes(),
+                    settings.connectTimeout().plus(settings.requestTimeout()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NoAnswerException("interrupted while asking the OCSP responder");
         }
+        if (fetched.failure() == null) {
+            return fetched.body();
+        }
+        throw new NoAnswerException(switch (fetched.failure()) {
+            case TIMED_OUT -> "the OCSP responder did not answer in time";
+            case TOO_LARGE -> "the OCSP response is larger than " + settings.maxResponseBytes() + " bytes";
+            case HTTP_STATUS -> "the OCSP responder answered HTTP " + fetched.status();
+            case UNREACHABLE -> "the OCSP responder cannot be reached";
+        });
     }
 
     private Answer verify(byte[] bytes, CertificateID id, byte[] nonce, X509Certificate issuer, Instant now) {

@@ -79,6 +79,11 @@ public final class PartyBinding {
         return new PartyIdentity(party, PartyIdentity.Kind.GATEWAY, party, roles);
     }
 
+    /** The SubjectAlternativeName URIs of the certificate, as written. */
+    public static List<String> subjectAlternativeUris(X509Certificate certificate) {
+        return sanUris(certificate);
+    }
+
     /** Whether the text is a well-formed party code (two upper-case letters). */
     public static boolean isPartyCode(String code) {
         return code != null && PARTY_CODE.matcher(code).matches();

@@ -51,7 +51,14 @@ public final class PartyTls {
 
     /** A client context that only talks to a server bound to the expected party. */
     public static SSLContext clientContext(KeyMaterial own, CertificateValidator validator, String expectedServerParty) {
-        return context(own, trustManager(validator, Objects.requireNonNull(expectedServerParty, "expectedServerParty")));
+        return clientContext(own, validator, expectedServerParty, Refusals.none());
+    }
+
+    /** As {@link #clientContext(KeyMaterial, CertificateValidator, String)}, telling {@code refusals} of a server refused. */
+    public static SSLContext clientContext(KeyMaterial own, CertificateValidator validator, String expectedServerParty,
+                                           Refusals refusals) {
+        return context(own, new PartyTrustManager(validator, Objects.requireNonNull(expectedServerParty, "expectedServerParty"),
+                Clock.systemUTC(), refusals));
     }
 
     /** Key managers presenting this key and its chain. */

@@ -241,6 +241,68 @@ class CrlRefreshTest {
         assertThat(refresher.nextRefreshDue()).isEqualTo(clock.instant().plus(Duration.ofHours(6)));
     }
 
+    @Test
+    void aDeltaCrlNeverReplacesTheCompleteCrl() throws Exception {
+        // given the complete CRL revoking the certificate
+        write(crlFile, crl(clock.instant().minus(Duration.ofMinutes(30)), clock.instant().plus(Duration.ofDays(1)), serial));
+        PartyTrust trust = trustFromFile();
+        CrlRefresher refresher = new CrlRefresher(trust, CrlRefreshSettings.files(List.of(crlFile)), clock);
+        CertificateValidator validator = new CertificateValidator(trust, clock);
+
+        // when a newer delta CRL, listing nothing, takes its place in the file
+        write(crlFile, deltaCrl(clock.instant(), clock.instant().plus(Duration.ofDays(1))));
+        CrlRefreshResult result = refresher.refresh();
+
+        // then it is refused and the certificate stays revoked
+        assertThat(result.outcomes()).singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(Status.NOT_COMPLETE));
+        assertRefused(() -> validate(validator), SecurityErrorCode.CERTIFICATE_REVOKED);
+    }
+
+    @Test
+    void aDistributionPointThatTricklesItsAnswerDoesNotHoldTheRefresh() throws Exception {
+        // given a distribution point that sends its head at once and then one byte a second
+        try (java.net.ServerSocket trickle = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = trickle.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    java.io.OutputStream out = s.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    for (int i = 0; i < 100; i++) {
+                        out.write(0);
+                        out.flush();
+                        Thread.sleep(1000); // the slow server under test, not the test waiting
+                    }
+                } catch (Exception closed) {
+                    // the refresher gave up and closed the connection
+                }
+            });
+            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + trickle.getLocalPort() + "/gb.crl");
+            CrlRefresher refresher = new CrlRefresher(trustFromFile(), CrlRefreshSettings.files(List.of())
+                    .withDistributionPoints(List.of(uri), List.of())
+                    .withLimits(Duration.ofMillis(500), Duration.ofMillis(500), 1_000_000), clock);
+
+            // when it refreshes
+            CrlRefreshResult result = refresher.refresh();
+
+            // then that source is reported unreachable within its deadline, not waited for
+            assertThat(result.outcomes()).singleElement().satisfies(o -> {
+                assertThat(o.status()).isEqualTo(Status.UNREACHABLE);
+                assertThat(o.details()).contains("in time");
+            });
+        }
+    }
+
+    private X509CRL deltaCrl(Instant thisUpdate, Instant nextUpdate) throws Exception {
+        KeyMaterial ca = pki.rootCa("GB");
+        org.bouncycastle.cert.X509v2CRLBuilder builder = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(
+                ca.certificate().getSubjectX500Principal(), java.util.Date.from(thisUpdate));
+        builder.setNextUpdate(java.util.Date.from(nextUpdate));
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.deltaCRLIndicator, true,
+                new org.bouncycastle.asn1.x509.CRLNumber(BigInteger.ONE));
+        return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(builder.build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA384withECDSA").build(ca.privateKey())));
+    }
+
     private PartyTrust trustFromFile() {
         return PartyTrust.of(pki.trust().allAnchors(), List.of(PartyTrust.readCrl(crlFile)));
     }

@@ -74,6 +74,17 @@ class GatewayProfileTest {
     }
 
     @Test
+    void refusesACertificateOfThePartysCaThatDoesNotNameThePartyAsAGateway() {
+        // given an ordinary TLS server certificate of FR's CA: bound to FR only by its subject's country
+        Template webServer = new Template("CN=www.example.fr,O=Passerelle tests,C=FR",
+                TestPki.gatewayTemplate("FR").notBefore(), TestPki.gatewayTemplate("FR").notAfter(), false,
+                Set.of(DIGITAL_SIGNATURE, KEY_AGREEMENT), true, true, List.of(), List.of("www.example.fr"), List.of(), List.of());
+        byte[] signed = new CmsSigner(pki.issuedByRootCa("FR", webServer)).sign(MESSAGE);
+
+        assertRefused(() -> pki.verifier().verify(signed, "FR"), SecurityErrorCode.NOT_A_GATEWAY_CERTIFICATE);
+    }
+
+    @Test
     void refusesAGatewayLikeCertificateThatCannotReceiveContentKeys() {
         byte[] signed = new CmsSigner(pki.issuedByRootCa("FR", TestPki.gatewayTemplate("FR")
                 .withUsages(Set.of(DIGITAL_SIGNATURE)))).sign(MESSAGE);

@@ -178,6 +178,33 @@ class OcspRevocationTest {
     }
 
     @Test
+    void aGoodAnswerDoesNotOutweighACurrentCrlThatListsTheCertificate() {
+        // given OCSP says GOOD, but the CA's current CRL already lists the certificate
+        CertificateValidator validator = validator(crlRevokingTheCertificate());
+
+        // then revoked by either source wins
+        assertRefused(() -> validate(validator), SecurityErrorCode.CERTIFICATE_REVOKED);
+    }
+
+    @Test
+    void aGoodAnswerIsCachedNoLongerThanTheMaximumCacheAgeWhateverItsNextUpdate() {
+        // given answers valid a week, and a maximum cache age of five minutes
+        responder.validity(Duration.ofDays(7));
+        OcspChecker ocsp = new OcspChecker(OcspSettings.forParties(Map.of("GB", PartyOcsp.fromCertificates()))
+                .withMaxCacheAge(Duration.ofMinutes(5)), clock);
+        CertificateValidator validator = new CertificateValidator(trust(noCrl()), ocsp, clock);
+        validate(validator);
+
+        // when the certificate is revoked and six minutes pass
+        responder.revoke(serial);
+        clock.advance(Duration.ofMinutes(6));
+
+        // then the responder is asked again and its answer stands
+        assertRefused(() -> validate(validator), SecurityErrorCode.CERTIFICATE_REVOKED);
+        assertThat(responder.requestCount()).isEqualTo(2);
+    }
+
+    @Test
     void answerWithoutNextUpdateIsCachedForTheMaximumCacheAge() {
         responder.validity(null);
         OcspChecker ocsp = new OcspChecker(OcspSettings.forParties(Map.of("GB", PartyOcsp.fromCertificates()))

@@ -81,11 +81,12 @@ class NodeConfiguration {
                               Clock clock) {
         CrlRefreshSettings refresh = CrlRefreshSettings.files(crlFiles(node, partners))
                 .withSchedule(settings.crlRefreshInterval(), settings.crlRefreshMargin(), settings.crlRetry());
-        if (settings.fetchDistributionPoints() || !settings.crlDistributionPoints().isEmpty()) {
+        if (settings.fetchDistributionPoints()) {
             List<X509Certificate> namedBy = new ArrayList<>();
             partners.partners().values().forEach(p -> namedBy.addAll(Certificates.read(p.certificate())));
-            refresh = refresh.withDistributionPoints(settings.crlDistributionPoints(),
-                    settings.fetchDistributionPoints() ? namedBy : List.of());
+            refresh = refresh.withDistributionPoints(settings.crlDistributionPoints(), namedBy);
+        } else if (!settings.crlDistributionPoints().isEmpty()) {
+            refresh = refresh.withListedDistributionPoints(settings.crlDistributionPoints());
         }
         return new CrlRefresher(trust, refresh, clock);
     }

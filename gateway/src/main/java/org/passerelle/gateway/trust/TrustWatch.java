@@ -115,6 +115,8 @@ public class TrustWatch {
     private void report(CrlRefreshResult result) {
         log.debug("CRL refresh: {}", result.outcomes().stream().map(o -> o.source() + " " + o.status()).toList());
         if (result.outcomes().stream().anyMatch(o -> o.status() == CrlRefreshResult.Status.UPDATED)) {
+            // An OCSP answer cached before a CRL that revokes must not keep the certificate good until it lapses.
+            ocsp.clearCache();
             events.publishEvent(new TrustChanged(result.at()));
         }
         for (CrlRefreshResult.Outcome o : result.outcomes()) {

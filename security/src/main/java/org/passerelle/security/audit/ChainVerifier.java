@@ -38,9 +38,9 @@ import org.passerelle.security.audit.ChainBreak.Kind;
  *   <li>anything else: ALTERED at {@code e.seq}.</li>
  * </ol>
  * Checkpoints: each is checked with the certificate whose SHA-256 it records (one recording none, from an export
- * written before rollover existed, with whichever given certificate verifies it); a bad signature, or a recorded
- * certificate that is none of those given (its signature cannot be checked), is CHECKPOINT_SIGNER_UNKNOWN at its seq; a head hash that differs from the entry at its seq
- * is CHECKPOINT_MISMATCH; a valid checkpoint beyond the last entry is TRUNCATED at the first missing seq. The report
+ * written before rollover existed, with whichever given certificate verifies it); a bad signature is
+ * CHECKPOINT_FORGED, a recorded certificate that is none of those given (its signature cannot be checked) is
+ * CHECKPOINT_SIGNER_UNKNOWN, each at its seq; a head hash that differs from the entry at its seq is CHECKPOINT_MISMATCH; a valid checkpoint beyond the last entry is TRUNCATED at the first missing seq. The report
  * names the break with the lowest position.
  */
 public final class ChainVerifier {
@@ -112,6 +112,11 @@ public final class ChainVerifier {
     public void checkpoint(Checkpoint c) {
         checkpointCount++;
         String recorded = c.certificateSha256() == null ? null : c.certificateSha256().toLowerCase(Locale.ROOT);
+        if (recorded != null && !recorded.matches("[0-9a-f]{64}")) {
+            checkpointBroken(new ChainBreak(c.seq(), Kind.CHECKPOINT_FORGED, "checkpoint at seq " + c.seq()
+                    + " names its signing certificate by something that is not a SHA-256"));
+            return;
+        }
         if (recorded != null && !signers.containsKey(recorded)) {
             // Not verifiable is a break, but not a proven forgery: an auditor who left out an earlier certificate is
             // told so, rather than told the log was forged.

@@ -182,6 +182,15 @@ class ChainVerifierTest {
     }
 
     @Test
+    void aCheckpointNamingItsSignerByAnythingButASha256IsForged() {
+        Checkpoint real = new CheckpointSigner(TestPki.shared().gateway("GB"), "GB-1").sign(100, chain.get(99).hash(), Instant.now());
+        Checkpoint renamed = new Checkpoint(real.seq(), real.headHash(), real.at(), real.nodeId(), real.algorithm(),
+                real.signature(), "0 entries OK\nall fine");
+
+        assertBreak(verify(chain, List.of(renamed)), 100, Kind.CHECKPOINT_FORGED);
+    }
+
+    @Test
     void aCheckpointSignedByAnotherKeyThatNamesTheNodesCertificateIsForged() {
         Checkpoint other = new CheckpointSigner(TestPki.shared().gateway("FR"), "GB-1")
                 .sign(100, chain.get(99).hash(), Instant.now());

@@ -143,7 +143,8 @@ class GatewayIdentityIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> handshakeRefusals(code) > before);
         AuditEvent refusal = latest("HANDSHAKE_REFUSED");
         assertThat(refusal.code()).isEqualTo(code);
-        assertThat(refusal.partner()).isEqualTo("FR");
+        assertThat(refusal.partner()).as("a refused certificate's party is only claimed").isNull();
+        assertThat(refusal.detail()).startsWith("claims FR");
         assertNothingStoredOrDelivered(xml);
     }
 

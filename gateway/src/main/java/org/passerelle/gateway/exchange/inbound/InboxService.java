@@ -134,8 +134,9 @@ public class InboxService {
      */
     public void refusedAtHandshake(String partyOrNull, SecurityCheckException reason) {
         GatewayException refusal = Faults.from(reason);
-        audit.refused(AuditTrail.Entry.of(partyOrNull == null ? "unknown" : partyOrNull, CHANNEL, "HANDSHAKE_REFUSED",
-                "REFUSED").partner(partyOrNull).code(refusal.code(), reason.details()));
+        // The certificate was refused, so the party it names is only claimed: the entry is not put on that partner.
+        audit.refused(AuditTrail.Entry.of("unverified TLS client", CHANNEL, "HANDSHAKE_REFUSED", "REFUSED")
+                .code(refusal.code(), "claims " + (partyOrNull == null ? "no party" : partyOrNull) + ": " + reason.details()));
         metrics.refused("unknown", Direction.INBOUND, refusal.code());
         log.info("Refused a TLS client of {} at the handshake: {}", partyOrNull, refusal.code());
     }

@@ -74,7 +74,11 @@ public class PartnerClients {
             SSLParameters tls = new SSLParameters();
             tls.setProtocols(new String[] {"TLSv1.3"});
             return HttpClient.newBuilder()
-                    .sslContext(PartyTls.clientContext(nodeKey, validator, party))
+                    .sslContext(PartyTls.clientContext(nodeKey, validator, party, (claimed, reason) ->
+                            // The partner's server was refused at our handshake: the attempt fails as unavailable and
+                            // is retried; the audit log keeps why (NOT_A_GATEWAY_CERTIFICATE, CERTIFICATE_REVOKED, ...).
+                            audit.refused(AuditTrail.Entry.of("node", "DELIVERY", "PARTNER_HANDSHAKE_REFUSED", "REFUSED")
+                                    .partner(party).code(reason.code().name(), reason.details()))))
                     .sslParameters(tls)
                     .connectTimeout(delivery.connectTimeout())
                     .version(HttpClient.Version.HTTP_1_1)
@@ -90,8 +94,14 @@ public class PartnerClients {
      */
     List<X509Certificate> encryptionCertificates(Partner partner) {
         Instant now = clock.instant();
-        Validated validated = certificates.compute(partner.party(), (party, last) ->
-                last != null && now.isBefore(last.at().plus(REVALIDATE_AFTER)) ? last : validate(party, last, now));
+        Validated last = certificates.get(partner.party());
+        Validated validated = last;
+        if (last == null || !now.isBefore(last.at().plus(REVALIDATE_AFTER))) {
+            // Validated outside any lock (it may ask an OCSP responder); two threads may both validate, which is harmless.
+            validated = validate(partner.party(), now);
+            Validated before = certificates.put(partner.party(), validated);
+            reportChange(partner.party(), before, validated);
+        }
         if (validated.usable().isEmpty()) {
             throw validated.problem();
         }
@@ -120,7 +130,7 @@ public class PartnerClients {
                 : Optional.of(validated.problem().code().name() + ": " + validated.problem().details());
     }
 
-    private Validated validate(String party, Validated last, Instant now) {
+    private Validated validate(String party, Instant now) {
         PartnerProperties.Partner configured = properties.partners().get(party);
         List<X509Certificate> candidates = new ArrayList<>(List.of(Certificates.readOne(configured.certificate())));
         if (configured.nextCertificate() != null) {
@@ -136,17 +146,21 @@ public class PartnerClients {
                 problem = problem == null ? e : problem;
             }
         }
-        Validated validated = new Validated(List.copyOf(usable), problem, now);
+        return new Validated(List.copyOf(usable), problem, now);
+    }
+
+    private void reportChange(String party, Validated last, Validated validated) {
         boolean wasUsable = last == null || !last.usable().isEmpty();
-        if (wasUsable && usable.isEmpty()) {
+        boolean usable = !validated.usable().isEmpty();
+        SecurityCheckException problem = validated.problem();
+        if (wasUsable && !usable) {
             audit.record(AuditTrail.Entry.of("node", "DELIVERY", "PARTNER_CERTIFICATE_INVALID", "FAILED").partner(party)
                     .code(problem.code().name(), "messages to " + party + " wait: " + problem.details()));
             log.warn("Messages to {} wait: its gateway certificate is refused ({})", party, problem.code());
-        } else if (!wasUsable && !usable.isEmpty()) {
+        } else if (!wasUsable && usable) {
             audit.record(AuditTrail.Entry.of("node", "DELIVERY", "PARTNER_CERTIFICATE_VALID", "OK").partner(party));
             log.info("The gateway certificate of {} validates again", party);
         }
-        return validated;
     }
 
     /** The outcome of validating a partner's certificates: those usable, the first refusal, and when. */

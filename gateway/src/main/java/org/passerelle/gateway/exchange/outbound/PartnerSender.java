@@ -31,7 +31,6 @@ import org.passerelle.gateway.partner.PartnerRegistry;
 import org.passerelle.gateway.partner.PartnerSuspensions;
 import org.passerelle.security.CmsEncryptor;
 import org.passerelle.security.CmsSigner;
-import org.passerelle.security.CmsVerifier;
 import org.passerelle.security.SecurityCheckException;
 import org.passerelle.security.VerifiedMessage;
 import org.springframework.stereotype.Component;
@@ -49,7 +48,7 @@ public class PartnerSender extends OutboxWorker {
     private final PartnerClients clients;
     private final CmsSigner signer;
     private final CmsEncryptor encryptor;
-    private final CmsVerifier verifier;
+    private final ReceiptVerifier verifier;
     private final MessageCodec codec;
     private final DeliveryProperties delivery;
     private final EdgeHooks hooks;
@@ -57,7 +56,7 @@ public class PartnerSender extends OutboxWorker {
 
     PartnerSender(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock, DeliveryProperties delivery,
                   NodeProperties node, PartnerRegistry partners, PartnerClients clients, CmsSigner signer,
-                  CmsEncryptor encryptor, CmsVerifier verifier, MessageCodec codec, EdgeHooks hooks,
+                  CmsEncryptor encryptor, ReceiptVerifier verifier, MessageCodec codec, EdgeHooks hooks,
                   PartnerSuspensions suspensions) {
         super(store, audit, metrics, clock, new RetryPolicy(delivery.batchSize(), delivery.lease(),
                 delivery.maxAttempts(), org.passerelle.gateway.exchange.Backoff.of(delivery)), node.nodeId());
