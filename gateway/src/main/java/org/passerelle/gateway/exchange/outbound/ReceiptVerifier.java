@@ -6,6 +6,7 @@ import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.security.CertificateValidator;
 import org.passerelle.security.CmsVerifier;
 import org.passerelle.security.VerifiedMessage;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,12 +23,18 @@ class ReceiptVerifier {
 
     private final CmsVerifier verifier;
 
+    @Autowired
     ReceiptVerifier(CertificateValidator validator, Clock clock, NodeProperties node) {
-        this(validator, clock, node.clockSkew());
+        this(new CmsVerifier(validator, clock, node.clockSkew(), RECEIPT_MAX_AGE));
     }
 
-    ReceiptVerifier(CertificateValidator validator, Clock clock, Duration clockSkew) {
-        this.verifier = new CmsVerifier(validator, clock, clockSkew, RECEIPT_MAX_AGE);
+    private ReceiptVerifier(CmsVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    /** A verifier allowing signing times this far ahead of the clock, as the node's settings would. */
+    static ReceiptVerifier of(CertificateValidator validator, Clock clock, Duration clockSkew) {
+        return new ReceiptVerifier(new CmsVerifier(validator, clock, clockSkew, RECEIPT_MAX_AGE));
     }
 
     VerifiedMessage verify(byte[] signedReceipt, String party) {

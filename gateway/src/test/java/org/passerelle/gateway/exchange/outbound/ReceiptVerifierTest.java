@@ -45,7 +45,7 @@ class ReceiptVerifierTest {
         CertificateValidator validator = new CertificateValidator(pki.partyTrust());
 
         // then it verifies as a receipt, and the same signature would not pass for a message (five minutes' skew)
-        assertThat(new ReceiptVerifier(validator, Clock.systemUTC(), Duration.ofMinutes(5)).verify(receipt, "FR").content())
+        assertThat(ReceiptVerifier.of(validator, Clock.systemUTC(), Duration.ofMinutes(5)).verify(receipt, "FR").content())
                 .isEqualTo(RECEIPT);
         assertThatThrownBy(() -> new CmsVerifier(validator, Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofMinutes(5))
                 .verify(receipt, "FR"))
@@ -57,7 +57,7 @@ class ReceiptVerifierTest {
     void refusesAReceiptSignedByAnOfficerOfThePartner() {
         byte[] receipt = new CmsSigner(pki.officer("FR", "liaison-officer").load()).sign(RECEIPT);
 
-        assertThatThrownBy(() -> new ReceiptVerifier(new CertificateValidator(pki.partyTrust()), Clock.systemUTC(),
+        assertThatThrownBy(() -> ReceiptVerifier.of(new CertificateValidator(pki.partyTrust()), Clock.systemUTC(),
                 Duration.ofMinutes(5)).verify(receipt, "FR"))
                 .isInstanceOfSatisfying(SecurityCheckException.class,
                         e -> assertThat(e.code()).isEqualTo(SecurityErrorCode.NOT_A_GATEWAY_CERTIFICATE));
