@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.passerelle.gateway.error.GatewayErrorCode;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,6 +22,7 @@ public class ViewRateLimiter {
     private final ConcurrentMap<String, RateLimiter> limiters = new ConcurrentHashMap<>();
     private final AccessRules rules;
 
+    @Autowired
     public ViewRateLimiter(AccessProperties properties, AccessRules rules) {
         this(properties.viewLimit(), properties.viewLimitPeriod(), rules);
     }
