@@ -141,7 +141,7 @@ public final class Demo {
             say("    %-11s password %-26s %s%s", u.username(), u.password(), u.role(),
                     u.team() != null ? ", team " + u.team() : u.partner() != null ? ", partner state: the node's partner" : "");
         }
-        say("  curl -s -u officer:demo-officer-password 'http://localhost:%d/api/v1/records?purpose=READMISSION_CASE&caseReference=<case reference>'",
+        say("  curl -s -u officer:demo-officer-password 'http://localhost:%d/api/v1/records?purpose=READMISSION_CASE&caseReference=<an open readmission case with the partner>'",
                 SCHEME_GB.apiPort());
         say("  curl -s -u auditor:demo-auditor-password http://localhost:%d/api/v1/audit/verify", SCHEME_GB.apiPort());
         if (!stay) {

@@ -330,9 +330,15 @@ final class SchemeScenario {
         HttpResponse<String> bare = as(gb, "/api/v1/records?caseReference=" + returnCase, officer);
         expect(bare, 403, "PURPOSE_REQUIRED");
         Demo.say("  ✔ officer (liaison, FR) asks for case %s without a purpose: 403 PURPOSE_REQUIRED, audited", returnCase);
-        HttpResponse<String> stated = as(gb, "/api/v1/records?purpose=READMISSION_CASE&caseReference=" + returnCase, officer);
+        // The return case is closed by now (the person was transferred): live casework no longer needs it.
+        HttpResponse<String> closed = as(gb, "/api/v1/records?purpose=READMISSION_CASE&caseReference=" + returnCase,
+                officer);
+        expect(closed, 403, "CASE_CLOSED_FOR_PURPOSE");
+        Demo.say("  ✔ officer states READMISSION_CASE for the transferred case: 403 CASE_CLOSED_FOR_PURPOSE, audited");
+        HttpResponse<String> stated = as(gb, "/api/v1/records?purpose=PARTNER_LIAISON&caseReference=" + returnCase,
+                officer);
         expect(stated, 200, "\"total\"");
-        Demo.say("  ✔ officer states READMISSION_CASE: %s records of the case, each with its history",
+        Demo.say("  ✔ officer states PARTNER_LIAISON: %s records of the case, each with its history",
                 number(stated.body(), "total"));
         String auditor = basic(DemoUsers.AUDITOR);
         HttpResponse<String> view = as(gb, "/api/v1/records/" + returnCase, auditor);

@@ -27,6 +27,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                             and team a certificate cannot carry; a liaison officer's certificate without a partner
  *                             here, or a caseworker's without a team, is refused (write an id holding a dot in
  *                             brackets: {@code officers."[gb.officer-1]".partner})
+ * @param viewLimit            single-record views (a message or a case, API and console) each person may make per
+ *                             {@code viewLimitPeriod} (default 60); the next is refused with {@code 429
+ *                             VIEW_RATE_LIMITED} and audited, at once and never queued; back-end systems are not
+ *                             limited, and each node counts its own
+ * @param viewLimitPeriod      the period {@code viewLimit} is counted over (default 1 minute)
  */
 @ConfigurationProperties("passerelle.access")
 public record AccessProperties(@DefaultValue List<User> users,
@@ -34,7 +39,9 @@ public record AccessProperties(@DefaultValue List<User> users,
                                @DefaultValue("15m") Duration lockDuration,
                                @DefaultValue Oidc oidc,
                                @DefaultValue("false") boolean officerCertificates,
-                               @DefaultValue Map<String, Attributes> officers) {
+                               @DefaultValue Map<String, Attributes> officers,
+                               @DefaultValue("60") int viewLimit,
+                               @DefaultValue("1m") Duration viewLimitPeriod) {
 
     public AccessProperties {
         if (maxFailedAttempts < 1) {
@@ -42,6 +49,12 @@ public record AccessProperties(@DefaultValue List<User> users,
         }
         if (lockDuration.isNegative() || lockDuration.isZero()) {
             throw new IllegalArgumentException("passerelle.access.lock-duration must be positive");
+        }
+        if (viewLimit < 1) {
+            throw new IllegalArgumentException("passerelle.access.view-limit must be at least 1, was " + viewLimit);
+        }
+        if (viewLimitPeriod.isNegative() || viewLimitPeriod.isZero()) {
+            throw new IllegalArgumentException("passerelle.access.view-limit-period must be positive");
         }
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < users.size(); i++) {

@@ -1,6 +1,8 @@
 package org.passerelle.gateway.access;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.function.UnaryOperator;
 import org.passerelle.gateway.audit.AuditTrail;
@@ -16,7 +18,9 @@ import org.springframework.stereotype.Component;
  * <p>The rules (issue 5). A caller acts in its most specific role ({@link Caller#auditRole()}).
  * <ul>
  *   <li>A liaison officer sees only exchanges and cases with their own partner state, searches only it, and states a
- *       purpose (from {@link Purpose}) and a case reference with every query, view and search.</li>
+ *       purpose (from {@link Purpose}) and a case reference with every query, view and search (issue 11): the case
+ *       must be a readmission or admission case with their partner state, of the kind the purpose is about and, for
+ *       the purposes of live casework, still open; they then see only the records of that case.</li>
  *   <li>A caseworker sees the cases of their team, and the messages of those cases.</li>
  *   <li>An auditor and an administrator see metadata only: never a payload.</li>
  *   <li>A back-end system sees everything of its party, payload included.</li>
@@ -32,9 +36,25 @@ public class AccessRules {
     private static final Pattern CASE_REFERENCE = Pattern.compile("[A-Za-z0-9_.:/\\-]{1,40}");
 
     private final AuditTrail audit;
+    private final List<CaseLookup> cases;
 
-    public AccessRules(AuditTrail audit) {
+    public AccessRules(AuditTrail audit, List<CaseLookup> cases) {
         this.audit = audit;
+        this.cases = List.copyOf(cases);
+    }
+
+    /** What the rules need to know of a case an officer states: its kind and whether it is still open. */
+    public record StatedCase(Kind kind, boolean open) {
+
+        /** The kinds of case the scheme holds. */
+        public enum Kind { READMISSION, ADMISSION }
+    }
+
+    /** Finds a case of one kind by reference and partner state (each case package answers for its own table). */
+    public interface CaseLookup {
+
+        /** The case with this reference and this partner state, or empty when this node holds none. */
+        Optional<StatedCase> find(String caseReference, String partner);
     }
 
     /**
@@ -73,7 +93,9 @@ public class AccessRules {
                     throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.PARTNER_NOT_ALLOWED,
                             "A liaison officer sees only records with their own partner state");
                 }
-                yield new Scope(caller, role, own, null, true, stated, caseReference);
+                Scope scope = new Scope(caller, role, own, null, true, stated, caseReference);
+                checkStatedCase(scope, action, resource);
+                yield scope;
             }
             case CASEWORKER -> {
                 if (caller.team() == null || caller.team().isBlank()) {
@@ -104,14 +126,18 @@ public class AccessRules {
             throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.PARTNER_NOT_ALLOWED,
                     "A liaison officer searches only their own partner state");
         }
-        return new Scope(caller, role, own, null, false, stated, caseReference);
+        Scope scope = new Scope(caller, role, own, null, false, stated, caseReference);
+        checkStatedCase(scope, action, resource);
+        return scope;
     }
 
     /**
-     * Refuses (and audits) a record outside the scope: of another partner state than the scope's, or of a case of
-     * another team (a record with no team is outside every team).
+     * Refuses (and audits) a record outside the scope: of another partner state than the scope's, of a case of another
+     * team (a record with no team is outside every team), or, for a liaison officer, of another case than the one
+     * they stated (a record of no case is outside every case).
      */
-    public void checkRecord(Scope scope, String action, String resource, String recordPartner, String recordTeam) {
+    public void checkRecord(Scope scope, String action, String resource, String recordPartner, String recordTeam,
+                            String recordCase) {
         if (scope.partner() != null && !scope.partner().equals(recordPartner)) {
             throw refuse(scope, action, resource, GatewayErrorCode.PARTNER_NOT_ALLOWED,
                     "This record is not with your partner state");
@@ -119,6 +145,58 @@ public class AccessRules {
         if (scope.team() != null && !scope.team().equals(recordTeam)) {
             throw refuse(scope, action, resource, GatewayErrorCode.TEAM_NOT_ALLOWED, "This record is not of your team");
         }
+        if (scope.role() == Caller.Role.LIAISON_OFFICER && !scope.caseReference().equals(recordCase)) {
+            throw refuse(scope, action, resource, GatewayErrorCode.RECORD_NOT_IN_CASE,
+                    "This record is not of case " + scope.caseReference());
+        }
+    }
+
+    /**
+     * Refuses (and audits) an officer's stated case that does not bear the purpose: no readmission or admission case
+     * of their partner state has that reference, the case is of the other kind than the purpose is about, or it is
+     * closed and the purpose is live casework. A reference of a case with another partner state is refused as one
+     * that does not exist, so that officers learn nothing of other partners' cases.
+     */
+    private void checkStatedCase(Scope scope, String action, String resource) {
+        Optional<StatedCase> found = cases.stream()
+                .flatMap(lookup -> lookup.find(scope.caseReference(), scope.partner()).stream()).findFirst();
+        if (found.isEmpty()) {
+            throw refuse(scope, action, resource, GatewayErrorCode.CASE_NOT_FOUND_FOR_PURPOSE,
+                    "No readmission or admission case " + scope.caseReference() + " with " + scope.partner());
+        }
+        StatedCase c = found.get();
+        StatedCase.Kind kind = kindOf(scope.purpose());
+        if (kind != null && kind != c.kind()) {
+            throw refuse(scope, action, resource, GatewayErrorCode.PURPOSE_CASE_MISMATCH,
+                    scope.purpose() + " is for a " + kind + " case, and " + scope.caseReference() + " is a "
+                            + c.kind() + " case");
+        }
+        if (!c.open() && needsOpenCase(scope.purpose())) {
+            throw refuse(scope, action, resource, GatewayErrorCode.CASE_CLOSED_FOR_PURPOSE,
+                    "Case " + scope.caseReference() + " is closed, and " + scope.purpose()
+                            + " is for an open case; a closed case is seen for PARTNER_LIAISON or COMPLIANCE_REVIEW");
+        }
+    }
+
+    /** The kind of case a purpose is about, or null when it may be either. */
+    private static StatedCase.Kind kindOf(Purpose purpose) {
+        return switch (purpose) {
+            case READMISSION_CASE -> StatedCase.Kind.READMISSION;
+            case ADMISSION_CASE -> StatedCase.Kind.ADMISSION;
+            case IDENTITY_VERIFICATION, PARTNER_LIAISON, COMPLIANCE_REVIEW -> null;
+        };
+    }
+
+    /**
+     * Whether a purpose is live casework, which a closed case no longer needs: preparing a readmission, assessing an
+     * admission, verifying an identity. Following up with the partner and reviewing compliance look back, so they may
+     * concern a closed case.
+     */
+    private static boolean needsOpenCase(Purpose purpose) {
+        return switch (purpose) {
+            case READMISSION_CASE, ADMISSION_CASE, IDENTITY_VERIFICATION -> true;
+            case PARTNER_LIAISON, COMPLIANCE_REVIEW -> false;
+        };
     }
 
     /** Records that the access was granted, with whatever else the caller adds to the entry (message, partner). */

@@ -105,6 +105,16 @@ public enum GatewayErrorCode {
     RECORDS_NOT_ALLOWED(HttpStatus.FORBIDDEN),
     /** A person has made more biometric searches than their configured rate allows; nothing was sent. */
     SEARCH_RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
+    /** A person has viewed more single records than {@code passerelle.access.view-limit} allows; nothing was shown. */
+    VIEW_RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
+    /** A liaison officer stated a case reference that names no readmission or admission case with their partner state. */
+    CASE_NOT_FOUND_FOR_PURPOSE(HttpStatus.FORBIDDEN),
+    /** A liaison officer's stated case is not of the kind their purpose is about (e.g. READMISSION_CASE, an admission). */
+    PURPOSE_CASE_MISMATCH(HttpStatus.FORBIDDEN),
+    /** A liaison officer's stated case is closed, and their purpose is live casework that needs an open case. */
+    CASE_CLOSED_FOR_PURPOSE(HttpStatus.FORBIDDEN),
+    /** A liaison officer asked for a message or case outside the case they stated; nothing of it was shown. */
+    RECORD_NOT_IN_CASE(HttpStatus.FORBIDDEN),
     /** A records query names an unknown filter value, sort field or page. */
     INVALID_RECORD_QUERY(HttpStatus.BAD_REQUEST),
     /** No message with this id and no case with this reference on this node. */

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.passerelle.gateway.access.AccessRules;
 import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.access.SearchRateLimiter;
+import org.passerelle.gateway.access.ViewRateLimiter;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Digests;
 import org.passerelle.gateway.messagelog.MessageRecord;
@@ -58,14 +59,16 @@ public class Records {
 
     private final AccessRules rules;
     private final SearchRateLimiter limiter;
+    private final ViewRateLimiter viewLimiter;
     private final RecordsRepository records;
     private final MessageStore store;
     private final PayloadPresenter presenter;
 
-    Records(AccessRules rules, SearchRateLimiter limiter, RecordsRepository records, MessageStore store,
-            PayloadPresenter presenter) {
+    Records(AccessRules rules, SearchRateLimiter limiter, ViewRateLimiter viewLimiter, RecordsRepository records,
+            MessageStore store, PayloadPresenter presenter) {
         this.rules = rules;
         this.limiter = limiter;
+        this.viewLimiter = viewLimiter;
         this.records = records;
         this.store = store;
         this.presenter = presenter;
@@ -117,9 +120,10 @@ public class Records {
     public CaseFile view(Caller caller, String id, String purpose, String caseReference, boolean withDeadlines) {
         String resource = "record:" + (id.matches("[A-Za-z0-9-]{1,40}") ? id : "?");
         AccessRules.Scope scope = rules.forRecords(caller, VIEW, resource, purpose, caseReference, null);
+        viewLimiter.acquire(scope, VIEW, resource);
         RecordsRepository.Row row = records.find(id).orElseThrow(() -> rules.refuse(scope, VIEW, resource,
                 GatewayErrorCode.RECORD_NOT_FOUND, "No message or case " + resource.substring("record:".length())));
-        rules.checkRecord(scope, VIEW, resource, row.partner(), row.team());
+        rules.checkRecord(scope, VIEW, resource, row.partner(), row.team(), row.caseReference());
         RecordSummary summary = summary(row);
         if (!"MESSAGE".equals(row.kind())) {
             List<String> messages = records.messagesOfCase(row.caseReference(), row.partner());

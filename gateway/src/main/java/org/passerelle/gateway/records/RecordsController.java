@@ -35,8 +35,9 @@ class RecordsController {
                     + "(from inclusive, to exclusive, on when the record was accepted or opened); paginated (size up "
                     + "to 100) and sorted (sort=field,asc|desc; fields at, updatedAt, caseReference, messageType, "
                     + "status, partner, kind). Each result carries its status history, never a payload. A liaison "
-                    + "officer must state purpose and caseReference and sees only their partner state's records "
-                    + "(another partner: 403 PARTNER_NOT_ALLOWED); a caseworker sees only their team's cases and "
+                    + "officer must state purpose and caseReference, a case of their partner state fitting the purpose "
+                    + "(403 CASE_NOT_FOUND_FOR_PURPOSE, PURPOSE_CASE_MISMATCH, CASE_CLOSED_FOR_PURPOSE), and sees only "
+                    + "their partner state's records of that case (another partner: 403 PARTNER_NOT_ALLOWED); a caseworker sees only their team's cases and "
                     + "their messages. Searches are rate-limited per person (429 SEARCH_RATE_LIMITED). Audited.")
     Records.RecordPage search(
             @Parameter(description = "Why (one of access.Purpose); required of liaison officers") @RequestParam(required = false) String purpose,
@@ -63,8 +64,10 @@ class RecordsController {
                     + "fields: to SYSTEM, LIAISON_OFFICER and CASEWORKER, without the fields "
                     + "passerelle.records.withheld names for the role; to AUDITOR and ADMIN never (payload WITHHELD). "
                     + "Biometric data is never shown: a transaction only by SHA-256, size and record counts. A "
-                    + "liaison officer states purpose and caseReference and sees only their partner state's records; "
-                    + "a caseworker only their team's. Audited.")
+                    + "liaison officer states purpose and caseReference, a case of their partner state fitting the "
+                    + "purpose (403 CASE_NOT_FOUND_FOR_PURPOSE, PURPOSE_CASE_MISMATCH, CASE_CLOSED_FOR_PURPOSE), and "
+                    + "sees only their partner state's records of that case (403 RECORD_NOT_IN_CASE); a caseworker "
+                    + "only their team's. Views are rate-limited per person (429 VIEW_RATE_LIMITED). Audited.")
     Records.RecordDetail view(@PathVariable String id,
                       @RequestParam(required = false) String purpose,
                       @RequestParam(required = false) String caseReference) {

@@ -78,6 +78,6 @@ class AccessPropertiesTest {
 
     private static AccessProperties properties(AccessProperties.User... users) {
         return new AccessProperties(List.of(users), 5, Duration.ofMinutes(15), new AccessProperties.Oidc(null, null, null,
-                List.of("RS256"), Duration.ofSeconds(30), "preferred_username", "roles", "partner", "team", Duration.ofSeconds(5)), false, Map.of());
+                List.of("RS256"), Duration.ofSeconds(30), "preferred_username", "roles", "partner", "team", Duration.ofSeconds(5)), false, Map.of(), 60, Duration.ofMinutes(1));
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.passerelle.gateway.error.GatewayException;
@@ -11,7 +14,16 @@ import org.passerelle.gateway.error.GatewayException;
 class AccessRulesTest {
 
     final RecordingAuditTrail audit = new RecordingAuditTrail();
-    final AccessRules rules = new AccessRules(audit.trail);
+    static final String READMISSION = "GB-RA-2026-000001";
+    static final String CLOSED_READMISSION = "GB-RA-2026-000002";
+    static final String ADMISSION = "FR-AD-2026-000001";
+    /** The cases this node holds, by reference and partner: what the case tables would answer. */
+    static final Map<String, AccessRules.StatedCase> CASES = Map.of(
+            READMISSION + "/FR", new AccessRules.StatedCase(AccessRules.StatedCase.Kind.READMISSION, true),
+            CLOSED_READMISSION + "/FR", new AccessRules.StatedCase(AccessRules.StatedCase.Kind.READMISSION, false),
+            ADMISSION + "/FR", new AccessRules.StatedCase(AccessRules.StatedCase.Kind.ADMISSION, true));
+    final AccessRules rules = new AccessRules(audit.trail,
+            List.of((ref, partner) -> Optional.ofNullable(CASES.get(ref + "/" + partner))));
 
     static Caller officer(String name, String partner) {
         return new Caller(name, Caller.Kind.PERSON, Set.of(Caller.Role.LIAISON_OFFICER), partner, null);
@@ -20,7 +32,7 @@ class AccessRulesTest {
     @Test
     void liaisonOfficerScopeIsForcedToTheirOwnPartnerWithPayloadAndStatedPurpose() {
         AccessRules.Scope scope = rules.forRecords(officer("lo-1", "FR"), "Q", "records", "partner_liaison",
-                "GB-RA-2026-000001", null);
+                READMISSION, null);
 
         assertThat(scope.partner()).isEqualTo("FR");
         assertThat(scope.purpose()).isEqualTo(Purpose.PARTNER_LIAISON);
@@ -30,20 +42,20 @@ class AccessRulesTest {
 
     @Test
     void liaisonOfficerWithoutPurposeIsRefusedAndTheRefusalRecorded() {
-        assertThatThrownBy(() -> rules.forRecords(officer("lo-2", "FR"), "Q", "records", null, "GB-RA-2026-000001", null))
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-2", "FR"), "Q", "records", null, READMISSION, null))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.code()).isEqualTo("PURPOSE_REQUIRED");
                     assertThat(e.status().value()).isEqualTo(403);
                 });
         assertThat(audit.last().outcome()).isEqualTo("REFUSED");
         assertThat(audit.last().role()).isEqualTo("LIAISON_OFFICER");
-        assertThat(audit.last().caseReference()).isEqualTo("GB-RA-2026-000001");
+        assertThat(audit.last().caseReference()).isEqualTo(READMISSION);
     }
 
     @Test
     void aPurposeTypedOutsideTheListIsNotCopiedIntoTheAuditLog() {
         assertThatThrownBy(() -> rules.forRecords(officer("lo-3", "FR"), "Q", "records", "looking for my neighbour",
-                "GB-RA-2026-000001", null)).hasFieldOrPropertyWithValue("code", "PURPOSE_REQUIRED");
+                READMISSION, null)).hasFieldOrPropertyWithValue("code", "PURPOSE_REQUIRED");
 
         assertThat(audit.last().purpose()).isNull();
     }
@@ -59,15 +71,15 @@ class AccessRulesTest {
     @Test
     void liaisonOfficerAskingForAnotherPartnerIsRefused() {
         assertThatThrownBy(() -> rules.forRecords(officer("lo-4", "FR"), "Q", "records", "PARTNER_LIAISON",
-                "GB-RA-2026-000001", "de")).hasFieldOrPropertyWithValue("code", "PARTNER_NOT_ALLOWED");
+                READMISSION, "de")).hasFieldOrPropertyWithValue("code", "PARTNER_NOT_ALLOWED");
     }
 
     @Test
     void liaisonOfficerSearchesOnlyTheirOwnPartner() {
         assertThatThrownBy(() -> rules.forSearch(officer("lo-5", "FR"), "S", "searches", "IDENTITY_VERIFICATION",
-                "GB-BS-2026-000001", "DE")).hasFieldOrPropertyWithValue("code", "PARTNER_NOT_ALLOWED");
+                READMISSION, "DE")).hasFieldOrPropertyWithValue("code", "PARTNER_NOT_ALLOWED");
         assertThat(rules.forSearch(officer("lo-5", "FR"), "S", "searches", "IDENTITY_VERIFICATION",
-                "GB-BS-2026-000001", "fr").partner()).isEqualTo("FR");
+                READMISSION, "fr").partner()).isEqualTo("FR");
     }
 
     @Test
@@ -86,18 +98,18 @@ class AccessRulesTest {
         Caller caseworker = new Caller("cw", Caller.Kind.PERSON, Set.of(Caller.Role.CASEWORKER), null, "returns");
         AccessRules.Scope scope = rules.forRecords(caseworker, "V", "record:x", null, null, null);
 
-        assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", "legal-route"))
+        assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", "legal-route", null))
                 .hasFieldOrPropertyWithValue("code", "TEAM_NOT_ALLOWED");
-        assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", null))
+        assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", null, null))
                 .hasFieldOrPropertyWithValue("code", "TEAM_NOT_ALLOWED");
-        rules.checkRecord(scope, "V", "record:x", "FR", "returns");
+        rules.checkRecord(scope, "V", "record:x", "FR", "returns", null);
     }
 
     @Test
     void theSearchLimitRefusesTheSearchAfterTheLastAllowedOneAndCountsEachPersonApart() {
         SearchRateLimiter limiter = new SearchRateLimiter(2, Duration.ofHours(1), rules);
-        AccessRules.Scope first = rules.forRecords(officer("lo-6", "FR"), "Q", "records", "PARTNER_LIAISON", "X", null);
-        AccessRules.Scope second = rules.forRecords(officer("lo-7", "FR"), "Q", "records", "PARTNER_LIAISON", "X", null);
+        AccessRules.Scope first = rules.forRecords(officer("lo-6", "FR"), "Q", "records", "PARTNER_LIAISON", READMISSION, null);
+        AccessRules.Scope second = rules.forRecords(officer("lo-7", "FR"), "Q", "records", "PARTNER_LIAISON", READMISSION, null);
 
         limiter.acquire(first, "Q", "records");
         limiter.acquire(first, "Q", "records");
@@ -109,5 +121,90 @@ class AccessRulesTest {
                 });
         assertThat(audit.last().code()).isEqualTo("SEARCH_RATE_LIMITED");
         limiter.acquire(second, "Q", "records");
+    }
+
+    @Test
+    void anOfficersCaseThatDoesNotExistWithTheirPartnerIsRefusedAndTheRefusalRecorded() {
+        // given no case GB-RA-2026-999999 at all, and READMISSION only with FR
+        // when officers state them
+        // then both are refused alike, so that an officer of DE learns nothing of FR's cases
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-9", "FR"), "V", "record:x", "READMISSION_CASE",
+                "GB-RA-2026-999999", null)).isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.code()).isEqualTo("CASE_NOT_FOUND_FOR_PURPOSE");
+                    assertThat(e.status().value()).isEqualTo(403);
+                });
+        assertThat(audit.last().outcome()).isEqualTo("REFUSED");
+        assertThat(audit.last().code()).isEqualTo("CASE_NOT_FOUND_FOR_PURPOSE");
+        assertThat(audit.last().caseReference()).isEqualTo("GB-RA-2026-999999");
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-10", "DE"), "V", "record:x", "READMISSION_CASE",
+                READMISSION, null)).hasFieldOrPropertyWithValue("code", "CASE_NOT_FOUND_FOR_PURPOSE");
+    }
+
+    @Test
+    void aPurposeForOneKindOfCaseIsRefusedWithACaseOfTheOtherKind() {
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-11", "FR"), "V", "record:x", "READMISSION_CASE",
+                ADMISSION, null)).hasFieldOrPropertyWithValue("code", "PURPOSE_CASE_MISMATCH");
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-11", "FR"), "V", "record:x", "ADMISSION_CASE",
+                READMISSION, null)).hasFieldOrPropertyWithValue("code", "PURPOSE_CASE_MISMATCH");
+        assertThat(audit.last().code()).isEqualTo("PURPOSE_CASE_MISMATCH");
+        assertThat(rules.forRecords(officer("lo-11", "FR"), "V", "record:x", "IDENTITY_VERIFICATION", ADMISSION, null)
+                .caseReference()).isEqualTo(ADMISSION);
+    }
+
+    @Test
+    void aClosedCaseIsRefusedForLiveCaseworkAndSeenForLookingBack() {
+        for (String live : List.of("READMISSION_CASE", "IDENTITY_VERIFICATION")) {
+            assertThatThrownBy(() -> rules.forRecords(officer("lo-12", "FR"), "V", "record:x", live,
+                    CLOSED_READMISSION, null)).hasFieldOrPropertyWithValue("code", "CASE_CLOSED_FOR_PURPOSE");
+        }
+        assertThat(audit.last().code()).isEqualTo("CASE_CLOSED_FOR_PURPOSE");
+        for (String lookingBack : List.of("PARTNER_LIAISON", "COMPLIANCE_REVIEW")) {
+            assertThat(rules.forRecords(officer("lo-12", "FR"), "V", "record:x", lookingBack, CLOSED_READMISSION,
+                    null).partner()).isEqualTo("FR");
+        }
+    }
+
+    @Test
+    void anOfficersBiometricSearchForAnUnknownCaseIsRefused() {
+        assertThatThrownBy(() -> rules.forSearch(officer("lo-13", "FR"), "S", "searches", "IDENTITY_VERIFICATION",
+                "GB-BS-2026-000001", "FR")).hasFieldOrPropertyWithValue("code", "CASE_NOT_FOUND_FOR_PURPOSE");
+        assertThat(audit.last().action()).isEqualTo("S");
+    }
+
+    @Test
+    void aRecordOutsideTheOfficersStatedCaseIsRefusedAndOneInsideItIsNot() {
+        AccessRules.Scope scope = rules.forRecords(officer("lo-14", "FR"), "V", "record:x", "READMISSION_CASE",
+                READMISSION, null);
+
+        assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", null, "GB-RA-2026-000077"))
+                .hasFieldOrPropertyWithValue("code", "RECORD_NOT_IN_CASE");
+        assertThat(audit.last().caseReference()).isEqualTo(READMISSION);
+        assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", null, null))
+                .hasFieldOrPropertyWithValue("code", "RECORD_NOT_IN_CASE");
+        rules.checkRecord(scope, "V", "record:x", "FR", null, READMISSION);
+    }
+
+    @Test
+    void theViewLimitRefusesTheViewAfterTheLastAllowedOneApartFromSearchesAndSystems() {
+        ViewRateLimiter views = new ViewRateLimiter(2, Duration.ofHours(1), rules);
+        SearchRateLimiter searches = new SearchRateLimiter(2, Duration.ofHours(1), rules);
+        AccessRules.Scope officer = rules.forRecords(officer("lo-15", "FR"), "V", "record:x", "PARTNER_LIAISON",
+                READMISSION, null);
+        AccessRules.Scope system = rules.forRecords(new Caller("sys", Caller.Kind.SYSTEM, Set.of(Caller.Role.SYSTEM),
+                null, null), "V", "record:x", null, null, null);
+
+        views.acquire(officer, "V", "record:x");
+        views.acquire(officer, "V", "record:x");
+
+        assertThatThrownBy(() -> views.acquire(officer, "V", "record:x")).isInstanceOfSatisfying(GatewayException.class,
+                e -> {
+                    assertThat(e.code()).isEqualTo("VIEW_RATE_LIMITED");
+                    assertThat(e.status().value()).isEqualTo(429);
+                });
+        assertThat(audit.last().code()).isEqualTo("VIEW_RATE_LIMITED");
+        searches.acquire(officer, "Q", "records");
+        for (int i = 0; i < 3; i++) {
+            views.acquire(system, "V", "record:x");
+        }
     }
 }

@@ -84,6 +84,25 @@ final class ConsoleRecordsSupport {
         return id;
     }
 
+    /** Opens a readmission case directly (team general): what an officer states must exist with their partner. */
+    static void readmissionCaseOf(JdbcClient jdbc, String caseReference, String partner, String state) {
+        Instant now = Instant.now();
+        jdbc.sql("""
+                insert into readmission_case (case_reference, partner, role, state, conversation_id, request_message_id,
+                  arrived_at, requested_at, process_due, created_at, updated_at, team)
+                values (:ref, :partner, 'REQUESTING', :state, :conversation, :request, :now, :now, :due, :now, :now,
+                  'general')""").param("ref", caseReference).param("partner", partner).param("state", state)
+                .param("conversation", UUID.randomUUID().toString()).param("request", UUID.randomUUID().toString())
+                .param("now", now.atOffset(ZoneOffset.UTC))
+                .param("due", now.plus(90, ChronoUnit.DAYS).atOffset(ZoneOffset.UTC)).update();
+    }
+
+    /** The envelope with its business body's case reference replaced ({@code prefix} is the body's namespace). */
+    static byte[] withCaseReference(byte[] xml, String prefix, String caseReference) {
+        return replace(new String(xml, StandardCharsets.UTF_8), prefix + ":CaseReference", caseReference)
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     static byte[] envelope(String sample, String from, String to) {
         String xml = new String(SampleMessages.load("/samples/valid/" + sample + ".xml"), StandardCharsets.UTF_8);
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);

@@ -52,7 +52,8 @@ import org.springframework.web.context.WebApplicationContext;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RecordsPagesTest {
 
-    static final String BS_CASE = "GB-BS-2026-000042";
+    /** The open readmission case the searches are made for, held with FR and (for the DE officer) with DE. */
+    static final String BS_CASE = "GB-RA-2026-000042";
     static final String ADMISSION_CASE = "FR-AD-2026-000777";
     static final String LISTED_CASE = "GB-XX-2026-000001";
     static final Path data = ConsoleRecordsSupport.folder("records-pages");
@@ -86,9 +87,12 @@ class RecordsPagesTest {
     void seed() {
         mvc = MockMvcBuilders.webAppContextSetup(context).apply(SecurityMockMvcConfigurers.springSecurity()).build();
         transaction = SampleMessages.biometricSample("type-4-14-slaps.an2");
-        bsToFrance = intake.submit(envelope("BiometricSearchRequest", "GB", "FR"), "backend");
-        bsToGermany = storeDirectly(store, jdbc, envelope("BiometricSearchRequest", "GB", "DE"), Direction.OUTBOUND,
-                "GB", "DE", BS_CASE);
+        ConsoleRecordsSupport.readmissionCaseOf(jdbc, BS_CASE, "FR", "ACKNOWLEDGED");
+        ConsoleRecordsSupport.readmissionCaseOf(jdbc, BS_CASE, "DE", "ACKNOWLEDGED");
+        bsToFrance = intake.submit(ConsoleRecordsSupport.withCaseReference(envelope("BiometricSearchRequest", "GB",
+                "FR"), "bio", BS_CASE), "backend");
+        bsToGermany = storeDirectly(store, jdbc, ConsoleRecordsSupport.withCaseReference(
+                envelope("BiometricSearchRequest", "GB", "DE"), "bio", BS_CASE), Direction.OUTBOUND, "GB", "DE", BS_CASE);
 
         // A readmission case of team returns-fr, acknowledged, its reply due three days (and an hour) ago.
         readmissionCase = "GB-RA-" + LocalDate.now(ZoneOffset.UTC).getYear() + "-" + String.format("%06d", 4343);
@@ -192,6 +196,34 @@ class RecordsPagesTest {
                 .doesNotContain("/Envelope/Header");
         assertThat(ConsoleRecordsSupport.lastAudit(audit, jdbc, officer)).containsEntry("action", "RECORD_VIEW")
                 .containsEntry("outcome", "REFUSED").containsEntry("code", "PARTNER_NOT_ALLOWED");
+    }
+
+    @Test
+    void givenAnInventedCaseInTheWorkingContextWhenTheOfficerOpensAFranceMessageThenTheNoAccessPageShowsTheCode()
+            throws Exception {
+        Caller officer = officer("FR");
+        MockHttpSession session = statedContext(officer, "IDENTITY_VERIFICATION", "GB-RA-2026-999999");
+
+        String page = body(mvc.perform(as(officer, get("/console/messages/" + bsToFrance)).session(session))
+                .andReturn(), 403);
+
+        assertThat(page).contains("You do not have access to this page", "CASE_NOT_FOUND_FOR_PURPOSE")
+                .doesNotContain("/Envelope/Header");
+        assertThat(ConsoleRecordsSupport.lastAudit(audit, jdbc, officer)).containsEntry("action", "RECORD_VIEW")
+                .containsEntry("outcome", "REFUSED").containsEntry("code", "CASE_NOT_FOUND_FOR_PURPOSE")
+                .containsEntry("case_reference", "GB-RA-2026-999999");
+    }
+
+    @Test
+    void givenAWorkingContextOfOneCaseWhenTheOfficerOpensAnotherCaseOfFranceThenItIsRefused() throws Exception {
+        Caller officer = officer("FR");
+        MockHttpSession session = statedContext(officer, "IDENTITY_VERIFICATION", BS_CASE);
+
+        String page = body(mvc.perform(as(officer, get("/console/cases/" + readmissionCase)).session(session))
+                .andReturn(), 403);
+
+        assertThat(page).contains("RECORD_NOT_IN_CASE").doesNotContain("Reply due");
+        assertThat(ConsoleRecordsSupport.lastAudit(audit, jdbc, officer)).containsEntry("code", "RECORD_NOT_IN_CASE");
     }
 
     @Test

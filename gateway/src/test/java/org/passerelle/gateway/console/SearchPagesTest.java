@@ -47,7 +47,8 @@ import org.springframework.web.context.WebApplicationContext;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchPagesTest {
 
-    static final String CASE = "GB-BS-2026-000314";
+    /** The open readmission case with FR the officers search for. */
+    static final String CASE = "GB-RA-2026-000314";
     static final int SEARCH_LIMIT = 3;
     static final Path data = ConsoleRecordsSupport.folder("search-pages");
 
@@ -76,6 +77,7 @@ class SearchPagesTest {
     void setUp() {
         mvc = MockMvcBuilders.webAppContextSetup(context).apply(SecurityMockMvcConfigurers.springSecurity()).build();
         transaction = SampleMessages.biometricSample("type-4-14-slaps.an2");
+        ConsoleRecordsSupport.readmissionCaseOf(jdbc, CASE, "FR", "ACKNOWLEDGED");
     }
 
     @Test

@@ -65,7 +65,13 @@ import tools.jackson.databind.json.JsonMapper;
 class RecordsAccessTest {
 
     static final int SEARCH_LIMIT = 5;
-    static final String BS_CASE = "GB-BS-2026-000042";
+    static final int VIEW_LIMIT = 5;
+    /** The open readmission case with FR the biometric searches are made for (an officer states a real case). */
+    static final String SEARCH_CASE = "GB-RA-2026-000042";
+    /** A readmission case with FR that is closed (the person was transferred). */
+    static final String CLOSED_CASE = "GB-RA-2026-000043";
+    /** A readmission case with DE: to an officer of FR, as if it did not exist. */
+    static final String GERMAN_CASE = "GB-RA-2026-000044";
     static final String ADMISSION_CASE = "FR-AD-2026-000777";
     static final String PURPOSE = "IDENTITY_VERIFICATION";
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -82,6 +88,8 @@ class RecordsAccessTest {
         r.add("passerelle.access.search-limit", () -> SEARCH_LIMIT);
         // No refill while the test runs: the limit is reached by count alone, never by timing.
         r.add("passerelle.access.search-limit-period", () -> "1h");
+        r.add("passerelle.access.view-limit", () -> VIEW_LIMIT);
+        r.add("passerelle.access.view-limit-period", () -> "1h");
     }
 
     @Autowired
@@ -108,14 +116,21 @@ class RecordsAccessTest {
         mvc = MockMvcBuilders.webAppContextSetup(context).apply(SecurityMockMvcConfigurers.springSecurity()).build();
         transaction = SampleMessages.biometricSample("type-4-14-slaps.an2");
 
-        // A biometric search to FR and a readmission request to FR, through the real intake.
-        bsToFrance = intake.submit(envelope("BiometricSearchRequest", "FR"), "backend");
+        // The readmission cases officers state (opened directly: only their existence, partner and state matter here).
+        readmissionCaseOf(SEARCH_CASE, "FR", "ACKNOWLEDGED");
+        readmissionCaseOf(CLOSED_CASE, "FR", "TRANSFERRED");
+        readmissionCaseOf(GERMAN_CASE, "DE", "ACKNOWLEDGED");
+
+        // A biometric search to FR for that case and a readmission request to FR, through the real intake.
+        bsToFrance = intake.submit(withCaseReference(envelope("BiometricSearchRequest", "FR"), "bio", SEARCH_CASE),
+                "backend");
         readmissionCase = "GB-RA-" + LocalDate.now(ZoneOffset.UTC).getYear() + "-" + String.format("%06d", 4242);
         readmissionRequest = intake.submit(readmissionRequest(readmissionCase), "backend");
 
         // A search to another partner (DE) in the same case, and an admission case of another team, stored directly
         // (the unit node has FR as its only partner), with their payloads encrypted like any other.
-        bsToGermany = storeDirectly(envelope("BiometricSearchRequest", "DE"), "DE", BS_CASE);
+        bsToGermany = storeDirectly(withCaseReference(envelope("BiometricSearchRequest", "DE"), "bio", SEARCH_CASE),
+                "DE", SEARCH_CASE);
         Instant now = Instant.now();
         jdbc.sql("""
                 insert into admission_case (case_reference, partner, role, state, eoi_id, opened_at, presence_due_at,
@@ -136,7 +151,7 @@ class RecordsAccessTest {
 
         // when they search the biometric case stating a purpose
         JsonNode page = json(mvc.perform(as(officer, get("/api/v1/records")
-                .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn(), 200);
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn(), 200);
 
         // then they see the search to FR, never the search to DE of the same case
         assertThat(ids(page)).contains(bsToFrance).doesNotContain(bsToGermany);
@@ -147,7 +162,7 @@ class RecordsAccessTest {
         Map<String, Object> audit = lastAudit(officer);
         assertThat(audit).containsEntry("action", "RECORDS_QUERY").containsEntry("outcome", "GRANTED")
                 .containsEntry("actor_role", "LIAISON_OFFICER").containsEntry("purpose", PURPOSE)
-                .containsEntry("case_reference", BS_CASE).containsEntry("resource", "records")
+                .containsEntry("case_reference", SEARCH_CASE).containsEntry("resource", "records")
                 .containsEntry("partner", "FR");
     }
 
@@ -155,7 +170,7 @@ class RecordsAccessTest {
     void liaisonOfficerQueryWithoutPurposeIsRefusedAndAudited() throws Exception {
         Caller officer = officer("FR");
 
-        MvcResult result = mvc.perform(as(officer, get("/api/v1/records").param("caseReference", BS_CASE))).andReturn();
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records").param("caseReference", SEARCH_CASE))).andReturn();
 
         assertRefused(result, 403, "PURPOSE_REQUIRED", officer, "RECORDS_QUERY");
     }
@@ -165,7 +180,7 @@ class RecordsAccessTest {
         Caller officer = officer("FR");
 
         MvcResult result = mvc.perform(as(officer, get("/api/v1/records")
-                .param("purpose", "CURIOSITY").param("caseReference", BS_CASE))).andReturn();
+                .param("purpose", "CURIOSITY").param("caseReference", SEARCH_CASE))).andReturn();
 
         assertRefused(result, 403, "PURPOSE_REQUIRED", officer, "RECORDS_QUERY");
     }
@@ -184,7 +199,7 @@ class RecordsAccessTest {
         Caller officer = officer("FR");
 
         MvcResult result = mvc.perform(as(officer, get("/api/v1/records")
-                .param("purpose", PURPOSE).param("caseReference", BS_CASE).param("partner", "DE"))).andReturn();
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE).param("partner", "DE"))).andReturn();
 
         assertRefused(result, 403, "PARTNER_NOT_ALLOWED", officer, "RECORDS_QUERY");
     }
@@ -194,7 +209,7 @@ class RecordsAccessTest {
         Caller officer = officer("FR");
 
         MvcResult result = mvc.perform(as(officer, get("/api/v1/records/" + bsToGermany)
-                .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn();
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn();
 
         assertRefused(result, 403, "PARTNER_NOT_ALLOWED", officer, "RECORD_VIEW");
         assertThat(lastAudit(officer)).containsEntry("resource", "record:" + bsToGermany);
@@ -214,7 +229,7 @@ class RecordsAccessTest {
         Caller officer = new Caller("lo-nowhere", Caller.Kind.PERSON, Set.of(Caller.Role.LIAISON_OFFICER), null, null);
 
         MvcResult result = mvc.perform(as(officer, get("/api/v1/records")
-                .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn();
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn();
 
         assertRefused(result, 403, "PARTNER_NOT_ALLOWED", officer, "RECORDS_QUERY");
     }
@@ -246,18 +261,137 @@ class RecordsAccessTest {
         Caller officer = officer("FR");
         for (int i = 0; i < SEARCH_LIMIT; i++) {
             json(mvc.perform(as(officer, get("/api/v1/records")
-                    .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn(), 200);
+                    .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn(), 200);
         }
 
         // when they search once more
         MvcResult result = mvc.perform(as(officer, get("/api/v1/records")
-                .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn();
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn();
 
         // then it is refused, and audited
         assertRefused(result, 429, "SEARCH_RATE_LIMITED", officer, "RECORDS_QUERY");
         // while another officer is not limited by the first one's searches
         json(mvc.perform(as(officer("FR"), get("/api/v1/records")
-                .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn(), 200);
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn(), 200);
+    }
+
+    // ---- liaison officers: the stated case (issue 11) -------------------------------------------------------
+
+    @Test
+    void liaisonOfficerStatingAnInventedCaseIsRefusedAndSeesNothingOfTheRecord() throws Exception {
+        // given an officer of FR who states a case reference no case has
+        Caller officer = officer("FR");
+
+        // when they ask for a record of their partner state under it
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records/" + readmissionRequest)
+                .param("purpose", "READMISSION_CASE").param("caseReference", "GB-RA-2026-999999"))).andReturn();
+
+        // then it is refused, nothing of the record is in the answer, and the refusal is audited under that case
+        assertRefused(result, 403, "CASE_NOT_FOUND_FOR_PURPOSE", officer, "RECORD_VIEW");
+        assertThat(result.getResponse().getContentType()).startsWith("application/problem+json");
+        assertThat(result.getResponse().getContentAsString()).doesNotContain("DOE").doesNotContain("payload");
+        assertThat(lastAudit(officer)).containsEntry("case_reference", "GB-RA-2026-999999")
+                .containsEntry("resource", "record:" + readmissionRequest);
+    }
+
+    @Test
+    void liaisonOfficerStatingAnInventedCaseCannotSearchRecordsEither() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records")
+                .param("purpose", PURPOSE).param("caseReference", "GB-RA-2026-999999"))).andReturn();
+
+        assertRefused(result, 403, "CASE_NOT_FOUND_FOR_PURPOSE", officer, "RECORDS_QUERY");
+    }
+
+    @Test
+    void liaisonOfficerStatingAnotherPartnersCaseIsRefusedAsIfItDidNotExist() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records/" + GERMAN_CASE)
+                .param("purpose", "READMISSION_CASE").param("caseReference", GERMAN_CASE))).andReturn();
+
+        assertRefused(result, 403, "CASE_NOT_FOUND_FOR_PURPOSE", officer, "RECORD_VIEW");
+    }
+
+    @Test
+    void liaisonOfficerStatingOneCaseCannotViewAMessageOrCaseOfAnotherCaseOfTheSamePartner() throws Exception {
+        // given an officer of FR working on the search case
+        Caller officer = officer("FR");
+
+        // when they ask for the readmission request, and the case, of another FR case
+        MvcResult message = mvc.perform(as(officer, get("/api/v1/records/" + readmissionRequest)
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn();
+        String messageAnswer = message.getResponse().getContentAsString();
+        assertRefused(message, 403, "RECORD_NOT_IN_CASE", officer, "RECORD_VIEW");
+        MvcResult theCase = mvc.perform(as(officer, get("/api/v1/records/" + readmissionCase)
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn();
+
+        // then both are refused, audited under the case they stated, and nothing of either is returned
+        assertRefused(theCase, 403, "RECORD_NOT_IN_CASE", officer, "RECORD_VIEW");
+        assertThat(lastAudit(officer)).containsEntry("case_reference", SEARCH_CASE)
+                .containsEntry("resource", "record:" + readmissionCase);
+        assertThat(messageAnswer).doesNotContain("DOE").doesNotContain(readmissionCase);
+    }
+
+    @Test
+    void liaisonOfficerStatingTheRightCaseSeesTheCaseAndItsMessages() throws Exception {
+        Caller officer = officer("FR");
+
+        JsonNode theCase = json(mvc.perform(as(officer, get("/api/v1/records/" + SEARCH_CASE)
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn(), 200);
+        JsonNode message = json(mvc.perform(as(officer, get("/api/v1/records/" + bsToFrance)
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn(), 200);
+
+        assertThat(theCase.get("record").get("caseKind").asText()).isEqualTo("READMISSION");
+        assertThat(theCase.get("messages").toString()).contains(bsToFrance).doesNotContain(bsToGermany);
+        assertThat(message.get("record").get("id").asText()).isEqualTo(bsToFrance);
+        assertThat(lastAudit(officer)).containsEntry("outcome", "GRANTED").containsEntry("case_reference", SEARCH_CASE);
+    }
+
+    @Test
+    void liaisonOfficerWithAReadmissionPurposeForAnAdmissionCaseIsRefused() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records/" + ADMISSION_CASE)
+                .param("purpose", "READMISSION_CASE").param("caseReference", ADMISSION_CASE))).andReturn();
+
+        assertRefused(result, 403, "PURPOSE_CASE_MISMATCH", officer, "RECORD_VIEW");
+    }
+
+    @Test
+    void aClosedCaseIsRefusedForLiveCaseworkButSeenForAComplianceReview() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult casework = mvc.perform(as(officer, get("/api/v1/records/" + CLOSED_CASE)
+                .param("purpose", "READMISSION_CASE").param("caseReference", CLOSED_CASE))).andReturn();
+        assertRefused(casework, 403, "CASE_CLOSED_FOR_PURPOSE", officer, "RECORD_VIEW");
+        JsonNode review = json(mvc.perform(as(officer, get("/api/v1/records/" + CLOSED_CASE)
+                .param("purpose", "COMPLIANCE_REVIEW").param("caseReference", CLOSED_CASE))).andReturn(), 200);
+
+        assertThat(review.get("record").get("status").asText()).isEqualTo("TRANSFERRED");
+    }
+
+    @Test
+    void liaisonOfficerOverTheViewLimitIsRefusedWith429AndAudited() throws Exception {
+        // given an officer who has made as many views as the limit allows
+        Caller officer = officer("FR");
+        for (int i = 0; i < VIEW_LIMIT; i++) {
+            json(mvc.perform(as(officer, get("/api/v1/records/" + bsToFrance)
+                    .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn(), 200);
+        }
+
+        // when they view once more
+        MvcResult result = mvc.perform(as(officer, get("/api/v1/records/" + bsToFrance)
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn();
+
+        // then it is refused without the record, and audited; their searches and other people's views go on
+        assertRefused(result, 429, "VIEW_RATE_LIMITED", officer, "RECORD_VIEW");
+        assertThat(result.getResponse().getContentAsString()).doesNotContain("payloadSha256");
+        json(mvc.perform(as(officer, get("/api/v1/records")
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn(), 200);
+        json(mvc.perform(as(officer("FR"), get("/api/v1/records/" + bsToFrance)
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn(), 200);
     }
 
     // ---- caseworkers ----------------------------------------------------------------------------------------
@@ -396,7 +530,7 @@ class RecordsAccessTest {
         Caller auditor = person("auditor", Caller.Role.AUDITOR);
 
         MvcResult result = mvc.perform(as(auditor, post("/api/v1/searches")
-                .param("partner", "FR").param("purpose", PURPOSE).param("caseReference", BS_CASE)
+                .param("partner", "FR").param("purpose", PURPOSE).param("caseReference", SEARCH_CASE)
                 .contentType(MediaType.APPLICATION_OCTET_STREAM).content(transaction))).andReturn();
 
         assertThat(result.getResponse().getStatus()).isEqualTo(403);
@@ -474,7 +608,7 @@ class RecordsAccessTest {
         Caller officer = officer("FR");
 
         MvcResult result = mvc.perform(as(officer, post("/api/v1/searches")
-                .param("partner", "FR").param("purpose", PURPOSE).param("caseReference", "GB-BS-2026-000099")
+                .param("partner", "FR").param("purpose", PURPOSE).param("caseReference", SEARCH_CASE)
                 .param("urgency", "URGENT")
                 .contentType(MediaType.APPLICATION_OCTET_STREAM).content(transaction))).andReturn();
 
@@ -495,11 +629,24 @@ class RecordsAccessTest {
                 select * from audit_event where actor = :actor and action = 'BIOMETRIC_SEARCH' order by id desc
                 fetch first 1 rows only""").param("actor", officer.name()).query().singleRow();
         assertThat(audit).containsEntry("outcome", "GRANTED").containsEntry("message_id", id)
-                .containsEntry("purpose", PURPOSE).containsEntry("case_reference", "GB-BS-2026-000099");
+                .containsEntry("purpose", PURPOSE).containsEntry("case_reference", SEARCH_CASE);
         // and the officer finds the search, and later its answer, among the records of the case
         JsonNode page = json(mvc.perform(as(officer("FR"), get("/api/v1/records")
-                .param("purpose", PURPOSE).param("caseReference", "GB-BS-2026-000099"))).andReturn(), 200);
-        assertThat(ids(page)).containsExactly(id);
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn(), 200);
+        assertThat(ids(page)).contains(id);
+    }
+
+    @Test
+    void liaisonOfficerSearchForAnUnknownCaseIsRefusedAndNothingIsSent() throws Exception {
+        Caller officer = officer("FR");
+        long before = messages();
+
+        MvcResult result = mvc.perform(as(officer, post("/api/v1/searches")
+                .param("partner", "FR").param("purpose", PURPOSE).param("caseReference", "GB-BS-2026-000099")
+                .contentType(MediaType.APPLICATION_OCTET_STREAM).content(transaction))).andReturn();
+
+        assertRefused(result, 403, "CASE_NOT_FOUND_FOR_PURPOSE", officer, "BIOMETRIC_SEARCH");
+        assertThat(messages()).isEqualTo(before);
     }
 
     @Test
@@ -520,7 +667,7 @@ class RecordsAccessTest {
         Caller officer = officer("FR");
 
         MvcResult result = mvc.perform(as(officer, post("/api/v1/searches")
-                .param("partner", "FR").param("purpose", "COMPLIANCE_REVIEW").param("caseReference", "GB-BS-2026-000101")
+                .param("partner", "FR").param("purpose", "COMPLIANCE_REVIEW").param("caseReference", SEARCH_CASE)
                 .contentType(MediaType.APPLICATION_OCTET_STREAM).content(transaction))).andReturn();
 
         assertRefused(result, 403, "PURPOSE_REQUIRED", officer, "BIOMETRIC_SEARCH");
@@ -531,12 +678,12 @@ class RecordsAccessTest {
         Caller officer = officer("FR");
         for (int i = 0; i < SEARCH_LIMIT; i++) {
             json(mvc.perform(as(officer, get("/api/v1/records")
-                    .param("purpose", PURPOSE).param("caseReference", BS_CASE))).andReturn(), 200);
+                    .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn(), 200);
         }
         long before = messages();
 
         MvcResult result = mvc.perform(as(officer, post("/api/v1/searches")
-                .param("partner", "FR").param("purpose", PURPOSE).param("caseReference", "GB-BS-2026-000102")
+                .param("partner", "FR").param("purpose", PURPOSE).param("caseReference", SEARCH_CASE)
                 .contentType(MediaType.APPLICATION_OCTET_STREAM).content(transaction))).andReturn();
 
         assertRefused(result, 429, "SEARCH_RATE_LIMITED", officer, "BIOMETRIC_SEARCH");
@@ -646,6 +793,18 @@ class RecordsAccessTest {
 
     long messages() {
         return jdbc.sql("select count(*) from message").query(Long.class).single();
+    }
+
+    void readmissionCaseOf(String caseReference, String partner, String state) {
+        Instant now = Instant.now();
+        jdbc.sql("""
+                insert into readmission_case (case_reference, partner, role, state, conversation_id, request_message_id,
+                  arrived_at, requested_at, process_due, created_at, updated_at, team)
+                values (:ref, :partner, 'REQUESTING', :state, :conversation, :request, :now, :now, :due, :now, :now,
+                  'general')""").param("ref", caseReference).param("partner", partner).param("state", state)
+                .param("conversation", UUID.randomUUID().toString()).param("request", UUID.randomUUID().toString())
+                .param("now", now.atOffset(ZoneOffset.UTC))
+                .param("due", now.plus(90, ChronoUnit.DAYS).atOffset(ZoneOffset.UTC)).update();
     }
 
     String storeDirectly(byte[] xml, String to, String caseReference) {

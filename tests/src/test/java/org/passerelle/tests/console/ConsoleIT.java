@@ -517,7 +517,7 @@ class ConsoleIT {
             browser.driver().findElement(By.cssSelector("input[name='purpose'][value='IDENTITY_VERIFICATION']")).click();
             WebElement caseField = browser.driver().findElement(By.id("caseReference"));
             caseField.clear();
-            caseField.sendKeys("GB-BS-2026-000777");
+            caseField.sendKeys(caseRef); // an officer searches for a real, open case with their partner
             browser.follow(By.id("submit-search"));
 
             String id = byId(browser, "message-id").strip();

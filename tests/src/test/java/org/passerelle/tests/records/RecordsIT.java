@@ -10,10 +10,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,12 +39,20 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The records API on a live pair of nodes: GB's back-end searches FR's access point, and on GB the search and FR's
  * answer are records of the case — whole, field by field, to the back-end system (never the fingerprints), as metadata
- * only to an auditor, every query audited; a liaison officer for another partner state is refused France.
+ * only to an auditor, every query audited; a liaison officer for another partner state is refused France, and one for
+ * France sees only the records of a real case they state for a fitting purpose, and only so many views at a time.
  */
 class RecordsIT {
 
     static final String AUDITOR_TOKEN = "auditor-token-for-tests";
     static final String OFFICER_TOKEN = "officer-token-for-tests";
+    static final String OFFICER_FR_TOKEN = "officer-fr-token-for-tests";
+    static final String BROWSING_OFFICER_TOKEN = "browsing-officer-token-for-tests";
+    /** Single-record views each person may make on GB while the tests run (the period outlasts them). */
+    static final int VIEW_LIMIT = 3;
+    /** Two open readmission cases with FR on GB, and one closed. */
+    static final String CASE_A = "GB-RA-2026-000501";
+    static final String CASE_B = "GB-RA-2026-000502";
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -55,15 +67,26 @@ class RecordsIT {
         matcher.enrol("subject-A", SampleMessages.biometricSample("type-4-tpcard.an2"), new EnrolmentFacts(
                 "IT", EurodacCategory.CATEGORY_2, LocalDate.of(2025, 9, 14), "Lampedusa", "IT20250914003317"));
         int napPort = Exchange.freePort();
-        exchange = Exchange.start(dir, Map.of(
-                "FR:passerelle.backend.default-endpoints[0]", "http://localhost:" + napPort + SimulatedAccessPoint.INBOUND_PATH,
-                "GB:passerelle.api.tokens[2].name", "auditor-1",
-                "GB:passerelle.api.tokens[2].sha256", Exchange.sha256(AUDITOR_TOKEN),
-                "GB:passerelle.api.tokens[2].roles[0]", "AUDITOR",
-                "GB:passerelle.api.tokens[3].name", "officer-for-belgium",
-                "GB:passerelle.api.tokens[3].sha256", Exchange.sha256(OFFICER_TOKEN),
-                "GB:passerelle.api.tokens[3].roles[0]", "LIAISON_OFFICER",
-                "GB:passerelle.api.tokens[3].partner", "BE"));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("FR:passerelle.backend.default-endpoints[0]", "http://localhost:" + napPort + SimulatedAccessPoint.INBOUND_PATH);
+        settings.put("GB:passerelle.api.tokens[2].name", "auditor-1");
+        settings.put("GB:passerelle.api.tokens[2].sha256", Exchange.sha256(AUDITOR_TOKEN));
+        settings.put("GB:passerelle.api.tokens[2].roles[0]", "AUDITOR");
+        settings.put("GB:passerelle.api.tokens[3].name", "officer-for-belgium");
+        settings.put("GB:passerelle.api.tokens[3].sha256", Exchange.sha256(OFFICER_TOKEN));
+        settings.put("GB:passerelle.api.tokens[3].roles[0]", "LIAISON_OFFICER");
+        settings.put("GB:passerelle.api.tokens[3].partner", "BE");
+        settings.put("GB:passerelle.api.tokens[4].name", "officer-for-france");
+        settings.put("GB:passerelle.api.tokens[4].sha256", Exchange.sha256(OFFICER_FR_TOKEN));
+        settings.put("GB:passerelle.api.tokens[4].roles[0]", "LIAISON_OFFICER");
+        settings.put("GB:passerelle.api.tokens[4].partner", "FR");
+        settings.put("GB:passerelle.api.tokens[5].name", "browsing-officer");
+        settings.put("GB:passerelle.api.tokens[5].sha256", Exchange.sha256(BROWSING_OFFICER_TOKEN));
+        settings.put("GB:passerelle.api.tokens[5].roles[0]", "LIAISON_OFFICER");
+        settings.put("GB:passerelle.api.tokens[5].partner", "FR");
+        settings.put("GB:passerelle.access.view-limit", String.valueOf(VIEW_LIMIT));
+        settings.put("GB:passerelle.access.view-limit-period", "1h");
+        exchange = Exchange.start(dir, settings);
         nap = SimulatedAccessPoint.start(napPort, matcher,
                 Settings.of("FR", URI.create("http://localhost:" + exchange.fr.apiPort()), Node.SYSTEM_TOKEN));
     }
@@ -150,6 +173,95 @@ class RecordsIT {
                 order by id desc fetch first 1 rows only""").query().singleRow();
         assertThat(audited).containsEntry("outcome", "REFUSED").containsEntry("code", "PARTNER_NOT_ALLOWED")
                 .containsEntry("actor_role", "LIAISON_OFFICER");
+    }
+
+    @Test
+    void aLiaisonOfficerSeesOnlyTheRecordsOfARealCaseTheyStateForAFittingPurpose() throws Exception {
+        // given two open readmission cases with FR on GB, and an officer for FR who searched FR for case A
+        openReadmissionCase(CASE_A);
+        openReadmissionCase(CASE_B);
+        HttpResponse<String> searched = search("IDENTITY_VERIFICATION", CASE_A, OFFICER_FR_TOKEN);
+        String searchId = json(searched, 202).get("messageId").asText();
+
+        // when they view the search stating case A, then they see it
+        HttpResponse<String> right = exchange.gb.get("/api/v1/records/" + searchId
+                + "?purpose=IDENTITY_VERIFICATION&caseReference=" + CASE_A, OFFICER_FR_TOKEN);
+        assertThat(json(right, 200).get("record").get("caseReference").asText()).isEqualTo(CASE_A);
+
+        // when they state an invented case, then nothing is shown and the refusal is audited under it
+        HttpResponse<String> invented = exchange.gb.get("/api/v1/records/" + searchId
+                + "?purpose=IDENTITY_VERIFICATION&caseReference=GB-RA-2026-999999", OFFICER_FR_TOKEN);
+        assertRefused(invented, 403, "CASE_NOT_FOUND_FOR_PURPOSE", "RECORD_VIEW", "GB-RA-2026-999999");
+        assertThat(invented.body()).doesNotContain("payload");
+
+        // when they ask for case A's search while stating case B, then it is refused
+        HttpResponse<String> otherCase = exchange.gb.get("/api/v1/records/" + searchId
+                + "?purpose=IDENTITY_VERIFICATION&caseReference=" + CASE_B, OFFICER_FR_TOKEN);
+        assertRefused(otherCase, 403, "RECORD_NOT_IN_CASE", "RECORD_VIEW", CASE_B);
+        assertThat(otherCase.body()).doesNotContain("payload");
+
+        // when they state an admission purpose for the readmission case, then it is refused
+        HttpResponse<String> mismatch = exchange.gb.get("/api/v1/records/" + CASE_A
+                + "?purpose=ADMISSION_CASE&caseReference=" + CASE_A, OFFICER_FR_TOKEN);
+        assertRefused(mismatch, 403, "PURPOSE_CASE_MISMATCH", "RECORD_VIEW", CASE_A);
+
+        // when they search for a case that does not exist, then nothing is sent
+        HttpResponse<String> unknown = search("IDENTITY_VERIFICATION", "GB-RA-2026-999998", OFFICER_FR_TOKEN);
+        assertRefused(unknown, 403, "CASE_NOT_FOUND_FOR_PURPOSE", "BIOMETRIC_SEARCH", "GB-RA-2026-999998");
+    }
+
+    @Test
+    void aPersonsSingleRecordViewsAreLimitedAndTheNextOneIsRefusedAndAudited() throws Exception {
+        // given an officer for FR who has viewed their case as often as the limit allows
+        openReadmissionCase("GB-RA-2026-000503");
+        String own = "/api/v1/records/GB-RA-2026-000503?purpose=READMISSION_CASE&caseReference=GB-RA-2026-000503";
+        for (int i = 0; i < VIEW_LIMIT; i++) {
+            json(exchange.gb.get(own, BROWSING_OFFICER_TOKEN), 200);
+        }
+
+        // when they view it once more
+        HttpResponse<String> over = exchange.gb.get(own, BROWSING_OFFICER_TOKEN);
+
+        // then it is refused with 429 and audited
+        assertThat(json(over, 429).get("code").asText()).isEqualTo("VIEW_RATE_LIMITED");
+        assertThat(lastAudit("browsing-officer")).containsEntry("outcome", "REFUSED")
+                .containsEntry("code", "VIEW_RATE_LIMITED").containsEntry("action", "RECORD_VIEW");
+    }
+
+    /** Opens a readmission case with FR on GB directly: only its existence, partner and state matter here. */
+    static void openReadmissionCase(String caseReference) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        exchange.gb.bean(JdbcClient.class).sql("""
+                insert into readmission_case (case_reference, partner, role, state, conversation_id, request_message_id,
+                  arrived_at, requested_at, process_due, created_at, updated_at, team)
+                values (:ref, 'FR', 'REQUESTING', 'ACKNOWLEDGED', :conversation, :request, :now, :now, :due, :now, :now,
+                  'general')""").param("ref", caseReference).param("conversation", UUID.randomUUID().toString())
+                .param("request", UUID.randomUUID().toString()).param("now", now).param("due", now.plusDays(90))
+                .update();
+    }
+
+    static HttpResponse<String> search(String purpose, String caseReference, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(exchange.gb.api("/api/v1/searches?partner=FR&purpose=" + purpose
+                        + "&caseReference=" + caseReference))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(SampleMessages.biometricSample("type-4-14-slaps.an2")))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void assertRefused(HttpResponse<String> response, int status, String code, String action,
+                              String caseReference) {
+        assertThat(json(response, status).get("code").asText()).isEqualTo(code);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(lastAudit("officer-for-france")).containsEntry("outcome", "REFUSED").containsEntry("code", code)
+                .containsEntry("action", action).containsEntry("case_reference", caseReference);
+    }
+
+    static Map<String, Object> lastAudit(String actor) {
+        exchange.gb.bean(AuditTrail.class).latest(1); // seals what is staged
+        return exchange.gb.bean(JdbcClient.class).sql("""
+                select * from audit_event where actor = :actor order by id desc fetch first 1 rows only""")
+                .param("actor", actor).query().singleRow();
     }
 
     static JsonNode json(HttpResponse<String> response, int status) {

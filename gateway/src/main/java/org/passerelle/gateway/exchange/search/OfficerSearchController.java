@@ -42,14 +42,16 @@ class OfficerSearchController {
     @Operation(summary = "Search a person's fingerprints in your partner state (role LIAISON_OFFICER)",
             description = "The body is the ANSI/NIST-ITL transaction (traditional encoding). The search goes to the "
                     + "officer's own partner state only (another: 403 PARTNER_NOT_ALLOWED), states a purpose and a case "
-                    + "reference (403 PURPOSE_REQUIRED / CASE_REFERENCE_REQUIRED), is rate-limited per officer "
+                    + "reference (403 PURPOSE_REQUIRED / CASE_REFERENCE_REQUIRED) of a readmission or admission case with "
+                    + "that partner fitting the purpose (403 CASE_NOT_FOUND_FOR_PURPOSE, PURPOSE_CASE_MISMATCH, "
+                    + "CASE_CLOSED_FOR_PURPOSE), is rate-limited per officer "
                     + "(429 SEARCH_RATE_LIMITED) and audited. Answers 202 with the message id; the partner's "
                     + "BiometricSearchResponse is then found with GET /api/v1/records?caseReference=...")
     ResponseEntity<Map<String, String>> search(
             InputStream body, HttpServletRequest request,
             @Parameter(description = "The partner state searched: the officer's own") @RequestParam(required = false) String partner,
             @Parameter(description = "Why (one of access.Purpose but COMPLIANCE_REVIEW)") @RequestParam(required = false) String purpose,
-            @Parameter(description = "The case, as the contract writes it (PP-FF-YYYY-NNNNNN)") @RequestParam(required = false) String caseReference,
+            @Parameter(description = "The readmission or admission case searched for, as the contract writes it (PP-RA-YYYY-NNNNNN or PP-AD-YYYY-NNNNNN)") @RequestParam(required = false) String caseReference,
             @Parameter(description = "NORMAL (answer within 24 h, the default) or URGENT (1 h)") @RequestParam(required = false) String urgency)
             throws IOException {
         long max = node.maxBodySize().toBytes();
