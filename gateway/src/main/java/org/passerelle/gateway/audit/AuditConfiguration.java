@@ -1,5 +1,8 @@
 package org.passerelle.gateway.audit;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.passerelle.gateway.node.Certificates;
 import org.passerelle.gateway.node.DecryptionKeys;
 import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.security.KeyMaterial;
@@ -25,7 +28,9 @@ class AuditConfiguration {
     }
 
     @Bean
-    CheckpointCertificates checkpointCertificates(DecryptionKeys keys, NodeProperties node) {
-        return CheckpointCertificates.of(keys, node.nextKeystore() != null);
+    CheckpointCertificates checkpointCertificates(DecryptionKeys keys, NodeProperties node, AuditProperties audit) {
+        List<X509Certificate> retired = audit.retiredCertificates().stream()
+                .flatMap(file -> Certificates.read(file).stream()).toList();
+        return CheckpointCertificates.of(keys, node.nextKeystore() != null, retired);
     }
 }

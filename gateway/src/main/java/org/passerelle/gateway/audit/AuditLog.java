@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.passerelle.security.audit.AuditRecord;
 import org.passerelle.security.audit.ChainReport;
@@ -67,15 +68,24 @@ class AuditLog {
     }
 
     /**
-     * Verifies the whole chain from genesis, and every checkpoint with the node certificate it records signing it: the
-     * current one, or the next or a previous one, so that checkpoints signed before a key rollover still verify.
+     * Verifies the whole chain from genesis, every checkpoint with the node certificate it records signing it (the
+     * current one, or the next or a previous one, so that checkpoints signed before a key rollover still verify), and
+     * the chain's end against its head row, so that entries deleted from the end are found. The head is read first and
+     * only what it covers is verified: appends made meanwhile (the head only moves forward, in the transaction that
+     * seals) are left for the next verification.
      */
     ChainReport verify() {
         sealer.sealQuietly();
+        // Checkpoints first, then the head: every checkpoint read was signed over a head no later than the one read,
+        // so one beyond the chain's end is a truncation, never an append made meanwhile.
+        Long lastCheckpointId = jdbc.queryForObject("select max(id) from audit_checkpoint", Long.class);
+        Map<String, Object> head = jdbc.queryForMap("select seq, hash from audit_chain_head where id = 1");
+        long headSeq = ((Number) head.get("seq")).longValue();
         ChainVerifier verifier = ChainVerifier.fromGenesis(certificates.certificates());
-        forEachCheckpoint(Long.MIN_VALUE, Long.MAX_VALUE, verifier::checkpoint);
-        forEachEntry(Long.MIN_VALUE, Long.MAX_VALUE, verifier::entry);
-        return verifier.finish();
+        forEachCheckpoint(Long.MIN_VALUE, Long.MAX_VALUE, lastCheckpointId == null ? Long.MIN_VALUE : lastCheckpointId,
+                verifier::checkpoint);
+        forEachEntry(Long.MIN_VALUE, headSeq, verifier::entry);
+        return verifier.finish(headSeq, String.valueOf(head.get("hash")));
     }
 
     /** The highest sealed seq (0 for an empty chain), after sealing what is pending. */
@@ -126,12 +136,17 @@ class AuditLog {
 
     /** Streams the checkpoints with seq in [fromSeq, toSeq] in seq order. */
     void forEachCheckpoint(long fromSeq, long toSeq, Consumer<Checkpoint> each) {
+        forEachCheckpoint(fromSeq, toSeq, Long.MAX_VALUE, each);
+    }
+
+    /** As above, only the checkpoints with an id up to {@code maxId} (those stored when it was read). */
+    void forEachCheckpoint(long fromSeq, long toSeq, long maxId, Consumer<Checkpoint> each) {
         long afterId = Long.MIN_VALUE;
         while (true) {
             List<Object[]> page = jdbc.query("select * from audit_checkpoint where seq >= ? and seq <= ? and id > ?"
-                            + " order by id fetch first ? rows only",
+                            + " and id <= ? order by id fetch first ? rows only",
                     (rs, i) -> new Object[] {rs.getLong("id"), AuditRows.checkpoint(rs, i)},
-                    fromSeq, toSeq, afterId, PAGE);
+                    fromSeq, toSeq, afterId, maxId, PAGE);
             for (Object[] row : page) {
                 each.accept((Checkpoint) row[1]);
             }

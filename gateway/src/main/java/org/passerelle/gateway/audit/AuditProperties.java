@@ -1,6 +1,8 @@
 package org.passerelle.gateway.audit;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,9 +13,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           one is also signed at startup and at shutdown
  * @param sweepInterval      how often pending events are sealed as a backstop (each commit already asks for a seal)
  * @param sealBatch          how many pending events one sealing transaction moves into the chain at most
+ * @param retiredCertificates PEM files of the certificates of gateway keys retired after a rollover (no private key
+ *                           is needed): the checkpoints they signed still verify once the key store itself is gone
  */
 @ConfigurationProperties("passerelle.audit")
 public record AuditProperties(@DefaultValue("5m") Duration checkpointInterval,
                               @DefaultValue("10s") Duration sweepInterval,
-                              @DefaultValue("500") int sealBatch) {
+                              @DefaultValue("500") int sealBatch,
+                              @DefaultValue List<Path> retiredCertificates) {
 }

@@ -7,7 +7,8 @@ import org.passerelle.gateway.node.DecryptionKeys;
 import org.passerelle.security.Fingerprints;
 
 /**
- * The node's certificates that may have signed its audit checkpoints (current, next, previous), without their keys.
+ * The node's certificates that may have signed its audit checkpoints (current, next, previous, retired), without their
+ * keys.
  *
  * @param all the current certificate first, then the next (during a rollover), then the previous ones
  */
@@ -17,6 +18,7 @@ public record CheckpointCertificates(List<Known> all) {
     public static final String CURRENT = "CURRENT";
     public static final String NEXT = "NEXT";
     public static final String PREVIOUS = "PREVIOUS";
+    public static final String RETIRED = "RETIRED";
 
     /** One certificate, its place in the rollover and the lowercase hex SHA-256 a checkpoint records for it. */
     public record Known(String role, X509Certificate certificate, String sha256) {
@@ -26,13 +28,22 @@ public record CheckpointCertificates(List<Known> all) {
         all = List.copyOf(all);
     }
 
-    /** The certificates of the node's keys, in {@link DecryptionKeys}' order: current, next if any, previous. */
-    static CheckpointCertificates of(DecryptionKeys keys, boolean hasNext) {
+    /**
+     * The certificates of the node's keys, in {@link DecryptionKeys}' order (current, next if any, previous), then
+     * those of retired keys, configured without their keys.
+     */
+    static CheckpointCertificates of(DecryptionKeys keys, boolean hasNext, List<X509Certificate> retired) {
         List<Known> known = new ArrayList<>();
         for (int i = 0; i < keys.all().size(); i++) {
             String role = i == 0 ? CURRENT : i == 1 && hasNext ? NEXT : PREVIOUS;
             X509Certificate certificate = keys.all().get(i).certificate();
             known.add(new Known(role, certificate, Fingerprints.sha256(certificate)));
+        }
+        for (X509Certificate certificate : retired) {
+            String sha256 = Fingerprints.sha256(certificate);
+            if (known.stream().noneMatch(k -> k.sha256().equals(sha256))) {
+                known.add(new Known(RETIRED, certificate, sha256));
+            }
         }
         return new CheckpointCertificates(known);
     }

@@ -118,10 +118,24 @@ class AuditKeyRolloverTest {
             assertThat(v.firstBreak().detail()).contains("cannot be verified")
                     .contains(Fingerprints.sha256(K1.certificate()));
         }
+
+        // and when its operator keeps K1's certificate alone (the key store is gone) as a retired certificate
+        try (ConfigurableApplicationContext node = start(k2, List.of(),
+                "--passerelle.audit.retired-certificates[0]=" + PKI.gateway("GB").certificatePem())) {
+            AuditReading.Verification v = node.getBean(AuditReading.class).verify("API");
+
+            // then the chain verifies again, the K1 checkpoints by the retired certificate
+            assertThat(v.ok()).as(String.valueOf(v.firstBreak())).isTrue();
+            assertThat(v.signers()).anySatisfy(signer -> {
+                assertThat(signer.role()).isEqualTo(CheckpointCertificates.RETIRED);
+                assertThat(signer.checkpoints()).isPositive();
+            });
+        }
     }
 
-    private ConfigurableApplicationContext start(Path keystore, List<Path> previous) {
-        List<String> args = new ArrayList<>(List.of(
+    private ConfigurableApplicationContext start(Path keystore, List<Path> previous, String... more) {
+        List<String> args = new ArrayList<>(List.of(more));
+        args.addAll(List.of(
                 "--passerelle.node.party=GB",
                 "--passerelle.node.node-id=GB-unit",
                 "--passerelle.node.data-dir=" + dir.resolve("data"),

@@ -157,20 +157,35 @@ public final class ChainVerifier {
         }
     }
 
-    /** Verifies what is still in the look-ahead window, then the checkpoints beyond the end, and reports. */
-    public ChainReport finish() {
+    /**
+     * As {@link #finish()}, then compares the end of the chain with the head the log recorded for it (its last seq
+     * and hash, kept apart from the entries): entries deleted from the end with the head left as it was are
+     * TRUNCATED at the first missing seq, a head whose hash is not the last entry's is ALTERED there, and entries
+     * beyond the head (never sealed through it) are INSERTED after it. Give the head read before the entries were.
+     */
+    public ChainReport finish(long headSeq, String headHash) {
         if (!finished) {
-            finished = true;
-            while (!window.isEmpty() && chainBreak == null) {
-                step(window.pollFirst());
-            }
-            window.clear();
-            if (chainBreak == null && !checkpoints.isEmpty() && checkpoints.lastKey() > lastSeq) {
-                Checkpoint beyond = checkpoints.lastEntry().getValue().get(0);
-                chainBreak = new ChainBreak(lastSeq + 1, Kind.TRUNCATED, "the chain ends at seq " + lastSeq
-                        + " but a checkpoint signed " + beyond.at() + " covers seq " + beyond.seq());
+            drain();
+            if (chainBreak == null) {
+                long last = Math.max(lastSeq, 0);
+                if (headSeq > last) {
+                    chainBreak = new ChainBreak(last + 1, Kind.TRUNCATED, "the chain ends at seq " + last
+                            + " but its head records seq " + headSeq);
+                } else if (headSeq < last) {
+                    chainBreak = new ChainBreak(headSeq + 1, Kind.INSERTED, "the chain runs to seq " + last
+                            + " but its head records seq " + headSeq);
+                } else if (headSeq > 0 && !headHash.equalsIgnoreCase(lastHash)) {
+                    chainBreak = new ChainBreak(headSeq, Kind.ALTERED, "the entry at seq " + headSeq
+                            + " does not hash to the hash its head records");
+                }
             }
         }
+        return finish();
+    }
+
+    /** Verifies what is still in the look-ahead window, then the checkpoints beyond the end, and reports. */
+    public ChainReport finish() {
+        drain();
         long checkpointedUpTo = lastCheckpoint == null ? firstSeq - 1 : lastCheckpoint.seq();
         ChainBreak first = chainBreak;
         if (checkpointBreak != null && (first == null || checkpointBreak.seq() < first.seq())) {
@@ -178,6 +193,22 @@ public final class ChainVerifier {
         }
         return new ChainReport(entries, checkpointCount, Math.max(lastSeq, 0), lastCheckpoint,
                 Math.max(0, lastSeq - checkpointedUpTo), first, ordered(verifiedBy));
+    }
+
+    private void drain() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        while (!window.isEmpty() && chainBreak == null) {
+            step(window.pollFirst());
+        }
+        window.clear();
+        if (chainBreak == null && !checkpoints.isEmpty() && checkpoints.lastKey() > lastSeq) {
+            Checkpoint beyond = checkpoints.lastEntry().getValue().get(0);
+            chainBreak = new ChainBreak(lastSeq + 1, Kind.TRUNCATED, "the chain ends at seq " + lastSeq
+                    + " but a checkpoint signed " + beyond.at() + " covers seq " + beyond.seq());
+        }
     }
 
     /** The counts in the order the certificates were given, so a report reads current first. */

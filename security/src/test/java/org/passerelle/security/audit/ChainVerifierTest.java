@@ -341,6 +341,32 @@ class ChainVerifierTest {
         return SIGNER.sign(seq, chain.get((int) seq - 1).hash(), Chains.START.plusSeconds(seq));
     }
 
+    @Test
+    void entriesDeletedFromTheEndWithTheHeadLeftAsItWasAreFoundAtTheFirstMissing() {
+        // given the chain's head records seq 200, and the last 20 entries are gone
+        ChainVerifier verifier = ChainVerifier.fromGenesis(List.of(GB.certificate()));
+        chain.subList(0, 180).forEach(verifier::entry);
+
+        // then
+        assertBreak(verifier.finish(200, chain.get(199).hash()), 181, Kind.TRUNCATED);
+    }
+
+    @Test
+    void aHeadWhoseHashIsNotTheLastEntrysIsFoundThere() {
+        ChainVerifier verifier = ChainVerifier.fromGenesis(List.of(GB.certificate()));
+        chain.forEach(verifier::entry);
+
+        assertBreak(verifier.finish(200, chain.get(198).hash()), 200, Kind.ALTERED);
+    }
+
+    @Test
+    void aChainThatEndsAtItsHeadHolds() {
+        ChainVerifier verifier = ChainVerifier.fromGenesis(List.of(GB.certificate()));
+        chain.forEach(verifier::entry);
+
+        assertThat(verifier.finish(200, chain.get(199).hash()).ok()).isTrue();
+    }
+
     private static ChainReport verify(List<AuditRecord> entries, List<Checkpoint> checkpoints) {
         return verify(entries, checkpoints, List.of(GB.certificate()));
     }

@@ -180,6 +180,30 @@ class AuditChainIT {
     }
 
     @Test
+    void theNewestEntriesDeletedWithTheHeadLeftAsItWasAreFound() throws Exception {
+        // given the newest three entries of the chain, as its head records them
+        long head = verify().get("entries").longValue();
+        List<Map<String, Object>> newest = List.of(row(head - 2), row(head - 1), row(head));
+        tamper(s -> s.executeUpdate("delete from audit_event where seq between " + (head - 2) + " and " + head));
+        try {
+            // then verification finds the chain ending before its head (or, once later entries are sealed after the
+            // gap, the gap itself): either way at the first entry deleted
+            JsonNode report = verify();
+            assertThat(report.get("ok").booleanValue()).isFalse();
+            assertThat(report.get("firstBreak").get("seq").longValue()).as(report.toString()).isEqualTo(head - 2);
+            assertThat(report.get("firstBreak").get("kind").stringValue()).isIn("TRUNCATED", "DELETED");
+        } finally {
+            tamper(s -> newest.forEach(row -> {
+                try {
+                    insert(s, row);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+    }
+
+    @Test
     void anEntryInsertedIntoTheDatabaseWithTheLaterOnesRenumberedIsFoundAtItsSeq() throws Exception {
         AuditRecord before = record(7);
         AuditRecord forged = ChainHash.seal(new AuditRecord(0, before.at(), "someone", "ADMIN", "API", "MESSAGE_REPLAY",
