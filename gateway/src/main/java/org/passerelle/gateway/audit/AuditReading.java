@@ -65,7 +65,11 @@ public class AuditReading {
     public record BreakView(long seq, String kind, String detail) {
     }
 
-    public record Verification(boolean ok, long entries, long checkpoints, CheckpointView lastCheckpoint,
+    /**
+     * @param ok     the chain holds and a checkpoint vouches for it ({@code status} VERIFIED)
+     * @param status VERIFIED; UNVERIFIED when it holds but no valid checkpoint vouches for it; BROKEN at the first break
+     */
+    public record Verification(boolean ok, String status, long entries, long checkpoints, CheckpointView lastCheckpoint,
                                long notCheckpointed, BreakView firstBreak, List<SignerView> signers) {
     }
 
@@ -130,12 +134,13 @@ public class AuditReading {
                 report.verifiedBy().getOrDefault(k.sha256(), 0L))).toList();
         String by = signers.stream().filter(s -> s.checkpoints() > 0)
                 .map(s -> s.role() + " " + s.checkpoints()).reduce((a, b) -> a + ", " + b).orElse("none");
+        String status = !report.ok() ? "BROKEN" : report.verified() ? "VERIFIED" : "UNVERIFIED";
         record(channel, "AUDIT_VERIFY", report.ok()
                 ? "chain holds: " + report.entries() + " entries, " + report.checkpoints() + " checkpoints"
-                        + " (verified by " + by + ")"
+                        + " (verified by " + by + ")" + (report.verified() ? "" : "; UNVERIFIED: no checkpoint vouches for it")
                 : "break at seq " + report.firstBreak().seq() + ": " + report.firstBreak().kind());
         Checkpoint last = report.lastCheckpoint();
-        return new Verification(report.ok(), report.entries(), report.checkpoints(),
+        return new Verification(report.verified(), status, report.entries(), report.checkpoints(),
                 last == null ? null : new CheckpointView(last.seq(), last.at(), last.certificateSha256(),
                         certificates.roleOf(last.certificateSha256())),
                 report.notCheckpointed(),

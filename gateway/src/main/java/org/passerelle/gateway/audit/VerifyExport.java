@@ -69,6 +69,11 @@ public final class VerifyExport {
         }
         try {
             ChainReport report = verify(export, certificates);
+            if (report.ok() && !report.verified()) {
+                out.println("UNVERIFIED " + report.entries() + " entries hold together, but no valid checkpoint vouches"
+                        + " for them: whoever held them could have rewritten them whole");
+                return 1;
+            }
             if (report.ok()) {
                 out.println("OK " + report.entries() + " entries, " + report.checkpoints() + " checkpoints"
                         + (report.lastCheckpoint() == null ? ", none valid"

@@ -115,6 +115,15 @@ class VerifyExportTest {
     }
 
     @Test
+    void anExportWithoutACheckpointIsUnverifiedNotOk() throws Exception {
+        // given forty entries that link to each other, and no checkpoint at all
+        Path file = write(export(40, List.of()));
+
+        // then whoever held them could have rewritten them whole: unverified, exit 1
+        assertThat(run(file, PKI.gateway("GB").certificatePem())).startsWith("1 UNVERIFIED 40 entries hold together");
+    }
+
+    @Test
     void anUnreadableExportExitsTwo() throws Exception {
         assertThat(run(write(List.of("not json")), PKI.gateway("GB").certificatePem())).startsWith("2 ");
         assertThat(run(dir.resolve("missing.jsonl"), PKI.gateway("GB").certificatePem())).startsWith("2 ");

@@ -32,4 +32,12 @@ public record ChainReport(long entries, long checkpoints, long lastSeq, Checkpoi
     public boolean ok() {
         return firstBreak == null;
     }
+
+    /**
+     * Whether the chain holds and a valid checkpoint vouches for it: a chain (or an export) without one may have been
+     * rewritten whole by whoever held it, so it is unverified rather than verified.
+     */
+    public boolean verified() {
+        return ok() && lastCheckpoint != null;
+    }
 }
