@@ -277,16 +277,15 @@ public class AccessRules {
      * (ADMIN, AUDITOR) nor acts as a partner's liaison officer with the power to change who may see what
      * (ADMIN, LIAISON_OFFICER).
      */
-    static final List<Set<Caller.Role>> INCOMPATIBLE = List.of(
-            Set.of(Caller.Role.ADMIN, Caller.Role.AUDITOR),
-            Set.of(Caller.Role.ADMIN, Caller.Role.LIAISON_OFFICER));
+    static final List<List<Caller.Role>> INCOMPATIBLE = List.of(
+            List.of(Caller.Role.ADMIN, Caller.Role.AUDITOR),
+            List.of(Caller.Role.ADMIN, Caller.Role.LIAISON_OFFICER));
 
     /** Why these roles cannot be held together (naming the first pair found), or null when they can. */
     static String incompatible(Set<Caller.Role> roles) {
-        for (Set<Caller.Role> pair : INCOMPATIBLE) {
+        for (List<Caller.Role> pair : INCOMPATIBLE) {
             if (roles.containsAll(pair)) {
-                return pair.stream().sorted().map(Enum::name).collect(Collectors.joining(" and "))
-                        + " are never held together";
+                return pair.stream().map(Enum::name).collect(Collectors.joining(" and ")) + " are never held together";
             }
         }
         return null;
