@@ -73,7 +73,7 @@ public record AccessProperties(@DefaultValue List<User> users,
      * @param username     the name they sign in with and that the audit log records (at most 128 characters)
      * @param passwordHash the password's hash with its encoder id, e.g. {@code {argon2}$argon2id$v=19$...}; never the
      *                     password itself (make one with {@code PasswordHash})
-     * @param roles        LIAISON_OFFICER, CASEWORKER, AUDITOR, ADMIN
+     * @param roles        LIAISON_OFFICER, CASEWORKER, AUDITOR, ADMIN; never ADMIN with AUDITOR or LIAISON_OFFICER
      * @param partner      the partner state (two letters) a liaison officer belongs to; required for LIAISON_OFFICER
      * @param team         the casework team a caseworker belongs to; required for CASEWORKER
      * @param enabled      false to keep the account but refuse it (default true)
@@ -102,6 +102,10 @@ public record AccessProperties(@DefaultValue List<User> users,
             }
             if (parsed.contains(Caller.Role.SYSTEM)) {
                 problems.add(who + ": SYSTEM is for back-end systems (tokens or certificates), not people");
+            }
+            String incompatible = AccessRules.incompatible(parsed);
+            if (incompatible != null) {
+                problems.add(who + ": " + incompatible);
             }
             String missing = Attributes.missing(parsed, partner, team);
             if (missing != null) {

@@ -3,6 +3,8 @@ package org.passerelle.gateway.access;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 import java.util.function.UnaryOperator;
 import org.passerelle.gateway.audit.AuditTrail;
@@ -27,6 +29,11 @@ import org.springframework.stereotype.Component;
  *   <li>Nobody sees biometric bytes through the API: the records views show at most a transaction's digest, size and
  *       record counts.</li>
  * </ul>
+ *
+ * <p>Separation of duties (issue 11), decided here for every way in: some roles are never held together
+ * ({@link #incompatible}), granting some takes a second administrator ({@link #needsSecondApproval}), and nobody
+ * changes their own roles ({@link #changesOwnRoles}). {@code UserAdministration} applies them to the users API,
+ * the configuration records to configured users and API tokens, the sign-ins to what tokens and certificates claim.
  */
 @Component
 public class AccessRules {
@@ -263,6 +270,38 @@ public class AccessRules {
                     "A liaison officer belongs to a partner state, and this one to none");
         }
         return caller.partner().toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * Pairs of roles one caller never holds together: an administrator neither audits their own administration
+     * (ADMIN, AUDITOR) nor acts as a partner's liaison officer with the power to change who may see what
+     * (ADMIN, LIAISON_OFFICER).
+     */
+    static final List<List<Caller.Role>> INCOMPATIBLE = List.of(
+            List.of(Caller.Role.ADMIN, Caller.Role.AUDITOR),
+            List.of(Caller.Role.ADMIN, Caller.Role.LIAISON_OFFICER));
+
+    /** Why these roles cannot be held together (naming the first pair found), or null when they can. */
+    static String incompatible(Set<Caller.Role> roles) {
+        for (List<Caller.Role> pair : INCOMPATIBLE) {
+            if (roles.containsAll(pair)) {
+                return pair.stream().map(Enum::name).collect(Collectors.joining(" and ")) + " are never held together";
+            }
+        }
+        return null;
+    }
+
+    /** Whether granting this role takes a second administrator's approval: the roles that watch or run the node. */
+    static boolean needsSecondApproval(Caller.Role role) {
+        return role == Caller.Role.ADMIN || role == Caller.Role.AUDITOR;
+    }
+
+    /**
+     * Whether an administrator's change of {@code username}'s roles from {@code before} to {@code after} is a change
+     * of their own roles, which they never make (not even to give one up: another administrator does it).
+     */
+    static boolean changesOwnRoles(Caller admin, String username, Set<Caller.Role> before, Set<Caller.Role> after) {
+        return admin != null && admin.name().equals(username) && !before.equals(after);
     }
 
     private static Purpose parse(String purpose) {

@@ -19,7 +19,7 @@ public record ApiProperties(@DefaultValue List<Token> tokens) {
      * @param name    who holds it (recorded as the actor of what it does)
      * @param sha256  the SHA-256 (hex) of the token; the token itself is never configured
      * @param roles   what it may do: {@code SYSTEM} (submit and read messages), {@code ADMIN} (replay parked messages),
-     *                or a person's role
+     *                or a person's role; never ADMIN with AUDITOR or LIAISON_OFFICER
      * @param partner optional: the partner state its holder belongs to (for a {@code LIAISON_OFFICER} token)
      * @param team    optional: the casework team its holder belongs to (for a {@code CASEWORKER} token)
      */
@@ -29,11 +29,15 @@ public record ApiProperties(@DefaultValue List<Token> tokens) {
             if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
                 throw new IllegalArgumentException("passerelle.api.tokens: token '" + name + "' needs a sha256 of 64 hex digits");
             }
-            String missing;
+            Set<Caller.Role> parsed;
             try {
-                missing = AccessProperties.Attributes.missing(AccessProperties.roles(roles), partner, team);
+                parsed = AccessProperties.roles(roles);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("passerelle.api.tokens: token '" + name + "': " + e.getMessage(), e);
+            }
+            String missing = AccessProperties.Attributes.missing(parsed, partner, team);
+            if (missing == null) {
+                missing = AccessRules.incompatible(parsed);
             }
             if (missing != null) {
                 throw new IllegalArgumentException("passerelle.api.tokens: token '" + name + "': " + missing);

@@ -25,7 +25,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * Signs people in with an OpenID Connect (JWT) bearer token from the configured identity provider: the signature
  * by one of the provider's published keys with an accepted algorithm, the issuer, the audience, and the expiry and
  * not-before times (with the configured skew) are all checked; the roles, partner and team come from the configured
- * claims. Every outcome is audited.
+ * claims. A token is a person's: one claiming SYSTEM, or roles never held together, is refused. Every outcome is
+ * audited.
  */
 final class JwtLogin {
 
@@ -106,11 +107,18 @@ final class JwtLogin {
         Set<Caller.Role> roles = roles(jwt.getClaim(oidc.rolesClaim()));
         String partner = jwt.getClaimAsString(oidc.partnerClaim());
         String team = jwt.getClaimAsString(oidc.teamClaim());
+        if (roles.contains(Caller.Role.SYSTEM)) {
+            // A provider signs people in; a system's identity is an API token or a certificate of this party, so a
+            // token claiming SYSTEM is a provider misconfigured or a person reaching for a system's rights.
+            throw refused(token, LoginAudit.Reason.SYSTEM_ROLE_NOT_FOR_PEOPLE);
+        }
+        if (AccessRules.incompatible(roles) != null) {
+            throw refused(token, LoginAudit.Reason.ROLES_INCOMPATIBLE);
+        }
         if (AccessProperties.Attributes.missing(roles, partner, team) != null) {
             throw refused(token, LoginAudit.Reason.ATTRIBUTES_MISSING);
         }
-        Caller.Kind kind = roles.contains(Caller.Role.SYSTEM) ? Caller.Kind.SYSTEM : Caller.Kind.PERSON;
-        Caller caller = new Caller(name, kind, roles,
+        Caller caller = new Caller(name, Caller.Kind.PERSON, roles,
                 roles.contains(Caller.Role.LIAISON_OFFICER) ? partner : null,
                 roles.contains(Caller.Role.CASEWORKER) ? team : null);
         audit.granted(caller, LoginAudit.Method.OIDC_TOKEN);

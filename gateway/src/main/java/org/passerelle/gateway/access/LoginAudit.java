@@ -36,7 +36,11 @@ class LoginAudit {
         /** The person's roles need an attribute (partner, team) that their token or configuration does not give. */
         ATTRIBUTES_MISSING,
         /** The client certificate did not validate, or names another party. */
-        CERTIFICATE_INVALID
+        CERTIFICATE_INVALID,
+        /** An identity provider's token claims SYSTEM, which is for back-end systems (API tokens or certificates) only. */
+        SYSTEM_ROLE_NOT_FOR_PEOPLE,
+        /** The token or certificate claims roles never held together (ADMIN with AUDITOR or LIAISON_OFFICER). */
+        ROLES_INCOMPATIBLE
     }
 
     private static final int MAX_ACTOR = 128;
@@ -62,10 +66,13 @@ class LoginAudit {
                 .resource(Method.PASSWORD.name()).code(Reason.ACCOUNT_LOCKED.name(), "locked for " + lockFor));
     }
 
-    /** Records a change to a user made by configuration or an administrator. */
-    void userChanged(String actor, String channel, String username, String change) {
+    /**
+     * Records a change to a user made by configuration or an administrator: who (actor, and their role when a person
+     * made it), what (the action), whom (the user as resource) and, in the detail, the roles the user now holds.
+     */
+    void userChanged(String actor, String actorRole, String channel, String username, String change, String detail) {
         audit.record(AuditTrail.Entry.of(actor(actor), channel, "USER_" + change.toUpperCase(java.util.Locale.ROOT), "GRANTED")
-                .resource("user:" + actor(username)));
+                .role(actorRole).resource("user:" + actor(username)).code(null, detail));
     }
 
     static String actor(String presented) {

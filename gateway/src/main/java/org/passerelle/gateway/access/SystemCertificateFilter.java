@@ -86,6 +86,10 @@ final class SystemCertificateFilter extends OncePerRequestFilter {
         AccessProperties.Attributes attributes = access.officers().get(identity.name());
         String partner = attributes == null ? null : attributes.partner();
         String team = attributes == null ? null : attributes.team();
+        if (AccessRules.incompatible(roles) != null) {
+            refuse(identity.name(), LoginAudit.Reason.ROLES_INCOMPATIBLE, request);
+            return;
+        }
         if (AccessProperties.Attributes.missing(roles, partner, team) != null) {
             refuse(identity.name(), LoginAudit.Reason.ATTRIBUTES_MISSING, request);
             return;

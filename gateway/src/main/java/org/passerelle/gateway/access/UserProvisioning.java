@@ -6,7 +6,8 @@ import org.springframework.stereotype.Component;
 /**
  * Brings the embedded user store in line with {@code passerelle.access.users} at start-up: creates the users it
  * lacks and updates those that differ (a new password hash also clears failures and any lock), each change audited
- * as an administrative change by {@code configuration}.
+ * as an administrative change by {@code configuration}. Users whose roles break the separation of duties never get
+ * here: {@link AccessProperties} refuses them and the node does not start.
  */
 @Component
 class UserProvisioning implements InitializingBean {
@@ -26,7 +27,8 @@ class UserProvisioning implements InitializingBean {
         for (AccessProperties.User user : access.users()) {
             String change = users.provision(user);
             if (change != null) {
-                audit.userChanged("configuration", "NODE", user.username(), change);
+                audit.userChanged("configuration", null, "NODE", user.username(), change,
+                        UserAdministration.rolesDetail(user.parsedRoles()));
             }
         }
     }

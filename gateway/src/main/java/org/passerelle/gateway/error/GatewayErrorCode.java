@@ -120,7 +120,19 @@ public enum GatewayErrorCode {
     /** No message with this id and no case with this reference on this node. */
     RECORD_NOT_FOUND(HttpStatus.NOT_FOUND),
     /** An officer's biometric search is incomplete or malformed (no transaction, an unknown urgency). */
-    SEARCH_REQUEST_INVALID(HttpStatus.BAD_REQUEST);
+    SEARCH_REQUEST_INVALID(HttpStatus.BAD_REQUEST),
+    /** An administrator tried to change their own roles (to add or to give one up); another administrator does it. */
+    SELF_ROLE_CHANGE(HttpStatus.FORBIDDEN),
+    /** The roles asked for are never held together (ADMIN with AUDITOR, ADMIN with LIAISON_OFFICER); details say which. */
+    ROLES_INCOMPATIBLE(HttpStatus.BAD_REQUEST),
+    /** Not a refusal: granting ADMIN or AUDITOR waits, as a pending role grant, for a second administrator's approval. */
+    APPROVAL_REQUIRED(HttpStatus.ACCEPTED),
+    /** The administrator who requested a role grant tried to approve it; a second, different administrator must. */
+    APPROVAL_BY_REQUESTER(HttpStatus.FORBIDDEN),
+    /** No pending role grant has this id (none ever had, or it was approved or rejected already). */
+    GRANT_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** SYSTEM is for back-end systems (API tokens, system certificates): never given to a person nor taken from their token. */
+    SYSTEM_ROLE_NOT_FOR_PEOPLE(HttpStatus.BAD_REQUEST);
 
     private final HttpStatus status;
 

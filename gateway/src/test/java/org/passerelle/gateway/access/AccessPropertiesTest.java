@@ -58,10 +58,31 @@ class AccessPropertiesTest {
     void wellFormedUsersAreAcceptedWithRoleNamesInEitherSpelling() {
         AccessProperties p = properties(
                 new AccessProperties.User("lena", HASH, List.of("liaison-officer"), "FR", null, true),
-                new AccessProperties.User("ada", HASH, List.of("administrator", "AUDITOR"), null, null, true));
+                new AccessProperties.User("ada", HASH, List.of("administrator", "caseworker"), null, "returns", true));
 
         assertThat(p.users().get(0).parsedRoles()).containsExactly(Caller.Role.LIAISON_OFFICER);
-        assertThat(p.users().get(1).parsedRoles()).containsExactly(Caller.Role.AUDITOR, Caller.Role.ADMIN);
+        assertThat(p.users().get(1).parsedRoles()).containsExactly(Caller.Role.CASEWORKER, Caller.Role.ADMIN);
+    }
+
+    @Test
+    void administratorWhoIsAlsoAuditorOrLiaisonOfficerStopsTheNodeNamingTheUser() {
+        assertThatThrownBy(() -> properties(new AccessProperties.User("ada", HASH, List.of("administrator", "AUDITOR"), null, null, true)))
+                .hasMessageContaining("passerelle.access.users[0] (ada): ADMIN and AUDITOR are never held together");
+        assertThatThrownBy(() -> properties(
+                new AccessProperties.User("lena", HASH, List.of("LIAISON_OFFICER"), "FR", null, true),
+                new AccessProperties.User("lars", HASH, List.of("LIAISON_OFFICER", "ADMIN"), "FR", null, true)))
+                .hasMessageContaining("passerelle.access.users[1] (lars): ADMIN and LIAISON_OFFICER are never held together")
+                .hasMessageNotContaining("lena");
+    }
+
+    @Test
+    void apiTokenHoldingRolesNeverHeldTogetherIsRefused() {
+        assertThatThrownBy(() -> new ApiProperties.Token("ops", "0".repeat(64), List.of("ADMIN", "AUDITOR"), null, null))
+                .hasMessageContaining("token 'ops': ADMIN and AUDITOR are never held together");
+        assertThatThrownBy(() -> new ApiProperties.Token("desk", "0".repeat(64), List.of("ADMIN", "LIAISON_OFFICER"), "FR", null))
+                .hasMessageContaining("token 'desk': ADMIN and LIAISON_OFFICER are never held together");
+        assertThat(new ApiProperties.Token("ops", "0".repeat(64), List.of("ADMIN", "SYSTEM"), null, null).caller().roles())
+                .containsExactlyInAnyOrder(Caller.Role.ADMIN, Caller.Role.SYSTEM);
     }
 
     @Test

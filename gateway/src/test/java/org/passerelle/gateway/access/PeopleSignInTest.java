@@ -223,7 +223,7 @@ class PeopleSignInTest {
         assertThat(hash).startsWith("{argon2}$argon2id$");
         audit.latest(1); // seals what is staged
         assertThat(jdbc.sql("select count(*) from audit_event where action = 'USER_CREATED' and resource = 'user:lena'"
-                + " and actor = 'configuration'").query(Long.class).single()).isEqualTo(1);
+                + " and actor = 'configuration' and detail = 'roles LIAISON_OFFICER'").query(Long.class).single()).isEqualTo(1);
     }
 
     @Test
@@ -361,6 +361,22 @@ class PeopleSignInTest {
     void liaisonOfficerTokenWithoutAPartnerIsRefused() throws Exception {
         refusedToken("nopartner", idp.sign(TestTokens.claims("nopartner", clock.instant(), Map.of("roles", "LIAISON_OFFICER"))),
                 "ATTRIBUTES_MISSING");
+    }
+
+    @Test
+    void tokenClaimingTheSystemRoleIsRefusedAndAuditedForSystemsUseApiTokensOrCertificates() throws Exception {
+        refusedToken("robot", idp.sign(TestTokens.claims("robot", clock.instant(), Map.of("roles", List.of("SYSTEM")))),
+                "SYSTEM_ROLE_NOT_FOR_PEOPLE");
+        refusedToken("robot-admin", idp.sign(TestTokens.claims("robot-admin", clock.instant(), Map.of("roles", "ADMIN system"))),
+                "SYSTEM_ROLE_NOT_FOR_PEOPLE");
+    }
+
+    @Test
+    void tokenClaimingRolesNeverHeldTogetherIsRefusedAndAudited() throws Exception {
+        refusedToken("two-hats", idp.sign(TestTokens.claims("two-hats", clock.instant(), Map.of("roles", "ADMIN AUDITOR"))),
+                "ROLES_INCOMPATIBLE");
+        refusedToken("desk-admin", idp.sign(TestTokens.claims("desk-admin", clock.instant(),
+                Map.of("roles", List.of("ADMIN", "LIAISON_OFFICER"), "partner", "FR"))), "ROLES_INCOMPATIBLE");
     }
 
     @Test

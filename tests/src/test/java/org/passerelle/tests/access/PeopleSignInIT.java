@@ -26,7 +26,9 @@ import org.passerelle.tests.support.Node;
  * People sign in to a whole GB node over real HTTP: embedded users with HTTP Basic (and the account lock, on a short
  * lock time), OpenID Connect tokens from a stand-in provider whose key set WireMock serves, side by side with the
  * back-end system's API token. Every refusal is a 401 with the same body, and every sign-in, granted or refused, is in
- * the node's audit log with its reason.
+ * the node's audit log with its reason. The separation of duties holds over the same HTTP: no administrator changes
+ * their own roles, ADMIN never comes with AUDITOR or LIAISON_OFFICER, ADMIN and AUDITOR are granted only on a second
+ * administrator's approval, and an OpenID Connect token never carries SYSTEM.
  */
 class PeopleSignInIT {
 
@@ -47,6 +49,8 @@ class PeopleSignInIT {
         user(gbOnly, 0, "lena", hash, "LIAISON_OFFICER", "partner", "FR");
         user(gbOnly, 1, "carl", hash, "CASEWORKER", "team", "returns-north");
         user(gbOnly, 2, "ada", hash, "AUDITOR", null, null);
+        user(gbOnly, 3, "root", hash, "ADMIN", null, null);
+        user(gbOnly, 4, "rita", hash, "ADMIN", null, null);
         gbOnly.put("passerelle.access.max-failed-attempts", "3");
         gbOnly.put("passerelle.access.lock-duration", LOCK);
         gbOnly.put("passerelle.access.oidc.issuer", IdentityProvider.ISSUER);
@@ -186,6 +190,82 @@ class PeopleSignInIT {
         assertThat(me.statusCode()).isEqualTo(200);
         assertThat(me.body()).contains("\"name\":\"casework-system\"", "\"kind\":\"SYSTEM\"");
         assertThat(submit.statusCode()).as(submit.body()).isEqualTo(202);
+    }
+
+    @Test
+    void oidcTokenClaimingTheSystemRoleIsRefusedAndAudited() {
+        String token = idp.sign(IdentityProvider.claims("t-system", Instant.now()).claim("roles", List.of("SYSTEM")));
+
+        HttpResponse<String> me = gb.get("/api/v1/me", token);
+
+        assertThat(me.statusCode()).isEqualTo(401);
+        assertThat(me.body()).contains("\"code\":\"UNAUTHENTICATED\"");
+        assertThat(lastOf("t-system")).extracting(AuditEvent::action, AuditEvent::outcome, AuditEvent::code)
+                .containsExactly("LOGIN_FAILED", "REFUSED", "SYSTEM_ROLE_NOT_FOR_PEOPLE");
+    }
+
+    @Test
+    void auditorRoleIsGrantedOverHttpOnlyOnASecondAdministratorsApproval() {
+        // given root asks for a new auditor
+        HttpResponse<String> created = json("POST", "/api/v1/users", "root",
+                "{\"username\":\"vic\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"AUDITOR\"]}");
+        String grant = grantId(created.body());
+
+        // when root tries to approve it, then rita does
+        HttpResponse<String> byRequester = json("POST", "/api/v1/users/role-grants/" + grant + "/approve", "root", null);
+        AuditEvent refusal = lastOf("root");
+        HttpResponse<String> approved = json("POST", "/api/v1/users/role-grants/" + grant + "/approve", "rita", null);
+
+        // then the role waited for rita, and each step is in the audit log
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        assertThat(created.body()).contains("\"code\":\"APPROVAL_REQUIRED\"");
+        assertThat(byRequester.statusCode()).isEqualTo(403);
+        assertThat(byRequester.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(byRequester.body()).contains("\"code\":\"APPROVAL_BY_REQUESTER\"");
+        assertThat(refusal).extracting(AuditEvent::action, AuditEvent::outcome, AuditEvent::code, AuditEvent::resource)
+                .containsExactly("ROLE_GRANT_APPROVED", "REFUSED", "APPROVAL_BY_REQUESTER", "user:vic");
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        assertThat(lastOf("rita")).extracting(AuditEvent::action, AuditEvent::outcome, AuditEvent::resource, AuditEvent::detail)
+                .containsExactly("ROLE_GRANT_APPROVED", "GRANTED", "user:vic",
+                        "grant " + grant + ": AUDITOR, requested by root; roles AUDITOR");
+        assertThat(gb.getAuthorized("/api/v1/me", Node.basic("vic", PASSWORD)).body()).contains("\"roles\":[\"AUDITOR\"]");
+        assertThat(actionsOf("root")).contains("USER_CREATED", "ROLE_GRANT_REQUESTED");
+    }
+
+    @Test
+    void ownRolesAndRolesNeverHeldTogetherAreRefusedOverHttpAndAudited() {
+        HttpResponse<String> own = json("PUT", "/api/v1/users/rita", "rita", "{\"roles\":[\"ADMIN\",\"CASEWORKER\"],\"team\":\"t\"}");
+        AuditEvent ownRefusal = lastOf("rita");
+        HttpResponse<String> both = json("PUT", "/api/v1/users/ada", "rita", "{\"roles\":[\"AUDITOR\",\"ADMIN\"]}");
+
+        assertThat(own.statusCode()).isEqualTo(403);
+        assertThat(own.body()).contains("\"code\":\"SELF_ROLE_CHANGE\"");
+        assertThat(ownRefusal).extracting(AuditEvent::action, AuditEvent::code).containsExactly("USER_UPDATED", "SELF_ROLE_CHANGE");
+        assertThat(both.statusCode()).isEqualTo(400);
+        assertThat(both.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(both.body()).contains("\"code\":\"ROLES_INCOMPATIBLE\"", "ADMIN and AUDITOR are never held together");
+        assertThat(lastOf("rita")).extracting(AuditEvent::action, AuditEvent::outcome, AuditEvent::code, AuditEvent::resource)
+                .containsExactly("USER_UPDATED", "REFUSED", "ROLES_INCOMPATIBLE", "user:ada");
+    }
+
+    /** Sends JSON (or nothing) as an administrator of the embedded store. */
+    private static HttpResponse<String> json(String method, String path, String admin, String body) {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(gb.api(path))
+                .header("Authorization", Node.basic(admin, PASSWORD)).header("Content-Type", "application/json")
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String grantId(String pending) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"grant\":\\{\"id\":(\\d+)").matcher(pending);
+        assertThat(m.find()).as(pending).isTrue();
+        return m.group(1);
     }
 
     private static AuditEvent lastOf(String actor) {
