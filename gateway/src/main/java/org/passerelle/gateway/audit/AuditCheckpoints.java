@@ -18,8 +18,8 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Signs a checkpoint over the chain head with the node's key at the configured interval, at startup and at shutdown,
- * whenever the head moved since the last checkpoint. The head is locked while signing, so two nodes sharing the
+ * Signs a checkpoint over the chain head and the Merkle root of the entries up to it (format 2) with the node's key at
+ * the configured interval, at startup and at shutdown, whenever the head moved since the last checkpoint. The head is locked while signing, so two nodes sharing the
  * database do not sign the same head twice.
  */
 @Component
@@ -31,15 +31,17 @@ class AuditCheckpoints {
     private final TransactionTemplate tx;
     private final ChainSealer sealer;
     private final CheckpointSigner signer;
+    private final AuditMerkle merkle;
     private final Clock clock;
 
     AuditCheckpoints(JdbcTemplate jdbc, PlatformTransactionManager transactions, ChainSealer sealer,
-                     CheckpointSigner signer, Clock clock) {
+                     CheckpointSigner signer, AuditMerkle merkle, Clock clock) {
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.sealer = sealer;
         this.signer = signer;
+        this.merkle = merkle;
         this.clock = clock;
     }
 
@@ -52,11 +54,13 @@ class AuditCheckpoints {
             if (head.seq() == 0 || last != null && last >= head.seq()) {
                 return Optional.<Checkpoint>empty();
             }
-            Checkpoint c = signer.sign(head.seq(), head.hash(), clock.instant());
+            // The root covers exactly the entries up to the locked head: nothing can be sealed meanwhile.
+            Checkpoint c = signer.sign(head.seq(), head.hash(), merkle.root(head.seq()), clock.instant());
             jdbc.update("""
-                    insert into audit_checkpoint (seq, head_hash, at, node_id, algorithm, signature, certificate_sha256)
-                    values (?, ?, ?, ?, ?, ?, ?)""", c.seq(), c.headHash(), c.at().atOffset(ZoneOffset.UTC), c.nodeId(),
-                    c.algorithm(), c.signature(), c.certificateSha256());
+                    insert into audit_checkpoint (seq, head_hash, at, node_id, algorithm, signature, certificate_sha256,
+                      merkle_root)
+                    values (?, ?, ?, ?, ?, ?, ?, ?)""", c.seq(), c.headHash(), c.at().atOffset(ZoneOffset.UTC), c.nodeId(),
+                    c.algorithm(), c.signature(), c.certificateSha256(), c.merkleRoot());
             return Optional.of(c);
         });
     }

@@ -10,13 +10,14 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The audit log for auditors (role AUDITOR only): search entries, verify the whole chain and its checkpoints, export a
- * range for offline verification. Every call is itself audited (see {@link AuditReading}): who, which call, the filter
+ * range for offline verification, prove one entry's inclusion or two checkpoints' consistency. Every call is itself audited (see {@link AuditReading}): who, which call, the filter
  * names and the range, never the filter values (they may name people or cases).
  */
 @RestController
@@ -62,6 +63,31 @@ class AuditController {
                     + "The verification itself is audited.")
     AuditReading.Verification verify() {
         return reading.verify(CHANNEL);
+    }
+
+    @GetMapping("/entries/{seq}/proof")
+    @PreAuthorize("hasRole('AUDITOR')")
+    @Operation(summary = "One audit entry with its Merkle inclusion proof against a signed checkpoint (role AUDITOR)",
+            description = "The entry with every hashed field, the checkpoint (signed over seq, head hash, Merkle root, "
+                    + "time and node id, with its certificate's SHA-256 and the signature), the tree size, the leaf "
+                    + "index (seq - 1) and the audit path (hex, RFC 9162). checkpoint: the seq of the checkpoint to prove "
+                    + "against (default: the earliest with a Merkle root that covers the entry). Check it offline with "
+                    + "./passerelle audit-proof and the node certificate. The call itself is audited.")
+    String proof(@PathVariable long seq, @RequestParam(required = false) Long checkpoint) {
+        return reading.proof(seq, checkpoint, CHANNEL);
+    }
+
+    @GetMapping("/consistency")
+    @PreAuthorize("hasRole('AUDITOR')")
+    @Operation(summary = "A Merkle consistency proof between two signed checkpoints (role AUDITOR)",
+            description = "from, to: the seqs of two checkpoints with Merkle roots, from <= to. Answers both signed "
+                    + "checkpoints and the proof (hex, RFC 9162) that the tree at from is a prefix of the tree at to. "
+                    + "The call itself is audited.")
+    String consistency(@RequestParam(required = false) Long from, @RequestParam(required = false) Long to) {
+        if (from == null || to == null) {
+            throw AuditReading.invalid("give from and to: the seqs of two checkpoints");
+        }
+        return reading.consistency(from, to, CHANNEL);
     }
 
     @GetMapping(path = "/export", produces = JSON_LINES)

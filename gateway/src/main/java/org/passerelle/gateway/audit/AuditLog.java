@@ -95,6 +95,24 @@ class AuditLog {
         return max == null ? 0 : max;
     }
 
+    /** The sealed entry at {@code seq}, if there is one (the first stored, should a seq ever repeat). */
+    java.util.Optional<AuditRecord> entry(long seq) {
+        return jdbc.query("select " + AuditRows.ENTRY_COLUMNS + " from audit_event where seq = ? order by id"
+                + " fetch first 1 rows only", AuditRows::sealed, seq).stream().findFirst();
+    }
+
+    /** The checkpoint over the head {@code seq} (the latest stored, should two nodes have signed the same head). */
+    java.util.Optional<Checkpoint> checkpointAt(long seq) {
+        return jdbc.query("select * from audit_checkpoint where seq = ? order by id desc fetch first 1 rows only",
+                AuditRows::checkpoint, seq).stream().findFirst();
+    }
+
+    /** The earliest checkpoint with a Merkle root at or after {@code seq}: the first that can prove the entry. */
+    java.util.Optional<Checkpoint> firstRootedCheckpointFrom(long seq) {
+        return jdbc.query("select * from audit_checkpoint where seq >= ? and merkle_root is not null"
+                + " order by seq, id desc fetch first 1 rows only", AuditRows::checkpoint, seq).stream().findFirst();
+    }
+
     /** The seq range of the entries between two times (either may be null; to exclusive); {@code {1, 0}} when none. */
     long[] seqRange(Instant from, Instant to) {
         StringBuilder where = new StringBuilder(" where 1 = 1");

@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The auditor's reading of the audit log, shared by the API and the console: search, verify the whole chain, export
- * a range as JSON Lines. Every reading is itself audited (who, which reading, the filter names and the range, never the
+ * a range as JSON Lines, prove one entry's inclusion or one checkpoint's consistency with an earlier one. Every reading is itself audited (who, which reading, the filter names and the range, never the
  * filter values) under the channel it came through.
  */
 @Component
@@ -34,6 +34,10 @@ public class AuditReading {
 
     public static final int MAX_PAGE_SIZE = 500;
     public static final String JSON_LINES = "application/jsonl";
+    /** The format of an inclusion proof document. */
+    public static final String PROOF_FORMAT = "passerelle-audit-proof/1";
+    /** The format of a consistency proof document. */
+    public static final String CONSISTENCY_FORMAT = "passerelle-audit-consistency/1";
 
     /** One sealed entry with every hashed field. */
     public record Entry(long seq, Instant at, String actor, String role, String channel, String action, String resource,
@@ -85,15 +89,17 @@ public class AuditReading {
     private final AuditTrail audit;
     private final CheckpointSigner signer;
     private final CheckpointCertificates certificates;
+    private final AuditMerkle merkle;
     private final NodeProperties node;
     private final Clock clock;
 
     AuditReading(AuditLog log, AuditTrail audit, CheckpointSigner signer, CheckpointCertificates certificates,
-                 NodeProperties node, Clock clock) {
+                 AuditMerkle merkle, NodeProperties node, Clock clock) {
         this.log = log;
         this.audit = audit;
         this.signer = signer;
         this.certificates = certificates;
+        this.merkle = merkle;
         this.node = node;
         this.clock = clock;
     }
@@ -194,6 +200,80 @@ public class AuditReading {
         log.forEachCheckpoint(a - 1, b, c -> write(w, ExportFormat.line(c)));
         log.forEachEntry(a, b, e -> write(w, ExportFormat.line(e)));
         w.flush();
+    }
+
+    /**
+     * Entry {@code seq} with its Merkle inclusion proof against the checkpoint at {@code checkpointSeq} (null: the
+     * earliest checkpoint with a root that covers the entry), as the JSON document {@link VerifyProof} checks offline:
+     * the entry with every hashed field, the signed checkpoint (its certificate's SHA-256, its signature), the tree
+     * size, the leaf index and the audit path (hex). Audited with the two seqs.
+     */
+    public String proof(long seq, Long checkpointSeq, String channel) {
+        if (seq < 1 || checkpointSeq != null && checkpointSeq < seq) {
+            throw invalid("seq must be 1 or more and the checkpoint at or after it");
+        }
+        long head = log.head();
+        AuditRecord entry = log.entry(seq).orElseThrow(() -> new GatewayException(
+                GatewayErrorCode.AUDIT_ENTRY_NOT_FOUND, "no audit entry at seq " + seq + " (the head is at " + head + ")"));
+        Checkpoint c = (checkpointSeq == null ? log.firstRootedCheckpointFrom(seq) : log.checkpointAt(checkpointSeq))
+                .orElseThrow(() -> new GatewayException(GatewayErrorCode.AUDIT_CHECKPOINT_NOT_FOUND,
+                        checkpointSeq == null ? "no checkpoint with a Merkle root covers seq " + seq + " yet"
+                                : "no checkpoint at seq " + checkpointSeq));
+        rooted(c);
+        List<String> path = merkleProof(() -> merkle.inclusionProof(seq, c.seq()));
+        record(channel, "AUDIT_PROOF", "seq " + seq + " against checkpoint " + c.seq());
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("format", PROOF_FORMAT);
+        doc.put("party", node.party());
+        doc.put("nodeId", node.nodeId());
+        doc.put("entry", ExportFormat.map(entry));
+        doc.put("checkpoint", ExportFormat.map(c));
+        doc.put("treeSize", c.seq());
+        doc.put("leafIndex", seq - 1);
+        doc.put("auditPath", path);
+        return ExportFormat.JSON.writeValueAsString(doc);
+    }
+
+    /**
+     * The consistency proof (RFC 9162) from the checkpoint at {@code fromSeq} to the checkpoint at {@code toSeq}, both
+     * with a Merkle root: what a partner who witnessed the earlier one needs to check the later one extends it.
+     */
+    public String consistency(long fromSeq, long toSeq, String channel) {
+        if (fromSeq < 1 || toSeq < fromSeq) {
+            throw invalid("from must be 1 or more and to not below it");
+        }
+        Checkpoint a = log.checkpointAt(fromSeq).orElseThrow(() -> new GatewayException(
+                GatewayErrorCode.AUDIT_CHECKPOINT_NOT_FOUND, "no checkpoint at seq " + fromSeq));
+        Checkpoint b = log.checkpointAt(toSeq).orElseThrow(() -> new GatewayException(
+                GatewayErrorCode.AUDIT_CHECKPOINT_NOT_FOUND, "no checkpoint at seq " + toSeq));
+        rooted(a);
+        rooted(b);
+        log.head();
+        List<String> proof = merkleProof(() -> merkle.consistencyProof(fromSeq, toSeq));
+        record(channel, "AUDIT_CONSISTENCY", "checkpoint " + fromSeq + " to checkpoint " + toSeq);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("format", CONSISTENCY_FORMAT);
+        doc.put("party", node.party());
+        doc.put("nodeId", node.nodeId());
+        doc.put("from", ExportFormat.map(a));
+        doc.put("to", ExportFormat.map(b));
+        doc.put("proof", proof);
+        return ExportFormat.JSON.writeValueAsString(doc);
+    }
+
+    private static void rooted(Checkpoint c) {
+        if (c.merkleRoot() == null) {
+            throw invalid("the checkpoint at seq " + c.seq() + " was signed before checkpoints signed a Merkle root"
+                    + " (format 1): ask against a later one");
+        }
+    }
+
+    private static List<String> merkleProof(java.util.function.Supplier<List<String>> proof) {
+        try {
+            return proof.get();
+        } catch (IllegalStateException e) {
+            throw new GatewayException(GatewayErrorCode.AUDIT_CHAIN_BROKEN, e.getMessage());
+        }
     }
 
     private static void write(Writer w, String line) {

@@ -38,6 +38,7 @@ final class AuditRows {
     static Checkpoint checkpoint(ResultSet rs, int row) throws SQLException {
         return new Checkpoint(rs.getLong("seq"), rs.getString("head_hash"),
                 rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("node_id"),
-                rs.getString("algorithm"), rs.getBytes("signature"), rs.getString("certificate_sha256"));
+                rs.getString("algorithm"), rs.getBytes("signature"), rs.getString("certificate_sha256"),
+                rs.getString("merkle_root"));
     }
 }

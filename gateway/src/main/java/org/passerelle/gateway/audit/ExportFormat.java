@@ -41,6 +41,11 @@ final class ExportFormat {
     }
 
     static String line(Checkpoint c) {
+        return JSON.writeValueAsString(map(c));
+    }
+
+    /** A checkpoint's fields as written: its Merkle root is null for a format-1 checkpoint, never omitted. */
+    static Map<String, Object> map(Checkpoint c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "checkpoint");
         m.put("seq", c.seq());
@@ -50,10 +55,16 @@ final class ExportFormat {
         m.put("algorithm", c.algorithm());
         m.put("signature", Base64.getEncoder().encodeToString(c.signature()));
         m.put("certificateSha256", c.certificateSha256());
-        return JSON.writeValueAsString(m);
+        m.put("merkleRoot", c.merkleRoot());
+        return m;
     }
 
     static String line(AuditRecord e) {
+        return JSON.writeValueAsString(map(e));
+    }
+
+    /** An entry's fields as written: every field its hash covers, null as null, and its hash links. */
+    static Map<String, Object> map(AuditRecord e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "entry");
         m.put("seq", e.seq());
@@ -74,7 +85,7 @@ final class ExportFormat {
         m.put("payloadSha256", e.payloadSha256());
         m.put("prevHash", e.prevHash());
         m.put("hash", e.hash());
-        return JSON.writeValueAsString(m);
+        return m;
     }
 
     static AuditRecord entry(JsonNode n) {
@@ -87,13 +98,19 @@ final class ExportFormat {
 
     /**
      * A checkpoint line. Its {@code certificateSha256} (which certificate signed) may be absent: exports written before
-     * key rollover was supported lack it, and their checkpoints are checked with every certificate given.
+     * key rollover was supported lack it, and their checkpoints are checked with every certificate given. Its
+     * {@code merkleRoot} is absent from exports written before checkpoints signed one: those are format 1.
      */
     static Checkpoint checkpoint(JsonNode n) {
-        JsonNode signedWith = n.get("certificateSha256");
         return new Checkpoint(n.get("seq").longValue(), text(n, "headHash"), Instant.parse(text(n, "at")),
                 text(n, "nodeId"), text(n, "algorithm"), Base64.getDecoder().decode(text(n, "signature")),
-                signedWith == null || signedWith.isNull() ? null : signedWith.stringValue());
+                optional(n, "certificateSha256"), optional(n, "merkleRoot"));
+    }
+
+    /** A field's text; null when it is JSON null or absent. */
+    static String optional(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.stringValue();
     }
 
     /** A field's text; null when the field is JSON null. A missing field is an error: exports never omit fields. */

@@ -93,6 +93,15 @@ public enum GatewayErrorCode {
     USER_NOT_FOUND(HttpStatus.NOT_FOUND),
     /** An audit search or export with parameters out of range (page size, seq range, seq and time range together). */
     AUDIT_QUERY_INVALID(HttpStatus.BAD_REQUEST),
+    /** No sealed audit entry at this seq. */
+    AUDIT_ENTRY_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** No signed audit checkpoint at this seq. */
+    AUDIT_CHECKPOINT_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /**
+     * A proof cannot be built because the chain lacks an entry it covers (rows deleted behind the append-only guard);
+     * {@code GET /api/v1/audit/verify} says where.
+     */
+    AUDIT_CHAIN_BROKEN(HttpStatus.CONFLICT),
     /** A liaison officer's query, view or search states no purpose from the fixed list (access.Purpose). */
     PURPOSE_REQUIRED(HttpStatus.FORBIDDEN),
     /** A liaison officer's query, view or search names no case reference. */

@@ -4,6 +4,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +41,10 @@ import org.passerelle.security.audit.ChainBreak.Kind;
  * Checkpoints: each is checked with the certificate whose SHA-256 it records (one recording none, from an export
  * written before rollover existed, with whichever given certificate verifies it); a bad signature is
  * CHECKPOINT_FORGED, a recorded certificate that is none of those given (its signature cannot be checked) is
- * CHECKPOINT_SIGNER_UNKNOWN, each at its seq; a head hash that differs from the entry at its seq is CHECKPOINT_MISMATCH; a valid checkpoint beyond the last entry is TRUNCATED at the first missing seq. The report
+ * CHECKPOINT_SIGNER_UNKNOWN, each at its seq; a head hash that differs from the entry at its seq is CHECKPOINT_MISMATCH,
+ * and so is a Merkle root (format-2 checkpoints) that is not the root of the entries up to its seq — checked when the
+ * chain is verified from genesis, with the tree's right edge kept as it goes ({@link MerkleTree.Frontier}, at most 64
+ * hashes); a range starting later holds too few leaves to recompute a root, so there only the head hash is checked; a valid checkpoint beyond the last entry is TRUNCATED at the first missing seq. The report
  * names the break with the lowest position.
  */
 public final class ChainVerifier {
@@ -52,6 +56,8 @@ public final class ChainVerifier {
 
     /** The certificates checkpoints may be signed with, by the lowercase hex SHA-256 of their DER encoding. */
     private final Map<String, X509Certificate> signers;
+    private static final HexFormat HEX = HexFormat.of();
+
     private final Map<String, Long> verifiedBy = new LinkedHashMap<>();
     private final long firstSeq;
     private final TreeMap<Long, List<Checkpoint>> checkpoints = new TreeMap<>();
@@ -62,6 +68,8 @@ public final class ChainVerifier {
             return size() > RECENT;
         }
     };
+    /** The Merkle tree's right edge over the entries accepted so far; null for a range not starting at genesis. */
+    private final MerkleTree.Frontier merkle;
     private long lastSeq;
     private String lastHash;
     private long entries;
@@ -80,6 +88,7 @@ public final class ChainVerifier {
         this.firstSeq = firstSeq;
         this.lastSeq = firstSeq - 1;
         this.lastHash = anchorHash;
+        this.merkle = firstSeq == 1 ? new MerkleTree.Frontier() : null;
     }
 
     /** Verifies a whole chain from its first entry, whose previous hash must be {@link ChainHash#GENESIS}. */
@@ -316,10 +325,17 @@ public final class ChainVerifier {
         lastSeq = e.seq();
         lastHash = e.hash();
         recent.put(e.hash(), e.seq());
+        if (merkle != null) {
+            merkle.append(HEX.parseHex(e.hash()));
+        }
         List<Checkpoint> here = checkpoints.get(e.seq());
         if (here != null) {
+            String root = merkle == null ? null : HEX.formatHex(merkle.root());
             for (Checkpoint c : here) {
-                if (c.headHash().equals(e.hash())) {
+                if (root != null && c.merkleRoot() != null && !root.equalsIgnoreCase(c.merkleRoot())) {
+                    checkpointBroken(new ChainBreak(e.seq(), Kind.CHECKPOINT_MISMATCH, "the checkpoint signed "
+                            + c.at() + " by " + c.nodeId() + " names another Merkle root for seq 1 to " + e.seq()));
+                } else if (c.headHash().equals(e.hash())) {
                     goodCheckpoint(c);
                 } else {
                     checkpointBroken(new ChainBreak(e.seq(), Kind.CHECKPOINT_MISMATCH, "the checkpoint signed "

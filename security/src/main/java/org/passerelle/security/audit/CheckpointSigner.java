@@ -45,16 +45,28 @@ public final class CheckpointSigner {
         this.certificateSha256 = Fingerprints.sha256(key.certificate());
     }
 
-    /** A checkpoint over the chain head {@code seq} with hash {@code headHash}, signed now. */
+    /**
+     * A format-1 checkpoint over the chain head {@code seq} with hash {@code headHash}, signed now; kept for tests of
+     * logs written before checkpoints signed a Merkle root. Nodes sign {@link #sign(long, String, String, Instant)}.
+     */
     public Checkpoint sign(long seq, String headHash, Instant at) {
-        Checkpoint unsigned = new Checkpoint(seq, headHash, at, nodeId, algorithm, null);
+        return sign(seq, headHash, null, at);
+    }
+
+    /**
+     * A checkpoint over the chain head {@code seq} with hash {@code headHash} and the root (hex) of the Merkle tree of
+     * entries 1..seq, signed now (format 2; format 1 when {@code merkleRoot} is null).
+     */
+    public Checkpoint sign(long seq, String headHash, String merkleRoot, Instant at) {
+        Checkpoint unsigned = new Checkpoint(seq, headHash, at, nodeId, algorithm, null, null, merkleRoot);
         try {
             Signature signature = algorithm.equals(ECDSA)
                     ? Signature.getInstance(ECDSA, required("SunEC"))
                     : pss(Signature.getInstance(RSA_PSS, required("SunRsaSign")));
             signature.initSign(key.privateKey());
             signature.update(unsigned.toBeSigned());
-            return new Checkpoint(seq, headHash, unsigned.at(), nodeId, algorithm, signature.sign(), certificateSha256);
+            return new Checkpoint(seq, headHash, unsigned.at(), nodeId, algorithm, signature.sign(), certificateSha256,
+                    merkleRoot);
         } catch (GeneralSecurityException e) {
             throw new SecurityCheckException(SecurityErrorCode.OPERATION_FAILED, "checkpoint signing failed", e);
         }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.audit.VerifyExport;
+import org.passerelle.gateway.audit.VerifyProof;
 import org.passerelle.security.audit.AuditRecord;
 import org.passerelle.security.audit.ChainHash;
 import org.passerelle.tests.support.Exchange;
@@ -153,6 +154,61 @@ class AuditChainIT {
         assertThat(gb.get("/api/v1/audit/export?fromSeq=1&from=2000-01-01T00:00:00Z", AUDITOR_TOKEN).body())
                 .contains("AUDIT_QUERY_INVALID");
         assertThat(Files.readAllLines(whole).get(0)).contains("\"party\":\"GB\"").contains("BEGIN CERTIFICATE");
+    }
+
+    @Test
+    void anEntrysMerkleProofFromTheNodeVerifiesOfflineAndForgeriesAreRefusedWithTheirReason() throws Exception {
+        // given the last checkpoint the node signed (at its restart), with a Merkle root
+        long checkpoint = verify().get("lastCheckpoint").get("seq").longValue();
+        HttpResponse<String> response = gb.get("/api/v1/audit/entries/10/proof?checkpoint=" + checkpoint, AUDITOR_TOKEN);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        ObjectNode proof = (ObjectNode) JSON.readTree(response.body());
+
+        // when checked offline with the node certificate only, as it came and forged three ways
+        String intact = proofCli(write(List.of(response.body())));
+        ObjectNode altered = proof.deepCopy();
+        ((ObjectNode) altered.get("entry")).put("detail", "nothing to see");
+        ObjectNode flipped = proof.deepCopy();
+        String sibling = flipped.get("auditPath").get(0).stringValue();
+        ((tools.jackson.databind.node.ArrayNode) flipped.get("auditPath"))
+                .set(0, (sibling.startsWith("0") ? "1" : "0") + sibling.substring(1));
+        ObjectNode otherKey = proof.deepCopy();
+        ((ObjectNode) otherKey.get("checkpoint")).put("signature", java.util.Base64.getEncoder().encodeToString(
+                new byte[70]));
+
+        // then
+        assertThat(proof.get("treeSize").longValue()).isEqualTo(checkpoint);
+        assertThat(proof.get("leafIndex").longValue()).isEqualTo(9);
+        assertThat(proof.get("checkpoint").get("merkleRoot").stringValue()).hasSize(64);
+        assertThat(intact).startsWith("0 OK entry 10 is in the log as of checkpoint " + checkpoint);
+        assertThat(proofCli(write(List.of(altered.toString())))).startsWith("1 entry 10: REFUSED its fields do not hash");
+        assertThat(proofCli(write(List.of(flipped.toString())))).startsWith("1 entry 10: REFUSED the audit path");
+        assertThat(proofCli(write(List.of(otherKey.toString()))))
+                .startsWith("1 checkpoint " + checkpoint + ": REFUSED it does not carry the node's signature");
+        assertThat(gb.get("/api/v1/audit/entries/10/proof?checkpoint=" + checkpoint, Node.ADMIN_TOKEN).statusCode())
+                .isEqualTo(403);
+        assertThat(gb.get("/api/v1/audit/entries/0/proof", AUDITOR_TOKEN).body()).contains("AUDIT_QUERY_INVALID");
+        assertThat(gb.bean(AuditTrail.class).latest(10)).anySatisfy(e -> assertThat(e.action()).isEqualTo("AUDIT_PROOF"));
+    }
+
+    @Test
+    void aConsistencyProofBetweenTwoCheckpointsOfTheNodeVerifiesOffline() throws Exception {
+        // given two checkpoints: one now, one after more entries and a restart
+        long first = verify().get("lastCheckpoint").get("seq").longValue();
+        gb.get("/api/v1/audit/entries?size=1", AUDITOR_TOKEN);
+        gb.stop();
+        gb.start();
+        long second = verify().get("lastCheckpoint").get("seq").longValue();
+
+        // when
+        HttpResponse<String> response = gb.get("/api/v1/audit/consistency?from=" + first + "&to=" + second,
+                AUDITOR_TOKEN);
+
+        // then
+        assertThat(second).isGreaterThan(first);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(proofCli(write(List.of(response.body()))))
+                .isEqualTo("0 OK checkpoint " + second + " extends checkpoint " + first);
     }
 
     @Test
@@ -350,6 +406,15 @@ class AuditChainIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = VerifyExport.run(new String[] {export.toString(), exchange.pki.gateway("GB").certificatePem().toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return code + " " + out.toString(StandardCharsets.UTF_8).strip() + err.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    /** Runs the offline proof check; answers "exit-code output". */
+    private static String proofCli(Path proof) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = VerifyProof.run(new String[] {proof.toString(), exchange.pki.gateway("GB").certificatePem().toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return code + " " + out.toString(StandardCharsets.UTF_8).strip() + err.toString(StandardCharsets.UTF_8).strip();
     }
