@@ -120,7 +120,15 @@ public enum GatewayErrorCode {
     /** No message with this id and no case with this reference on this node. */
     RECORD_NOT_FOUND(HttpStatus.NOT_FOUND),
     /** An officer's biometric search is incomplete or malformed (no transaction, an unknown urgency). */
-    SEARCH_REQUEST_INVALID(HttpStatus.BAD_REQUEST);
+    SEARCH_REQUEST_INVALID(HttpStatus.BAD_REQUEST),
+    /** An API request the endpoint cannot read: a missing or malformed parameter, header or part, or an unreadable body. */
+    REQUEST_INVALID(HttpStatus.BAD_REQUEST),
+    /** No API endpoint at this path. */
+    NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** The API endpoint at this path does not take this HTTP method (the answer's {@code Allow} lists those it takes). */
+    METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED),
+    /** The API endpoint cannot answer in any media type the request's {@code Accept} admits. */
+    NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE);
 
     private final HttpStatus status;
 
