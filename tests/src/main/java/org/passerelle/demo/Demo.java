@@ -124,8 +124,11 @@ public final class Demo {
         say("");
         say("Try it yourself:");
         say("  curl -s -H 'Authorization: Bearer %s' http://localhost:%d/api/v1/messages/<message id>", SYSTEM_TOKEN, GB.apiPort());
-        say("  curl -s http://localhost:%d/actuator/health        (partner circuits)", GB.apiPort());
-        say("  curl -s http://localhost:%d/actuator/prometheus    (metrics)", GB.apiPort());
+        say("  curl -s http://localhost:%d/actuator/health        (status only, for anyone)", GB.apiPort());
+        say("  curl -s -H 'Authorization: Bearer %s' http://localhost:%d/actuator/health        (partner circuits)",
+                ADMIN_TOKEN, GB.apiPort());
+        say("  curl -s -H 'Authorization: Bearer %s' http://localhost:%d/actuator/prometheus    (metrics)",
+                ADMIN_TOKEN, GB.apiPort());
         say("  http://localhost:%d/swagger-ui.html                 (the API, described)", GB.apiPort());
         say("  curl -s -H 'Authorization: Bearer %s' http://localhost:%d/api/v1/cases/readmission/<case reference>   (scheme nodes)",
                 SYSTEM_TOKEN, SCHEME_GB.apiPort());

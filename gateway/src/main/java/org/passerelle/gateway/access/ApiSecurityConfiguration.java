@@ -21,8 +21,9 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
  * Access to the node's HTTP API: back-end systems by token or client certificate; people by user name and password
  * from the embedded store (HTTP Basic), by OpenID Connect bearer token when an identity provider is configured, or by
  * officer client certificate where switched on. Every way in ends in a {@link Caller}. Roles are checked per endpoint
- * with {@code @PreAuthorize}; health, metrics and the API description are open; anything unauthenticated is refused
- * with 401 and audited. Stateless: no session, so every request proves who sends it.
+ * with {@code @PreAuthorize}; the bare health status, the liveness and readiness probes and the API description are
+ * open, health details and metrics need {@code ADMIN} or {@code AUDITOR} (they name every partner and its circuit);
+ * anything unauthenticated is refused with 401 and audited. Stateless: no session, so every request proves who sends it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableMethodSecurity
@@ -54,13 +55,16 @@ class ApiSecurityConfiguration {
                 .authenticationManager(new ProviderManager(passwords))
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthenticated))
                 .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus",
+                        // The status alone (details are shown by role: management.endpoint.health.roles) and the probes.
+                        .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
                                 "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/error").permitAll()
+                        .requestMatchers("/actuator/**").hasAnyRole(Caller.Role.ADMIN.name(), Caller.Role.AUDITOR.name())
                         .anyRequest().authenticated())
                 .addFilterBefore(new SystemCertificateFilter(validator, node.party(), clock, access, logins),
                         AnonymousAuthenticationFilter.class)
                 .addFilterBefore(new ApiTokenFilter(api, jwt, unauthenticated), AnonymousAuthenticationFilter.class)
-                .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated));
+                .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(ApiErrors.deniedHandler(audit)));
         return http.build();
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.core.annotation.Order;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,6 +26,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
  */
 @Controller
 @ControllerAdvice(basePackageClasses = ConsolePages.class)
+@Order(0) // before the API's unscoped ApiErrors, which would otherwise answer a console page's error as JSON
 class ConsolePages {
 
     private final NodeProperties node;

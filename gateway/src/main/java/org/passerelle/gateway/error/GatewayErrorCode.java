@@ -141,7 +141,15 @@ public enum GatewayErrorCode {
     /** No pending role grant has this id (none ever had, or it was approved or rejected already). */
     GRANT_NOT_FOUND(HttpStatus.NOT_FOUND),
     /** SYSTEM is for back-end systems (API tokens, system certificates): never given to a person nor taken from their token. */
-    SYSTEM_ROLE_NOT_FOR_PEOPLE(HttpStatus.BAD_REQUEST);
+    SYSTEM_ROLE_NOT_FOR_PEOPLE(HttpStatus.BAD_REQUEST),
+    /** An API request the endpoint cannot read: a missing or malformed parameter, header or part, or an unreadable body. */
+    REQUEST_INVALID(HttpStatus.BAD_REQUEST),
+    /** No API endpoint at this path. */
+    NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** The API endpoint at this path does not take this HTTP method (the answer's {@code Allow} lists those it takes). */
+    METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED),
+    /** The API endpoint cannot answer in any media type the request's {@code Accept} admits. */
+    NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE);
 
     private final HttpStatus status;
 

@@ -119,6 +119,41 @@ class UsersApiTest {
     }
 
     @Test
+    void aMalformedRequestIsForbiddenToACallerWithoutTheRoleBeforeItIsJudgedInvalid() throws Exception {
+        // given a body that is not JSON
+        String garbage = "{\"username\": not-json";
+
+        // when an auditor, then an administrator, sends it
+        MockHttpServletResponse byAuditor = call(post("/api/v1/users"), "audrey", PASSWORD, garbage);
+        AuditEvent denied = last("audrey");
+        MockHttpServletResponse byAdministrator = call(post("/api/v1/users"), "root", PASSWORD, garbage);
+
+        // then the auditor learns only that they may not; the administrator that the request is invalid; both audited
+        assertThat(byAuditor.getStatus()).isEqualTo(403);
+        assertThat(byAuditor.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        assertThat(byAuditor.getContentAsString()).contains("\"code\":\"FORBIDDEN\"");
+        assertThat(denied).extracting(AuditEvent::action, AuditEvent::code).containsExactly("ACCESS_DENIED", "FORBIDDEN");
+        assertThat(byAdministrator.getStatus()).isEqualTo(400);
+        assertThat(byAdministrator.getContentType()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        assertThat(byAdministrator.getContentAsString()).contains("\"code\":\"REQUEST_INVALID\"")
+                .doesNotContain("not-json");
+        assertThat(last("root")).extracting(AuditEvent::action, AuditEvent::code, AuditEvent::resource)
+                .containsExactly("REQUEST_REFUSED", "REQUEST_INVALID", "POST /api/v1/users");
+    }
+
+    @Test
+    void healthDetailsAreShownToAnAuditorAndOnlyTheStatusToAnyoneElse() throws Exception {
+        // when an auditor and an anonymous caller read the health
+        MockHttpServletResponse byAuditor = call(get("/actuator/health"), "audrey", PASSWORD, null);
+        MockHttpServletResponse anonymous = mvc.perform(get("/actuator/health")).andReturn().getResponse();
+
+        // then the auditor sees the components, the anonymous caller the status alone
+        assertThat(byAuditor.getContentAsString()).contains("\"components\"");
+        assertThat(anonymous.getStatus()).isEqualTo(200);
+        assertThat(anonymous.getContentAsString()).contains("\"status\"").doesNotContain("components");
+    }
+
+    @Test
     void administratorChangesRolesAndUnlocksALockedUser() throws Exception {
         call(post("/api/v1/users"), "root", PASSWORD,
                 "{\"username\":\"kim\",\"password\":\"" + NEW_PASSWORD + "\",\"roles\":[\"LIAISON_OFFICER\"],\"partner\":\"FR\"}");

@@ -245,7 +245,7 @@ class ReadmissionCasesIT {
         assertThat(list("soon")).doesNotContain(ref);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(alerts(ref)).hasSize(1));
         assertThat(caseJson(exchange.gb, ref)).contains("\"overdue\":[\"REPLY\"]");
-        String metrics = exchange.gb.get("/actuator/prometheus", null).body();
+        String metrics = exchange.gb.get("/actuator/prometheus", Node.ADMIN_TOKEN).body();
         assertThat(metrics).containsPattern("passerelle_readmission_cases_overdue\\{deadline=\"reply\"[^}]*} [1-9]");
         assertThat(metrics).containsPattern("passerelle_readmission_deadline_alerts_total\\{deadline=\"reply\"[^}]*} [1-9]");
 

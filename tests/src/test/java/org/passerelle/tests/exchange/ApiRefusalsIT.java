@@ -217,12 +217,134 @@ class ApiRefusalsIT {
 
         // The receipt is stored before the delivery is counted and timed: wait for the meters too.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(gb.get("/actuator/prometheus", null).body())
+                assertThat(gb.get("/actuator/prometheus", Node.ADMIN_TOKEN).body())
                         .containsPattern("passerelle_messages_total\\{[^}]*outcome=\"delivered\"[^}]*type=\"ArrivalConfirmation\"")
                         .contains("passerelle_delivery_latency_seconds").contains("passerelle_outbox_parked"));
-        String health = gb.get("/actuator/health", null).body();
+        String health = gb.get("/actuator/health", Node.ADMIN_TOKEN).body();
 
         assertThat(health).contains("\"partners\"").contains("\"circuit\":\"CLOSED\"");
+    }
+
+    @Test
+    void showsAnAnonymousCallerOnlyTheHealthStatusAndTheProbesAndNoMetrics() {
+        // when nobody signs in
+        HttpResponse<String> health = gb.get("/actuator/health", null);
+        HttpResponse<String> liveness = gb.get("/actuator/health/liveness", null);
+        HttpResponse<String> readiness = gb.get("/actuator/health/readiness", null);
+        HttpResponse<String> metrics = gb.get("/actuator/prometheus", null);
+        HttpResponse<String> partnerHealth = gb.get("/actuator/health/partners", null);
+
+        // then the status is there, but no partner, no circuit, no metric
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"").doesNotContain("partners").doesNotContain("FR")
+                .doesNotContain("circuit");
+        assertThat(liveness.statusCode()).isEqualTo(200);
+        assertThat(liveness.body()).contains("\"status\":\"UP\"");
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(readiness.body()).contains("\"status\":\"UP\"");
+        assertThat(metrics.statusCode()).isEqualTo(401);
+        assertThat(metrics.body()).contains("\"code\":\"UNAUTHENTICATED\"").doesNotContain("passerelle_");
+        assertThat(partnerHealth.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void refusesMetricsToASystemWithoutAMonitoringRole() {
+        // when a back-end system reads the metrics
+        HttpResponse<String> metrics = gb.get("/actuator/prometheus", Node.SYSTEM_TOKEN);
+        String health = gb.get("/actuator/health", Node.SYSTEM_TOKEN).body();
+
+        // then 403, audited, and the health it reads is the status only
+        assertProblem(metrics, 403, "FORBIDDEN");
+        assertThat(latest("ACCESS_DENIED").resource()).isEqualTo("GET /actuator/prometheus");
+        assertThat(health).doesNotContain("partners");
+    }
+
+    @Test
+    void refusesASubmissionInAnotherMediaType() {
+        // when the system submits JSON
+        HttpResponse<String> response = send("POST", "/api/v1/messages", Node.SYSTEM_TOKEN, "application/json", "{}");
+
+        // then 415 with its code, audited
+        assertProblem(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertRequestRefused("UNSUPPORTED_MEDIA_TYPE", "POST /api/v1/messages", "casework-system");
+    }
+
+    @Test
+    void refusesAMissingParameter() {
+        // when an administrator suspends a partner without the reason parameter
+        HttpResponse<String> response = send("POST", "/api/v1/partners/FR/suspend", Node.ADMIN_TOKEN, null, null);
+
+        // then 400 naming the parameter, audited
+        assertProblem(response, 400, "REQUEST_INVALID");
+        assertThat(response.body()).contains("missing parameter reason");
+        assertRequestRefused("REQUEST_INVALID", "POST /api/v1/partners/FR/suspend", "administrator");
+    }
+
+    @Test
+    void refusesUnreadableJsonWithoutQuotingIt() {
+        // when an administrator sends a body that is not JSON
+        HttpResponse<String> response = send("POST", "/api/v1/users", Node.ADMIN_TOKEN, "application/json",
+                "{\"username\": secret-looking-input");
+
+        // then 400, and nothing of the parser's message (which quotes the input) is shown
+        assertProblem(response, 400, "REQUEST_INVALID");
+        assertThat(response.body()).doesNotContain("secret-looking-input").doesNotContain("Exception")
+                .doesNotContain("Unrecognized");
+        assertRequestRefused("REQUEST_INVALID", "POST /api/v1/users", "administrator");
+    }
+
+    @Test
+    void refusesAMethodTheEndpointDoesNotTake() {
+        // when the system deletes the message collection
+        HttpResponse<String> response = send("DELETE", "/api/v1/messages", Node.SYSTEM_TOKEN, null, null);
+
+        // then 405 naming what it takes, audited
+        assertProblem(response, 405, "METHOD_NOT_ALLOWED");
+        assertThat(response.headers().firstValue("Allow")).hasValueSatisfying(allow -> assertThat(allow).contains("POST"));
+        assertRequestRefused("METHOD_NOT_ALLOWED", "DELETE /api/v1/messages", "casework-system");
+    }
+
+    @Test
+    void answersNotFoundForAnUnknownPath() {
+        // when the system calls a path no endpoint has
+        HttpResponse<String> response = send("GET", "/api/v1/nothing-here", Node.SYSTEM_TOKEN, null, null);
+
+        // then 404 with its code, audited
+        assertProblem(response, 404, "NOT_FOUND");
+        assertRequestRefused("NOT_FOUND", "GET /api/v1/nothing-here", "casework-system");
+    }
+
+    @Test
+    void refusesAnAnonymousMalformedRequestAsUnauthenticatedFirst() {
+        // when nobody signs in and the request is malformed too
+        HttpResponse<String> badJson = send("POST", "/api/v1/users", null, "application/json", "{not json");
+        HttpResponse<String> badType = send("POST", "/api/v1/messages", null, "application/json", "{}");
+        HttpResponse<String> badMethod = send("DELETE", "/api/v1/messages", null, null, null);
+        HttpResponse<String> noPath = send("GET", "/api/v1/nothing-here", null, null, null);
+
+        // then each is 401: whether the request would be valid is nobody's business but a caller's
+        for (HttpResponse<String> response : List.of(badJson, badType, badMethod, noPath)) {
+            assertProblem(response, 401, "UNAUTHENTICATED");
+        }
+        assertThat(latest("AUTHENTICATION").code()).isEqualTo("UNAUTHENTICATED");
+    }
+
+    @Test
+    void refusesAMalformedRequestOfACallerWithoutTheRoleAsForbiddenFirst() {
+        // when callers send malformed requests to endpoints their role may not use
+        HttpResponse<String> badJson = send("POST", "/api/v1/users", Node.SYSTEM_TOKEN, "application/json", "{not json");
+        HttpResponse<String> badType = send("POST", "/api/v1/messages", Node.ADMIN_TOKEN, "application/json", "{}");
+        HttpResponse<String> badMethod = send("PUT", "/api/v1/messages/" + UUID.randomUUID() + "/replay",
+                Node.SYSTEM_TOKEN, null, null);
+        HttpResponse<String> noParameter = send("POST", "/api/v1/partners/FR/suspend", Node.SYSTEM_TOKEN, null, null);
+
+        // then each is 403 and audited as a denial, never 400, 405 or 415
+        for (HttpResponse<String> response : List.of(badJson, badType, badMethod, noParameter)) {
+            assertProblem(response, 403, "FORBIDDEN");
+        }
+        AuditEvent denied = latest("ACCESS_DENIED");
+        assertThat(denied.actor()).isEqualTo("casework-system");
+        assertThat(denied.resource()).isEqualTo("POST /api/v1/partners/FR/suspend");
     }
 
     @Test
@@ -251,6 +373,39 @@ class ApiRefusalsIT {
         assertThat(operations).contains("post /api/v1/messages", "post /api/v1/messages/{id}/replay");
         assertThat(paths.path("/api/v1/messages/{id}/replay").path("post").path("x-roles").toString())
                 .isEqualTo("[\"ADMIN\"]");
+    }
+
+    private static HttpResponse<String> send(String method, String path, String token, String contentType, String body) {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(gb.api(path))
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.body()).contains("\"code\":\"" + code + "\"").doesNotContain("trace")
+                .doesNotContain("Exception");
+    }
+
+    private static void assertRequestRefused(String code, String resource, String actor) {
+        AuditEvent refusal = latest("REQUEST_REFUSED");
+        assertThat(refusal.code()).isEqualTo(code);
+        assertThat(refusal.outcome()).isEqualTo("REFUSED");
+        assertThat(refusal.resource()).isEqualTo(resource);
+        assertThat(refusal.actor()).isEqualTo(actor);
     }
 
     private static HttpResponse<String> assertRefused(byte[] xml, int status, String code) {

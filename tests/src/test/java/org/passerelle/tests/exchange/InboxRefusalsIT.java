@@ -262,6 +262,59 @@ class InboxRefusalsIT {
 
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(response.headers().firstValue("X-Passerelle-Fault")).hasValue("UNSUPPORTED_MEDIA_TYPE");
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("<env:Fault>");
+        assertThat(latestRefusal()).extracting(AuditEvent::code, AuditEvent::actor)
+                .containsExactly("UNSUPPORTED_MEDIA_TYPE", "FR");
+    }
+
+    @Test
+    void refusesAPathThePortDoesNotServeWithAnAuditedFault() {
+        // when FR's gateway posts to another path
+        String response = PartnerCall.raw(exchange.pki, exchange.gb, fr, "POST /exchange/v1/other HTTP/1.1\r\n"
+                + "Host: localhost\r\nContent-Type: " + CMS + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                new byte[0]);
+
+        // then 404 with a fault naming its code, audited under FR
+        assertPortRefusal(response, 404, "NOT_FOUND");
+    }
+
+    @Test
+    void refusesAMethodThePortDoesNotTakeWithAnAuditedFault() {
+        // when FR's gateway GETs the inbox
+        String response = PartnerCall.raw(exchange.pki, exchange.gb, fr, "GET /exchange/v1/messages HTTP/1.1\r\n"
+                + "Host: localhost\r\nConnection: close\r\n\r\n", new byte[0]);
+
+        // then 405, Allow: POST, a fault naming its code, audited under FR
+        assertPortRefusal(response, 405, "METHOD_NOT_ALLOWED");
+        assertThat(response).containsIgnoringCase("Allow: POST");
+    }
+
+    @Test
+    void refusesAChunkedBodyThatGrowsPastTheLimitWithAnAuditedFault() {
+        // given a body announced chunked, so that no length can be refused before it is read
+        int oversize = 16 * 1024 * 1024 + 1;
+        byte[] chunk = new byte[oversize];
+        String head = "POST /exchange/v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + CMS + "\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + Integer.toHexString(oversize) + "\r\n";
+
+        // when FR's gateway sends one byte more than the limit
+        String response = PartnerCall.raw(exchange.pki, exchange.gb, fr, head,
+                concat(chunk, "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+
+        // then 413 with a fault naming its code, audited under FR
+        assertPortRefusal(response, 413, "BODY_TOO_LARGE");
+    }
+
+    @Test
+    void aMalformedContentLengthNeverReachesThePort() {
+        // when FR's gateway sends a length the HTTP layer cannot read
+        String response = PartnerCall.raw(exchange.pki, exchange.gb, fr, "POST /exchange/v1/messages HTTP/1.1\r\n"
+                + "Host: localhost\r\nContent-Type: " + CMS + "\r\nContent-Length: twelve\r\nConnection: close\r\n\r\n",
+                new byte[0]);
+
+        // then the JDK's HTTP server answers 400 itself before any of the node's code runs (nothing to audit, no
+        // fault); ExchangeServer refuses, audited, any unreadable length that would get past it (REQUEST_INVALID)
+        assertThat(response).startsWith("HTTP/1.1 400").doesNotContain("X-Passerelle-Fault");
     }
 
     @Test
@@ -293,6 +346,21 @@ class InboxRefusalsIT {
         if (xml != null) {
             assertNothingStoredOrDelivered(xml);
         }
+    }
+
+    private static void assertPortRefusal(String response, int status, String code) {
+        assertThat(response).startsWith("HTTP/1.1 " + status).containsIgnoringCase("X-Passerelle-Fault: " + code)
+                .contains("<env:Fault>").contains(code);
+        AuditEvent refusal = latestRefusal();
+        assertThat(refusal.code()).isEqualTo(code);
+        assertThat(refusal.channel()).isEqualTo("INBOX");
+        assertThat(refusal.actor()).isEqualTo("FR");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     private static void assertNothingStoredOrDelivered(byte[] xml) {

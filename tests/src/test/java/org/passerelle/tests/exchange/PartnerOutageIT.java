@@ -89,7 +89,7 @@ class PartnerOutageIT {
         Map<String, List<String>> sent = submitConversations(1, 3);
 
         awaitFailedAttempt(sent.values().iterator().next().get(0), "PARTNER_UNAVAILABLE");
-        HttpResponse<String> health = exchange.gb.get("/actuator/health", null);
+        HttpResponse<String> health = exchange.gb.get("/actuator/health", Node.ADMIN_TOKEN);
         assertThat(health.body()).contains("\"FR\"");
 
         fr.start();

@@ -82,7 +82,7 @@ class RevocationIT {
         await("GB refuses FR's certificate").atMost(Duration.ofSeconds(30)).until(() ->
                 audited(exchange.gb, "PARTNER_CERTIFICATE_INVALID").stream()
                         .anyMatch(e -> "CERTIFICATE_REVOKED".equals(e.code()) && "FR".equals(e.partner())));
-        assertThat(exchange.gb.get("/actuator/health", null).body()).contains("CERTIFICATE_REVOKED");
+        assertThat(exchange.gb.get("/actuator/health", Node.ADMIN_TOKEN).body()).contains("CERTIFICATE_REVOKED");
         assertThat(exchange.gb.bean(MessageStore.class).history(waiting)).extracting(h -> h.status())
                 .doesNotContain(MessageStatus.SENT, MessageStatus.PARKED);
         assertThat(exchange.fr.bean(MessageStore.class).find(waiting)).isEmpty();
@@ -111,10 +111,10 @@ class RevocationIT {
 
         // then its trust health says EXPIRING with what and when, the gauge counts them, and each is audited once
         await("GB's trust health").atMost(Duration.ofSeconds(30)).until(() ->
-                exchange.gb.get("/actuator/health", null).body().contains("\"EXPIRING\""));
-        String health = exchange.gb.get("/actuator/health", null).body();
+                exchange.gb.get("/actuator/health", Node.ADMIN_TOKEN).body().contains("\"EXPIRING\""));
+        String health = exchange.gb.get("/actuator/health", Node.ADMIN_TOKEN).body();
         assertThat(health).contains("gateway.gb.passerelle.test").contains("gateway.fr.passerelle.test").contains("CRL of");
-        assertThat(exchange.gb.get("/actuator/prometheus", null).body()).containsPattern("passerelle_trust_expiring [1-9]");
+        assertThat(exchange.gb.get("/actuator/prometheus", Node.ADMIN_TOKEN).body()).containsPattern("passerelle_trust_expiring [1-9]");
         List<AuditEvent> warnings = audited(exchange.gb, "TRUST_EXPIRING");
         assertThat(warnings).extracting(AuditEvent::code).contains("CERTIFICATE", "CRL");
         assertThat(warnings).extracting(AuditEvent::detail).doesNotHaveDuplicates();

@@ -49,6 +49,45 @@ public final class PartnerCall {
         }
     }
 
+    /**
+     * Sends a raw request (its head, then {@code body}) to the node's exchange port over mutual TLS presenting
+     * {@code tlsKey}, and returns the raw response: head, a blank line, then as much body as its Content-Length says.
+     */
+    public static String raw(DevPki pki, Node node, KeyMaterial tlsKey, String head, byte[] body) {
+        SSLContext context = PartyTls.clientContext(tlsKey, new CertificateValidator(pki.partyTrust()), node.party());
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", node.exchangePort())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder response = new StringBuilder();
+            long length = 0;
+            for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+                response.append(line).append('\n');
+                if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                    length = Long.parseLong(line.substring(15).trim());
+                }
+            }
+            response.append('\n').append(new String(in.readNBytes((int) length), StandardCharsets.UTF_8));
+            return response.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String readLine(java.io.InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != -1; c = in.read()) {
+            if (c == '\n') {
+                return line.toString().stripTrailing();
+            }
+            line.append((char) c);
+        }
+        return line.isEmpty() ? null : line.toString();
+    }
+
     /** POSTs {@code body} to the node's exchange port over mutual TLS presenting {@code tlsKey}. */
     public static HttpResponse<byte[]> post(DevPki pki, Node node, KeyMaterial tlsKey, String contentType, byte[] body) {
         SSLParameters tls = new SSLParameters();

@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -34,7 +33,8 @@ import org.springframework.stereotype.Component;
 /**
  * The partner port: HTTPS with TLS 1.3 only and a client certificate required, validated at the handshake by
  * the party-aware trust manager (chain to that party's anchors, validity, revocation). It serves exactly one
- * resource, {@code POST /exchange/v1/messages}, and reads a body no further than the partner's limit.
+ * resource, {@code POST /exchange/v1/messages}, and reads a body no further than the partner's limit. Every refusal,
+ * down to a wrong path or method, is audited with its code and answered with a signed XML fault.
  */
 @Component
 class ExchangeServer implements SmartLifecycle {
@@ -42,6 +42,7 @@ class ExchangeServer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ExchangeServer.class);
     static final String PATH = "/exchange/v1/messages";
     private static final String CMS_TYPE = "application/pkcs7-mime";
+    private static final long UNREADABLE_LENGTH = -2;
 
     private final NodeProperties node;
     private final InboxService inbox;
@@ -85,30 +86,43 @@ class ExchangeServer implements SmartLifecycle {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!PATH.equals(exchange.getRequestURI().getPath())) {
-                answer(exchange, 404, null, null, "text/plain", "Not found".getBytes(StandardCharsets.US_ASCII));
-                return;
-            }
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().add("Allow", "POST");
-                answer(exchange, 405, null, null, "text/plain", "Method not allowed".getBytes(StandardCharsets.US_ASCII));
-                return;
-            }
             Partner partner = null;
             try {
-                X509Certificate[] chain = peerChain((HttpsExchange) exchange);
-                partner = inbox.admit(chain, declaredLength(exchange));
+                boolean resource = PATH.equals(exchange.getRequestURI().getPath());
+                boolean post = "POST".equals(exchange.getRequestMethod());
+                long declared = declaredLength(exchange);
+                // The client is admitted (a partner's gateway, valid now, not suspended, within its rate) before its
+                // request is judged: a stranger learns nothing of what this port serves, and a partner's wrong
+                // request is audited under its name.
+                partner = inbox.admit(peerChain((HttpsExchange) exchange), resource && post ? declared : -1);
+                if (!resource) {
+                    throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.NOT_FOUND,
+                            "This port serves POST " + PATH + " only"), partner);
+                }
+                if (!post) {
+                    exchange.getResponseHeaders().add("Allow", "POST");
+                    throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.METHOD_NOT_ALLOWED,
+                            "This resource takes POST only"), partner);
+                }
+                if (declared == UNREADABLE_LENGTH) {
+                    throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.REQUEST_INVALID,
+                            "Unreadable Content-Length"), partner);
+                }
                 String type = exchange.getRequestHeaders().getFirst("Content-Type");
                 if (type == null || !type.toLowerCase().startsWith(CMS_TYPE)) {
-                    throw new GatewayException(GatewayErrorCode.UNSUPPORTED_MEDIA_TYPE, "The body must be " + CMS_TYPE);
+                    throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                            "The body must be " + CMS_TYPE), partner);
                 }
                 byte[] body = BoundedBody.read(exchange.getRequestBody(), inbox.maxBody(partner));
                 if (body == null) {
-                    throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "The body is larger than this node takes");
+                    // Announced chunked (no length to refuse it by), it grew past the limit while being read.
+                    throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.BODY_TOO_LARGE,
+                            "The body is larger than this node takes"), partner);
                 }
                 byte[] receipt = inbox.receive(partner, body);
                 answer(exchange, 200, null, null, CMS_TYPE + "; smime-type=signed-data", receipt);
             } catch (GatewayException refusal) {
+                // Every refusal reaching here was audited where it was raised (admit, receive, refusedAtPort).
                 String messageId = exchange.getRequestHeaders().getFirst("X-Passerelle-Message-Id");
                 byte[] fault = inbox.faultFor(refusal, partner == null ? null : partner.party(), messageId);
                 answer(exchange, refusal.status().value(), refusal.code(), messageId, "application/xml", fault);
@@ -127,12 +141,17 @@ class ExchangeServer implements SmartLifecycle {
         }
     }
 
+    /**
+     * The declared body length, -1 when none is declared (chunked), {@link #UNREADABLE_LENGTH} when it cannot be read;
+     * the JDK server itself answers a plain 400 to most such requests before this port sees them.
+     */
     private static long declaredLength(HttpExchange exchange) {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         try {
-            return length == null ? -1 : Long.parseLong(length.trim());
+            long declared = length == null ? -1 : Long.parseLong(length.trim());
+            return declared < 0 && length != null ? UNREADABLE_LENGTH : declared;
         } catch (NumberFormatException e) {
-            throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "Unreadable Content-Length");
+            return UNREADABLE_LENGTH;
         }
     }
 

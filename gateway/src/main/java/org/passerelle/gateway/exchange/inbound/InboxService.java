@@ -141,6 +141,14 @@ public class InboxService {
         log.info("Refused a TLS client of {} at the handshake: {}", partyOrNull, refusal.code());
     }
 
+    /**
+     * Records a refusal of an admitted partner's request at the HTTP level of the partner port (path, method, media
+     * type, length), before any message was read; returns it for the fault.
+     */
+    public GatewayException refusedAtPort(GatewayException refusal, Partner partner) {
+        return refused(refusal, partner.party(), null);
+    }
+
     /** The largest body to read from this partner; the reader stops and refuses past it. */
     public long maxBody(Partner partner) {
         return Math.min(partner.maxBodyBytes(), node.maxBodySize().toBytes());
