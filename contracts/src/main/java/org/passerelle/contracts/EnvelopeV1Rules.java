@@ -20,6 +20,7 @@ import org.passerelle.contracts.common.v1.Fingerprint;
 import org.passerelle.contracts.common.v1.Header;
 import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.contracts.envelope.v1.Envelope;
+import org.passerelle.contracts.audit.v1.AuditCheckpoint;
 import org.passerelle.contracts.equivalence.v1.EquivalenceStatement;
 import org.passerelle.contracts.readmission.v1.ReadmissionDecision;
 import org.passerelle.contracts.readmission.v1.ReadmissionDecisionOutcome;
@@ -89,6 +90,12 @@ final class EnvelopeV1Rules implements EnvelopeRules {
                 if (statement.getPeriodStart() != null && statement.getPeriodEnd() != null
                         && statement.getPeriodEnd().isBefore(statement.getPeriodStart())) {
                     violations.add(where.violation(path + "/PeriodEnd", "PeriodEnd must not be before PeriodStart"));
+                }
+            }
+            case AuditCheckpoint checkpoint -> {
+                if (checkpoint.getExtends() != null
+                        && checkpoint.getExtends().getFromSeq() >= checkpoint.getSeq()) {
+                    violations.add(where.violation(path + "/Extends/FromSeq", "a checkpoint extends an earlier one"));
                 }
             }
             default -> { }
@@ -167,6 +174,7 @@ final class EnvelopeV1Rules implements EnvelopeRules {
         put(present, "ArrivalConfirmation", body.getArrivalConfirmation());
         put(present, "CaseStatusUpdate", body.getCaseStatusUpdate());
         put(present, "EquivalenceStatement", body.getEquivalenceStatement());
+        put(present, "AuditCheckpoint", body.getAuditCheckpoint());
         put(present, "Receipt", body.getReceipt());
         put(present, "Fault", body.getFault());
         return present;

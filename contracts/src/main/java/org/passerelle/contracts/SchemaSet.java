@@ -35,11 +35,11 @@ record SchemaSet(
         return new SchemaSet(
                 "urn:passerelle:envelope:1",
                 List.of("envelope-1.xsd", "common-1.xsd", "biometric-1.xsd", "readmission-1.xsd",
-                        "admission-1.xsd", "casestatus-1.xsd", "equivalence-1.xsd"),
+                        "admission-1.xsd", "casestatus-1.xsd", "equivalence-1.xsd", "audit-1.xsd"),
                 List.of("org.passerelle.contracts.envelope.v1", "org.passerelle.contracts.common.v1",
                         "org.passerelle.contracts.biometric.v1", "org.passerelle.contracts.readmission.v1",
                         "org.passerelle.contracts.admission.v1", "org.passerelle.contracts.casestatus.v1",
-                        "org.passerelle.contracts.equivalence.v1"),
+                        "org.passerelle.contracts.equivalence.v1", "org.passerelle.contracts.audit.v1"),
                 Map.of(
                         "urn:passerelle:envelope:1", "env",
                         "urn:passerelle:common:1", "cmn",
@@ -47,7 +47,8 @@ record SchemaSet(
                         "urn:passerelle:readmission:1", "ra",
                         "urn:passerelle:admission:1", "adm",
                         "urn:passerelle:casestatus:1", "cs",
-                        "urn:passerelle:equivalence:1", "eq"),
+                        "urn:passerelle:equivalence:1", "eq",
+                        "urn:passerelle:audit:1", "aud"),
                 new EnvelopeV1Rules());
     }
 }
