@@ -30,6 +30,12 @@ public record ChainBreak(long seq, Kind kind, String detail) {
         /** A checkpoint's head hash differs from the entry at its sequence number. */
         CHECKPOINT_MISMATCH,
         /** A checkpoint proves entries existed beyond the chain's end. */
-        TRUNCATED
+        TRUNCATED,
+        /**
+         * A checkpoint a partner witnessed (signed by the node, kept outside it) names another hash or Merkle root than
+         * the chain has at its seq: the chain was rewritten after the partner witnessed it, between the last witnessed
+         * checkpoint that still agrees and this one (the break's seq is the first entry that may differ).
+         */
+        WITNESS_MISMATCH
     }
 }

@@ -15,12 +15,32 @@ import java.util.Map;
  * @param firstBreak      the first break by position, or null when the chain holds
  * @param verifiedBy      for each certificate (lowercase hex SHA-256) that verified at least one checkpoint's
  *                        signature, how many it verified, in the order the certificates were given
+ * @param witnesses       for each witness (a partner) whose copies of checkpoints were given, what they showed
  */
 public record ChainReport(long entries, long checkpoints, long lastSeq, Checkpoint lastCheckpoint,
-                          long notCheckpointed, ChainBreak firstBreak, Map<String, Long> verifiedBy) {
+                          long notCheckpointed, ChainBreak firstBreak, Map<String, Long> verifiedBy,
+                          Map<String, Witness> witnesses) {
+
+    /**
+     * What one witness's copies of the node's checkpoints showed.
+     *
+     * @param given     how many copies it gave
+     * @param rejected  how many of them do not carry the node's signature (not the node's checkpoints; ignored)
+     * @param latestSeq the highest seq of a copy with the node's signature (0 when none)
+     * @param agreedUpTo the highest seq at which the chain agrees with a copy (0 when none)
+     */
+    public record Witness(long given, long rejected, long latestSeq, long agreedUpTo) {
+    }
 
     public ChainReport {
         verifiedBy = verifiedBy == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(verifiedBy));
+        witnesses = witnesses == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(witnesses));
+    }
+
+    /** A report of a chain verified without witnesses. */
+    public ChainReport(long entries, long checkpoints, long lastSeq, Checkpoint lastCheckpoint, long notCheckpointed,
+                       ChainBreak firstBreak, Map<String, Long> verifiedBy) {
+        this(entries, checkpoints, lastSeq, lastCheckpoint, notCheckpointed, firstBreak, verifiedBy, Map.of());
     }
 
     /** A report that does not say which certificates verified the checkpoints. */

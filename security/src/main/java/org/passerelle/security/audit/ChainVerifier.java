@@ -46,6 +46,14 @@ import org.passerelle.security.audit.ChainBreak.Kind;
  * chain is verified from genesis, with the tree's right edge kept as it goes ({@link MerkleTree.Frontier}, at most 64
  * hashes); a range starting later holds too few leaves to recompute a root, so there only the head hash is checked; a valid checkpoint beyond the last entry is TRUNCATED at the first missing seq. The report
  * names the break with the lowest position.
+ *
+ * <p>Witnessed checkpoints ({@link #witnessed}): copies of the node's checkpoints that partners kept, given with the
+ * witness's name. Each must carry the node's signature like any checkpoint (a copy that does not is counted as
+ * rejected and ignored: it is the witness's problem, not the log's). A copy at a seq the chain holds must name the same
+ * hash and, verified from genesis, the same Merkle root, else WITNESS_MISMATCH at the first entry after the last
+ * witnessed checkpoint that still agrees; a copy beyond the chain's end is TRUNCATED at the first missing seq. Local
+ * checkpoints can be re-signed by whoever holds the node's key; copies held by the partners cannot be changed by
+ * anyone at the node.
  */
 public final class ChainVerifier {
 
@@ -61,6 +69,9 @@ public final class ChainVerifier {
     private final Map<String, Long> verifiedBy = new LinkedHashMap<>();
     private final long firstSeq;
     private final TreeMap<Long, List<Checkpoint>> checkpoints = new TreeMap<>();
+    private final TreeMap<Long, List<Witnessed>> witnessed = new TreeMap<>();
+    private final Map<String, long[]> witnesses = new LinkedHashMap<>();
+    private long agreedUpTo;
     private final ArrayDeque<AuditRecord> window = new ArrayDeque<>();
     private final LinkedHashMap<String, Long> recent = new LinkedHashMap<>(RECENT * 2) {
         @Override
@@ -151,6 +162,27 @@ public final class ChainVerifier {
         checkpoints.computeIfAbsent(c.seq(), s -> new ArrayList<>(1)).add(c);
     }
 
+    /** A checkpoint copy and the witness that kept it. */
+    private record Witnessed(Checkpoint checkpoint, String witness) {
+    }
+
+    /**
+     * Adds a copy of one of the node's checkpoints that the witness (a partner) kept; its signature is checked at once.
+     * Give every copy before the entries.
+     */
+    public void witnessed(Checkpoint c, String witness) {
+        long[] counts = witnesses.computeIfAbsent(Objects.requireNonNull(witness, "witness"), w -> new long[4]);
+        counts[0]++;
+        String recorded = c.certificateSha256() == null ? null : c.certificateSha256().toLowerCase(Locale.ROOT);
+        X509Certificate signer = recorded == null ? null : signers.get(recorded);
+        if (signer == null || !c.verify(signer)) {
+            counts[1]++;
+            return;
+        }
+        counts[2] = Math.max(counts[2], c.seq());
+        witnessed.computeIfAbsent(c.seq(), s -> new ArrayList<>(1)).add(new Witnessed(c, witness));
+    }
+
     /** Takes the next entry in stored order. */
     public void entry(AuditRecord e) {
         if (finished) {
@@ -200,8 +232,10 @@ public final class ChainVerifier {
         if (checkpointBreak != null && (first == null || checkpointBreak.seq() < first.seq())) {
             first = checkpointBreak;
         }
+        Map<String, ChainReport.Witness> byWitness = new LinkedHashMap<>();
+        witnesses.forEach((w, n) -> byWitness.put(w, new ChainReport.Witness(n[0], n[1], n[2], n[3])));
         return new ChainReport(entries, checkpointCount, Math.max(lastSeq, 0), lastCheckpoint,
-                Math.max(0, lastSeq - checkpointedUpTo), first, ordered(verifiedBy));
+                Math.max(0, lastSeq - checkpointedUpTo), first, ordered(verifiedBy), byWitness);
     }
 
     private void drain() {
@@ -217,6 +251,13 @@ public final class ChainVerifier {
             Checkpoint beyond = checkpoints.lastEntry().getValue().get(0);
             chainBreak = new ChainBreak(lastSeq + 1, Kind.TRUNCATED, "the chain ends at seq " + lastSeq
                     + " but a checkpoint signed " + beyond.at() + " covers seq " + beyond.seq());
+        }
+        long end = Math.max(lastSeq, firstSeq - 1);
+        if (chainBreak == null && !witnessed.isEmpty() && witnessed.lastKey() > end) {
+            Witnessed beyond = witnessed.lastEntry().getValue().get(0);
+            checkpointBroken(new ChainBreak(end + 1, Kind.TRUNCATED, "the chain ends at seq " + end + " but "
+                    + beyond.witness() + " witnessed a checkpoint signed " + beyond.checkpoint().at() + " over seq "
+                    + beyond.checkpoint().seq() + ": entries from seq " + (end + 1) + " are missing"));
         }
     }
 
@@ -328,6 +369,7 @@ public final class ChainVerifier {
         if (merkle != null) {
             merkle.append(HEX.parseHex(e.hash()));
         }
+        compareWithWitnesses(e);
         List<Checkpoint> here = checkpoints.get(e.seq());
         if (here != null) {
             String root = merkle == null ? null : HEX.formatHex(merkle.root());
@@ -341,6 +383,30 @@ public final class ChainVerifier {
                     checkpointBroken(new ChainBreak(e.seq(), Kind.CHECKPOINT_MISMATCH, "the checkpoint signed "
                             + c.at() + " by " + c.nodeId() + " names another hash for seq " + e.seq()));
                 }
+            }
+        }
+    }
+
+    private void compareWithWitnesses(AuditRecord e) {
+        List<Witnessed> here = witnessed.get(e.seq());
+        if (here == null) {
+            return;
+        }
+        String root = merkle == null ? null : HEX.formatHex(merkle.root());
+        for (Witnessed w : here) {
+            Checkpoint c = w.checkpoint();
+            boolean rootOk = root == null || c.merkleRoot() == null || root.equalsIgnoreCase(c.merkleRoot());
+            if (rootOk && c.headHash().equalsIgnoreCase(e.hash())) {
+                agreedUpTo = Math.max(agreedUpTo, e.seq());
+                long[] counts = witnesses.get(w.witness());
+                counts[3] = Math.max(counts[3], e.seq());
+            } else {
+                long from = agreedUpTo + 1;
+                checkpointBroken(new ChainBreak(from, Kind.WITNESS_MISMATCH, w.witness() + " witnessed the checkpoint"
+                        + " signed " + c.at() + " at seq " + c.seq() + " with another " + (rootOk ? "hash" : "Merkle root")
+                        + " than the chain has: the entries from seq " + from + " to seq " + c.seq()
+                        + " are not those it witnessed" + (agreedUpTo == 0 ? "" : " (seq " + agreedUpTo
+                        + " and before still agree with a witnessed checkpoint)")));
             }
         }
     }
