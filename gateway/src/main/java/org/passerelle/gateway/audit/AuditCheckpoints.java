@@ -32,16 +32,18 @@ class AuditCheckpoints {
     private final ChainSealer sealer;
     private final CheckpointSigner signer;
     private final AuditMerkle merkle;
+    private final Witnessing witnessing;
     private final Clock clock;
 
     AuditCheckpoints(JdbcTemplate jdbc, PlatformTransactionManager transactions, ChainSealer sealer,
-                     CheckpointSigner signer, AuditMerkle merkle, Clock clock) {
+                     CheckpointSigner signer, AuditMerkle merkle, Witnessing witnessing, Clock clock) {
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.sealer = sealer;
         this.signer = signer;
         this.merkle = merkle;
+        this.witnessing = witnessing;
         this.clock = clock;
     }
 
@@ -68,22 +70,41 @@ class AuditCheckpoints {
     @Scheduled(fixedDelayString = "${passerelle.audit.checkpoint-interval:5m}",
             initialDelayString = "${passerelle.audit.checkpoint-interval:5m}")
     void scheduled() {
-        quietly("scheduled");
+        quietly("scheduled", true);
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void atStartup() {
-        quietly("startup");
+        quietly("startup", true);
     }
 
+    /** Signed, not sent: the node is stopping; the checkpoint signed at the next start is witnessed and covers it. */
     @PreDestroy
     void atShutdown() {
-        quietly("shutdown");
+        quietly("shutdown", false);
     }
 
-    private void quietly(String when) {
+    /** Signs a checkpoint if the head moved and sends it to the partners to witness; the witness message ids. */
+    java.util.List<String> checkpointAndWitness() {
+        sealer.sealPending();
+        Long last = jdbc.queryForObject("select max(seq) from audit_checkpoint", Long.class);
+        Optional<Checkpoint> signed = checkpointNow();
+        Optional<Checkpoint> toSend = signed.isPresent() ? signed : Optional.ofNullable(last).flatMap(seq ->
+                Optional.ofNullable(jdbc.query("select * from audit_checkpoint where seq = ? order by id desc"
+                        + " fetch first 1 rows only", AuditRows::checkpoint, seq).stream().findFirst().orElse(null)));
+        return toSend.map(witnessing::send).orElse(java.util.List.of());
+    }
+
+    private void quietly(String when, boolean witness) {
         try {
-            checkpointNow().ifPresent(c -> log.info("Audit checkpoint signed at {} over seq {}", when, c.seq()));
+            if (witness) {
+                java.util.List<String> sent = checkpointAndWitness();
+                if (!sent.isEmpty()) {
+                    log.info("Audit checkpoint at {} sent to the partners to witness ({} messages)", when, sent.size());
+                }
+            } else {
+                checkpointNow().ifPresent(c -> log.info("Audit checkpoint signed at {} over seq {}", when, c.seq()));
+            }
         } catch (RuntimeException e) {
             log.warn("Audit checkpoint at {} failed: {}", when, e.toString());
         }

@@ -58,8 +58,11 @@ class AuditController {
             description = "Streams through the chain in pages and answers whether it holds, how many entries and "
                     + "checkpoints it read, the last valid checkpoint, how many entries follow it, and the first break "
                     + "(seq, kind: ALTERED, DELETED, INSERTED, REORDERED, CHECKPOINT_FORGED, CHECKPOINT_SIGNER_UNKNOWN, CHECKPOINT_MISMATCH, "
-                    + "TRUNCATED). Each checkpoint is verified with the node certificate it records: the current, "
+                    + "TRUNCATED, WITNESS_MISMATCH). Each checkpoint is verified with the node certificate it records: the current, "
                     + "next or a previous one (after a key rollover); signers says which verified how many. "
+                    + "Every partner is asked over the partner port for the copies of this node's checkpoints it kept "
+                    + "as a witness; witnesses says, per partner, how many it gave and up to which seq the chain "
+                    + "agrees with them, or why it could not be asked. "
                     + "The verification itself is audited.")
     AuditReading.Verification verify() {
         return reading.verify(CHANNEL);
@@ -88,6 +91,22 @@ class AuditController {
             throw AuditReading.invalid("give from and to: the seqs of two checkpoints");
         }
         return reading.consistency(from, to, CHANNEL);
+    }
+
+    @GetMapping(path = "/witnessed", produces = JSON_LINES)
+    @PreAuthorize("hasRole('AUDITOR')")
+    @Operation(summary = "The checkpoints of a partner's audit log this node kept as its witness (role AUDITOR)",
+            description = "party: the partner. JSON Lines: a header (witness, party, count), then each checkpoint "
+                    + "exactly as the partner's node signed it. Give the file to the partner's auditor, who verifies "
+                    + "the partner's export against it: ./passerelle audit-verify EXPORT PARTNER-CERT.pem --witnessed "
+                    + "FILE. The call itself is audited.")
+    void witnessed(@RequestParam(required = false) String party, HttpServletResponse response) throws IOException {
+        String partner = reading.witnessedParty(party, CHANNEL);
+        response.setContentType(JSON_LINES);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"witnessed-" + partner + "-by-"
+                + reading.party() + ".jsonl\"");
+        reading.writeWitnessed(partner, response.getOutputStream());
     }
 
     @GetMapping(path = "/export", produces = JSON_LINES)

@@ -75,6 +75,14 @@ class AuditLog {
      * seals) are left for the next verification.
      */
     ChainReport verify() {
+        return verify(Map.of());
+    }
+
+    /**
+     * As {@link #verify()}, with the copies of this node's checkpoints that partners kept as witnesses (by partner):
+     * a chain that differs from one of them, or ends before it, is broken even when every local table was rewritten.
+     */
+    ChainReport verify(Map<String, List<Checkpoint>> witnessed) {
         sealer.sealQuietly();
         // Checkpoints first, then the head: every checkpoint read was signed over a head no later than the one read,
         // so one beyond the chain's end is a truncation, never an append made meanwhile.
@@ -84,6 +92,7 @@ class AuditLog {
         ChainVerifier verifier = ChainVerifier.fromGenesis(certificates.certificates());
         forEachCheckpoint(Long.MIN_VALUE, Long.MAX_VALUE, lastCheckpointId == null ? Long.MIN_VALUE : lastCheckpointId,
                 verifier::checkpoint);
+        witnessed.forEach((party, copies) -> copies.forEach(c -> verifier.witnessed(c, party)));
         forEachEntry(Long.MIN_VALUE, headSeq, verifier::entry);
         return verifier.finish(headSeq, String.valueOf(head.get("hash")));
     }

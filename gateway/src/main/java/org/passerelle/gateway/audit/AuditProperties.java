@@ -15,10 +15,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sealBatch          how many pending events one sealing transaction moves into the chain at most
  * @param retiredCertificates PEM files of the certificates of gateway keys retired after a rollover (no private key
  *                           is needed): the checkpoints they signed still verify once the key store itself is gone
+ * @param witness            whether each checkpoint signed on schedule or at startup is sent to every partner to
+ *                           witness (an AuditCheckpoint message), and verification asks the partners for the copies
+ *                           they kept
+ * @param witnessTimeout     how long verification waits for one partner's copies before reporting it unreachable
  */
 @ConfigurationProperties("passerelle.audit")
 public record AuditProperties(@DefaultValue("5m") Duration checkpointInterval,
                               @DefaultValue("10s") Duration sweepInterval,
                               @DefaultValue("500") int sealBatch,
-                              @DefaultValue List<Path> retiredCertificates) {
+                              @DefaultValue List<Path> retiredCertificates,
+                              @DefaultValue("true") boolean witness,
+                              @DefaultValue("10s") Duration witnessTimeout) {
 }

@@ -18,6 +18,7 @@ import org.passerelle.gateway.access.Callers;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.node.NodeProperties;
+import org.passerelle.gateway.partner.PartnerRegistry;
 import org.passerelle.security.audit.AuditRecord;
 import org.passerelle.security.audit.ChainReport;
 import org.passerelle.security.audit.Checkpoint;
@@ -38,6 +39,8 @@ public class AuditReading {
     public static final String PROOF_FORMAT = "passerelle-audit-proof/1";
     /** The format of a consistency proof document. */
     public static final String CONSISTENCY_FORMAT = "passerelle-audit-consistency/1";
+    /** The format of the checkpoints a witness kept of a partner's log. */
+    public static final String WITNESSED_FORMAT = "passerelle-witnessed/1";
 
     /** One sealed entry with every hashed field. */
     public record Entry(long seq, Instant at, String actor, String role, String channel, String action, String resource,
@@ -70,11 +73,21 @@ public class AuditReading {
     }
 
     /**
+     * What one partner kept of this node's log and what it showed: how many copies it gave, how many did not carry the
+     * node's signature (ignored), the latest seq it witnessed and up to where the chain agrees with it; {@code problem}
+     * says why it could not be asked (then nothing else is known of it).
+     */
+    public record WitnessView(String partner, String problem, long checkpoints, long rejected, long latestSeq,
+                              long agreedUpTo) {
+    }
+
+    /**
      * @param ok     the chain holds and a checkpoint vouches for it ({@code status} VERIFIED)
      * @param status VERIFIED; UNVERIFIED when it holds but no valid checkpoint vouches for it; BROKEN at the first break
      */
     public record Verification(boolean ok, String status, long entries, long checkpoints, CheckpointView lastCheckpoint,
-                               long notCheckpointed, BreakView firstBreak, List<SignerView> signers) {
+                               long notCheckpointed, BreakView firstBreak, List<SignerView> signers,
+                               List<WitnessView> witnesses) {
     }
 
     /** A search; null or blank filters match everything; {@code to} is exclusive. */
@@ -90,16 +103,21 @@ public class AuditReading {
     private final CheckpointSigner signer;
     private final CheckpointCertificates certificates;
     private final AuditMerkle merkle;
+    private final Witnessing witnessing;
+    private final PartnerRegistry partners;
     private final NodeProperties node;
     private final Clock clock;
 
     AuditReading(AuditLog log, AuditTrail audit, CheckpointSigner signer, CheckpointCertificates certificates,
-                 AuditMerkle merkle, NodeProperties node, Clock clock) {
+                 AuditMerkle merkle, Witnessing witnessing, PartnerRegistry partners, NodeProperties node,
+                 Clock clock) {
         this.log = log;
         this.audit = audit;
         this.signer = signer;
         this.certificates = certificates;
         this.merkle = merkle;
+        this.witnessing = witnessing;
+        this.partners = partners;
         this.node = node;
         this.clock = clock;
     }
@@ -135,7 +153,17 @@ public class AuditReading {
      * previous), and says which certificate verified how many.
      */
     public Verification verify(String channel) {
-        ChainReport report = log.verify();
+        Map<String, Witnessing.Copies> copies = witnessing.askPartners();
+        Map<String, List<Checkpoint>> witnessed = new LinkedHashMap<>();
+        copies.forEach((party, c) -> witnessed.put(party, c.checkpoints()));
+        ChainReport report = log.verify(witnessed);
+        List<WitnessView> witnesses = copies.entrySet().stream().map(e -> {
+            ChainReport.Witness w = report.witnesses().getOrDefault(e.getKey(), new ChainReport.Witness(0, 0, 0, 0));
+            return new WitnessView(e.getKey(), e.getValue().problem(), w.given(), w.rejected(), w.latestSeq(),
+                    w.agreedUpTo());
+        }).toList();
+        String witnessedBy = witnesses.stream().map(w -> w.partner() + (w.problem() != null ? " unreachable"
+                : " up to seq " + w.agreedUpTo())).reduce((a, b) -> a + ", " + b).orElse("no partner");
         List<SignerView> signers = certificates.all().stream().map(k -> new SignerView(k.sha256(), k.role(),
                 report.verifiedBy().getOrDefault(k.sha256(), 0L))).toList();
         String by = signers.stream().filter(s -> s.checkpoints() > 0)
@@ -143,7 +171,8 @@ public class AuditReading {
         String status = !report.ok() ? "BROKEN" : report.verified() ? "VERIFIED" : "UNVERIFIED";
         record(channel, "AUDIT_VERIFY", report.ok()
                 ? "chain holds: " + report.entries() + " entries, " + report.checkpoints() + " checkpoints"
-                        + " (verified by " + by + ")" + (report.verified() ? "" : "; UNVERIFIED: no checkpoint vouches for it")
+                        + " (verified by " + by + "; witnessed by " + witnessedBy + ")"
+                        + (report.verified() ? "" : "; UNVERIFIED: no checkpoint vouches for it")
                 : "break at seq " + report.firstBreak().seq() + ": " + report.firstBreak().kind());
         Checkpoint last = report.lastCheckpoint();
         return new Verification(report.verified(), status, report.entries(), report.checkpoints(),
@@ -152,7 +181,7 @@ public class AuditReading {
                 report.notCheckpointed(),
                 report.firstBreak() == null ? null : new BreakView(report.firstBreak().seq(),
                         report.firstBreak().kind().name(), report.firstBreak().detail()),
-                signers);
+                signers, witnesses);
     }
 
     /**
@@ -179,6 +208,45 @@ public class AuditReading {
         }
         record(channel, "AUDIT_EXPORT", "seq " + first + " to " + last);
         return new Range(first, last);
+    }
+
+    /** This node's party. */
+    public String party() {
+        return node.party();
+    }
+
+    /** The partner whose kept checkpoints are asked for, checked (AUDIT_QUERY_INVALID), and the reading audited. */
+    public String witnessedParty(String party, String channel) {
+        if (party == null || !party.matches("[A-Z]{2}") || partners.find(party).isEmpty()) {
+            throw invalid("party must name a partner of this node");
+        }
+        record(channel, "AUDIT_WITNESSED_EXPORT", "checkpoints of " + party + "'s log kept as its witness");
+        return party;
+    }
+
+    /** Writes the header and every checkpoint of the partner's log this node kept, page by page. */
+    public void writeWitnessed(String party, OutputStream out) throws IOException {
+        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("type", "header");
+        header.put("format", WITNESSED_FORMAT);
+        header.put("witness", node.party());
+        header.put("party", party);
+        header.put("exportedAt", clock.instant().toString());
+        w.write(ExportFormat.JSON.writeValueAsString(header));
+        w.write('\n');
+        long after = 0;
+        while (true) {
+            List<Checkpoint> page = witnessing.kept(party, after, Witnessing.COPIES_PAGE);
+            for (Checkpoint c : page) {
+                write(w, ExportFormat.line(c));
+                after = c.seq();
+            }
+            if (page.size() < Witnessing.COPIES_PAGE) {
+                break;
+            }
+        }
+        w.flush();
     }
 
     /** The file name an export of the range is offered under. */

@@ -20,6 +20,7 @@ import org.passerelle.security.Fingerprints;
 import org.passerelle.security.audit.ChainBreak;
 import org.passerelle.security.audit.ChainReport;
 import org.passerelle.security.audit.ChainVerifier;
+import org.passerelle.security.audit.Checkpoint;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -31,6 +32,11 @@ import tools.jackson.databind.JsonNode;
  * is checked with the certificate whose SHA-256 it records, so after a key rollover give the current certificate and
  * the earlier ones; a checkpoint signed with a certificate not given is reported as not verifiable. The certificate
  * in the export's header is not trusted: those given on the command line are.
+ *
+ * <p>{@code --witnessed <file>} (any number): the checkpoints a partner kept of this node's log as its witness
+ * ({@code GET /api/v1/audit/witnessed?party=...} on the partner's node). Those within the export's range must agree
+ * with it, so an export rewritten and re-signed by whoever held the node's key is still found
+ * ({@code WITNESS_MISMATCH}, or {@code TRUNCATED} when it ends before a witnessed checkpoint).
  */
 public final class VerifyExport {
 
@@ -43,12 +49,32 @@ public final class VerifyExport {
 
     /** Runs the verifier; returns the exit code (0 intact, 1 broken, 2 unreadable input or wrong usage). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<Path> witnessFiles = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if ("--witnessed".equals(args[i]) && i + 1 < args.length) {
+                witnessFiles.add(Path.of(args[++i]));
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        args = rest.toArray(String[]::new);
         if (args.length < 2) {
             err.println("usage: VerifyExport <export.jsonl> <node-cert.pem> [<earlier-node-cert.pem>...]"
-                    + " (after a key rollover, give the current certificate and the earlier ones)");
+                    + " [--witnessed <witnessed.jsonl>]... (after a key rollover, give the current certificate and the"
+                    + " earlier ones; --witnessed: the checkpoints a partner kept as this node's witness)");
             return 2;
         }
         Path export = Path.of(args[0]);
+        Map<String, List<Checkpoint>> witnessed = new LinkedHashMap<>();
+        for (Path file : witnessFiles) {
+            try {
+                readWitnessed(file, witnessed);
+            } catch (IOException | JacksonException | IllegalArgumentException | java.time.DateTimeException e) {
+                err.println("cannot read the witnessed checkpoints " + file + ": " + e.getMessage());
+                return 2;
+            }
+        }
         List<X509Certificate> certificates = new ArrayList<>();
         Map<String, String> fileOf = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
@@ -68,7 +94,7 @@ public final class VerifyExport {
             }
         }
         try {
-            ChainReport report = verify(export, certificates);
+            ChainReport report = verify(export, certificates, witnessed);
             if (report.ok() && !report.verified()) {
                 out.println("UNVERIFIED " + report.entries() + " entries hold together, but no valid checkpoint vouches"
                         + " for them: whoever held them could have rewritten them whole");
@@ -82,10 +108,14 @@ public final class VerifyExport {
                                         + " entries after it not yet checkpointed)"));
                 report.verifiedBy().forEach((sha256, n) -> out.println("  " + n + " checkpoints verified with "
                         + fileOf.get(sha256) + " (SHA-256 " + sha256 + ")"));
+                report.witnesses().forEach((party, w) -> out.println("  witnessed by " + party + ": " + w.given()
+                        + " checkpoints in range, the chain agrees up to seq " + w.agreedUpTo()
+                        + (w.rejected() > 0 ? " (" + w.rejected() + " without the node's signature, ignored)" : "")));
                 return 0;
             }
             ChainBreak b = report.firstBreak();
-            out.println((b.kind().name().startsWith("CHECKPOINT") ? "checkpoint " : "entry ") + b.seq() + ": "
+            out.println((b.kind().name().startsWith("CHECKPOINT") ? "checkpoint "
+                    : b.kind() == ChainBreak.Kind.WITNESS_MISMATCH ? "witness " : "entry ") + b.seq() + ": "
                     + b.kind() + " " + b.detail());
             return 1;
         } catch (IOException | JacksonException | IllegalArgumentException | java.time.DateTimeException e) {
@@ -99,6 +129,31 @@ public final class VerifyExport {
      * order, so a file whose lines were moved is judged on the order it holds.
      */
     static ChainReport verify(Path export, List<X509Certificate> certificates) throws IOException {
+        return verify(export, certificates, Map.of());
+    }
+
+    /** Reads a witness's file: its header names the witness; its checkpoint lines are copies of this node's. */
+    static void readWitnessed(Path file, Map<String, List<Checkpoint>> into) throws IOException {
+        try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String first = lines.readLine();
+            JsonNode header = first == null ? null : ExportFormat.JSON.readTree(first);
+            if (header == null || !"header".equals(ExportFormat.text(header, "type"))
+                    || !AuditReading.WITNESSED_FORMAT.equals(ExportFormat.text(header, "format"))) {
+                throw new IllegalArgumentException("the first line is not a " + AuditReading.WITNESSED_FORMAT + " header");
+            }
+            List<Checkpoint> copies = into.computeIfAbsent(ExportFormat.text(header, "witness"), w -> new ArrayList<>());
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                JsonNode n = parse(line);
+                if (n != null && "checkpoint".equals(ExportFormat.text(n, "type"))) {
+                    copies.add(ExportFormat.checkpoint(n));
+                }
+            }
+        }
+    }
+
+    /** As {@link #verify(Path, List)}, with the copies witnesses kept (those beyond the export's range left out). */
+    static ChainReport verify(Path export, List<X509Certificate> certificates, Map<String, List<Checkpoint>> witnessed)
+            throws IOException {
         ChainVerifier verifier;
         long toSeq;
         try (BufferedReader lines = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
@@ -113,6 +168,14 @@ public final class VerifyExport {
             }
             verifier = ChainVerifier.fromSeq(header.get("fromSeq").longValue(), certificates);
             toSeq = header.get("toSeq").longValue();
+            long fromSeq = header.get("fromSeq").longValue();
+            for (Map.Entry<String, List<Checkpoint>> w : witnessed.entrySet()) {
+                for (Checkpoint c : w.getValue()) {
+                    if (c.seq() >= fromSeq && c.seq() <= toSeq) {
+                        verifier.witnessed(c, w.getKey());
+                    }
+                }
+            }
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 JsonNode n = parse(line);
                 if (n != null && "checkpoint".equals(ExportFormat.text(n, "type"))) {
@@ -141,7 +204,7 @@ public final class VerifyExport {
             return new ChainReport(report.entries(), report.checkpoints(), report.lastSeq(), report.lastCheckpoint(),
                     report.notCheckpointed(), new ChainBreak(report.lastSeq() + 1, ChainBreak.Kind.TRUNCATED,
                     "the export announces entries up to seq " + toSeq + " but ends at seq " + report.lastSeq()),
-                    report.verifiedBy());
+                    report.verifiedBy(), report.witnesses());
         }
         return report;
     }

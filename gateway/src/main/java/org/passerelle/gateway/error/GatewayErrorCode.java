@@ -102,6 +102,17 @@ public enum GatewayErrorCode {
      * {@code GET /api/v1/audit/verify} says where.
      */
     AUDIT_CHAIN_BROKEN(HttpStatus.CONFLICT),
+    /**
+     * A partner's AuditCheckpoint does not carry the signature of that partner's gateway key over the checkpoint (or
+     * an AuditCheckpoint was submitted by anyone but the node itself): nothing was kept.
+     */
+    WITNESS_SIGNATURE_INVALID(HttpStatus.BAD_REQUEST),
+    /**
+     * A partner's AuditCheckpoint contradicts one this node witnessed before: an earlier seq than the latest witnessed
+     * (its log was rolled back), another hash or root at a witnessed seq (forked), or no valid consistency proof from the
+     * latest witnessed checkpoint (not an extension of it). Nothing was kept; the refusal is audited with both.
+     */
+    WITNESS_INCONSISTENT(HttpStatus.CONFLICT),
     /** A liaison officer's query, view or search states no purpose from the fixed list (access.Purpose). */
     PURPOSE_REQUIRED(HttpStatus.FORBIDDEN),
     /** A liaison officer's query, view or search names no case reference. */

@@ -7,14 +7,20 @@ import java.util.Set;
 public record Partner(String party, URI baseUrl, Set<String> send, Set<String> receive, long maxBodyBytes, int ratePerMinute) {
 
     static final String ALL = "ALL";
+    /**
+     * The nodes' own message: each node's signed audit checkpoints, which its partners keep as witnesses. It flows
+     * between every pair of partners whatever their type lists say; only the node itself may send one (the intake
+     * rule in {@code audit.Witnessing}).
+     */
+    public static final String AUDIT_CHECKPOINT = "AuditCheckpoint";
 
     /** Whether this node may send a message of this type to the partner. */
     public boolean maySend(String messageType) {
-        return send.contains(ALL) || send.contains(messageType);
+        return send.contains(ALL) || send.contains(messageType) || AUDIT_CHECKPOINT.equals(messageType);
     }
 
     /** Whether the partner may send a message of this type to this node. */
     public boolean mayReceive(String messageType) {
-        return receive.contains(ALL) || receive.contains(messageType);
+        return receive.contains(ALL) || receive.contains(messageType) || AUDIT_CHECKPOINT.equals(messageType);
     }
 }

@@ -57,7 +57,7 @@ final class ElementCategories {
     static final Set<String> NAMESPACES = Set.of(
             "urn:passerelle:envelope:1", "urn:passerelle:common:1", "urn:passerelle:biometric:1",
             "urn:passerelle:readmission:1", "urn:passerelle:admission:1", "urn:passerelle:casestatus:1",
-            "urn:passerelle:equivalence:1");
+            "urn:passerelle:equivalence:1", "urn:passerelle:audit:1");
 
     private ElementCategories() {
     }

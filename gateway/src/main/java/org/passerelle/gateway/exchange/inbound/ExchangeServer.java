@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.passerelle.gateway.audit.Witnessing;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.BoundedBody;
@@ -46,11 +47,14 @@ class ExchangeServer implements SmartLifecycle {
 
     private final NodeProperties node;
     private final InboxService inbox;
+    private final Witnessing witnessing;
     private final SSLContext tls;
     private HttpsServer server;
     private ExecutorService workers;
 
-    ExchangeServer(NodeProperties node, InboxService inbox, KeyMaterial nodeKey, CertificateValidator validator) {
+    ExchangeServer(NodeProperties node, InboxService inbox, Witnessing witnessing, KeyMaterial nodeKey,
+                   CertificateValidator validator) {
+        this.witnessing = witnessing;
         this.node = node;
         this.inbox = inbox;
         this.tls = PartyTls.serverContext(nodeKey, validator, inbox::refusedAtHandshake);
@@ -89,12 +93,17 @@ class ExchangeServer implements SmartLifecycle {
             Partner partner = null;
             try {
                 boolean resource = PATH.equals(exchange.getRequestURI().getPath());
+                boolean copies = Witnessing.COPIES_PATH.equals(exchange.getRequestURI().getPath());
                 boolean post = "POST".equals(exchange.getRequestMethod());
                 long declared = declaredLength(exchange);
                 // The client is admitted (a partner's gateway, valid now, not suspended, within its rate) before its
                 // request is judged: a stranger learns nothing of what this port serves, and a partner's wrong
                 // request is audited under its name.
                 partner = inbox.admit(peerChain((HttpsExchange) exchange), resource && post ? declared : -1);
+                if (copies) {
+                    answerCopies(exchange, partner);
+                    return;
+                }
                 if (!resource) {
                     throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.NOT_FOUND,
                             "This port serves POST " + PATH + " only"), partner);
@@ -130,6 +139,27 @@ class ExchangeServer implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("Exchange request failed", e);
         }
+    }
+
+    /**
+     * {@code GET /exchange/v1/witnessed?after=N}: the copies of the admitted partner's audit checkpoints this node kept
+     * as its witness (only its own: the party comes from its certificate), for its node to verify its log with.
+     */
+    private void answerCopies(HttpExchange exchange, Partner partner) throws IOException {
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().add("Allow", "GET");
+            throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.METHOD_NOT_ALLOWED,
+                    "This resource takes GET only"), partner);
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        long after;
+        try {
+            after = query == null ? 0 : Long.parseLong(query.startsWith("after=") ? query.substring(6) : "x");
+        } catch (NumberFormatException e) {
+            throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.REQUEST_INVALID,
+                    "The only parameter is after, a seq"), partner);
+        }
+        answer(exchange, 200, null, null, "application/json", witnessing.copiesFor(partner.party(), Math.max(0, after)));
     }
 
     private static X509Certificate[] peerChain(HttpsExchange exchange) {

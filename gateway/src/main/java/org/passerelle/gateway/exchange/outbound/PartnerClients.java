@@ -69,7 +69,7 @@ public class PartnerClients {
                 .build());
     }
 
-    HttpClient client(Partner partner) {
+    public HttpClient client(Partner partner) {
         return clients.computeIfAbsent(partner.party(), party -> {
             SSLParameters tls = new SSLParameters();
             tls.setProtocols(new String[] {"TLSv1.3"});
@@ -92,7 +92,7 @@ public class PartnerClients {
      * time, so a revocation or expiry is seen while the node runs. Refuses with the code of the current certificate's
      * refusal when none validates: the message then waits (see {@link #certificateProblem}).
      */
-    List<X509Certificate> encryptionCertificates(Partner partner) {
+    public List<X509Certificate> encryptionCertificates(Partner partner) {
         Instant now = clock.instant();
         Validated last = certificates.get(partner.party());
         Validated validated = last;
