@@ -15,10 +15,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sealBatch          how many pending events one sealing transaction moves into the chain at most
  * @param retiredCertificates PEM files of the certificates of gateway keys retired after a rollover (no private key
  *                           is needed): the checkpoints they signed still verify once the key store itself is gone
+ * @param allowPrivilegedDatabaseRole on PostgreSQL the node refuses to start when it connects as a superuser or as the
+ *                           owner of the audit log or its schema, since either could drop or disable the append-only
+ *                           trigger; {@code true} lets it start all the same (one database role for Flyway and the
+ *                           node), with a warning in the log and the health component {@code auditGuard} at
+ *                           {@code UNGUARDED}
  */
 @ConfigurationProperties("passerelle.audit")
 public record AuditProperties(@DefaultValue("5m") Duration checkpointInterval,
                               @DefaultValue("10s") Duration sweepInterval,
                               @DefaultValue("500") int sealBatch,
-                              @DefaultValue List<Path> retiredCertificates) {
+                              @DefaultValue List<Path> retiredCertificates,
+                              @DefaultValue("false") boolean allowPrivilegedDatabaseRole) {
 }
