@@ -30,18 +30,14 @@ public record PostgresSchema(String url, String admin, String schema, String own
         Runtime.getRuntime().addShutdownHook(new Thread(() -> UNDROPPED.forEach(PostgresSchema::dropQuietly)));
     }
 
-    /** Whether this test run's nodes use PostgreSQL (the system property {@code passerelle.test.database}). */
-    public static boolean enabled() {
-        return "postgres".equals(System.getProperty("passerelle.test.database"));
-    }
-
     /**
      * A fresh schema and its two roles in the server at {@code passerelle.test.postgres.url} (default
      * {@code jdbc:postgresql://127.0.0.1:5432/test}), created by {@code passerelle.test.postgres.user} (default
-     * {@code postgres}); null when the nodes run on H2.
+     * {@code postgres}); null when the nodes run on H2 (the system property {@code passerelle.test.database} is not
+     * {@code postgres}).
      */
     static PostgresSchema forNode(String party, Path dir) {
-        if (!enabled()) {
+        if (!"postgres".equals(System.getProperty("passerelle.test.database"))) {
             return null;
         }
         String name = ("t" + Long.toHexString(System.nanoTime()) + "_" + party + "_" + dir.getFileName())
