@@ -19,6 +19,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           witness (an AuditCheckpoint message), and verification asks the partners for the copies
  *                           they kept
  * @param witnessTimeout     how long verification waits for one partner's copies before reporting it unreachable
+ * @param allowPrivilegedDatabaseRole on PostgreSQL the node refuses to start when it connects as a superuser or as the
+ *                           owner of the audit log or its schema, since either could drop or disable the append-only
+ *                           trigger; {@code true} lets it start all the same (one database role for Flyway and the
+ *                           node), with a warning in the log and the health component {@code auditGuard} at
+ *                           {@code UNGUARDED}
  */
 @ConfigurationProperties("passerelle.audit")
 public record AuditProperties(@DefaultValue("5m") Duration checkpointInterval,
@@ -26,5 +31,6 @@ public record AuditProperties(@DefaultValue("5m") Duration checkpointInterval,
                               @DefaultValue("500") int sealBatch,
                               @DefaultValue List<Path> retiredCertificates,
                               @DefaultValue("true") boolean witness,
-                              @DefaultValue("10s") Duration witnessTimeout) {
+                              @DefaultValue("10s") Duration witnessTimeout,
+                              @DefaultValue("false") boolean allowPrivilegedDatabaseRole) {
 }

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -36,6 +35,7 @@ import org.passerelle.security.audit.AuditRecord;
 import org.passerelle.security.audit.ChainHash;
 import org.passerelle.tests.support.Exchange;
 import org.passerelle.tests.support.Node;
+import org.passerelle.tests.support.PostgresSchema;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -43,14 +43,14 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The audit log of a whole node: auditors search, verify and export it; someone who changes it directly in the
  * database (getting past the append-only guard as a database administrator could) is found at the right entry, by the
- * node's verify endpoint and by the offline verifier on an export; on PostgreSQL the guard and the permissions hold.
+ * node's verify endpoint and by the offline verifier on an export; on PostgreSQL the trigger refuses changes even to
+ * the owner, and the node runs as a role that may only read and add entries and cannot remove the trigger.
  */
 class AuditChainIT {
 
     static final String AUDITOR_TOKEN = "auditor-token-for-tests";
     static final JsonMapper JSON = JsonMapper.shared();
     static final boolean POSTGRES = "postgres".equals(System.getProperty("passerelle.test.database"));
-    static final String APP_ROLE = "audit_app_" + Long.toHexString(System.nanoTime());
 
     @TempDir
     static Path dir;
@@ -59,17 +59,10 @@ class AuditChainIT {
 
     @BeforeAll
     static void startNodes() throws Exception {
-        if (POSTGRES) {
-            try (Connection c = DriverManager.getConnection(postgresUrl(), postgresUser(), "");
-                 Statement s = c.createStatement()) {
-                s.execute("create role " + APP_ROLE + " login");
-            }
-        }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("GB:passerelle.api.tokens[2].name", "compliance-auditor");
         extra.put("GB:passerelle.api.tokens[2].sha256", Exchange.sha256(AUDITOR_TOKEN));
         extra.put("GB:passerelle.api.tokens[2].roles[0]", "AUDITOR");
-        extra.put("GB:spring.flyway.placeholders.auditAppRole", APP_ROLE);
         exchange = Exchange.start(dir, extra);
         gb = exchange.gb;
         for (int i = 0; i < 15; i++) {
@@ -82,15 +75,8 @@ class AuditChainIT {
     }
 
     @AfterAll
-    static void stopNodes() throws Exception {
+    static void stopNodes() {
         exchange.close();
-        if (POSTGRES) {
-            try (Connection c = DriverManager.getConnection(postgresUrl(), postgresUser(), "");
-                 Statement s = c.createStatement()) {
-                s.execute("drop owned by " + APP_ROLE);
-                s.execute("drop role " + APP_ROLE);
-            }
-        }
     }
 
     @AfterEach
@@ -334,9 +320,10 @@ class AuditChainIT {
     }
 
     @Test
-    void onPostgresTheDatabaseRefusesToUpdateDeleteOrTruncateTheAuditLog() throws Exception {
+    void onPostgresTheTriggerRefusesToUpdateDeleteOrTruncateTheAuditLogEvenToItsOwner() throws Exception {
         assumeTrue(POSTGRES, "PostgreSQL only");
-        try (Connection c = gb.bean(DataSource.class).getConnection(); Statement s = c.createStatement()) {
+        PostgresSchema db = gb.database();
+        try (Connection c = db.connect(db.owner()); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeUpdate("update audit_event set detail = 'x' where seq = 3"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
             assertThatThrownBy(() -> s.executeUpdate("delete from audit_event where seq = 3"))
@@ -345,28 +332,33 @@ class AuditChainIT {
                     .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
             assertThatThrownBy(() -> s.executeUpdate("delete from audit_checkpoint"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+            assertThatThrownBy(() -> s.execute("truncate audit_checkpoint"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
         }
     }
 
     @Test
-    void onPostgresTheRuntimeRoleMayOnlyReadAndAddAuditEntries() throws Exception {
+    void onPostgresTheNodeRunsAsARoleThatMayOnlyReadAndAddAuditEntriesAndOwnsNothing() throws Exception {
         assumeTrue(POSTGRES, "PostgreSQL only");
-        String schema;
-        try (Connection c = gb.bean(DataSource.class).getConnection(); Statement s = c.createStatement()) {
-            schema = c.getSchema();
-            s.execute("grant usage on schema " + schema + " to " + APP_ROLE);
-            try (ResultSet rs = s.executeQuery("select has_table_privilege('" + APP_ROLE + "', 'audit_event', 'SELECT'),"
-                    + " has_table_privilege('" + APP_ROLE + "', 'audit_event', 'INSERT'),"
-                    + " has_table_privilege('" + APP_ROLE + "', 'audit_event', 'UPDATE'),"
-                    + " has_table_privilege('" + APP_ROLE + "', 'audit_event', 'DELETE'),"
-                    + " has_table_privilege('" + APP_ROLE + "', 'audit_event', 'TRUNCATE')")) {
+        PostgresSchema db = gb.database();
+        // the node itself connects as the runtime role, not the owner Flyway migrated with
+        assertThat(single("select current_user")).isEqualTo(db.runtime());
+        try (Connection c = db.connect(db.admin()); Statement s = c.createStatement()) {
+            for (String table : List.of("audit_event", "audit_checkpoint")) {
+                try (ResultSet rs = s.executeQuery("select string_agg(p, ',' order by i) from unnest(array['SELECT',"
+                        + " 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) with ordinality as r(p, i)"
+                        + " where has_table_privilege('" + db.runtime() + "', '" + db.schema() + "." + table + "', p)")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).as(table).isEqualTo("SELECT,INSERT");
+                }
+            }
+            try (ResultSet rs = s.executeQuery("select count(*) from pg_class where relowner = '" + db.runtime()
+                    + "'::regrole")) {
                 rs.next();
-                assertThat(List.of(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4), rs.getBoolean(5)))
-                        .containsExactly(true, true, false, false, false);
+                assertThat(rs.getLong(1)).isZero();
             }
         }
-        String url = postgresUrl() + "?currentSchema=" + schema;
-        try (Connection c = DriverManager.getConnection(url, APP_ROLE, ""); Statement s = c.createStatement()) {
+        try (Connection c = db.connect(db.runtime()); Statement s = c.createStatement()) {
             assertThat(s.executeQuery("select count(*) from audit_event").next()).isTrue();
             assertThatThrownBy(() -> s.executeUpdate("update audit_event set detail = 'x' where seq = 3"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
@@ -374,6 +366,20 @@ class AuditChainIT {
             assertThatThrownBy(() -> s.executeUpdate("delete from audit_event where seq = 3"))
                     .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> s.execute("truncate audit_event")).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.executeUpdate("delete from audit_checkpoint"))
+                    .hasMessageContaining("permission denied");
+            // nor can it take the guard away: only the owner of a table (or a superuser) may
+            assertThatThrownBy(() -> s.execute("drop trigger audit_event_append_only on audit_event"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+                    .hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> s.execute("alter table audit_event disable trigger audit_event_append_only"))
+                    .hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> s.execute("alter table audit_event disable trigger all"))
+                    .hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> s.execute("drop table audit_event")).hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> s.execute("drop table audit_checkpoint")).hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> s.execute("set session_replication_role = replica"))
+                    .hasMessageContaining("permission denied");
         }
     }
 
@@ -438,10 +444,12 @@ class AuditChainIT {
 
     /**
      * Changes the audit log as a database administrator could: past the append-only trigger (PostgreSQL: a superuser
-     * session with triggers off; H2: the trigger dropped for the while).
+     * session with triggers off, since the node's own role may not; H2: the trigger dropped for the while).
      */
     private static void tamper(Work work) throws SQLException {
-        try (Connection c = gb.bean(DataSource.class).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = POSTGRES ? gb.database().connect(gb.database().admin())
+                : gb.bean(DataSource.class).getConnection();
+             Statement s = c.createStatement()) {
             if (POSTGRES) {
                 s.execute("set session_replication_role = replica");
             } else {
@@ -523,13 +531,5 @@ class AuditChainIT {
             rs.next();
             return rs.getString(1);
         }
-    }
-
-    private static String postgresUrl() {
-        return System.getProperty("passerelle.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
-    }
-
-    private static String postgresUser() {
-        return System.getProperty("passerelle.test.postgres.user", "postgres");
     }
 }

@@ -18,7 +18,9 @@ import org.passerelle.security.pki.DevPki;
 
 /**
  * A GB node and an FR node on this machine, each with its own simulated back-end (WireMock), talking over real
- * mutual TLS with certificates from a freshly generated development PKI.
+ * mutual TLS with certificates from a freshly generated development PKI. Each node has its own database: the embedded
+ * H2 default, or, when the system property {@code passerelle.test.database} is {@code postgres}, a fresh schema with
+ * its own owner and runtime roles in the PostgreSQL test server ({@link PostgresSchema}), dropped on {@link #close()}.
  */
 public final class Exchange implements AutoCloseable {
 
@@ -56,10 +58,12 @@ public final class Exchange implements AutoCloseable {
         int gbExchange = freePort();
         int frApi = freePort();
         int frExchange = freePort();
-        Node gb = new Node("GB", gbApi, gbExchange,
-                properties(pki, dir, "GB", "FR", gbApi, gbExchange, frExchange, gbBackend.port(), extra));
-        Node fr = new Node("FR", frApi, frExchange,
-                properties(pki, dir, "FR", "GB", frApi, frExchange, gbExchange, frBackend.port(), extra));
+        PostgresSchema gbDatabase = PostgresSchema.forNode("GB", dir);
+        PostgresSchema frDatabase = PostgresSchema.forNode("FR", dir);
+        Node gb = new Node("GB", gbApi, gbExchange, gbDatabase, properties(pki, dir, "GB", "FR", gbApi, gbExchange,
+                frExchange, gbBackend.port(), gbDatabase, extra));
+        Node fr = new Node("FR", frApi, frExchange, frDatabase, properties(pki, dir, "FR", "GB", frApi, frExchange,
+                gbExchange, frBackend.port(), frDatabase, extra));
         gb.start();
         fr.start();
         return new Exchange(pki, gb, fr, gbBackend, frBackend);
@@ -75,11 +79,13 @@ public final class Exchange implements AutoCloseable {
 
     static Map<String, Object> properties(DevPki pki, Path dir, String party, String partner, int apiPort,
                                           int exchangePort, int partnerExchangePort, int backendPort,
-                                          Map<String, Object> extra) {
+                                          PostgresSchema database, Map<String, Object> extra) {
         Map<String, Object> p = new LinkedHashMap<>(NodeSettings.of(pki, dir.resolve("data-" + party), party, partner,
                 apiPort, exchangePort, partnerExchangePort, backendPort, Node.SYSTEM_TOKEN, Node.ADMIN_TOKEN));
         p.put("passerelle.node.node-id", party + "-test");
-        p.putAll(database(party, dir));
+        if (database != null) {
+            p.putAll(database.settings());
+        }
         p.put("passerelle.delivery.poll-interval", "100ms");
         p.put("passerelle.delivery.initial-backoff", "200ms");
         p.put("passerelle.delivery.max-backoff", "2s");
@@ -96,28 +102,6 @@ public final class Exchange implements AutoCloseable {
                 p.put(key, value);
             }
         });
-        return p;
-    }
-
-    /**
-     * The database settings of a node under test: the embedded H2 default, or, when the system property
-     * {@code passerelle.test.database} is {@code postgres}, a fresh schema of its own in the PostgreSQL server at
-     * {@code passerelle.test.postgres.url} (default {@code jdbc:postgresql://127.0.0.1:5432/test}).
-     */
-    public static Map<String, Object> database(String party, Path dir) {
-        if (!"postgres".equals(System.getProperty("passerelle.test.database"))) {
-            return Map.of();
-        }
-        String schema = ("t" + Long.toHexString(System.nanoTime()) + "_" + party + "_" + dir.getFileName())
-                .toLowerCase().replaceAll("[^a-z0-9_]", "_");
-        schema = schema.substring(0, Math.min(schema.length(), 60));
-        String url = System.getProperty("passerelle.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("spring.datasource.url", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-        p.put("spring.datasource.username", System.getProperty("passerelle.test.postgres.user", "postgres"));
-        p.put("spring.datasource.password", "");
-        p.put("spring.flyway.schemas", schema);
-        p.put("spring.flyway.default-schema", schema);
         return p;
     }
 
@@ -147,6 +131,11 @@ public final class Exchange implements AutoCloseable {
         fr.close();
         gbBackend.stop();
         frBackend.stop();
+        for (Node node : List.of(gb, fr)) {
+            if (node.database() != null) {
+                node.database().drop();
+            }
+        }
     }
 
     /** Deletes a folder tree, quietly. */

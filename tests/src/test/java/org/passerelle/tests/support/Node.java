@@ -21,13 +21,15 @@ public final class Node implements AutoCloseable {
     private final int apiPort;
     private final int exchangePort;
     private final Map<String, Object> properties;
+    private final PostgresSchema database;
     private final HttpClient http = HttpClient.newHttpClient();
     private ConfigurableApplicationContext context;
 
-    Node(String party, int apiPort, int exchangePort, Map<String, Object> properties) {
+    Node(String party, int apiPort, int exchangePort, PostgresSchema database, Map<String, Object> properties) {
         this.party = party;
         this.apiPort = apiPort;
         this.exchangePort = exchangePort;
+        this.database = database;
         this.properties = new LinkedHashMap<>(properties);
     }
 
@@ -85,6 +87,11 @@ public final class Node implements AutoCloseable {
 
     public int exchangePort() {
         return exchangePort;
+    }
+
+    /** The node's PostgreSQL schema and roles, or null when it runs on H2. */
+    public PostgresSchema database() {
+        return database;
     }
 
     public Path dataDir() {

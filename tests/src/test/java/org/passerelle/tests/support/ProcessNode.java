@@ -71,12 +71,14 @@ public final class ProcessNode implements AutoCloseable {
 
     /**
      * The settings of a test node, as {@link Exchange} gives its in-JVM nodes: keys from the development PKI, the
-     * partner at {@code partnerExchangePort}, the test tokens, the back-end at {@code backendPort}, short timings.
+     * partner at {@code partnerExchangePort}, the test tokens, the back-end at {@code backendPort}, short timings; on
+     * PostgreSQL a schema of its own, dropped when the test JVM ends.
      */
     public static Map<String, Object> settings(DevPki pki, Path dir, String party, String partner, int apiPort,
                                                int exchangePort, int partnerExchangePort, int backendPort,
                                                Map<String, Object> extra) {
-        return Exchange.properties(pki, dir, party, partner, apiPort, exchangePort, partnerExchangePort, backendPort, extra);
+        return Exchange.properties(pki, dir, party, partner, apiPort, exchangePort, partnerExchangePort, backendPort,
+                PostgresSchema.forNode(party, dir), extra);
     }
 
     /**

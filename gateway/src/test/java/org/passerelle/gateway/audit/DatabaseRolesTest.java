@@ -1,0 +1,147 @@
+package org.passerelle.gateway.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * PostgreSQL with the production's two roles: Flyway migrates as the schema owner, and its afterMigrate callback gives
+ * the node's runtime role read and insert only on the append-only tables, which it finds by their trigger; the node
+ * refuses to start as the owner or a superuser. Skipped when no PostgreSQL server answers at 127.0.0.1:5432
+ * ({@code -Dpasserelle.test.postgres.url}, {@code .user} choose another).
+ */
+class DatabaseRolesTest {
+
+    static final String URL = System.getProperty("passerelle.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+    static final String ADMIN = System.getProperty("passerelle.test.postgres.user", "postgres");
+    static final String SCHEMA = "g" + Long.toHexString(System.nanoTime()) + "_roles";
+    static final String OWNER = SCHEMA + "_owner";
+    static final String RUNTIME = SCHEMA + "_node";
+    static boolean created;
+
+    @BeforeAll
+    static void createRolesAndMigrate() {
+        try (Connection c = DriverManager.getConnection(URL, ADMIN, ""); Statement s = c.createStatement()) {
+            s.execute("create role " + OWNER + " login");
+            s.execute("create role " + RUNTIME + " login");
+            created = true;
+            s.execute("create schema " + SCHEMA + " authorization " + OWNER);
+        } catch (SQLException e) {
+            assumeTrue(false, "no PostgreSQL server to test with: " + e.getMessage());
+        }
+        migrate();
+    }
+
+    @AfterAll
+    static void dropRoles() throws SQLException {
+        if (!created) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(URL, ADMIN, ""); Statement s = c.createStatement()) {
+            s.execute("drop schema if exists " + SCHEMA + " cascade");
+            s.execute("drop owned by " + OWNER + ", " + RUNTIME);
+            s.execute("drop role " + RUNTIME);
+            s.execute("drop role " + OWNER);
+        }
+    }
+
+    @Test
+    void theRuntimeRoleMayOnlyReadAndInsertIntoAppendOnlyTablesAndWorkTheOthers() {
+        assertThat(rights("audit_event")).isEqualTo("SELECT,INSERT");
+        assertThat(rights("audit_checkpoint")).isEqualTo("SELECT,INSERT");
+        assertThat(rights("audit_pending")).isEqualTo("SELECT,INSERT,DELETE");
+        assertThat(rights("audit_chain_head")).isEqualTo("SELECT,UPDATE");
+        assertThat(rights("message")).isEqualTo("SELECT,INSERT,UPDATE,DELETE");
+        assertThat(rights("role_grant")).isEqualTo("SELECT,INSERT,UPDATE,DELETE");
+        assertThat(rights("flyway_schema_history")).isEmpty();
+    }
+
+    @Test
+    void theRuntimeRoleOwnsNothing() {
+        JdbcTemplate admin = as(ADMIN);
+
+        assertThat(admin.queryForObject("select count(*) from pg_class where relowner = ?::regrole", Long.class, RUNTIME))
+                .isZero();
+        assertThat(admin.queryForObject("select count(*) from pg_namespace where nspowner = ?::regrole", Long.class,
+                RUNTIME)).isZero();
+    }
+
+    @Test
+    void aTableGuardedByTheAppendOnlyTriggerIsAppendOnlyForTheRuntimeRoleAfterTheNextMigration() {
+        // given a table a later migration adds with the audit log's trigger, and a right given by hand meanwhile
+        JdbcTemplate owner = as(OWNER);
+        owner.execute("create table audit_witness_example (id bigint primary key, signature varchar(200))");
+        owner.execute("create trigger audit_witness_example_append_only before update or delete on audit_witness_example"
+                + " for each row execute function audit_refuse_change()");
+        owner.execute("grant all on audit_witness_example, message to " + RUNTIME);
+
+        // when Flyway runs again (nothing pending: the callback runs all the same)
+        migrate();
+
+        // then
+        assertThat(rights("audit_witness_example")).isEqualTo("SELECT,INSERT");
+        assertThat(rights("message")).isEqualTo("SELECT,INSERT,UPDATE,DELETE");
+    }
+
+    @Test
+    void theNodeStartsAsTheRuntimeRoleAndRefusesTheOwnerAndASuperuser() {
+        DatabaseRoleGuard guard = new DatabaseRoleGuard(as(RUNTIME), properties(false));
+        assertThat(guard.health().getStatus().getCode()).isEqualTo("UP");
+        assertThat(guard.health().getDetails()).containsEntry("role", RUNTIME).containsEntry("superuser", false)
+                .containsEntry("ownsAuditLog", false);
+
+        assertThatThrownBy(() -> new DatabaseRoleGuard(as(OWNER), properties(false)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("as " + OWNER + ", the owner of the audit log")
+                .hasMessageContaining("passerelle.audit.allow-privileged-database-role=true");
+        assertThatThrownBy(() -> new DatabaseRoleGuard(as(ADMIN), properties(false)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("a superuser");
+    }
+
+    @Test
+    void theNodeStartsAsTheOwnerWhenToldButReportsTheAuditLogUnguarded() {
+        DatabaseRoleGuard guard = new DatabaseRoleGuard(as(OWNER), properties(true));
+
+        assertThat(guard.health().getStatus()).isEqualTo(DatabaseRoleGuard.UNGUARDED);
+        assertThat(guard.health().getDetails()).containsEntry("role", OWNER).containsEntry("ownsAuditLog", true);
+    }
+
+    // --- helpers
+
+    private static void migrate() {
+        Flyway.configure().dataSource(URL, OWNER, "").schemas(SCHEMA).defaultSchema(SCHEMA)
+                .locations("classpath:db/migration", "classpath:db/vendor/postgresql")
+                .placeholders(Map.of("auditAppRole", RUNTIME)).load().migrate();
+    }
+
+    /** The runtime role's rights on a table of the schema, among SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER. */
+    private static String rights(String table) {
+        return as(ADMIN).queryForObject("""
+                select coalesce(string_agg(p, ',' order by i), '')
+                from unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'])
+                     with ordinality as r(p, i)
+                where has_table_privilege(?, ?, p)""", String.class, RUNTIME, SCHEMA + "." + table);
+    }
+
+    private static JdbcTemplate as(String role) {
+        return new JdbcTemplate(new DriverManagerDataSource(URL + "?currentSchema=" + SCHEMA, role, ""));
+    }
+
+    private static AuditProperties properties(boolean allowPrivilegedRole) {
+        return new AuditProperties(Duration.ofMinutes(5), Duration.ofSeconds(10), 500, List.of(), true, Duration.ofSeconds(10), allowPrivilegedRole);
+    }
+}
