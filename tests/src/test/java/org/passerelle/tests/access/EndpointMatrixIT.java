@@ -127,6 +127,7 @@ class EndpointMatrixIT {
         // So that an inclusion proof of the first entry can be asked for early on.
         extra.put("GB:passerelle.audit.checkpoint-interval", "1s");
         extra.put("passerelle.admission.enforce-transitions", "true");
+        extra.put("passerelle.readmission.enabled", "true");
         exchange = Exchange.start(dir, extra);
         gb = exchange.gb;
         for (Column c : Column.values()) {
@@ -439,8 +440,11 @@ class EndpointMatrixIT {
         refusals.forEach((c, codes) -> expectedByActor.computeIfAbsent(c.actor, k -> new ArrayList<>()).addAll(codes));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             SoftAssertions audited = new SoftAssertions();
-            expectedByActor.forEach((actor, codes) -> audited.assertThat(sorted(refusedCodes(actor, start)))
-                    .as("codes of the refusals audited for %s", actor).isEqualTo(sorted(codes)));
+            expectedByActor.forEach((actor, codes) -> {
+                List<String> found = refusedCodes(actor, start);
+                audited.assertThat(sorted(found)).as("refusals of %s: not audited %s, audited but not refused %s",
+                        actor, without(codes, found), without(found, codes)).isEqualTo(sorted(codes));
+            });
             audited.assertAll();
         });
     }
@@ -688,6 +692,13 @@ class EndpointMatrixIT {
                         + "\",\"roles\":[\"AUDITOR\"]}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
         return JSON.readTree(created.body()).get("grant").get("id").longValue();
+    }
+
+    /** The codes of {@code all} left when each of {@code taken} is taken away once. */
+    static List<String> without(List<String> all, List<String> taken) {
+        List<String> left = new ArrayList<>(all);
+        taken.forEach(left::remove);
+        return sorted(left);
     }
 
     static List<String> sorted(List<String> codes) {
