@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -464,7 +465,7 @@ class EndpointMatrixIT {
         String[] variables = new String[0];
         String query;
         String contentType;
-        java.util.function.Supplier<byte[]> body;
+        Supplier<byte[]> body;
 
         Row(String operation) {
             this.operation = operation;
@@ -488,7 +489,7 @@ class EndpointMatrixIT {
             return body("application/json", () -> json.getBytes(StandardCharsets.UTF_8));
         }
 
-        Row xml(java.util.function.Supplier<byte[]> xml) {
+        Row xml(Supplier<byte[]> xml) {
             return body("application/xml", xml);
         }
 
@@ -496,7 +497,7 @@ class EndpointMatrixIT {
             return body("application/octet-stream", () -> bytes);
         }
 
-        private Row body(String type, java.util.function.Supplier<byte[]> bytes) {
+        private Row body(String type, Supplier<byte[]> bytes) {
             this.contentType = type;
             this.body = bytes;
             return this;
