@@ -77,6 +77,10 @@ class ApiErrors {
         if (!api(request)) {
             throw e;
         }
+        if (!audit.refusalAudited(e.code())) {
+            // Thrown without an audit entry of its own (a malformed query, an unknown id): every API error is audited.
+            audit.refused(entry(request, "REQUEST_REFUSED").code(e.code(), request.getMethod() + " " + request.getRequestURI()));
+        }
         return problem(e.status(), e.code(), e.getMessage(), e.details());
     }
 

@@ -3,13 +3,17 @@ package org.passerelle.gateway.audit;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * Records message events and refusals in the audit log. An event is staged in the caller's transaction (a refusal in
@@ -21,6 +25,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class AuditTrail {
 
     private static final int MAX = 500;
+    /** Request attribute: the codes of the refusals audited while the request was handled. */
+    private static final String REFUSALS = AuditTrail.class.getName() + ".refusals";
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -42,6 +48,26 @@ public class AuditTrail {
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void refused(Entry e) {
         stage(e);
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        if (request != null && e.code() != null) {
+            @SuppressWarnings("unchecked")
+            Set<String> codes = (Set<String>) request.getAttribute(REFUSALS, RequestAttributes.SCOPE_REQUEST);
+            if (codes == null) {
+                codes = new HashSet<>();
+                request.setAttribute(REFUSALS, codes, RequestAttributes.SCOPE_REQUEST);
+            }
+            codes.add(e.code());
+        }
+    }
+
+    /**
+     * Whether a refusal with this code has been audited while the current HTTP request was handled: the API's error
+     * answer audits a refusal its thrower did not, and only such a one.
+     */
+    public boolean refusalAudited(String code) {
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        return request != null && request.getAttribute(REFUSALS, RequestAttributes.SCOPE_REQUEST) instanceof Set<?> codes
+                && codes.contains(code);
     }
 
     public List<AuditEvent> forMessage(String messageId) {
