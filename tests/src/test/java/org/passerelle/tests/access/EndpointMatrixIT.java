@@ -264,6 +264,10 @@ class EndpointMatrixIT {
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
                         .auditor(400, "AUDIT_QUERY_INVALID").admin(403, FORBIDDEN).system(403, FORBIDDEN)
                         .anonymous(401, UNAUTHENTICATED),
+                op("GET /api/v1/audit/witnessed").query("party=FR")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(200).admin(403, FORBIDDEN).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
                 op("GET /api/v1/audit/export").query("fromSeq=1&toSeq=1")
                         .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
