@@ -33,10 +33,12 @@ class AuditCheckpoints {
     private final CheckpointSigner signer;
     private final AuditMerkle merkle;
     private final Witnessing witnessing;
+    private final AuditTrail audit;
     private final Clock clock;
 
     AuditCheckpoints(JdbcTemplate jdbc, PlatformTransactionManager transactions, ChainSealer sealer,
-                     CheckpointSigner signer, AuditMerkle merkle, Witnessing witnessing, Clock clock) {
+                     CheckpointSigner signer, AuditMerkle merkle, Witnessing witnessing, AuditTrail audit,
+                     Clock clock) {
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -44,6 +46,7 @@ class AuditCheckpoints {
         this.signer = signer;
         this.merkle = merkle;
         this.witnessing = witnessing;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -56,6 +59,8 @@ class AuditCheckpoints {
             if (head.seq() == 0 || last != null && last >= head.seq()) {
                 return Optional.<Checkpoint>empty();
             }
+            // Never sign over a chain changed under the node (cut, wiped, rewritten while it ran).
+            merkle.requireUnchanged();
             // The root covers exactly the entries up to the locked head: nothing can be sealed meanwhile.
             Checkpoint c = signer.sign(head.seq(), head.hash(), merkle.root(head.seq()), clock.instant());
             jdbc.update("""
@@ -105,6 +110,10 @@ class AuditCheckpoints {
             } else {
                 checkpointNow().ifPresent(c -> log.info("Audit checkpoint signed at {} over seq {}", when, c.seq()));
             }
+        } catch (AuditMerkle.ChainChanged e) {
+            log.error("Audit checkpoint at {} refused: {}", when, e.getMessage());
+            audit.refused(AuditTrail.Entry.of("node", "AUDIT", "AUDIT_CHAIN_CHANGED", "REFUSED")
+                    .code("AUDIT_CHAIN_CHANGED", e.getMessage()));
         } catch (RuntimeException e) {
             log.warn("Audit checkpoint at {} failed: {}", when, e.toString());
         }

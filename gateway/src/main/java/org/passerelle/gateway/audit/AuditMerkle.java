@@ -30,6 +30,8 @@ class AuditMerkle {
 
     private final JdbcTemplate jdbc;
     private final MerkleTree tree = new MerkleTree(KEPT_FROM_LEVEL);
+    /** The chain hash of the last entry the tree holds (entry {@code tree.size()}), or null while it holds none. */
+    private String lastHash;
 
     AuditMerkle(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -38,6 +40,30 @@ class AuditMerkle {
     /** The root (hex) of the tree of entries 1..n; the entries must be sealed. */
     synchronized String root(long n) {
         return HEX.formatHex(MerkleTree.root(n, subtrees(n)));
+    }
+
+    /**
+     * Refuses ({@link ChainChanged}) when the entry the tree ends with is no longer in the database as it was read: the
+     * chain was cut, wiped or rewritten under the running node, which must then not sign a checkpoint over it.
+     */
+    synchronized void requireUnchanged() {
+        if (lastHash == null) {
+            return;
+        }
+        long seq = tree.size();
+        List<String> now = jdbc.queryForList("select hash from audit_event where seq = ?", String.class, seq);
+        if (now.size() != 1 || !now.get(0).equals(lastHash)) {
+            throw new ChainChanged("the audit chain was changed under this node: entry " + seq + " is "
+                    + (now.isEmpty() ? "gone" : now.size() > 1 ? "there twice" : "not the entry it sealed")
+                    + "; no checkpoint is signed over it");
+        }
+    }
+
+    /** The chain no longer holds what the node read into its tree. */
+    static final class ChainChanged extends IllegalStateException {
+        ChainChanged(String message) {
+            super(message);
+        }
     }
 
     /** The audit path (hex) of entry {@code seq} in the tree of entries 1..n. */
@@ -57,7 +83,9 @@ class AuditMerkle {
         Map<Long, byte[][]> blocks = new HashMap<>();
         return tree.subtrees((start, level) -> {
             long blockStart = start >>> KEPT_FROM_LEVEL << KEPT_FROM_LEVEL;
-            byte[][] leaves = blocks.computeIfAbsent(blockStart, b -> leafHashes(b + 1, b + (1L << KEPT_FROM_LEVEL)));
+            // The tree's last block may be incomplete: read no further than the entries it holds.
+            byte[][] leaves = blocks.computeIfAbsent(blockStart,
+                    b -> leafHashes(b + 1, Math.min(b + (1L << KEPT_FROM_LEVEL), tree.size())));
             int from = (int) (start - blockStart);
             return subtree(leaves, from, 1 << level);
         });
@@ -70,6 +98,7 @@ class AuditMerkle {
             for (byte[] leaf : page) {
                 tree.appendLeafHash(leaf);
             }
+            lastHash = jdbc.queryForObject("select hash from audit_event where seq = ?", String.class, tree.size());
         }
     }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrderer;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.gateway.audit.VerifyExport;
 import org.passerelle.security.audit.Checkpoint;
@@ -195,11 +195,19 @@ class WitnessedAuditIT {
         assertThat(report.get("status").stringValue()).as(report.toString()).isEqualTo("BROKEN");
         assertThat(b.get("kind").stringValue()).as(b.toString()).isIn("TRUNCATED", "WITNESS_MISMATCH");
         // WITNESS_MISMATCH just after the last copy that still agrees; TRUNCATED where the chain now ends
-        assertThat(b.get("seq").longValue()).as(b.toString()).isBetween(previous + 1, latest);
+        assertThat(b.get("seq").longValue()).as(b.toString() + " copies " + seqs(copies)).isBetween(previous + 1, latest);
         assertThat(b.get("detail").stringValue()).contains("FR witnessed");
-        // and FR refuses to witness GB's next checkpoint: it does not extend the one FR holds
+        // GB itself, still running, refuses to sign a checkpoint over a chain cut under it, and says so
+        await().atMost(Duration.ofSeconds(30)).until(() -> !refusals(gb, "AUDIT_CHAIN_CHANGED").isEmpty());
+        // Restarted (its memory of the chain gone), it signs the cut chain and sends that to FR, which refuses to
+        // witness it: it does not extend the checkpoint FR holds
+        gb.restart();
         await().atMost(Duration.ofSeconds(90)).until(() -> !refusals(fr, "WITNESS_INCONSISTENT").isEmpty());
-        assertThat(frCopiesOfGb().get(frCopiesOfGb().size() - 1).get("seq").longValue()).isEqualTo(latest);
+        assertThat(verify().get("status").stringValue()).isEqualTo("BROKEN");
+    }
+
+    static List<Long> seqs(List<JsonNode> copies) {
+        return copies.stream().map(c -> c.get("seq").longValue()).toList();
     }
 
     @Test
@@ -213,6 +221,7 @@ class WitnessedAuditIT {
             s.executeUpdate("delete from audit_witness");
             s.executeUpdate("update audit_chain_head set seq = 0, hash = '" + "0".repeat(64) + "' where id = 1");
         });
+        gb.restart();
         await().atMost(Duration.ofSeconds(30)).until(() -> lastCheckpointRow() != null);
 
         JsonNode report = verify();
