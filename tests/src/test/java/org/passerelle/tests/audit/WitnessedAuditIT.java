@@ -33,10 +33,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.gateway.audit.VerifyExport;
+import org.passerelle.security.CmsEncryptor;
+import org.passerelle.security.CmsSigner;
+import org.passerelle.security.KeyMaterial;
 import org.passerelle.security.audit.Checkpoint;
 import org.passerelle.security.audit.CheckpointSigner;
 import org.passerelle.tests.support.Exchange;
 import org.passerelle.tests.support.Node;
+import org.passerelle.tests.support.PartnerCall;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -132,6 +136,78 @@ class WitnessedAuditIT {
 
     @Test
     @Order(3)
+    void theWitnessRefusesACheckpointNotSignedByThePartnerOrNotExtendingTheOneItHolds() throws Exception {
+        KeyMaterial gbKey = exchange.pki.gateway("GB").load();
+        KeyMaterial frKey = exchange.pki.gateway("FR").load();
+        List<JsonNode> before = frCopiesOfGb();
+        JsonNode held = before.get(before.size() - 1);
+        long seq = held.get("seq").longValue();
+        String root = held.get("merkleRoot").stringValue();
+        CheckpointSigner gbSigns = new CheckpointSigner(gbKey, held.get("nodeId").stringValue());
+
+        // signed with FR's key, naming GB's certificate: not GB's checkpoint
+        Checkpoint byFr = new CheckpointSigner(frKey, "node-1").sign(seq + 500, "ab".repeat(32), "cd".repeat(32), Instant.now());
+        assertWitnessRefused(checkpointMessage(new Checkpoint(byFr.seq(), byFr.headHash(), byFr.at(), byFr.nodeId(),
+                byFr.algorithm(), byFr.signature(), gbSha256(), byFr.merkleRoot()), null), gbKey, 400,
+                "WITNESS_SIGNATURE_INVALID");
+        // GB's own signature, but a fork at the seq FR holds, a rollback before it, a jump past it without a proof
+        assertWitnessRefused(checkpointMessage(gbSigns.sign(seq, "ab".repeat(32), root, Instant.now()), null), gbKey,
+                409, "WITNESS_INCONSISTENT");
+        assertWitnessRefused(checkpointMessage(gbSigns.sign(seq - 1, "ab".repeat(32), root, Instant.now()), null),
+                gbKey, 409, "WITNESS_INCONSISTENT");
+        assertWitnessRefused(checkpointMessage(gbSigns.sign(seq + 1000, "ab".repeat(32), "cd".repeat(32),
+                Instant.now()), null), gbKey, 409, "WITNESS_INCONSISTENT");
+        // a proof from the held checkpoint that does not hold
+        assertWitnessRefused(checkpointMessage(gbSigns.sign(seq + 1000, "ab".repeat(32), "cd".repeat(32),
+                Instant.now()), "<aud:Extends><aud:FromSeq>" + seq + "</aud:FromSeq><aud:FromMerkleRoot>" + root
+                + "</aud:FromMerkleRoot><aud:Hash>" + "ef".repeat(32) + "</aud:Hash></aud:Extends>"), gbKey, 409,
+                "WITNESS_INCONSISTENT");
+
+        // nothing of it was kept: FR's copies at those seqs are still GB's real ones
+        List<JsonNode> after = frCopiesOfGb();
+        assertThat(after.stream().filter(c -> c.get("seq").longValue() == seq).findFirst().orElseThrow()
+                .get("headHash").stringValue()).isEqualTo(held.get("headHash").stringValue());
+        assertThat(seqs(after)).doesNotContain(seq + 500, seq + 1000);
+    }
+
+    private static String gbSha256() {
+        return org.passerelle.security.Fingerprints.sha256(exchange.pki.gateway("GB").load().certificate());
+    }
+
+    /** An AuditCheckpoint envelope from GB to FR carrying the checkpoint (and the Extends element, when given). */
+    private static byte[] checkpointMessage(Checkpoint c, String extendsXml) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String xml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <env:Envelope xmlns:cmn="urn:passerelle:common:1" xmlns:env="urn:passerelle:envelope:1" \
+                xmlns:aud="urn:passerelle:audit:1"><env:Header><cmn:MessageId>%s</cmn:MessageId>\
+                <cmn:ConversationId>%s</cmn:ConversationId><cmn:From>GB</cmn:From><cmn:To>FR</cmn:To>\
+                <cmn:CreatedAt>%s</cmn:CreatedAt><cmn:ExpiresAt>%s</cmn:ExpiresAt>\
+                <cmn:MessageType>AuditCheckpoint</cmn:MessageType><cmn:SchemaVersion>1.0</cmn:SchemaVersion>\
+                <cmn:TestIndicator>true</cmn:TestIndicator></env:Header><env:Body><aud:AuditCheckpoint>\
+                <aud:Seq>%d</aud:Seq><aud:HeadHash>%s</aud:HeadHash><aud:MerkleRoot>%s</aud:MerkleRoot>\
+                <aud:SignedAt>%s</aud:SignedAt><aud:NodeId>%s</aud:NodeId><aud:Algorithm>%s</aud:Algorithm>\
+                <aud:CertificateSha256>%s</aud:CertificateSha256><aud:Signature>%s</aud:Signature>%s\
+                </aud:AuditCheckpoint></env:Body></env:Envelope>""".formatted(UUID.randomUUID(), UUID.randomUUID(),
+                now, now.plus(1, ChronoUnit.DAYS), c.seq(), c.headHash(), c.merkleRoot(), c.at(), c.nodeId(),
+                c.algorithm(), c.certificateSha256(), java.util.Base64.getEncoder().encodeToString(c.signature()),
+                extendsXml == null ? "" : extendsXml);
+        return xml.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void assertWitnessRefused(byte[] xml, KeyMaterial gbKey, int status, String code) {
+        int audited = refusals(fr, code).size();
+        byte[] cms = new CmsEncryptor().encrypt(new CmsSigner(gbKey).sign(xml),
+                exchange.pki.gateway("FR").load().certificate());
+        HttpResponse<byte[]> response = PartnerCall.post(exchange.pki, fr, gbKey,
+                "application/pkcs7-mime; smime-type=enveloped-data", cms);
+        assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(status);
+        assertThat(response.headers().firstValue("X-Passerelle-Fault")).hasValue(code);
+        await().atMost(Duration.ofSeconds(10)).until(() -> refusals(fr, code).size() > audited);
+    }
+
+    @Test
+    @Order(4)
     void aCheckpointReplacedByOneSignedWithTheNodesKeyOverAnotherHeadIsFoundAtItsSeq() throws Exception {
         // given GB's latest checkpoint replaced by one over another head hash, signed with GB's own key
         Map<String, Object> original = lastCheckpointRow();
@@ -168,7 +244,7 @@ class WitnessedAuditIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theTailCutWithTheHeadRowResetIsFoundByTheWitnessAndThePartnerRefusesTheRolledBackLog() throws Exception {
         // given the entries from just before FR's latest copy on deleted, the local checkpoints over them too, and the
         // head row rewound to the last entry kept, so that the chain and its head agree
@@ -211,7 +287,7 @@ class WitnessedAuditIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void everythingWipedWithTheHeadResetAndANewHistorySignedWithTheNodesKeyIsFoundFromTheFirstEntry() throws Exception {
         // given every audit table emptied and the head reset to genesis: GB goes on sealing and signing a new
         // history from seq 1 with its own key, so its local checkpoints vouch for the new history
