@@ -348,6 +348,12 @@ final class SchemeScenario {
         expect(verify, 200, "\"ok\":true");
         Demo.say("  ✔ auditor verifies GB's audit log: %s entries hash-chained, %s signed checkpoints, no break",
                 number(verify.body(), "entries"), number(verify.body(), "checkpoints"));
+        Matcher fr = Pattern.compile("\\{\"partner\":\"FR\",\"problem\":null,\"checkpoints\":(\\d+),[^}]*\"agreedUpTo\":(\\d+)")
+                .matcher(verify.body());
+        if (fr.find()) {
+            Demo.say("  ✔ FR witnessed %s of GB's checkpoints (sent to it as messages); GB's log agrees with them up to"
+                    + " seq %s", fr.group(1), fr.group(2));
+        }
     }
 
     private static String basic(DemoUsers.User user) {

@@ -84,6 +84,7 @@ public final class ConsoleWords {
             case "CHECKPOINT_SIGNER_UNKNOWN" -> "a checkpoint was signed with a certificate the node does not hold";
             case "CHECKPOINT_MISMATCH" -> "a checkpoint does not match the chain";
             case "TRUNCATED" -> "the end of the chain is missing";
+            case "WITNESS_MISMATCH" -> "the chain is not the one a partner witnessed";
             default -> kind;
         };
     }
