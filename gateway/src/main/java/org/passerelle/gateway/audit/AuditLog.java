@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 class AuditLog {
 
     /** Rows read per query while streaming. */
-    static final int PAGE = 1000;
+    static final int PAGE = AuditPages.PAGE;
 
     /** A search; null filters match everything. */
     record Search(Instant from, Instant to, String actor, String action, String caseReference, String outcome,
@@ -93,7 +93,7 @@ class AuditLog {
         forEachCheckpoint(Long.MIN_VALUE, Long.MAX_VALUE, lastCheckpointId == null ? Long.MIN_VALUE : lastCheckpointId,
                 verifier::checkpoint);
         witnessed.forEach((party, copies) -> copies.forEach(c -> verifier.witnessed(c, party)));
-        forEachEntry(Long.MIN_VALUE, headSeq, verifier::entry);
+        AuditPages.forEachEntryReadingAhead(jdbc, Long.MIN_VALUE, headSeq, verifier::entry);
         return verifier.finish(headSeq, String.valueOf(head.get("hash")));
     }
 
@@ -142,23 +142,7 @@ class AuditLog {
 
     /** Streams the entries with seq in [fromSeq, toSeq] in seq order (then id, should a seq ever repeat). */
     void forEachEntry(long fromSeq, long toSeq, Consumer<AuditRecord> each) {
-        long afterSeq = fromSeq == Long.MIN_VALUE ? Long.MIN_VALUE : fromSeq - 1;
-        long afterId = Long.MAX_VALUE;
-        while (true) {
-            List<Object[]> page = jdbc.query("select id, " + AuditRows.ENTRY_COLUMNS + " from audit_event"
-                            + " where (seq > ? or (seq = ? and id > ?)) and seq <= ? order by seq, id fetch first ? rows only",
-                    (rs, i) -> new Object[] {rs.getLong("id"), AuditRows.sealed(rs, i)},
-                    afterSeq, afterSeq, afterId, toSeq, PAGE);
-            for (Object[] row : page) {
-                each.accept((AuditRecord) row[1]);
-            }
-            if (page.size() < PAGE) {
-                return;
-            }
-            Object[] last = page.get(page.size() - 1);
-            afterSeq = ((AuditRecord) last[1]).seq();
-            afterId = (Long) last[0];
-        }
+        AuditPages.forEachEntry(jdbc, fromSeq, toSeq, each);
     }
 
     /** Streams the checkpoints with seq in [fromSeq, toSeq] in seq order. */
