@@ -27,5 +27,9 @@ create table witnessed_checkpoint (
     certificate_sha256 varchar(64)  not null,
     message_id         varchar(64)  not null unique,
     witnessed_at       timestamp with time zone not null,
-    constraint witnessed_checkpoint_once unique (party, seq)
+    -- the seq of the copy this one was proven to extend (0 for the first): one successor each, so two checkpoints
+    -- that extend the same copy can never both be kept, even when they arrive at once
+    prev_seq           bigint       not null,
+    constraint witnessed_checkpoint_once unique (party, seq),
+    constraint witnessed_checkpoint_one_successor unique (party, prev_seq)
 );

@@ -207,6 +207,8 @@ public final class Demo {
         settings.put("logging.file.name", dir.resolve(prefix + self.code() + ".log").toString());
         settings.put("logging.threshold.console", "WARN");
         settings.put("spring.profiles.active", self.code().toLowerCase());
+        // Audit checkpoints (each witnessed by the partner) every 15 seconds instead of 5 minutes, so the demo shows it.
+        settings.put("passerelle.audit.checkpoint-interval", "15s");
         settings.putAll(extra);
         say("Starting the %s%s node…", prefix.isEmpty() ? "" : prefix.replace("-", " "), self.code());
         return new SpringApplicationBuilder(PasserelleApplication.class).run(NodeSettings.asArguments(settings));

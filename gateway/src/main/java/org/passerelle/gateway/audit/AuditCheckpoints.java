@@ -78,9 +78,10 @@ class AuditCheckpoints {
         quietly("scheduled", true);
     }
 
+    /** Signed at startup; sent to the partners at the first scheduled round, so a start never waits on a partner. */
     @EventListener(ApplicationReadyEvent.class)
     void atStartup() {
-        quietly("startup", true);
+        quietly("startup", false);
     }
 
     /** Signed, not sent: the node is stopping; the checkpoint signed at the next start is witnessed and covers it. */

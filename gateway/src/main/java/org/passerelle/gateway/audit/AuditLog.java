@@ -97,6 +97,12 @@ class AuditLog {
         return verifier.finish(headSeq, String.valueOf(head.get("hash")));
     }
 
+    /** When the earliest checkpoint still stored was signed. */
+    java.util.Optional<java.time.Instant> firstCheckpointAt() {
+        return jdbc.query("select * from audit_checkpoint order by seq, id fetch first 1 rows only",
+                AuditRows::checkpoint).stream().findFirst().map(Checkpoint::at);
+    }
+
     /** The highest sealed seq (0 for an empty chain), after sealing what is pending. */
     long head() {
         sealer.sealQuietly();

@@ -37,6 +37,7 @@ public final class AuditPages {
     public static void forEachEntryReadingAhead(JdbcTemplate jdbc, long fromSeq, long toSeq,
                                                 Consumer<AuditRecord> each) {
         BlockingQueue<List<AuditRecord>> pages = new ArrayBlockingQueue<>(AHEAD);
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
         ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "audit-read-ahead");
             t.setDaemon(true);
@@ -45,9 +46,9 @@ public final class AuditPages {
         try {
             Future<?> reading = reader.submit(() -> {
                 try {
-                    readPages(jdbc, fromSeq, toSeq, page -> put(pages, page));
+                    readPages(jdbc, fromSeq, toSeq, page -> put(pages, page, cancelled), cancelled);
                 } finally {
-                    put(pages, END);
+                    put(pages, END, cancelled);
                 }
                 return null;
             });
@@ -59,19 +60,33 @@ public final class AuditPages {
                 page.forEach(each);
             }
             reading.get();
+        } catch (RuntimeException e) {
+            // The reader is never interrupted (an interrupt inside embedded H2's file I/O can close the database): it
+            // is told to stop and its queue drained, so it leaves at the next page.
+            cancelled.set(true);
+            pages.clear();
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the audit chain", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } finally {
-            reader.shutdownNow();
+            cancelled.set(true);
+            pages.clear();
+            reader.shutdown();
         }
     }
 
-    private static void put(BlockingQueue<List<AuditRecord>> pages, List<AuditRecord> page) {
+    /** Puts the page unless the reading was cancelled, waiting for room a little at a time. */
+    private static void put(BlockingQueue<List<AuditRecord>> pages, List<AuditRecord> page,
+                            java.util.concurrent.atomic.AtomicBoolean cancelled) {
         try {
-            pages.put(page);
+            while (!cancelled.get()) {
+                if (pages.offer(page, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -79,9 +94,14 @@ public final class AuditPages {
     }
 
     private static void readPages(JdbcTemplate jdbc, long fromSeq, long toSeq, Consumer<List<AuditRecord>> each) {
+        readPages(jdbc, fromSeq, toSeq, each, new java.util.concurrent.atomic.AtomicBoolean());
+    }
+
+    private static void readPages(JdbcTemplate jdbc, long fromSeq, long toSeq, Consumer<List<AuditRecord>> each,
+                                  java.util.concurrent.atomic.AtomicBoolean cancelled) {
         long afterSeq = fromSeq == Long.MIN_VALUE ? Long.MIN_VALUE : fromSeq - 1;
         long afterId = Long.MAX_VALUE;
-        while (true) {
+        while (!cancelled.get()) {
             List<Object[]> page = jdbc.query("select id, " + AuditRows.ENTRY_COLUMNS + " from audit_event"
                             + " where (seq > ? or (seq = ? and id > ?)) and seq <= ? order by seq, id fetch first ? rows only",
                     (rs, i) -> new Object[] {rs.getLong("id"), AuditRows.sealed(rs, i)},

@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           witness (an AuditCheckpoint message), and verification asks the partners for the copies
  *                           they kept
  * @param witnessTimeout     how long verification waits for one partner's copies before reporting it unreachable
+ * @param witnessMaxLag      how far a partner's latest witnessed checkpoint may fall behind this node's checkpoints
+ *                           before verification reports the log UNWITNESSED (witnessing has stopped)
  * @param allowPrivilegedDatabaseRole on PostgreSQL the node refuses to start when it connects as a superuser or as the
  *                           owner of the audit log or its schema, since either could drop or disable the append-only
  *                           trigger; {@code true} lets it start all the same (one database role for Flyway and the
@@ -32,5 +34,6 @@ public record AuditProperties(@DefaultValue("5m") Duration checkpointInterval,
                               @DefaultValue List<Path> retiredCertificates,
                               @DefaultValue("true") boolean witness,
                               @DefaultValue("10s") Duration witnessTimeout,
+                              @DefaultValue("30m") Duration witnessMaxLag,
                               @DefaultValue("false") boolean allowPrivilegedDatabaseRole) {
 }

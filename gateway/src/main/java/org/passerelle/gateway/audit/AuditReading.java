@@ -78,7 +78,12 @@ public class AuditReading {
      * says why it could not be asked (then nothing else is known of it).
      */
     public record WitnessView(String partner, String problem, long checkpoints, long rejected, long latestSeq,
-                              long agreedUpTo) {
+                              long agreedUpTo, Instant latestAt, boolean lagging) {
+
+        /** Whether this witness vouches for the log as far as it should: asked, every copy the node's, not lagging. */
+        boolean vouches() {
+            return problem == null && rejected == 0 && !lagging;
+        }
     }
 
     /**
@@ -104,19 +109,21 @@ public class AuditReading {
     private final CheckpointCertificates certificates;
     private final AuditMerkle merkle;
     private final Witnessing witnessing;
+    private final AuditProperties properties;
     private final PartnerRegistry partners;
     private final NodeProperties node;
     private final Clock clock;
 
     AuditReading(AuditLog log, AuditTrail audit, CheckpointSigner signer, CheckpointCertificates certificates,
-                 AuditMerkle merkle, Witnessing witnessing, PartnerRegistry partners, NodeProperties node,
-                 Clock clock) {
+                 AuditMerkle merkle, Witnessing witnessing, AuditProperties properties, PartnerRegistry partners,
+                 NodeProperties node, Clock clock) {
         this.log = log;
         this.audit = audit;
         this.signer = signer;
         this.certificates = certificates;
         this.merkle = merkle;
         this.witnessing = witnessing;
+        this.properties = properties;
         this.partners = partners;
         this.node = node;
         this.clock = clock;
@@ -157,25 +164,38 @@ public class AuditReading {
         Map<String, List<Checkpoint>> witnessed = new LinkedHashMap<>();
         copies.forEach((party, c) -> witnessed.put(party, c.checkpoints()));
         ChainReport report = log.verify(witnessed);
+        Checkpoint lastLocal = report.lastCheckpoint();
+        Instant now = clock.instant();
         List<WitnessView> witnesses = copies.entrySet().stream().map(e -> {
             ChainReport.Witness w = report.witnesses().getOrDefault(e.getKey(), new ChainReport.Witness(0, 0, 0, 0));
+            Instant latestAt = e.getValue().checkpoints().stream().filter(c -> c.seq() == w.latestSeq())
+                    .map(Checkpoint::at).findFirst().orElse(null);
+            // Lagging: the node has checkpointed past the witness's latest copy, and that copy (or, with none, the
+            // node's first checkpoint still unwitnessed) is older than the allowed lag: witnessing has stopped.
+            Instant since = latestAt != null ? latestAt : firstCheckpointAt();
+            boolean lagging = e.getValue().problem() == null && lastLocal != null && lastLocal.seq() > w.latestSeq()
+                    && since != null && since.plus(properties.witnessMaxLag()).isBefore(now);
             return new WitnessView(e.getKey(), e.getValue().problem(), w.given(), w.rejected(), w.latestSeq(),
-                    w.agreedUpTo());
+                    w.agreedUpTo(), latestAt, lagging);
         }).toList();
+        boolean vouched = witnesses.stream().allMatch(WitnessView::vouches);
         String witnessedBy = witnesses.stream().map(w -> w.partner() + (w.problem() != null ? " unreachable"
                 : " up to seq " + w.agreedUpTo())).reduce((a, b) -> a + ", " + b).orElse("no partner");
         List<SignerView> signers = certificates.all().stream().map(k -> new SignerView(k.sha256(), k.role(),
                 report.verifiedBy().getOrDefault(k.sha256(), 0L))).toList();
         String by = signers.stream().filter(s -> s.checkpoints() > 0)
                 .map(s -> s.role() + " " + s.checkpoints()).reduce((a, b) -> a + ", " + b).orElse("none");
-        String status = !report.ok() ? "BROKEN" : report.verified() ? "VERIFIED" : "UNVERIFIED";
+        String status = !report.ok() ? "BROKEN" : !report.verified() ? "UNVERIFIED"
+                : vouched ? "VERIFIED" : "UNWITNESSED";
         record(channel, "AUDIT_VERIFY", report.ok()
                 ? "chain holds: " + report.entries() + " entries, " + report.checkpoints() + " checkpoints"
                         + " (verified by " + by + "; witnessed by " + witnessedBy + ")"
                         + (report.verified() ? "" : "; UNVERIFIED: no checkpoint vouches for it")
+                        + (!report.verified() || vouched ? "" : "; UNWITNESSED: a partner could not be asked, gave"
+                                + " copies the node's certificates do not verify, or stopped witnessing")
                 : "break at seq " + report.firstBreak().seq() + ": " + report.firstBreak().kind());
         Checkpoint last = report.lastCheckpoint();
-        return new Verification(report.verified(), status, report.entries(), report.checkpoints(),
+        return new Verification("VERIFIED".equals(status), status, report.entries(), report.checkpoints(),
                 last == null ? null : new CheckpointView(last.seq(), last.at(), last.certificateSha256(),
                         certificates.roleOf(last.certificateSha256())),
                 report.notCheckpointed(),
@@ -208,6 +228,10 @@ public class AuditReading {
         }
         record(channel, "AUDIT_EXPORT", "seq " + first + " to " + last);
         return new Range(first, last);
+    }
+
+    private Instant firstCheckpointAt() {
+        return log.firstCheckpointAt().orElse(null);
     }
 
     /** This node's party. */

@@ -141,7 +141,11 @@ public final class VerifyExport {
                     || !AuditReading.WITNESSED_FORMAT.equals(ExportFormat.text(header, "format"))) {
                 throw new IllegalArgumentException("the first line is not a " + AuditReading.WITNESSED_FORMAT + " header");
             }
-            List<Checkpoint> copies = into.computeIfAbsent(ExportFormat.text(header, "witness"), w -> new ArrayList<>());
+            String witness = ExportFormat.text(header, "witness");
+            if (witness == null || witness.isBlank()) {
+                throw new IllegalArgumentException("the header does not name the witness");
+            }
+            List<Checkpoint> copies = into.computeIfAbsent(witness, w -> new ArrayList<>());
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 JsonNode n = parse(line);
                 if (n != null && "checkpoint".equals(ExportFormat.text(n, "type"))) {
@@ -151,7 +155,7 @@ public final class VerifyExport {
         }
     }
 
-    /** As {@link #verify(Path, List)}, with the copies witnesses kept (those beyond the export's range left out). */
+    /** As {@link #verify(Path, List)}, with the copies witnesses kept (those before the export's range left out). */
     static ChainReport verify(Path export, List<X509Certificate> certificates, Map<String, List<Checkpoint>> witnessed)
             throws IOException {
         ChainVerifier verifier;
@@ -171,7 +175,9 @@ public final class VerifyExport {
             long fromSeq = header.get("fromSeq").longValue();
             for (Map.Entry<String, List<Checkpoint>> w : witnessed.entrySet()) {
                 for (Checkpoint c : w.getValue()) {
-                    if (c.seq() >= fromSeq && c.seq() <= toSeq) {
+                    // Every copy from the range's start on: one beyond the export's last entry is TRUNCATED, so a log
+                    // cut (and its export with it) still shows against what the partner witnessed.
+                    if (c.seq() >= fromSeq) {
                         verifier.witnessed(c, w.getKey());
                     }
                 }

@@ -66,9 +66,12 @@ public class Witnessing implements MessageRule, MessageObserver {
     static final String NODE = "node";
     private static final String CHANNEL = "EXCHANGE";
     private static final HexFormat HEX = HexFormat.of();
-    /** Outcomes after which a witness message is no longer on its way. */
+    /**
+     * Outcomes after which a witness message is no longer on its way (FAILED is not one: another attempt follows; a
+     * PARKED one may be replayed, but the next checkpoint proves from whatever the partner then holds).
+     */
     private static final Set<MessageStatus> SETTLED = EnumSet.of(MessageStatus.RECEIPT_VERIFIED,
-            MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.PARKED);
+            MessageStatus.DELIVERED, MessageStatus.PARKED);
 
     private final JdbcClient jdbc;
     private final PartnerRegistry partners;
@@ -120,15 +123,29 @@ public class Witnessing implements MessageRule, MessageObserver {
         if (onItsWay(party)) {
             return null;
         }
-        Optional<Kept> last = jdbc.sql("""
-                select seq, merkle_root from audit_witness where partner = :p and receipted_at is not null
-                order by seq desc fetch first 1 rows only""").param("p", party)
-                .query((rs, n) -> new Kept(rs.getLong("seq"), rs.getString("merkle_root"))).optional();
-        if (last.isPresent() && last.get().seq() >= c.seq()) {
+        // What the partner holds decides what to prove from: not this node's own records, which whoever holds its
+        // database could change, and which can lag behind what the partner kept.
+        Copies held = ask(partners.require(party), true);
+        if (held.problem() != null) {
+            log.info("Audit checkpoint {} not sent to {} to witness this time: {}", c.seq(), party, held.problem());
+            return null;
+        }
+        Optional<Checkpoint> latest = held.checkpoints().stream().reduce((a, b) -> b);
+        if (latest.isPresent() && latest.get().seq() >= c.seq()) {
+            return null;
+        }
+        if (latest.isPresent() && !merkle.root(latest.get().seq()).equalsIgnoreCase(latest.get().merkleRoot())) {
+            // This node's log no longer extends what the partner witnessed: say so, and prove nothing false.
+            Checkpoint k = latest.get();
+            audit.refused(AuditTrail.Entry.of(NODE, CHANNEL, "AUDIT_WITNESS_DISAGREES", "REFUSED").partner(party)
+                    .code("WITNESS_INCONSISTENT", party + " witnessed seq " + k.seq() + " with Merkle root "
+                            + k.merkleRoot() + "; this node's log has another root there"));
+            log.error("The audit log no longer extends the checkpoint {} witnessed at seq {}", party, k.seq());
             return null;
         }
         String messageId = UUID.randomUUID().toString();
-        byte[] xml = envelope(party, c, last.map(k -> proof(k, c)).orElse(null), messageId);
+        byte[] xml = envelope(party, c, latest.map(k -> proof(new Kept(k.seq(), k.merkleRoot()), c)).orElse(null),
+                messageId);
         // Recorded first, so that a receipt verified before submit returns still finds its row.
         jdbc.sql("""
                 insert into audit_witness (partner, seq, merkle_root, message_id, sent_at)
@@ -138,7 +155,9 @@ public class Witnessing implements MessageRule, MessageObserver {
         try {
             intake.getObject().submit(xml, NODE);
         } catch (RuntimeException e) {
-            jdbc.sql("delete from audit_witness where message_id = :id").param("id", messageId).update();
+            if (!store.exists(messageId)) {
+                jdbc.sql("delete from audit_witness where message_id = :id").param("id", messageId).update();
+            }
             throw e;
         }
         return messageId;
@@ -277,18 +296,24 @@ public class Witnessing implements MessageRule, MessageObserver {
         }
         String party = message.facts().from();
         Checkpoint c = checkpoint(body);
-        boolean known = jdbc.sql("select count(*) from witnessed_checkpoint where party = :p and seq = :seq")
-                .param("p", party).param("seq", c.seq()).query(Long.class).single() > 0;
+        Optional<Checkpoint> same = jdbc.sql("select * from witnessed_checkpoint where party = :p and seq = :seq")
+                .param("p", party).param("seq", c.seq()).query(AuditRows::checkpoint).optional();
+        boolean known = same.isPresent();
+        if (known && (!same.get().headHash().equals(c.headHash()) || !same.get().merkleRoot().equals(c.merkleRoot()))) {
+            // Kept meanwhile by a message processed at the same time: a fork all the same.
+            throw inconsistent(party, c, same.get(), "its log forked: seq " + c.seq() + " was witnessed with another hash");
+        }
         if (!known) {
+            long prev = body.getExtends() == null ? 0 : body.getExtends().getFromSeq();
             jdbc.sql("""
                     insert into witnessed_checkpoint (party, seq, head_hash, merkle_root, at, node_id, algorithm,
-                      signature, certificate_sha256, message_id, witnessed_at)
-                    values (:p, :seq, :head, :root, :at, :node, :alg, :sig, :cert, :mid, :now)""")
+                      signature, certificate_sha256, message_id, witnessed_at, prev_seq)
+                    values (:p, :seq, :head, :root, :at, :node, :alg, :sig, :cert, :mid, :now, :prev)""")
                     .param("p", party).param("seq", c.seq()).param("head", c.headHash()).param("root", c.merkleRoot())
                     .param("at", c.at().atOffset(ZoneOffset.UTC)).param("node", c.nodeId())
                     .param("alg", c.algorithm()).param("sig", c.signature()).param("cert", c.certificateSha256())
                     .param("mid", message.facts().messageId())
-                    .param("now", clock.instant().atOffset(ZoneOffset.UTC)).update();
+                    .param("now", clock.instant().atOffset(ZoneOffset.UTC)).param("prev", prev).update();
         }
         audit.record(AuditTrail.Entry.of(NODE, CHANNEL, "AUDIT_CHECKPOINT_KEPT", "OK").partner(party)
                 .message(message.facts().messageId(), Partner.AUDIT_CHECKPOINT, message.facts().sha256())
@@ -319,8 +344,9 @@ public class Witnessing implements MessageRule, MessageObserver {
      * The partner port's answer to a partner's node asking what this node kept of its log: JSON with the copies after
      * {@code afterSeq} (each exactly as that node signed it) and whether more follow. Audited.
      */
-    public byte[] copiesFor(String party, long afterSeq) {
-        List<Checkpoint> page = kept(party, afterSeq, COPIES_PAGE);
+    public byte[] copiesFor(String party, long afterSeq, boolean latestOnly) {
+        List<Checkpoint> page = latestOnly ? latestKept(party).map(List::of).orElse(List.of())
+                : kept(party, afterSeq, COPIES_PAGE);
         java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
         answer.put("format", "passerelle-witnessed/1");
         answer.put("witness", node.party());
@@ -328,7 +354,8 @@ public class Witnessing implements MessageRule, MessageObserver {
         answer.put("checkpoints", page.stream().map(ExportFormat::map).toList());
         answer.put("more", page.size() == COPIES_PAGE);
         audit.record(AuditTrail.Entry.of(party, CHANNEL, "WITNESSED_CHECKPOINTS_READ", "OK").partner(party)
-                .code(null, page.size() + " checkpoints of " + party + "'s log after seq " + afterSeq));
+                .code(null, latestOnly ? "the latest checkpoint of " + party + "'s log"
+                        : page.size() + " checkpoints of " + party + "'s log after seq " + afterSeq));
         return ExportFormat.JSON.writeValueAsBytes(answer);
     }
 
@@ -347,28 +374,51 @@ public class Witnessing implements MessageRule, MessageObserver {
         if (!properties.witness()) {
             return out;
         }
+        // Asked side by side: one slow partner does not add its wait to the others'.
+        java.util.Map<String, java.util.concurrent.CompletableFuture<Copies>> asked = new java.util.TreeMap<>();
         for (Partner p : partners.all()) {
-            out.put(p.party(), ask(p));
+            asked.put(p.party(), java.util.concurrent.CompletableFuture.supplyAsync(() -> ask(p, false),
+                    java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
         }
+        asked.forEach((party, f) -> out.put(party, f.join()));
         return out;
     }
 
-    private Copies ask(Partner partner) {
+    /** The most copies taken from one partner: far more than years of checkpoints, bounded against a hostile one. */
+    static final int MAX_COPIES = 1_000_000;
+    /** The largest answer read from a partner: one page of copies is well under 4 MB. */
+    static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+    private Copies ask(Partner partner, boolean latestOnly) {
         List<Checkpoint> all = new java.util.ArrayList<>();
         long after = 0;
         try {
             while (true) {
                 java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-                                partner.baseUrl().resolve(COPIES_PATH + "?after=" + after))
+                                partner.baseUrl().resolve(COPIES_PATH + (latestOnly ? "?latest" : "?after=" + after)))
                         .timeout(properties.witnessTimeout()).GET().build();
-                java.net.http.HttpResponse<byte[]> response = clients.getObject().client(partner)
-                        .send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                java.net.http.HttpResponse<java.io.InputStream> response = clients.getObject().client(partner)
+                        .send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+                byte[] body;
+                try (java.io.InputStream in = response.body()) {
+                    body = in.readNBytes(MAX_ANSWER_BYTES + 1);
+                }
                 if (response.statusCode() != 200) {
                     return new Copies(List.of(), partner.party() + " answered " + response.statusCode()
                             + response.headers().firstValue("X-Passerelle-Fault").map(c -> " (" + c + ")").orElse(""));
                 }
-                tools.jackson.databind.JsonNode answer = ExportFormat.JSON.readTree(response.body());
+                if (body.length > MAX_ANSWER_BYTES) {
+                    return new Copies(List.of(), partner.party() + " answered more than " + MAX_ANSWER_BYTES + " bytes");
+                }
+                tools.jackson.databind.JsonNode answer = ExportFormat.JSON.readTree(body);
+                if (!node.party().equals(answer.path("party").stringValue(null))
+                        || !partner.party().equals(answer.path("witness").stringValue(null))) {
+                    return new Copies(List.of(), partner.party() + " answered for another party");
+                }
                 for (tools.jackson.databind.JsonNode c : answer.get("checkpoints")) {
+                    if (all.size() >= MAX_COPIES) {
+                        return new Copies(List.of(), partner.party() + " answered more than " + MAX_COPIES + " copies");
+                    }
                     Checkpoint copy = ExportFormat.checkpoint(c);
                     if (copy.seq() <= after) {
                         return new Copies(List.of(), partner.party() + " answered out of order");
@@ -376,7 +426,7 @@ public class Witnessing implements MessageRule, MessageObserver {
                     all.add(copy);
                     after = copy.seq();
                 }
-                if (!answer.path("more").booleanValue()) {
+                if (latestOnly || !answer.path("more").booleanValue()) {
                     return new Copies(all, null);
                 }
             }

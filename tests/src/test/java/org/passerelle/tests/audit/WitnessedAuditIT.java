@@ -110,6 +110,22 @@ class WitnessedAuditIT {
 
     @Test
     @Order(2)
+    void aPartnerThatCannotBeAskedLeavesTheLogUnwitnessedNotVerified() {
+        fr.stop();
+        try {
+            JsonNode report = verify();
+            assertThat(report.get("status").stringValue()).as(report.toString()).isEqualTo("UNWITNESSED");
+            assertThat(report.get("ok").booleanValue()).isFalse();
+            assertThat(report.get("firstBreak").isNull()).isTrue();
+            assertThat(witness(report, "FR").get("problem").stringValue()).contains("FR");
+        } finally {
+            fr.start();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> "VERIFIED".equals(verify().get("status").stringValue()));
+    }
+
+    @Test
+    @Order(2)
     void onlyTheNodeItselfSendsItsCheckpointsAndTheCopiesAreNoOneElsesToAskFor() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         String xml = """
@@ -275,10 +291,12 @@ class WitnessedAuditIT {
         assertThat(b.get("detail").stringValue()).contains("FR witnessed");
         // GB itself, still running, refuses to sign a checkpoint over a chain cut under it, and says so
         await().atMost(Duration.ofSeconds(30)).until(() -> !refusals(gb, "AUDIT_CHAIN_CHANGED").isEmpty());
-        // Restarted (its memory of the chain gone), it signs the cut chain and sends that to FR, which refuses to
-        // witness it: it does not extend the checkpoint FR holds
+        // Restarted (its memory of the chain gone), it signs the cut chain, but before sending it to FR it asks FR for
+        // the latest checkpoint FR holds, finds that its log no longer extends it, sends nothing and says so
+        // (FR's own refusal of a checkpoint that does not extend its copy is shown above, with forged messages)
         gb.restart();
-        await().atMost(Duration.ofSeconds(90)).until(() -> !refusals(fr, "WITNESS_INCONSISTENT").isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> audit(gb, "AUDIT_WITNESS_DISAGREES").size() > 0);
+        assertThat(audit(gb, "AUDIT_WITNESS_DISAGREES").get(0).get("code").stringValue()).isEqualTo("WITNESS_INCONSISTENT");
         assertThat(verify().get("status").stringValue()).isEqualTo("BROKEN");
     }
 

@@ -142,7 +142,7 @@ class ExchangeServer implements SmartLifecycle {
     }
 
     /**
-     * {@code GET /exchange/v1/witnessed?after=N}: the copies of the admitted partner's audit checkpoints this node kept
+     * {@code GET /exchange/v1/witnessed?after=N} (or {@code ?latest}): the copies of the admitted partner's audit checkpoints this node kept
      * as its witness (only its own: the party comes from its certificate), for its node to verify its log with.
      */
     private void answerCopies(HttpExchange exchange, Partner partner) throws IOException {
@@ -152,14 +152,18 @@ class ExchangeServer implements SmartLifecycle {
                     "This resource takes GET only"), partner);
         }
         String query = exchange.getRequestURI().getRawQuery();
-        long after;
+        boolean latest = "latest".equals(query);
+        long after = 0;
         try {
-            after = query == null ? 0 : Long.parseLong(query.startsWith("after=") ? query.substring(6) : "x");
+            if (query != null && !latest) {
+                after = Long.parseLong(query.startsWith("after=") ? query.substring(6) : "x");
+            }
         } catch (NumberFormatException e) {
             throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.REQUEST_INVALID,
-                    "The only parameter is after, a seq"), partner);
+                    "Give after=SEQ, or latest"), partner);
         }
-        answer(exchange, 200, null, null, "application/json", witnessing.copiesFor(partner.party(), Math.max(0, after)));
+        answer(exchange, 200, null, null, "application/json",
+                witnessing.copiesFor(partner.party(), Math.max(0, after), latest));
     }
 
     private static X509Certificate[] peerChain(HttpsExchange exchange) {
