@@ -82,12 +82,14 @@ public class Witnessing implements MessageRule, MessageObserver {
     private final AuditMerkle merkle;
     private final AuditTrail audit;
     private final AuditProperties properties;
+    private final org.passerelle.security.audit.CheckpointSigner signer;
     private final NodeProperties node;
     private final Clock clock;
 
     Witnessing(JdbcClient jdbc, PartnerRegistry partners, ObjectProvider<IntakeService> intake,
                ObjectProvider<PartnerClients> clients, MessageStore store, MessageCodec codec, AuditMerkle merkle,
-               AuditTrail audit, AuditProperties properties, NodeProperties node, Clock clock) {
+               AuditTrail audit, AuditProperties properties, org.passerelle.security.audit.CheckpointSigner signer,
+               NodeProperties node, Clock clock) {
         this.jdbc = jdbc;
         this.partners = partners;
         this.intake = intake;
@@ -97,6 +99,7 @@ public class Witnessing implements MessageRule, MessageObserver {
         this.merkle = merkle;
         this.audit = audit;
         this.properties = properties;
+        this.signer = signer;
         this.node = node;
         this.clock = clock;
     }
@@ -105,7 +108,10 @@ public class Witnessing implements MessageRule, MessageObserver {
 
     /** Sends the checkpoint to every partner that has no witness message of ours on its way; the message ids. */
     List<String> send(Checkpoint c) {
-        if (!properties.witness() || c.merkleRoot() == null) {
+        if (!properties.witness() || c.merkleRoot() == null
+                || !Fingerprints.sha256(signer.certificate()).equalsIgnoreCase(c.certificateSha256())) {
+            // Only checkpoints signed with the current key: after a key rollover the partner may no longer hold the
+            // earlier certificate, and the next checkpoint (signed with the new key) covers everything before it.
             return List.of();
         }
         return partners.all().stream().map(p -> {

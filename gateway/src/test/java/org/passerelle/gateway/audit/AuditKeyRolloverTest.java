@@ -145,6 +145,8 @@ class AuditKeyRolloverTest {
                 "--passerelle.node.exchange-port=0",
                 "--server.port=0",
                 "--passerelle.partners.FR.base-url=https://localhost:1",
+                // No partner node runs here to witness the log (WitnessedAuditIT has one).
+                "--passerelle.audit.witness=false",
                 "--passerelle.partners.FR.certificate=" + PKI.gateway("FR").certificatePem(),
                 "--passerelle.partners.FR.trust-anchors[0]=" + PKI.rootCa("FR").certificatePem(),
                 "--passerelle.partners.FR.crls[0]=" + PKI.crl("FR"),
