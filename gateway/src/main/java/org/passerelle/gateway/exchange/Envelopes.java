@@ -18,6 +18,7 @@ import org.passerelle.contracts.envelope.v1.Receipt;
 public final class Envelopes {
 
     private static final Duration RECEIPT_LIFETIME = Duration.ofDays(30);
+    private static final Duration OWN_LIFETIME = Duration.ofDays(7);
     private static final int MAX_DETAILS = 50;
     private static final int MAX_TEXT = 1000;
 
@@ -54,6 +55,25 @@ public final class Envelopes {
         String conversation = UUID.randomUUID().toString();
         return codec.encode(envelope(header(from, to, conversation, fault.getFaultyMessageId(), MessageType.FAULT, false, at),
                 body));
+    }
+
+    /**
+     * An envelope the node itself submits through intake as a message of its own (a weekly equivalence statement, an
+     * audit checkpoint to witness): a conversation of its own, valid for seven days; not a test message.
+     */
+    public static Envelope own(String messageId, String from, String to, MessageType type, Instant at, Body body) {
+        Instant now = at.truncatedTo(ChronoUnit.MILLIS);
+        Header h = new Header();
+        h.setMessageId(messageId);
+        h.setConversationId(UUID.randomUUID().toString());
+        h.setFrom(from);
+        h.setTo(to);
+        h.setCreatedAt(now.atOffset(ZoneOffset.UTC));
+        h.setExpiresAt(now.plus(OWN_LIFETIME).atOffset(ZoneOffset.UTC));
+        h.setMessageType(type);
+        h.setSchemaVersion("1.0");
+        h.setTestIndicator(false);
+        return envelope(h, body);
     }
 
     private static Header header(String from, String to, String conversationId, String refTo, MessageType type,

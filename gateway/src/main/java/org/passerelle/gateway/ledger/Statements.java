@@ -1,15 +1,11 @@
 package org.passerelle.gateway.ledger;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.passerelle.contracts.MessageCodec;
-import org.passerelle.contracts.common.v1.Header;
 import org.passerelle.contracts.common.v1.MessageType;
 import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.contracts.envelope.v1.Envelope;
@@ -18,6 +14,7 @@ import org.passerelle.contracts.equivalence.v1.FairShare;
 import org.passerelle.contracts.equivalence.v1.OneForOne;
 import org.passerelle.contracts.equivalence.v1.Policy;
 import org.passerelle.contracts.equivalence.v1.WeeklyCap;
+import org.passerelle.gateway.exchange.Envelopes;
 import org.passerelle.gateway.exchange.outbound.IntakeService;
 import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.gateway.partner.Partner;
@@ -98,20 +95,8 @@ class Statements {
         statement.setPolicy(policy(properties.policyFor(partner)));
         Body body = new Body();
         body.setEquivalenceStatement(statement);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Header h = new Header();
-        h.setMessageId(UUID.randomUUID().toString());
-        h.setConversationId(UUID.randomUUID().toString());
-        h.setFrom(node.party());
-        h.setTo(partner);
-        h.setCreatedAt(now.atOffset(ZoneOffset.UTC));
-        h.setExpiresAt(now.plus(7, ChronoUnit.DAYS).atOffset(ZoneOffset.UTC));
-        h.setMessageType(MessageType.EQUIVALENCE_STATEMENT);
-        h.setSchemaVersion("1.0");
-        h.setTestIndicator(false);
-        Envelope e = new Envelope();
-        e.setHeader(h);
-        e.setBody(body);
+        Envelope e = Envelopes.own(UUID.randomUUID().toString(), node.party(), partner,
+                MessageType.EQUIVALENCE_STATEMENT, clock.instant(), body);
         return codec.encode(e);
     }
 

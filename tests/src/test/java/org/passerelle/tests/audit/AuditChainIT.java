@@ -33,6 +33,7 @@ import org.passerelle.gateway.audit.VerifyExport;
 import org.passerelle.gateway.audit.VerifyProof;
 import org.passerelle.security.audit.AuditRecord;
 import org.passerelle.security.audit.ChainHash;
+import org.passerelle.tests.support.AuditTampering;
 import org.passerelle.tests.support.Exchange;
 import org.passerelle.tests.support.Node;
 import org.passerelle.tests.support.PostgresSchema;
@@ -438,42 +439,8 @@ class AuditChainIT {
         throw new AssertionError("no entry " + seq);
     }
 
-    interface Work {
-        void run(Statement s) throws SQLException;
-    }
-
-    /**
-     * Changes the audit log as a database administrator could: past the append-only trigger (PostgreSQL: a superuser
-     * session with triggers off, since the node's own role may not; H2: the trigger dropped for the while).
-     */
-    private static void tamper(Work work) throws SQLException {
-        try (Connection c = POSTGRES ? gb.database().connect(gb.database().admin())
-                : gb.bean(DataSource.class).getConnection();
-             Statement s = c.createStatement()) {
-            if (POSTGRES) {
-                s.execute("set session_replication_role = replica");
-            } else {
-                s.execute("drop trigger audit_event_append_only");
-            }
-            try {
-                // One transaction holding the chain head, as a careful intruder would: the node's sealer waits.
-                c.setAutoCommit(false);
-                s.executeQuery("select seq from audit_chain_head where id = 1 for update").close();
-                work.run(s);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-                if (POSTGRES) {
-                    s.execute("set session_replication_role = origin");
-                } else {
-                    s.execute("create trigger audit_event_append_only before update, delete on audit_event"
-                            + " for each row call 'org.passerelle.gateway.audit.AppendOnlyTrigger'");
-                }
-            }
-        }
+    private static void tamper(AuditTampering.Work work) throws SQLException {
+        AuditTampering.tamper(gb, work);
     }
 
     private static void swap(Statement s, long a, long b) throws SQLException {

@@ -38,6 +38,7 @@ import org.passerelle.security.CmsSigner;
 import org.passerelle.security.KeyMaterial;
 import org.passerelle.security.audit.Checkpoint;
 import org.passerelle.security.audit.CheckpointSigner;
+import org.passerelle.tests.support.AuditTampering;
 import org.passerelle.tests.support.Exchange;
 import org.passerelle.tests.support.Node;
 import org.passerelle.tests.support.PartnerCall;
@@ -231,30 +232,14 @@ class WitnessedAuditIT {
         CheckpointSigner key = new CheckpointSigner(exchange.pki.gateway("GB").load(), (String) original.get("node_id"));
         Checkpoint forged = key.sign(seq, "ab".repeat(32), (String) original.get("merkle_root"), Instant.now());
         long id = ((Number) original.get("id")).longValue();
-        tamper(s -> {
-            try (PreparedStatement p = s.getConnection().prepareStatement(
-                    "update audit_checkpoint set head_hash = ?, signature = ?, at = ? where id = ?")) {
-                p.setString(1, forged.headHash());
-                p.setBytes(2, forged.signature());
-                p.setObject(3, forged.at().atOffset(java.time.ZoneOffset.UTC));
-                p.setLong(4, id);
-                p.executeUpdate();
-            }
-        });
+        tamper(s -> setCheckpoint(s, id, forged.headHash(), forged.signature(),
+                forged.at().atOffset(java.time.ZoneOffset.UTC)));
         try {
             JsonNode report = verify();
             assertBreak(report, seq, "CHECKPOINT_MISMATCH");
         } finally {
-            tamper(s -> {
-                try (PreparedStatement p = s.getConnection().prepareStatement(
-                        "update audit_checkpoint set head_hash = ?, signature = ?, at = ? where id = ?")) {
-                    p.setString(1, (String) original.get("head_hash"));
-                    p.setBytes(2, (byte[]) original.get("signature"));
-                    p.setObject(3, original.get("at"));
-                    p.setLong(4, id);
-                    p.executeUpdate();
-                }
-            });
+            tamper(s -> setCheckpoint(s, id, (String) original.get("head_hash"), (byte[]) original.get("signature"),
+                    original.get("at")));
         }
         assertThat(verify().get("status").stringValue()).isEqualTo("VERIFIED");
     }
@@ -298,6 +283,18 @@ class WitnessedAuditIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> audit(gb, "AUDIT_WITNESS_DISAGREES").size() > 0);
         assertThat(audit(gb, "AUDIT_WITNESS_DISAGREES").get(0).get("code").stringValue()).isEqualTo("WITNESS_INCONSISTENT");
         assertThat(verify().get("status").stringValue()).isEqualTo("BROKEN");
+    }
+
+    private static void setCheckpoint(Statement s, long id, String headHash, byte[] signature, Object at)
+            throws SQLException {
+        try (PreparedStatement p = s.getConnection().prepareStatement(
+                "update audit_checkpoint set head_hash = ?, signature = ?, at = ? where id = ?")) {
+            p.setString(1, headHash);
+            p.setBytes(2, signature);
+            p.setObject(3, at);
+            p.setLong(4, id);
+            p.executeUpdate();
+        }
     }
 
     static List<Long> seqs(List<JsonNode> copies) {
@@ -436,44 +433,7 @@ class WitnessedAuditIT {
         }
     }
 
-    interface Work {
-        void run(Statement s) throws SQLException;
-    }
-
-    /**
-     * Changes GB's audit tables as whoever controls its database could: PostgreSQL as the superuser with triggers off
-     * for the session; H2 with the append-only triggers dropped for the while. One transaction holding the chain head.
-     */
-    static void tamper(Work work) throws SQLException {
-        try (Connection c = POSTGRES
-                ? DriverManager.getConnection((String) gb.setting("spring.datasource.url"), "postgres", "")
-                : gb.bean(DataSource.class).getConnection();
-             Statement s = c.createStatement()) {
-            if (POSTGRES) {
-                s.execute("set session_replication_role = replica");
-            } else {
-                s.execute("drop trigger audit_event_append_only");
-                s.execute("drop trigger audit_checkpoint_append_only");
-            }
-            try {
-                c.setAutoCommit(false);
-                s.executeQuery("select seq from audit_chain_head where id = 1 for update").close();
-                work.run(s);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-                if (POSTGRES) {
-                    s.execute("set session_replication_role = origin");
-                } else {
-                    s.execute("create trigger audit_event_append_only before update, delete on audit_event"
-                            + " for each row call 'org.passerelle.gateway.audit.AppendOnlyTrigger'");
-                    s.execute("create trigger audit_checkpoint_append_only before update, delete on audit_checkpoint"
-                            + " for each row call 'org.passerelle.gateway.audit.AppendOnlyTrigger'");
-                }
-            }
-        }
+    private static void tamper(AuditTampering.Work work) throws SQLException {
+        AuditTampering.tamper(gb, work);
     }
 }
