@@ -102,10 +102,21 @@ public final class AuditPages {
         long afterSeq = fromSeq == Long.MIN_VALUE ? Long.MIN_VALUE : fromSeq - 1;
         long afterId = Long.MAX_VALUE;
         while (!cancelled.get()) {
-            List<Object[]> page = jdbc.query("select id, " + AuditRows.ENTRY_COLUMNS + " from audit_event"
-                            + " where (seq > ? or (seq = ? and id > ?)) and seq <= ? order by seq, id fetch first ? rows only",
-                    (rs, i) -> new Object[] {rs.getLong("id"), AuditRows.sealed(rs, i)},
-                    afterSeq, afterSeq, afterId, toSeq, PAGE);
+            // Two index range scans rather than one "seq > a or (seq = a and id > b)", which the databases cannot
+            // answer from the seq index (H2 then reads the table from the start for every page): rows repeating the
+            // last seq after the last id (only ever there if someone dropped the unique index), then the next seqs.
+            List<Object[]> page = new java.util.ArrayList<>(PAGE);
+            if (afterSeq != Long.MIN_VALUE && afterSeq <= toSeq) {
+                page.addAll(jdbc.query("select id, " + AuditRows.ENTRY_COLUMNS + " from audit_event"
+                                + " where seq = ? and id > ? order by id fetch first ? rows only",
+                        (rs, i) -> new Object[] {rs.getLong("id"), AuditRows.sealed(rs, i)}, afterSeq, afterId, PAGE));
+            }
+            if (page.size() < PAGE) {
+                page.addAll(jdbc.query("select id, " + AuditRows.ENTRY_COLUMNS + " from audit_event"
+                                + " where seq > ? and seq <= ? order by seq, id fetch first ? rows only",
+                        (rs, i) -> new Object[] {rs.getLong("id"), AuditRows.sealed(rs, i)}, afterSeq, toSeq,
+                        PAGE - page.size()));
+            }
             each.accept(page.stream().map(row -> (AuditRecord) row[1]).toList());
             if (page.size() < PAGE) {
                 return;
