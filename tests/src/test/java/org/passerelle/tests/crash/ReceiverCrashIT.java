@@ -191,11 +191,14 @@ class ReceiverCrashIT {
         int before = arrivalsOf(ids).size();
         await("the back-end taking a message").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(2))
                 .until(() -> arrivalsOf(ids).size() > before);
+        // The process dies somewhere between the kill's start and its return, which under load can be seconds apart:
+        // a message taken within the answer delay before the start, or at any time up to the return, may have been
+        // unanswered when it died.
+        long killStarted = System.nanoTime();
         fr.kill();
-        long killedAt = System.nanoTime();
         List<Arrival> arrivals = arrivalsOf(ids);
         long window = TimeUnit.MILLISECONDS.toNanos(BACKEND_ANSWER_DELAY_MS + 500);
-        unansweredAtKills.add(arrivals.stream().filter(a -> killedAt - a.atNanos() < window).map(Arrival::messageId)
+        unansweredAtKills.add(arrivals.stream().filter(a -> a.atNanos() > killStarted - window).map(Arrival::messageId)
                 .collect(Collectors.toSet()));
         fr.start();
         return arrivals.get(before).messageId();
