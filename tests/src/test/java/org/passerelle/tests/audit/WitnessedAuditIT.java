@@ -128,22 +128,11 @@ class WitnessedAuditIT {
     @Test
     @Order(2)
     void onlyTheNodeItselfSendsItsCheckpointsAndTheCopiesAreNoOneElsesToAskFor() {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        String xml = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <env:Envelope xmlns:cmn="urn:passerelle:common:1" xmlns:env="urn:passerelle:envelope:1" \
-                xmlns:aud="urn:passerelle:audit:1"><env:Header><cmn:MessageId>%s</cmn:MessageId>\
-                <cmn:ConversationId>%s</cmn:ConversationId><cmn:From>GB</cmn:From><cmn:To>FR</cmn:To>\
-                <cmn:CreatedAt>%s</cmn:CreatedAt><cmn:ExpiresAt>%s</cmn:ExpiresAt>\
-                <cmn:MessageType>AuditCheckpoint</cmn:MessageType><cmn:SchemaVersion>1.0</cmn:SchemaVersion>\
-                <cmn:TestIndicator>true</cmn:TestIndicator></env:Header><env:Body><aud:AuditCheckpoint>\
-                <aud:Seq>5</aud:Seq><aud:HeadHash>%s</aud:HeadHash><aud:MerkleRoot>%s</aud:MerkleRoot>\
-                <aud:SignedAt>%s</aud:SignedAt><aud:NodeId>node-1</aud:NodeId><aud:Algorithm>SHA256withECDSA</aud:Algorithm>\
-                <aud:CertificateSha256>%s</aud:CertificateSha256><aud:Signature>MEUCIQDxAiB1c2v3</aud:Signature>\
-                </aud:AuditCheckpoint></env:Body></env:Envelope>""".formatted(UUID.randomUUID(), UUID.randomUUID(),
-                now, now.plus(1, ChronoUnit.DAYS), "ab".repeat(32), "cd".repeat(32), now, "ef".repeat(32));
+        // A well-formed checkpoint message (its signature is not checked: intake refuses it before that)
+        Checkpoint any = new Checkpoint(5, "ab".repeat(32), Instant.now(), "node-1", "SHA256withECDSA",
+                java.util.Base64.getDecoder().decode("MEUCIQDxAiB1c2v3"), "ef".repeat(32), "cd".repeat(32));
 
-        HttpResponse<String> response = gb.submit(xml.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = gb.submit(checkpointMessage(any, null));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
         assertThat(response.body()).contains("MESSAGE_TYPE_NOT_ALLOWED");
