@@ -1,0 +1,72 @@
+package org.passerelle.gateway.gallery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.passerelle.contracts.biometrics.FingerprintImage;
+
+/**
+ * Which fingerprint images of a transaction become templates: for the gallery as few as identify the person (data
+ * minimisation), for a probe every image.
+ */
+public final class GalleryTemplates {
+
+    private GalleryTemplates() {
+    }
+
+    /**
+     * The images to keep in the gallery: for each finger the best impression of it, rolled (FGP 1–10) before plain
+     * single thumb (11, 12) before slap (13–15), so a slap is kept only when it shows a finger no better impression
+     * shows. Of two impressions of the same kind and finger the first is kept. Images of unknown position (0) are kept
+     * only when no image has a known one, since nothing says which finger they duplicate; positions beyond 15 (palms,
+     * joints, tips) are not kept.
+     */
+    public static List<FingerprintImage> forEnrolment(List<FingerprintImage> images) {
+        Objects.requireNonNull(images, "images");
+        FingerprintImage[] best = new FingerprintImage[11];
+        int[] bestRank = new int[11];
+        for (FingerprintImage image : images) {
+            int position = image.position();
+            if (position < 1 || position > 15) {
+                continue;
+            }
+            int fingers = FingerPositions.fingers(position);
+            for (int finger = 1; finger <= 10; finger++) {
+                if ((fingers & 1 << finger) != 0 && rank(position) > bestRank[finger]) {
+                    best[finger] = image;
+                    bestRank[finger] = rank(position);
+                }
+            }
+        }
+        List<FingerprintImage> kept = new ArrayList<>();
+        for (FingerprintImage image : images) {
+            for (int finger = 1; finger <= 10; finger++) {
+                if (best[finger] == image) {
+                    kept.add(image);
+                    break;
+                }
+            }
+        }
+        if (kept.isEmpty()) {
+            return images.stream().filter(image -> image.position() == 0).toList();
+        }
+        return List.copyOf(kept);
+    }
+
+    /**
+     * The images to search with: all of them that show a finger (FGP 0–15). Each extra impression of a finger is one
+     * more chance to match the one the gallery kept, and the probe is never stored.
+     */
+    public static List<FingerprintImage> forSearch(List<FingerprintImage> images) {
+        Objects.requireNonNull(images, "images");
+        return images.stream().filter(image -> FingerPositions.known(image.position())).toList();
+    }
+
+    /** Higher is a better impression of a single finger: rolled, then plain single, then slap. */
+    private static int rank(int position) {
+        if (position <= 10) {
+            return 3;
+        }
+        return position <= 12 ? 2 : 1;
+    }
+}
