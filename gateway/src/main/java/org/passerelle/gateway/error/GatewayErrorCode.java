@@ -77,8 +77,20 @@ public enum GatewayErrorCode {
     ILLEGAL_ADMISSION_TRANSITION(HttpStatus.CONFLICT),
     /** No admission case with this reference on this node. */
     ADMISSION_CASE_NOT_FOUND(HttpStatus.NOT_FOUND),
-    /** An ELIGIBLE result for an applicant whose biometric reference is in the eligibility registry. */
+    /** An ELIGIBLE result for an applicant a caseworker confirmed as a person returned before (the gallery). */
     ELIGIBILITY_CONTRADICTS_REGISTRY(HttpStatus.CONFLICT),
+    /** An ELIGIBLE result before the applicant's fingerprints were searched against the gallery; retry later. */
+    GALLERY_SEARCH_PENDING(HttpStatus.CONFLICT),
+    /** An ELIGIBLE result while a gallery match (or an unsearchable set) waits for a caseworker's review. */
+    GALLERY_REVIEW_PENDING(HttpStatus.CONFLICT),
+    /** A review of a gallery match that is not held for review, or that names no decision; details say why. */
+    GALLERY_REVIEW_INVALID(HttpStatus.CONFLICT),
+    /** No gallery entry with this id. */
+    GALLERY_ENTRY_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** A correction or erasure of a gallery entry without a reason, or with a reason code the gallery does not hold. */
+    GALLERY_CORRECTION_INVALID(HttpStatus.BAD_REQUEST),
+    /** A readmission request whose biometric set holds no fingerprint record: the person could not be recognised. */
+    FINGERPRINTS_REQUIRED(HttpStatus.UNPROCESSABLE_CONTENT),
     /** A registry or ledger request that is incomplete or malformed. */
     CASEWORK_REQUEST_INVALID(HttpStatus.BAD_REQUEST),
     /** An administrator has suspended the exchange with this partner: its messages are held, not lost; retry later. */

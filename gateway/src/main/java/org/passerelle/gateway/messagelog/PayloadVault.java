@@ -67,7 +67,11 @@ public final class PayloadVault {
         return keyId;
     }
 
-    Sealed seal(String messageId, byte[] plain) {
+    /**
+     * Encrypts {@code plain} bound to {@code messageId}: a message id for payloads, any other stable name for what
+     * else is sealed like them (the biometric gallery's templates).
+     */
+    public Sealed seal(String messageId, byte[] plain) {
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);
         try {
@@ -80,7 +84,8 @@ public final class PayloadVault {
         }
     }
 
-    byte[] open(String messageId, String sealedKeyId, byte[] iv, byte[] ciphertext) {
+    /** Decrypts what {@link #seal} sealed under the same name; refuses another key or a changed ciphertext. */
+    public byte[] open(String messageId, String sealedKeyId, byte[] iv, byte[] ciphertext) {
         if (!keyId.equals(sealedKeyId)) {
             throw new IllegalStateException("Payload of " + messageId + " was sealed with key " + sealedKeyId
                     + ", this node holds " + keyId);
@@ -106,6 +111,6 @@ public final class PayloadVault {
         }
     }
 
-    record Sealed(String keyId, byte[] iv, byte[] ciphertext) {
+    public record Sealed(String keyId, byte[] iv, byte[] ciphertext) {
     }
 }

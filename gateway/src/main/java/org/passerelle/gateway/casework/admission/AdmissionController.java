@@ -5,7 +5,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.passerelle.gateway.access.AccessRules;
 import org.passerelle.gateway.access.Caller;
@@ -13,10 +12,9 @@ import org.passerelle.gateway.access.Callers;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.gallery.GalleryChecks;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
-import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -27,37 +25,41 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Admission cases over the API: list and view with history (SYSTEM, CASEWORKER, ADMIN); confirm presence, record
- * the security check and withdraw (SYSTEM — the casework system acting for a caseworker — or CASEWORKER); the
- * eligibility registry (ADMIN). Every action is audited, granted or refused.
+ * the security check and withdraw (SYSTEM — the casework system acting for a caseworker — or CASEWORKER); review a
+ * gallery match held for review (CASEWORKER: a person decides). Every action is audited, granted or refused.
  */
 @RestController
 @RequestMapping(path = "/api/v1/admissions", produces = MediaType.APPLICATION_JSON_VALUE)
-@Tag(name = "Admissions", description = "Admission cases on the legal route and the eligibility registry")
+@Tag(name = "Admissions", description = "Admission cases on the legal route and the review of gallery matches")
 class AdmissionController {
 
-    /** A case as the API shows it: never the biometric reference, only whether the registry matched and why. */
+    /**
+     * A case as the API shows it: never a biometric, only the gallery's check (status, candidates by entry and score,
+     * the review) where this node decides.
+     */
     record CaseView(String caseReference, String partner, AdmissionRole role, AdmissionState state,
-                    String expressionOfInterest, String registryMatch, String securityOutcome, Instant openedAt,
-                    Instant presenceDueAt, Instant updatedAt, List<AdmissionCases.Transition> history) {
+                    String expressionOfInterest, GalleryChecks.Check galleryCheck, String securityOutcome,
+                    Instant openedAt, Instant presenceDueAt, Instant updatedAt, List<AdmissionCases.Transition> history) {
+    }
+
+    /** A caseworker's review of a gallery match: CONFIRMED (the applicant was returned before) or REJECTED. */
+    record GalleryReview(String decision, String note) {
     }
 
     record SecurityCheck(String outcome) {
     }
 
-    record RegistryRequest(String biometricReference, String reason) {
-    }
-
     private final AdmissionCases cases;
     private final AdmissionWorkflow workflow;
-    private final EligibilityRegistry registry;
+    private final GalleryChecks gallery;
     private final AuditTrail audit;
     private final AccessRules rules;
 
-    AdmissionController(AdmissionCases cases, AdmissionWorkflow workflow, EligibilityRegistry registry, AuditTrail audit,
+    AdmissionController(AdmissionCases cases, AdmissionWorkflow workflow, GalleryChecks gallery, AuditTrail audit,
                         AccessRules rules) {
         this.cases = cases;
         this.workflow = workflow;
-        this.registry = registry;
+        this.gallery = gallery;
         this.audit = audit;
         this.rules = rules;
     }
@@ -111,33 +113,30 @@ class AdmissionController {
         return view(c, cases.history(ref));
     }
 
-    @GetMapping("/registry")
-    @PreAuthorize("hasRole('ADMIN')")
-    @Operation(summary = "The eligibility registry: reference digests and reasons, never the case they came from (role ADMIN)")
-    List<EligibilityRegistry.Entry> registry() {
-        return registry.entries();
-    }
-
-    @PostMapping(path = "/registry", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @PreAuthorize("hasRole('ADMIN')")
-    @Operation(summary = "Add a biometric reference that makes an applicant ineligible (role ADMIN)")
-    ResponseEntity<Map<String, Object>> register(@RequestBody RegistryRequest body, Principal principal) {
+    @PostMapping(path = "/cases/{ref}/gallery-review", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasRole('CASEWORKER')")
+    @Operation(summary = "Confirm or reject a gallery match held for review, with a note (role CASEWORKER)",
+            description = "decision: CONFIRMED (the applicant was returned before: INELIGIBLE_PRIOR_RETURN, and no ELIGIBLE"
+                    + " result may leave) or REJECTED (the case goes on). A person decides, never a system; audited with"
+                    + " who decided. 409 GALLERY_REVIEW_INVALID unless the check is held for review.")
+    CaseView reviewGalleryMatch(@PathVariable String ref, @RequestBody GalleryReview body, Principal principal) {
+        requireTeam(ref, "GALLERY_MATCH_REVIEW");
+        AdmissionCase c = cases.find(ref).orElseThrow(() -> new GatewayException(
+                GatewayErrorCode.ADMISSION_CASE_NOT_FOUND, "No admission case " + AdmissionWorkflow.safe(ref)));
+        String decision = body == null ? null : body.decision();
         try {
-            boolean added = registry.register(body.biometricReference(), body.reason(), "API", null, principal.getName());
-            return ResponseEntity.status(added ? 201 : 200).body(Map.of("added", added));
+            if (!"CONFIRMED".equals(decision) && !"REJECTED".equals(decision)) {
+                throw new GatewayException(GatewayErrorCode.GALLERY_REVIEW_INVALID.name(),
+                        GatewayErrorCode.GALLERY_REVIEW_INVALID.status(), "The review needs a decision",
+                        List.of("decision must be CONFIRMED or REJECTED"), null);
+            }
+            gallery.review(ref, "CONFIRMED".equals(decision), body.note(), principal.getName());
         } catch (GatewayException e) {
-            audit.refused(AuditTrail.Entry.of(principal.getName(), "API", "REGISTRY_ENTRY_ADDED", "REFUSED")
-                    .code(e.code(), e.getMessage()));
+            audit.refused(AuditTrail.Entry.of(principal.getName(), "API", "GALLERY_MATCH_REVIEW", "REFUSED")
+                    .caseReference(AdmissionWorkflow.safe(ref)).code(e.code(), e.getMessage()));
             throw e;
         }
-    }
-
-    @DeleteMapping("/registry/{reference}")
-    @PreAuthorize("hasRole('ADMIN')")
-    @Operation(summary = "Remove a registry entry recorded in error (role ADMIN)")
-    ResponseEntity<Void> unregister(@PathVariable String reference, Principal principal) {
-        return registry.remove(reference, principal.getName()) ? ResponseEntity.noContent().build()
-                : ResponseEntity.notFound().build();
+        return view(c, cases.history(ref));
     }
 
     /** A caseworker sees and acts on the cases of their team only (refused with TEAM_NOT_ALLOWED, audited). */
@@ -156,7 +155,7 @@ class AdmissionController {
 
     private CaseView view(AdmissionCase c, List<AdmissionCases.Transition> history) {
         return new CaseView(c.caseReference(), c.partner(), c.role(), c.state(), c.eoiId(),
-                registry.reasonFor(c.biometricRef()).orElse(null), c.securityOutcome(), c.openedAt(),
+                gallery.find(c.caseReference()).orElse(null), c.securityOutcome(), c.openedAt(),
                 c.presenceDueAt(), c.updatedAt(), history);
     }
 }

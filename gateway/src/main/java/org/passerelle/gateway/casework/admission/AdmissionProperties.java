@@ -1,7 +1,6 @@
 package org.passerelle.gateway.casework.admission;
 
 import java.time.Duration;
-import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -13,21 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lapseCheckInterval  how often the node looks for cases whose presence window has ended
  * @param enforceTransitions  refuse messages that break the admission state machine; {@code false} only follows
  *                            them (for transport tests that send unrelated sample messages)
- * @param registry            biometric references known at start-up to make an applicant ineligible
  */
 @ConfigurationProperties("passerelle.admission")
 public record AdmissionProperties(
         @DefaultValue("24h") Duration presenceWindow,
         @DefaultValue("1m") Duration lapseCheckInterval,
-        @DefaultValue("true") boolean enforceTransitions,
-        @DefaultValue List<RegisteredReference> registry) {
-
-    /**
-     * One registry entry from configuration.
-     *
-     * @param biometricReference the SHA-256 (hex) of the person's ANSI/NIST-ITL transaction
-     * @param reason             {@code PREVIOUSLY_RETURNED} or {@code PREVIOUS_IRREGULAR_ENTRY}
-     */
-    public record RegisteredReference(String biometricReference, String reason) {
-    }
+        @DefaultValue("true") boolean enforceTransitions) {
 }

@@ -15,7 +15,9 @@ import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.exchange.Digests;
 import org.passerelle.gateway.exchange.MessageContext;
+import org.passerelle.gateway.gallery.GalleryChecks;
 import org.passerelle.gateway.exchange.MessageObserver;
 import org.passerelle.gateway.exchange.MessageRule;
 import org.passerelle.gateway.messagelog.Direction;
@@ -27,7 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Drives admission cases. As a {@link MessageRule} it refuses, before anything is stored, an admission message
  * that the case's state machine does not allow (ILLEGAL_ADMISSION_TRANSITION) and an ELIGIBLE result for an
- * applicant in the eligibility registry (ELIGIBILITY_CONTRADICTS_REGISTRY); as a {@link MessageObserver} it moves
+ * applicant the gallery has not cleared (GALLERY_SEARCH_PENDING, GALLERY_REVIEW_PENDING,
+ * ELIGIBILITY_CONTRADICTS_REGISTRY); as a {@link MessageObserver} it moves
  * the case in the transaction that stores the message. Caseworker actions and the lapse clock go through here too.
  */
 @Component
@@ -42,17 +45,17 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
     }
 
     private final AdmissionCases cases;
-    private final EligibilityRegistry registry;
+    private final GalleryChecks gallery;
     private final AdmissionProperties properties;
     private final AuditTrail audit;
     private final Clock clock;
     private final TransactionTemplate transaction;
     private final MeterRegistry meters;
 
-    AdmissionWorkflow(AdmissionCases cases, EligibilityRegistry registry, AdmissionProperties properties,
+    AdmissionWorkflow(AdmissionCases cases, GalleryChecks gallery, AdmissionProperties properties,
                       AuditTrail audit, Clock clock, TransactionTemplate transaction, MeterRegistry meters) {
         this.cases = cases;
-        this.registry = registry;
+        this.gallery = gallery;
         this.properties = properties;
         this.audit = audit;
         this.clock = clock;
@@ -69,13 +72,8 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             return;
         }
         Optional<AdmissionCase> existing = cases.find(step.caseReference());
-        if (step.event() == AdmissionEvent.ELIGIBLE) {
-            existing.flatMap(c -> registry.reasonFor(c.biometricRef())).ifPresent(reason -> {
-                throw new GatewayException(GatewayErrorCode.ELIGIBILITY_CONTRADICTS_REGISTRY.name(),
-                        GatewayErrorCode.ELIGIBILITY_CONTRADICTS_REGISTRY.status(),
-                        "Case " + step.caseReference() + " cannot be ELIGIBLE: the applicant is in the eligibility registry",
-                        List.of("expected: INELIGIBLE with reason code " + reason), null);
-            });
+        if (step.event() == AdmissionEvent.ELIGIBLE && step.direction() == Direction.OUTBOUND) {
+            existing.filter(c -> c.role() == AdmissionRole.DECIDING).ifPresent(c -> requireCleared(c.caseReference()));
         }
         if (properties.enforceTransitions()) {
             illegality(step, existing).ifPresent(reason -> {
@@ -104,7 +102,7 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             Instant now = clock.instant();
             AdmissionRole role = step.direction() == Direction.OUTBOUND ? AdmissionRole.REFERRING : AdmissionRole.DECIDING;
             AdmissionReferral r = step.referral();
-            String bio = r.getBiometricSet() == null ? null : EligibilityRegistry.referenceOf(r.getBiometricSet().getTransaction());
+            String bio = r.getBiometricSet() == null ? null : Digests.sha256Hex(r.getBiometricSet().getTransaction());
             cases.open(new AdmissionCase(step.caseReference(), step.partner(), role,
                     AdmissionState.EXPRESSION_OF_INTEREST_RECEIVED, r.getExpressionOfInterest().getId(), bio, null, now,
                     now.plus(properties.presenceWindow()), now, 0), message.actor(), messageId);
@@ -117,6 +115,33 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             throw illegal(c.caseReference(), "the case changed while this message was being accepted");
         }
         counted(step.event(), to);
+    }
+
+    /**
+     * Refuses an ELIGIBLE result unless the applicant's fingerprints were searched against the gallery and nobody was
+     * found, or a caseworker rejected the match.
+     */
+    private void requireCleared(String caseReference) {
+        GalleryChecks.Status status = gallery.find(caseReference).map(GalleryChecks.Check::status)
+                .orElse(GalleryChecks.Status.SEARCHING);
+        GatewayErrorCode code = switch (status) {
+            case NO_MATCH, MATCH_REJECTED -> null;
+            case INELIGIBLE_PRIOR_RETURN, REENTRY -> GatewayErrorCode.ELIGIBILITY_CONTRADICTS_REGISTRY;
+            case HELD_FOR_REVIEW, NOT_SEARCHABLE -> GatewayErrorCode.GALLERY_REVIEW_PENDING;
+            case SEARCHING -> GatewayErrorCode.GALLERY_SEARCH_PENDING;
+        };
+        if (code == null) {
+            return;
+        }
+        String why = switch (code) {
+            case ELIGIBILITY_CONTRADICTS_REGISTRY -> "a caseworker confirmed the applicant was returned before";
+            case GALLERY_REVIEW_PENDING -> "the gallery search awaits a caseworker's review";
+            default -> "the applicant's fingerprints have not been searched against the gallery yet; retry shortly";
+        };
+        throw new GatewayException(code.name(), code.status(), "Case " + caseReference + " cannot be ELIGIBLE: " + why,
+                List.of("gallery check " + status, code == GatewayErrorCode.ELIGIBILITY_CONTRADICTS_REGISTRY
+                        ? "expected: INELIGIBLE with reason code PREVIOUSLY_RETURNED" : "expected: wait for the check"),
+                null);
     }
 
     /** Why this message may not move its case, or empty when it may. */

@@ -1,2 +1,2 @@
-/** Admission cases on the legal route: their state machine, the eligibility registry, the lapse clock and their API. */
+/** Admission cases on the legal route: their state machine, the gallery's hold on eligibility, the lapse clock and their API. */
 package org.passerelle.gateway.casework.admission;

@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.gallery.GalleryChecks;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -37,9 +38,11 @@ class ReadmissionCasesController {
     private final AuditTrail audit;
     private final Clock clock;
     private final TransactionTemplate transaction;
+    private final GalleryChecks gallery;
 
     ReadmissionCasesController(ReadmissionCases cases, ReadmissionWorkflow workflow, DeadlineWatch deadlines,
-                               AuditTrail audit, Clock clock, TransactionTemplate transaction) {
+                               AuditTrail audit, Clock clock, TransactionTemplate transaction, GalleryChecks gallery) {
+        this.gallery = gallery;
         this.cases = cases;
         this.workflow = workflow;
         this.deadlines = deadlines;
@@ -137,17 +140,21 @@ class ReadmissionCasesController {
         return new CaseView(c.caseReference(), c.partner(), c.role().name(), c.state().name(),
                 c.suspendedFrom() == null ? null : c.suspendedFrom().name(), c.conversationId(), c.requestMessageId(),
                 c.arrivedAt(), c.requestedAt(), c.receiptAt(), c.exceptional(), c.replyDue(), c.processDue(), overdue,
-                c.updatedAt(), withHistory ? cases.history(c.id()) : null);
+                c.updatedAt(), withHistory ? gallery.find(c.caseReference()).orElse(null) : null,
+                withHistory ? cases.history(c.id()) : null);
     }
 
     /** A user action on a case. */
     record ActionRequest(String action, String partner, String reason) {
     }
 
-    /** A case as the API shows it: references, state, deadlines and (for one case) its history; no personal data. */
+    /**
+     * A case as the API shows it: references, state, deadlines and (for one case) the gallery's check — REENTRY with
+     * its candidates when the person was returned once before — and its history; no personal data.
+     */
     record CaseView(String caseReference, String partner, String role, String state, String suspendedFrom,
                     String conversationId, String requestMessageId, Instant arrivedAt, Instant requestedAt,
                     Instant receiptAt, boolean exceptional, Instant replyDue, Instant processDue, List<String> overdue,
-                    Instant updatedAt, List<Transition> history) {
+                    Instant updatedAt, GalleryChecks.Check galleryCheck, List<Transition> history) {
     }
 }

@@ -94,8 +94,17 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
         }
     }
 
-    /** The scheme's rules on a request: no excluded person is proposed, and a first request leaves in time. */
+    /**
+     * The scheme's rules on a request: the person's fingerprints travel with it (so that they can be recognised when
+     * they apply for the legal route or cross again), no excluded person is proposed, and a first request leaves in
+     * time.
+     */
     private void checkRequest(ReadmissionRequest request, CaseCommand command, Direction direction) {
+        if (request.getBiometricSet() == null || request.getBiometricSet().getFingerprint().isEmpty()) {
+            GatewayErrorCode code = GatewayErrorCode.FINGERPRINTS_REQUIRED;
+            throw new GatewayException(code.name(), code.status(), "A readmission request carries the person's"
+                    + " fingerprints", List.of("BiometricSet with at least one Fingerprint record"), null);
+        }
         ReadmissionProperties.Rules rules = properties.rules(command.partner());
         List<String> stopped = rules.exclusions().stream().sorted()
                 .filter(e -> e.applies(request.getVulnerabilityScreening())).map(Enum::name).toList();

@@ -1,0 +1,258 @@
+package org.passerelle.gateway.gallery;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.passerelle.contracts.CodecLimits;
+import org.passerelle.contracts.ContractViolationException;
+import org.passerelle.contracts.MessageCodec;
+import org.passerelle.contracts.biometrics.FingerprintImage;
+import org.passerelle.contracts.biometrics.NistTransactionCheck;
+import org.passerelle.contracts.common.v1.BiometricSet;
+import org.passerelle.contracts.envelope.v1.Body;
+import org.passerelle.contracts.readmission.v1.TransferStatus;
+import org.passerelle.contracts.readmission.v1.TransferStatusValue;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.exchange.MessageContext;
+import org.passerelle.gateway.exchange.MessageObserver;
+import org.passerelle.gateway.messagelog.Direction;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Feeds the gallery from the exchange and searches it, away from the message's own transaction. The party that
+ * returns people holds the gallery, so this node:
+ * <ul>
+ *   <li>searches every admission referral it receives (it decides on it): the case is held for a caseworker's review
+ *       when someone is found, and no ELIGIBLE result leaves before the search ran;</li>
+ *   <li>searches every readmission request it sends, flagging a person returned once before (re-entry);</li>
+ *   <li>enrols the person of a readmission case it requested once the partner or this node reports the transfer
+ *       COMPLETED and the case is TRANSFERRED, with the fingerprints of the case's latest request.</li>
+ * </ul>
+ * The work is queued in {@code gallery_work} in the transaction that accepts the message, so that it is neither lost
+ * nor done twice, and done by a worker that retries with back-off and, after the last attempt, leaves it audited.
+ * Messages marked as test traffic feed nothing.
+ */
+@Component
+class GalleryWork implements MessageObserver {
+
+    private static final Logger log = LoggerFactory.getLogger(GalleryWork.class);
+    static final String ENROL = "ENROL";
+    static final String SEARCH_ADMISSION = "SEARCH_ADMISSION";
+    static final String SEARCH_READMISSION = "SEARCH_READMISSION";
+    private static final String NODE = "node";
+
+    record Work(long id, String kind, String caseReference, String partner, String messageId, int attempts) {
+    }
+
+    private final JdbcClient jdbc;
+    private final Gallery gallery;
+    private final GalleryChecks checks;
+    private final MessageStore messages;
+    private final MessageCodec codec;
+    private final GalleryProperties properties;
+    private final AuditTrail audit;
+    private final Clock clock;
+    private final TransactionTemplate transaction;
+    private final MeterRegistry meters;
+    private final NistTransactionCheck transactions = new NistTransactionCheck(CodecLimits.DEFAULT_MAX_TRANSACTION_BYTES);
+
+    GalleryWork(JdbcClient jdbc, Gallery gallery, GalleryChecks checks, MessageStore messages, MessageCodec codec,
+                GalleryProperties properties, AuditTrail audit, Clock clock, TransactionTemplate transaction,
+                MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.gallery = gallery;
+        this.checks = checks;
+        this.messages = messages;
+        this.codec = codec;
+        this.properties = properties;
+        this.audit = audit;
+        this.clock = clock;
+        this.transaction = transaction;
+        this.meters = meters;
+    }
+
+    @Override
+    public void accepted(MessageContext message) {
+        if (message.facts().testIndicator()) {
+            return;
+        }
+        Body body = message.envelope().getBody();
+        String id = message.facts().messageId();
+        if (body.getAdmissionReferral() != null && message.direction() == Direction.INBOUND) {
+            String ref = body.getAdmissionReferral().getCaseReference();
+            checks.begin(ref, "ADMISSION");
+            queue(SEARCH_ADMISSION, ref, message.facts().from(), id);
+        } else if (body.getReadmissionRequest() != null && message.direction() == Direction.OUTBOUND) {
+            String ref = body.getReadmissionRequest().getCaseReference();
+            checks.begin(ref, "READMISSION");
+            queue(SEARCH_READMISSION, ref, message.facts().to(), id);
+        } else if (body.getTransferStatus() != null && body.getTransferStatus().getStatus() == TransferStatusValue.COMPLETED) {
+            TransferStatus status = body.getTransferStatus();
+            String partner = message.direction() == Direction.OUTBOUND ? message.facts().to() : message.facts().from();
+            queue(ENROL, status.getCaseReference(), partner, id);
+        }
+    }
+
+    private void queue(String kind, String caseReference, String partner, String messageId) {
+        boolean queued = jdbc.sql("select count(*) from gallery_work where kind = :kind and case_reference = :case")
+                .param("kind", kind).param("case", caseReference).query(Integer.class).single() > 0;
+        if (queued) {
+            // A later request of the same case (after more information was asked for) is the one to search.
+            jdbc.sql("update gallery_work set message_id = :id where kind = :kind and case_reference = :case")
+                    .param("id", messageId).param("kind", kind).param("case", caseReference).update();
+            return;
+        }
+        jdbc.sql("""
+                insert into gallery_work (kind, case_reference, partner, message_id, due_at)
+                values (:kind, :case, :partner, :id, :due)""")
+                .param("kind", kind).param("case", caseReference).param("partner", partner).param("id", messageId)
+                .param("due", clock.instant().atOffset(ZoneOffset.UTC)).update();
+    }
+
+    /** Does the work that is due, oldest first; returns how many items were finished. */
+    @Scheduled(fixedDelayString = "${passerelle.gallery.work-interval:1s}", initialDelayString = "${passerelle.gallery.work-interval:1s}")
+    public int runDue() {
+        List<Work> due = jdbc.sql("""
+                select * from gallery_work where due_at <= :now and attempts < :max order by due_at, id""")
+                .param("now", clock.instant().atOffset(ZoneOffset.UTC)).param("max", properties.maxAttempts())
+                .query((rs, n) -> new Work(rs.getLong("id"), rs.getString("kind"), rs.getString("case_reference"),
+                        rs.getString("partner"), rs.getString("message_id"), rs.getInt("attempts")))
+                .stream().limit(20).toList();
+        int done = 0;
+        for (Work work : due) {
+            try {
+                switch (work.kind()) {
+                    case ENROL -> enrol(work);
+                    case SEARCH_ADMISSION, SEARCH_READMISSION -> search(work);
+                    default -> throw new IllegalStateException("unknown gallery work " + work.kind());
+                }
+                done++;
+                Counter.builder("passerelle.gallery.work").description("Gallery enrolments and searches done")
+                        .tag("kind", work.kind()).register(meters).increment();
+            } catch (RuntimeException e) {
+                failed(work, e);
+            }
+        }
+        return done;
+    }
+
+    private void search(Work work) {
+        List<FingerprintImage> images = imagesOf(work.messageId());
+        boolean admission = SEARCH_ADMISSION.equals(work.kind());
+        if (!Gallery.searchable(images)) {
+            finish(work, admission ? GalleryChecks.Status.NOT_SEARCHABLE : GalleryChecks.Status.NO_MATCH, List.of(),
+                    "no fingerprint image the matcher can use");
+            return;
+        }
+        int size = gallery.size();
+        List<Gallery.Candidate> found = gallery.search(images);
+        GalleryChecks.Status status = found.isEmpty() ? GalleryChecks.Status.NO_MATCH
+                : admission ? GalleryChecks.Status.HELD_FOR_REVIEW : GalleryChecks.Status.REENTRY;
+        finish(work, status, found, found.isEmpty() ? "nobody at or above " + properties.threshold()
+                + " among " + size + " people" : "candidates " + Gallery.describe(found));
+    }
+
+    private void finish(Work work, GalleryChecks.Status status, List<Gallery.Candidate> found, String detail) {
+        transaction.executeWithoutResult(tx -> {
+            checks.searched(work.caseReference(), status, found, gallery.size());
+            jdbc.sql("delete from gallery_work where id = :id").param("id", work.id()).update();
+            String action = switch (status) {
+                case HELD_FOR_REVIEW -> "GALLERY_MATCH_HELD";
+                case REENTRY -> "GALLERY_REENTRY_FLAGGED";
+                case NOT_SEARCHABLE -> "GALLERY_NOT_SEARCHABLE";
+                default -> "GALLERY_SEARCHED";
+            };
+            audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", action, "OK").partner(work.partner())
+                    .message(work.messageId(), null, null).caseReference(work.caseReference())
+                    .code(status.name(), detail));
+        });
+        Counter.builder("passerelle.gallery.searches").description("Gallery searches by outcome")
+                .tag("kind", work.kind()).tag("outcome", status.name()).register(meters).increment();
+    }
+
+    private void enrol(Work work) {
+        Optional<Returned> returned = jdbc.sql("""
+                select request_message_id, updated_at from readmission_case
+                where case_reference = :case and partner = :partner and role = 'REQUESTING' and state = 'TRANSFERRED'""")
+                .param("case", work.caseReference()).param("partner", work.partner())
+                .query((rs, n) -> new Returned(rs.getString("request_message_id"),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant()))
+                .optional();
+        if (returned.isEmpty()) {
+            // The partner's report of a transfer this node did not request, or a case that did not reach TRANSFERRED.
+            transaction.executeWithoutResult(tx -> {
+                jdbc.sql("delete from gallery_work where id = :id").param("id", work.id()).update();
+                audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "GALLERY_ENROLMENT_SKIPPED", "OK")
+                        .partner(work.partner()).message(work.messageId(), null, null)
+                        .caseReference(work.caseReference())
+                        .code(null, "no readmission case requested by this node is TRANSFERRED under this reference"));
+            });
+            return;
+        }
+        List<FingerprintImage> images = imagesOf(returned.get().requestMessageId());
+        LocalDate day = returned.get().at().atOffset(ZoneOffset.UTC).toLocalDate();
+        Optional<Gallery.Entry> entry = gallery.enrol(work.caseReference(), work.partner(), "PREVIOUSLY_RETURNED",
+                "TRANSFER_COMPLETED", day, images, NODE);
+        transaction.executeWithoutResult(tx -> {
+            jdbc.sql("delete from gallery_work where id = :id").param("id", work.id()).update();
+            if (entry.isEmpty()) {
+                audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "GALLERY_ENROLMENT_SKIPPED", "OK")
+                        .partner(work.partner()).caseReference(work.caseReference())
+                        .code("FINGERPRINTS_REQUIRED", "the request holds no fingerprint image the matcher can use"));
+            }
+        });
+    }
+
+    /** The fingerprint images of a stored message's biometric set (none when it has no set). */
+    private List<FingerprintImage> imagesOf(String messageId) {
+        byte[] payload = messages.payload(messageId).orElseThrow(() -> new IllegalStateException(
+                "the payload of " + messageId + " is no longer stored"));
+        Body body = codec.decode(payload).envelope().getBody();
+        BiometricSet set = body.getAdmissionReferral() != null ? body.getAdmissionReferral().getBiometricSet()
+                : body.getReadmissionRequest() != null ? body.getReadmissionRequest().getBiometricSet() : null;
+        if (set == null) {
+            return List.of();
+        }
+        try {
+            return transactions.images(set.getTransaction());
+        } catch (ContractViolationException e) {
+            return List.of();
+        }
+    }
+
+    private void failed(Work work, RuntimeException e) {
+        int attempts = work.attempts() + 1;
+        String reason = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage());
+        reason = reason.length() > 200 ? reason.substring(0, 200) : reason;
+        Instant next = clock.instant().plus(Duration.ofSeconds(Math.min(3600, 5L << Math.min(attempts, 10))));
+        String lastError = reason;
+        transaction.executeWithoutResult(tx -> {
+            jdbc.sql("update gallery_work set attempts = :a, last_error = :e, due_at = :due where id = :id")
+                    .param("a", attempts).param("e", lastError).param("due", next.atOffset(ZoneOffset.UTC))
+                    .param("id", work.id()).update();
+            if (attempts >= properties.maxAttempts()) {
+                audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "GALLERY_WORK_FAILED", "FAILED")
+                        .partner(work.partner()).message(work.messageId(), null, null)
+                        .caseReference(work.caseReference()).code(work.kind(), lastError));
+            }
+        });
+        log.warn("Gallery {} of case {} failed (attempt {} of {}): {}", work.kind(), work.caseReference(), attempts,
+                properties.maxAttempts(), e.getClass().getSimpleName());
+    }
+
+    private record Returned(String requestMessageId, Instant at) {
+    }
+}
