@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.passerelle.tests.support.BiometricSets;
 import org.passerelle.tests.support.Envelopes;
 
 /**
@@ -26,8 +27,10 @@ final class SchemeMessages {
     }
 
     /** A readmission request GB → FR for this case and arrival; {@code flag} (an element name) set to true if given. */
+    /** A readmission request carrying the person's tenprint card (rolled fingers, plain thumbs, slaps). */
     static byte[] readmissionRequest(String ref, String conversation, Instant arrivedAt, String flag) {
-        String xml = text(Envelopes.sample("ReadmissionRequest", "GB", "FR", conversation));
+        String xml = text(BiometricSets.withTransaction(Envelopes.sample("ReadmissionRequest", "GB", "FR", conversation),
+                BiometricSets.TENPRINT_CARD));
         xml = set(xml, "ra:CaseReference", ref);
         xml = setAny(xml, "ArrivedAt", arrivedAt.truncatedTo(ChronoUnit.SECONDS).toString());
         LocalDate arrival = LocalDate.ofInstant(arrivedAt, ZoneOffset.UTC);
@@ -61,27 +64,21 @@ final class SchemeMessages {
         return bytes(xml);
     }
 
-    /**
-     * A referral for this case. The samples all carry the same slaps transaction, and the person returned in the
-     * scenario is then in GB's eligibility registry (PREVIOUSLY_RETURNED): the applicant here is another transaction,
-     * the same slaps under another transaction control number (field 1.009, same length), so another biometric
-     * reference.
-     */
+    /** A referral for this case of another person than the one returned: one finger, the repository's other print. */
     static byte[] referral(String ref) {
-        String xml = set(text(Envelopes.sample("AdmissionReferral", "FR", "GB")), "adm:CaseReference", ref);
-        Matcher m = Pattern.compile("<cmn:Transaction>([^<]+)</cmn:Transaction>").matcher(xml);
-        if (!m.find()) {
-            throw new IllegalStateException("no transaction in the referral sample");
-        }
-        String transaction = new String(java.util.Base64.getMimeDecoder().decode(m.group(1)), StandardCharsets.ISO_8859_1);
-        String tcn = "1.009:jck t4 and t14 slaps";
-        if (!transaction.contains(tcn)) {
-            throw new IllegalStateException("the sample transaction's control number changed");
-        }
-        transaction = transaction.replace(tcn, "1.009:demo applicant " + String.format("%06d",
-                ThreadLocalRandom.current().nextInt(1_000_000)).substring(0, 5));
-        String encoded = java.util.Base64.getEncoder().encodeToString(transaction.getBytes(StandardCharsets.ISO_8859_1));
-        return bytes(xml.substring(0, m.start(1)) + encoded + xml.substring(m.end(1)));
+        return BiometricSets.withTransaction(referralOfReturnedPerson(ref), BiometricSets.otherPerson());
+    }
+
+    /** A referral for this case of the person returned in the scenario, captured again: slaps, not the rolled card. */
+    static byte[] referralOfReturnedPerson(String ref) {
+        return bytes(set(text(Envelopes.sample("AdmissionReferral", "FR", "GB")), "adm:CaseReference", ref));
+    }
+
+    static byte[] ineligible(String ref) {
+        String xml = set(text(Envelopes.sample("EligibilityResult", "GB", "FR")), "adm:CaseReference", ref);
+        xml = xml.replaceAll("\\s*<adm:ReasonCode>[A-Z_]+</adm:ReasonCode>", "");
+        return bytes(xml.replace("<adm:Result>INELIGIBLE</adm:Result>",
+                "<adm:Result>INELIGIBLE</adm:Result><adm:ReasonCode>PREVIOUSLY_RETURNED</adm:ReasonCode>"));
     }
 
     static byte[] eligible(String ref) {

@@ -93,6 +93,7 @@ final class SchemeScenario {
         step("full return", this::fullReturn);
         step("refused request", this::refusedRequest);
         step("full admission", this::fullAdmission);
+        step("a returned person applies", this::returnedPersonApplies);
         step("weekly reconciliation", this::reconciliation);
         step("people and the audit log", this::peopleAndTheAuditLog);
         return failures;
@@ -177,6 +178,9 @@ final class SchemeScenario {
         HttpResponse<String> presence = post(gb, "/api/v1/admissions/cases/" + ref + "/presence", null);
         ok(presence, "presence");
         Demo.say("  GB confirms presence (biometrics captured): GB %s", field(presence.body(), "state"));
+        String searched = awaitGalleryCheck(ref);
+        Demo.say("  GB searches the applicant's fingerprints against its gallery of people returned: %s",
+                field(searched, "status"));
         send(gb, SchemeMessages.eligible(ref), "EligibilityResult", "GB", "FR");
         awaitState("admission", ref, "ELIGIBILITY_CHECKED", fr);
         sayCase("  eligible", "admission", ref);
@@ -190,6 +194,42 @@ final class SchemeScenario {
         send(gb, SchemeMessages.arrival(ref), "ArrivalConfirmation", "GB", "FR");
         awaitState("admission", ref, "ARRIVED", gb, fr);
         sayCase("  ✔ arrived", "admission", ref);
+    }
+
+    private void returnedPersonApplies() throws Exception {
+        String ref = SchemeMessages.caseReference("FR", "AD");
+        send(fr, SchemeMessages.referralOfReturnedPerson(ref), "AdmissionReferral", "FR", "GB");
+        String held = awaitGalleryCheck(ref);
+        Matcher candidate = Pattern.compile("\"candidates\":\\[\\{\"entryId\":(\\d+),\"score\":([0-9.]+),"
+                + "\"caseReference\":\"([^\"]+)\"").matcher(held);
+        if (!"HELD_FOR_REVIEW".equals(field(held, "status")) || !candidate.find()) {
+            throw new IllegalStateException("expected the case held for review, got " + held);
+        }
+        Demo.say("  ✔ GB's gallery finds the person returned in case %s (gallery entry %s, score %.0f: their slaps"
+                + " against the rolled fingers kept at the return): case %s held for a caseworker's review",
+                candidate.group(3), candidate.group(1), Double.parseDouble(candidate.group(2)), ref);
+        HttpResponse<String> confirmed = send(HttpRequest.newBuilder(URI.create("http://localhost:" + gb.apiPort()
+                        + "/api/v1/admissions/cases/" + ref + "/gallery-review"))
+                .header("Authorization", basic(DemoUsers.CASEWORKER)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"decision\":\"CONFIRMED\","
+                        + "\"note\":\"demo: same person, comparison checked\"}")).build());
+        expect(confirmed, 200, "INELIGIBLE_PRIOR_RETURN");
+        HttpResponse<String> eligible = submit(gb, SchemeMessages.eligible(ref));
+        Demo.say("  GB's caseworker confirms the match (INELIGIBLE_PRIOR_RETURN); an ELIGIBLE answer is refused: %d %s",
+                eligible.statusCode(), field(eligible.body(), "code"));
+        expect(eligible, 409, "ELIGIBILITY_CONTRADICTS_REGISTRY");
+        send(gb, SchemeMessages.ineligible(ref), "EligibilityResult", "GB", "FR");
+        awaitState("admission", ref, "REFUSED", gb, fr);
+        sayCase("  ✔ ineligible (PREVIOUSLY_RETURNED)", "admission", ref);
+    }
+
+    /** GB's gallery check of an admission case once the search ran, as JSON. */
+    private String awaitGalleryCheck(String ref) throws Exception {
+        return await("GB's gallery search of case " + ref, () -> {
+            String json = caseJson(gb, "admission", ref);
+            int at = json.indexOf("\"galleryCheck\":{");
+            return at < 0 || "SEARCHING".equals(field(json.substring(at), "status")) ? null : json.substring(at);
+        });
     }
 
     private void reconciliation() throws Exception {

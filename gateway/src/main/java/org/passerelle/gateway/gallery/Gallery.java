@@ -210,8 +210,8 @@ public class Gallery implements AutoCloseable {
 
     /** The entries, newest first, at most {@code limit}: metadata only. */
     public List<Entry> entries(int limit) {
-        return jdbc.sql("select * from gallery_entry order by id desc").query((rs, n) -> entryOf(rs)).stream()
-                .limit(limit).toList();
+        return jdbc.sql("select * from gallery_entry order by id desc fetch first :n rows only").param("n", limit)
+                .query((rs, n) -> entryOf(rs)).list();
     }
 
     public Optional<Entry> find(long id) {

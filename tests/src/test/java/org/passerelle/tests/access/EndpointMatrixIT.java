@@ -15,7 +15,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +49,8 @@ import tools.jackson.databind.json.JsonMapper;
  * must be in the audit log with its caller and code.
  *
  * <p>Cells run row by row, top to bottom, and in a row from left to right (the order of {@link Column}). A call that
- * changes something lasting either works on a resource of its own made for it (a user, a grant, a registry entry, a
- * case), or is undone by the next row (suspend, then resume).
+ * changes something lasting either works on a resource of its own made for it (a user, a grant, a case), or on
+ * one that does not exist, or is undone by the next row (suspend, then resume).
  */
 class EndpointMatrixIT {
 
@@ -112,7 +111,6 @@ class EndpointMatrixIT {
     static long grantToApprove;
     static long grantToReject;
     static final String NEW_USER = "matrix-new-user";
-    static final String REGISTRY_REFERENCE = HexFormat.of().formatHex(randomBytes(32));
 
     @BeforeAll
     static void startTheExchangeAndOpenCases() throws Exception {
@@ -184,7 +182,6 @@ class EndpointMatrixIT {
      * decide carry their own code; a role the operation does not admit is 403 FORBIDDEN; nobody is 401.
      */
     static List<Row> matrix() {
-        String registryEntry = "{\"biometricReference\":\"" + REGISTRY_REFERENCE + "\",\"reason\":\"PREVIOUSLY_RETURNED\"}";
         String ledgerEntry = "{\"partner\":\"FR\",\"kind\":\"RETURN\",\"caseReference\":\"FR-RA-2026-"
                 + String.format("%06d", ThreadLocalRandom.current().nextInt(100_000, 999_999)) + "\",\"date\":\""
                 + LocalDate.now(ZoneOffset.UTC) + "\"}";
@@ -349,19 +346,35 @@ class EndpointMatrixIT {
                         .caseworker(200).otherCaseworker(403, "TEAM_NOT_ALLOWED")
                         .auditor(403, FORBIDDEN).admin(403, FORBIDDEN).system(409, "ILLEGAL_ADMISSION_TRANSITION")
                         .anonymous(401, UNAUTHENTICATED),
-                // The eligibility registry: an entry added, then removed again.
-                op("GET /api/v1/admissions/registry")
+                // A gallery review needs a case held for review: this one's applicant matched nobody.
+                op("POST /api/v1/admissions/cases/{ref}/gallery-review").with(admissionCase)
+                        .json("{\"decision\":\"REJECTED\",\"note\":\"not the same person\"}")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(409, "GALLERY_REVIEW_INVALID").otherCaseworker(403, "TEAM_NOT_ALLOWED")
+                        .auditor(403, FORBIDDEN).admin(403, FORBIDDEN).system(403, FORBIDDEN)
+                        .anonymous(401, UNAUTHENTICATED),
+                // The biometric gallery: metadata for administrators and auditors; corrections by administrators,
+                // tried on an entry that does not exist.
+                op("GET /api/v1/gallery/entries")
                         .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
-                        .auditor(403, FORBIDDEN).admin(200).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
-                op("POST /api/v1/admissions/registry").json(registryEntry)
+                        .auditor(200).admin(200).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
+                op("GET /api/v1/gallery/entries/{id}").with("987654321")
                         .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
-                        .auditor(403, FORBIDDEN).admin(201).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
-                op("DELETE /api/v1/admissions/registry/{reference}").with(REGISTRY_REFERENCE)
+                        .auditor(404, "GALLERY_ENTRY_NOT_FOUND").admin(404, "GALLERY_ENTRY_NOT_FOUND")
+                        .system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
+                op("PATCH /api/v1/gallery/entries/{id}").with("987654321")
+                        .json("{\"reason\":\"PREVIOUS_IRREGULAR_ENTRY\",\"note\":\"matrix\"}")
                         .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
-                        .auditor(403, FORBIDDEN).admin(204).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
+                        .auditor(403, FORBIDDEN).admin(404, "GALLERY_ENTRY_NOT_FOUND").system(403, FORBIDDEN)
+                        .anonymous(401, UNAUTHENTICATED),
+                op("POST /api/v1/gallery/entries/{id}/erasure").with("987654321").json("{\"note\":\"matrix\"}")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(403, FORBIDDEN).admin(404, "GALLERY_ENTRY_NOT_FOUND").system(403, FORBIDDEN)
+                        .anonymous(401, UNAUTHENTICATED),
 
                 // The equivalence ledger.
                 op("GET /api/v1/ledger")
@@ -712,11 +725,5 @@ class EndpointMatrixIT {
 
     static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return bytes;
     }
 }

@@ -1,18 +1,13 @@
 package org.passerelle.tests.casework;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.passerelle.tests.casework.CaseworkMessages.caseReference;
 import static org.passerelle.tests.casework.CaseworkMessages.post;
 
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +21,9 @@ import org.passerelle.tests.support.Exchange;
 import org.passerelle.tests.support.Node;
 
 /**
- * Admission cases through two real nodes: FR refers, GB decides. The full route to arrival on both sides, an
- * ineligible applicant, illegal transitions refused by message and by action, and a lapse on a short window.
+ * Admission cases through two real nodes: FR refers, GB decides. The full route to arrival on both sides, illegal
+ * transitions refused by message and by action, and a lapse on a short window (an applicant returned before:
+ * GalleryIT).
  */
 class AdmissionIT {
 
@@ -65,6 +61,9 @@ class AdmissionIT {
         HttpResponse<String> presence = post(gb, "/api/v1/admissions/cases/" + ref + "/presence", Node.SYSTEM_TOKEN, null);
         assertThat(presence.statusCode()).as(presence.body()).isEqualTo(200);
         assertThat(presence.body()).contains("\"state\":\"BIOMETRICS_CAPTURED\"");
+        // (the applicant's fingerprints are searched against GB's gallery first: GalleryIT holds and reviews a match)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(caseOf(gb, ref)).contains("\"status\":\"NO_MATCH\""));
         submitted(gb, CaseworkMessages.eligibility("GB", "FR", ref, true, null));
         awaitState(fr, ref, "ELIGIBILITY_CHECKED");
         HttpResponse<String> security = post(gb, "/api/v1/admissions/cases/" + ref + "/security-check", Node.SYSTEM_TOKEN,
@@ -83,44 +82,6 @@ class AdmissionIT {
                 .doesNotContain("SECURITY_CHECK_RECORDED");
         assertThat(gb.bean(AuditTrail.class).latest(200)).anyMatch(e -> e.action().equals("ADMISSION_PRESENCE_CONFIRMED")
                 && e.outcome().equals("GRANTED") && e.actor().equals("casework-system"));
-    }
-
-    @Test
-    void applicantPreviouslyReturnedIsIneligibleWithAReasonCodeAndNoOtherPersonsData() {
-        String reference = CaseworkMessages.sampleBiometricReference();
-        HttpResponse<String> registered = post(gb, "/api/v1/admissions/registry", Node.ADMIN_TOKEN,
-                "{\"biometricReference\":\"" + reference + "\",\"reason\":\"PREVIOUSLY_RETURNED\"}");
-        assertThat(registered.statusCode()).as(registered.body()).isIn(200, 201);
-        try {
-            // given a referral whose biometric reference is in GB's registry
-            String ref = caseReference("FR", "AD");
-            assertThat(fr.submit(CaseworkMessages.referral("FR", "GB", ref)).statusCode()).isEqualTo(202);
-            awaitState(gb, ref, "EXPRESSION_OF_INTEREST_RECEIVED");
-            assertThat(caseOf(gb, ref)).contains("\"registryMatch\":\"PREVIOUSLY_RETURNED\"").doesNotContain(reference);
-            post(gb, "/api/v1/admissions/cases/" + ref + "/presence", Node.SYSTEM_TOKEN, null);
-
-            // when GB's back-end answers ELIGIBLE, the node refuses it and stores nothing
-            byte[] eligible = CaseworkMessages.eligibility("GB", "FR", ref, true, null);
-            HttpResponse<String> refused = gb.submit(eligible);
-            assertThat(refused.statusCode()).isEqualTo(409);
-            assertThat(refused.body()).contains("ELIGIBILITY_CONTRADICTS_REGISTRY", "PREVIOUSLY_RETURNED");
-            assertThat(gb.bean(MessageStore.class).find(Envelopes.header(eligible, "MessageId"))).isEmpty();
-
-            // then the INELIGIBLE result with its reason code goes to FR, carrying nothing about anyone else
-            byte[] ineligible = CaseworkMessages.eligibility("GB", "FR", ref, false, "PREVIOUSLY_RETURNED");
-            submitted(gb, ineligible);
-            awaitState(fr, ref, "REFUSED");
-            awaitState(gb, ref, "REFUSED");
-            String id = Envelopes.header(ineligible, "MessageId");
-            List<LoggedRequest> delivered = exchange.frBackend.findAll(postRequestedFor(urlPathEqualTo(Exchange.INBOUND_PATH))
-                    .withHeader("X-Passerelle-Message-Id", equalTo(id)));
-            assertThat(delivered).hasSize(1);
-            String body = delivered.get(0).getBodyAsString();
-            assertThat(body).contains("<adm:Result>INELIGIBLE</adm:Result>", "<adm:ReasonCode>PREVIOUSLY_RETURNED</adm:ReasonCode>")
-                    .doesNotContain(reference, "FamilyName", "DateOfBirth", "Transaction", "-RA-");
-        } finally {
-            CaseworkMessages.delete(gb, "/api/v1/admissions/registry/" + reference, Node.ADMIN_TOKEN);
-        }
     }
 
     @Test

@@ -94,6 +94,12 @@ public final class CaseworkMessages {
         return send(request.build());
     }
 
+    public static HttpResponse<String> patch(Node node, String path, String token, String json) {
+        return send(HttpRequest.newBuilder(node.api(path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
     public static HttpResponse<String> delete(Node node, String path, String token) {
         return send(HttpRequest.newBuilder(node.api(path)).header("Authorization", "Bearer " + token).DELETE().build());
     }

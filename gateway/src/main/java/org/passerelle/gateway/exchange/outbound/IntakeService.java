@@ -99,7 +99,12 @@ public class IntakeService {
             }
             audit.refused(entry);
             metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.OUTBOUND, refusal.code());
-            log.info("Refused a submission from {}: {}", actor, refusal.code());
+            if (GatewayErrorCode.INTERNAL_ERROR.name().equals(refusal.code())) {
+                // Not the submitter's fault: the operator needs the cause (exceptions here carry no payload).
+                log.error("Submission from {} failed inside the node", actor, e);
+            } else {
+                log.info("Refused a submission from {}: {}", actor, refusal.code());
+            }
             throw refusal;
         } finally {
             MDC.remove("messageId");
