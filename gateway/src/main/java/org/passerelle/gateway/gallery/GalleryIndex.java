@@ -1,6 +1,7 @@
 package org.passerelle.gateway.gallery;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntToDoubleFunction;
+import java.util.stream.IntStream;
 
 /**
  * The gallery in memory: entries of templates, searched 1:N by a probe made of several fingerprint templates, on a
@@ -137,9 +139,12 @@ public final class GalleryIndex implements AutoCloseable {
         double[] scores;
         List<Integer> screen = stage1(probe);
         if (cascade.exhaustive() || screen.size() == probe.size()) {
-            scores = scoreAll(gallery, i -> gallery[i].best(all));
+            scores = scoreAll(gallery.length, i -> gallery[i].best(all));
         } else {
-            scores = cascade(gallery, screen.stream().map(i -> all[i]).toArray(Prepared[]::new), all);
+            Prepared[] first = screen.stream().map(i -> all[i]).toArray(Prepared[]::new);
+            Prepared[] rest = IntStream.range(0, all.length).filter(i -> !screen.contains(i)).mapToObj(i -> all[i])
+                    .toArray(Prepared[]::new);
+            scores = cascade(gallery, first, rest);
         }
         List<Hit> hits = new ArrayList<>();
         for (int i = 0; i < gallery.length; i++) {
@@ -151,22 +156,24 @@ public final class GalleryIndex implements AutoCloseable {
         return List.copyOf(hits.subList(0, Math.min(maxCandidates, hits.size())));
     }
 
-    private double[] cascade(Entry[] gallery, Prepared[] screen, Prepared[] all) {
-        double[] first = scoreAll(gallery, i -> gallery[i].best(screen));
-        double kth = kthBest(first, cascade.topK());
+    /** Stage 1 with the screening probes on every entry, stage 2 with the rest of the probe on the entries that pass. */
+    private double[] cascade(Entry[] gallery, Prepared[] screen, Prepared[] rest) {
+        double[] scores = scoreAll(gallery.length, i -> gallery[i].best(screen));
+        double kth = kthBest(scores, cascade.topK());
         // Entries stage 1 could not screen (NaN) go on: the cascade drops only what it has scored low.
-        int[] passed = java.util.stream.IntStream.range(0, gallery.length)
-                .filter(i -> Double.isNaN(first[i]) || first[i] >= cascade.prefilterScore() || first[i] >= kth)
+        int[] passed = IntStream.range(0, gallery.length)
+                .filter(i -> Double.isNaN(scores[i]) || scores[i] >= cascade.prefilterScore() || scores[i] >= kth)
                 .toArray();
-        double[] second = scoreAll(passed.length, j -> gallery[passed[j]].best(all));
-        double[] scores = new double[gallery.length];
-        for (int i = 0; i < gallery.length; i++) {
-            scores[i] = Double.isNaN(first[i]) ? 0 : first[i];
-        }
+        double[] second = scoreAll(passed.length, j -> gallery[passed[j]].best(rest));
         for (int j = 0; j < passed.length; j++) {
-            scores[passed[j]] = Math.max(scores[passed[j]], second[j]);
+            scores[passed[j]] = max(scores[passed[j]], second[j]);
         }
         return scores;
+    }
+
+    /** The higher of two scores, NaN meaning no compatible pair was compared. */
+    private static double max(double a, double b) {
+        return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.max(a, b);
     }
 
     /**
@@ -215,17 +222,13 @@ public final class GalleryIndex implements AutoCloseable {
         };
     }
 
-    /** The k-th highest of the scores (NaN ignored), or +infinity when there are fewer than k or k is 0. */
+    /** The k-th highest of the scores (NaN ignored): +infinity when k is 0, -infinity when fewer than k are known. */
     private static double kthBest(double[] scores, int k) {
         if (k <= 0) {
             return Double.POSITIVE_INFINITY;
         }
-        double[] known = java.util.Arrays.stream(scores).filter(s -> !Double.isNaN(s)).sorted().toArray();
+        double[] known = Arrays.stream(scores).filter(s -> !Double.isNaN(s)).sorted().toArray();
         return known.length < k ? Double.NEGATIVE_INFINITY : known[known.length - k];
-    }
-
-    private double[] scoreAll(Entry[] gallery, IntToDoubleFunction score) {
-        return scoreAll(gallery.length, score);
     }
 
     /** Scores indexes 0 to n - 1 on the pool, in slices so that uneven entries still keep every thread busy. */
@@ -345,7 +348,7 @@ public final class GalleryIndex implements AutoCloseable {
                 for (int t = 0; t < templates.length; t++) {
                     if ((probe.fingers() & fingers[t]) != 0) {
                         double score = probe.probe().score(templates[t]);
-                        best = Double.isNaN(best) ? score : Math.max(best, score);
+                        best = max(best, score);
                     }
                 }
             }

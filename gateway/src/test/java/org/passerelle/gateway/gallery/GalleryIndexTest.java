@@ -99,6 +99,19 @@ class GalleryIndexTest {
     }
 
     @Test
+    void findsAnEntryStageOneCouldNotScreen() {
+        // given: the entry holds only the left ring finger, which the card's stage 1 (both index fingers) never meets
+        index.put(PERSON, GallerySamples.templates(List.of(GallerySamples.image(TYPE_4_TPCARD, 9))));
+        List<GalleryTemplate> probe = GallerySamples.templates(GallerySamples.images(TYPE_14_TPCARD));
+
+        // when
+        List<GalleryIndex.Hit> hits = index.search(probe, GalleryIndex.DEFAULT_THRESHOLD, 10);
+
+        // then
+        assertThat(hits).extracting(GalleryIndex.Hit::entryId).containsExactly(PERSON);
+    }
+
+    @Test
     void doesNotFindAnotherPersonsFinger() {
         // given: the other person is no longer in the gallery; sample.wsq is of unknown position, so it meets every finger
         index.remove(OTHER_PERSON);
