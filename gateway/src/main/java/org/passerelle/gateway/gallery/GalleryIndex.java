@@ -1,6 +1,7 @@
 package org.passerelle.gateway.gallery;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntToDoubleFunction;
+import java.util.stream.IntStream;
 
 /**
  * The gallery in memory: entries of templates, searched 1:N by a probe made of several fingerprint templates, on a
@@ -37,14 +39,24 @@ import java.util.function.IntToDoubleFunction;
 public final class GalleryIndex implements AutoCloseable {
 
     /**
-     * The lowest score a search reports by default: SourceAFIS's own recommendation, 40 (about 0.01 % false matches per
-     * comparison). Measured on the NIST reference files with {@code GalleryScoresTest}: the same finger across
-     * the two tenprint cards scores 1,000 and more, a rolled finger against the slap that shows it 65–215, an index
-     * finger of the PIV file (another person) at most 11 against the card, and {@code sample.wsq} (another person) at most
-     * 10 against every image of the card. 40 sits well above every non-mate score seen and below the weakest
-     * rolled-against-slap mate.
+     * The lowest score a search reports by default: 60, above SourceAFIS's own 40 because a search makes tens of
+     * thousands of comparisons.
+     *
+     * <p>Measured on the NIST reference files ({@code GalleryScoresTest} prints them): the same rolled finger across the
+     * Type-4 and Type-14 cards scores 1,119–1,178 (the cards hold the same impressions); a rolled thumb against a plain
+     * thumb or the two-thumb slap 69–113; a rolled finger against the four-finger slap that shows it only 0–85 (85 for
+     * the right middle finger, 36 for the left index, below 6 for the six others: SourceAFIS aligns a whole slap with
+     * one finger at most). Non-mates: different fingers of the same person at most 8.2, {@code sample.wsq} (another
+     * person) at most 4.4 against all 31 images. (The PIV file's index fingers are lossless JPEG, which the gateway does
+     * not decode, so they could not be measured.)
+     *
+     * <p>By SourceAFIS's documented scale (approximate, not measured here) 40 means a false match rate of 0.01 % per
+     * comparison and every further 10 points a tenth of that: at 40, the 20,000 or more comparisons of a search of a
+     * 100,000-template gallery (stage 1 alone compares two fingers in ten) would report about two false candidates; at
+     * 60 about 0.02. 60 still clears every mate
+     * score above except the four-finger slaps', which no threshold above the non-mates would all keep.
      */
-    public static final double DEFAULT_THRESHOLD = 40;
+    public static final double DEFAULT_THRESHOLD = 60;
 
     private final FingerprintMatcher matcher;
     private final Cascade cascade;
@@ -122,13 +134,21 @@ public final class GalleryIndex implements AutoCloseable {
             return List.of();
         }
         Entry[] gallery = entries.values().toArray(Entry[]::new);
-        Prepared[] all = probe.stream().map(p -> new Prepared(p.fingers(), matcher.probe(p.template())))
-                .toArray(Prepared[]::new);
+        // Preparing a SourceAFIS probe takes about 10 ms: a tenprint's fourteen are prepared on the pool too.
+        Prepared[] all = new Prepared[probe.size()];
+        scoreAll(all.length, i -> {
+            all[i] = new Prepared(probe.get(i).fingers(), matcher.probe(probe.get(i).template()));
+            return 0;
+        });
         double[] scores;
-        if (cascade.stage1Probes() >= probe.size()) {
-            scores = scoreAll(gallery, i -> gallery[i].best(all));
+        List<Integer> screen = stage1(probe);
+        if (cascade.exhaustive() || screen.size() == probe.size()) {
+            scores = scoreAll(gallery.length, i -> gallery[i].best(all));
         } else {
-            scores = cascade(gallery, probe, all);
+            Prepared[] first = screen.stream().map(i -> all[i]).toArray(Prepared[]::new);
+            Prepared[] rest = IntStream.range(0, all.length).filter(i -> !screen.contains(i)).mapToObj(i -> all[i])
+                    .toArray(Prepared[]::new);
+            scores = cascade(gallery, first, rest);
         }
         List<Hit> hits = new ArrayList<>();
         for (int i = 0; i < gallery.length; i++) {
@@ -140,29 +160,31 @@ public final class GalleryIndex implements AutoCloseable {
         return List.copyOf(hits.subList(0, Math.min(maxCandidates, hits.size())));
     }
 
-    private double[] cascade(Entry[] gallery, List<GalleryTemplate> probe, Prepared[] all) {
-        Prepared[] screen = stage1(probe).stream().map(i -> all[i]).toArray(Prepared[]::new);
-        double[] first = scoreAll(gallery, i -> gallery[i].best(screen));
-        double kth = kthBest(first, cascade.topK());
+    /** Stage 1 with the screening probes on every entry, stage 2 with the rest of the probe on the entries that pass. */
+    private double[] cascade(Entry[] gallery, Prepared[] screen, Prepared[] rest) {
+        double[] scores = scoreAll(gallery.length, i -> gallery[i].best(screen));
+        double kth = kthBest(scores, cascade.topK());
         // Entries stage 1 could not screen (NaN) go on: the cascade drops only what it has scored low.
-        int[] passed = java.util.stream.IntStream.range(0, gallery.length)
-                .filter(i -> Double.isNaN(first[i]) || first[i] >= cascade.prefilterScore() || first[i] >= kth)
+        int[] passed = IntStream.range(0, gallery.length)
+                .filter(i -> Double.isNaN(scores[i]) || scores[i] >= cascade.prefilterScore() || scores[i] >= kth)
                 .toArray();
-        double[] second = scoreAll(passed.length, j -> gallery[passed[j]].best(all));
-        double[] scores = new double[gallery.length];
-        for (int i = 0; i < gallery.length; i++) {
-            scores[i] = Double.isNaN(first[i]) ? 0 : first[i];
-        }
+        double[] second = scoreAll(passed.length, j -> gallery[passed[j]].best(rest));
         for (int j = 0; j < passed.length; j++) {
-            scores[passed[j]] = Math.max(scores[passed[j]], second[j]);
+            scores[passed[j]] = max(scores[passed[j]], second[j]);
         }
         return scores;
+    }
+
+    /** The higher of two scores, NaN meaning no compatible pair was compared. */
+    private static double max(double a, double b) {
+        return Double.isNaN(a) ? b : Double.isNaN(b) ? a : Math.max(a, b);
     }
 
     /**
      * The indexes of the probe templates stage 1 compares: single fingers before plain thumbs before slaps by how few
      * fingers they cover, index fingers and thumbs first (the fingers whose impressions are usually best), skipping a
-     * template whose fingers an earlier pick already covers.
+     * template whose fingers an earlier pick already covers, until the picks cover {@link Cascade#stage1Fingers}
+     * fingers. Stage 1 then costs about that many tenths of an exhaustive search of a gallery of rolled fingers.
      */
     List<Integer> stage1(List<GalleryTemplate> probe) {
         List<Integer> order = new ArrayList<>();
@@ -180,7 +202,7 @@ public final class GalleryIndex implements AutoCloseable {
                 picked.add(i);
                 covered |= fingers;
             }
-            if (picked.size() == cascade.stage1Probes()) {
+            if (Integer.bitCount(covered) >= cascade.stage1Fingers()) {
                 break;
             }
         }
@@ -204,17 +226,13 @@ public final class GalleryIndex implements AutoCloseable {
         };
     }
 
-    /** The k-th highest of the scores (NaN ignored), or +infinity when there are fewer than k or k is 0. */
+    /** The k-th highest of the scores (NaN ignored): +infinity when k is 0, -infinity when fewer than k are known. */
     private static double kthBest(double[] scores, int k) {
         if (k <= 0) {
             return Double.POSITIVE_INFINITY;
         }
-        double[] known = java.util.Arrays.stream(scores).filter(s -> !Double.isNaN(s)).sorted().toArray();
+        double[] known = Arrays.stream(scores).filter(s -> !Double.isNaN(s)).sorted().toArray();
         return known.length < k ? Double.NEGATIVE_INFINITY : known[known.length - k];
-    }
-
-    private double[] scoreAll(Entry[] gallery, IntToDoubleFunction score) {
-        return scoreAll(gallery.length, score);
     }
 
     /** Scores indexes 0 to n - 1 on the pool, in slices so that uneven entries still keep every thread busy. */
@@ -270,25 +288,33 @@ public final class GalleryIndex implements AutoCloseable {
     /**
      * How a search narrows the gallery down before comparing every pair.
      *
-     * @param stage1Probes   how many probe templates stage 1 compares (a probe with no more templates than this is
-     *                       compared exhaustively)
+     * @param stage1Fingers  how many fingers the probe templates of stage 1 cover together (a probe that covers no more
+     *                       is compared exhaustively at once)
      * @param prefilterScore the stage-1 score from which an entry always goes on to stage 2, well below the decision
      *                       threshold
      * @param topK           how many of the best stage-1 entries go on to stage 2 whatever their score
      */
-    public record Cascade(int stage1Probes, double prefilterScore, int topK) {
+    public record Cascade(int stage1Fingers, double prefilterScore, int topK) {
 
         /**
-         * Two stage-1 probe templates, entries scoring 12 or more (above every non-mate score measured on the NIST
-         * files, a third of the threshold) or among the 200 best go on.
+         * Stage 1 covers two fingers (the two index fingers of a tenprint, the two-thumb slap of a slaps transaction);
+         * entries scoring 20 or more there (a third of {@link GalleryIndex#DEFAULT_THRESHOLD}, above every non-mate score
+         * measured: 8.2 on the NIST files, 13 at most for 1,000 synthetic strangers in {@code GalleryBenchmark}) or
+         * among the 50 best go on. Each entry that goes on costs about 20 comparisons with a tenprint probe (10 with a
+         * slaps probe), so K is kept small: K = 200 made stage 2 cost twice stage 1 on a 10,000-template gallery.
          */
-        public static final Cascade DEFAULT = new Cascade(2, 12, 200);
+        public static final Cascade DEFAULT = new Cascade(2, 20, 50);
         /** No cascade: every compatible pair is compared. */
-        public static final Cascade EXHAUSTIVE = new Cascade(Integer.MAX_VALUE, 0, 0);
+        public static final Cascade EXHAUSTIVE = new Cascade(10, 0, 0);
+
+        /** Whether stage 1 would cover every finger, so that the search compares every pair at once. */
+        public boolean exhaustive() {
+            return stage1Fingers >= 10;
+        }
 
         public Cascade {
-            if (stage1Probes < 1 || topK < 0 || !(prefilterScore >= 0)) {
-                throw new IllegalArgumentException("stage1Probes must be one or more, topK and prefilterScore zero or more");
+            if (stage1Fingers < 1 || topK < 0 || !(prefilterScore >= 0)) {
+                throw new IllegalArgumentException("stage1Fingers must be one or more, topK and prefilterScore zero or more");
             }
         }
     }
@@ -326,7 +352,7 @@ public final class GalleryIndex implements AutoCloseable {
                 for (int t = 0; t < templates.length; t++) {
                     if ((probe.fingers() & fingers[t]) != 0) {
                         double score = probe.probe().score(templates[t]);
-                        best = Double.isNaN(best) ? score : Math.max(best, score);
+                        best = max(best, score);
                     }
                 }
             }
