@@ -7,9 +7,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The biometric gallery ({@code passerelle.gallery}).
  *
- * @param threshold      the lowest score a search reports as a candidate; measured on the repository's samples (see
- *                       README, "Recognising a person by fingerprints"): raising it misses more of the same person's
- *                       poorer captures, lowering it holds more applicants for a review they did not need
+ * @param threshold      the lowest score a search reports as a candidate, {@link GalleryIndex#DEFAULT_THRESHOLD} by
+ *                       default (the scores measured on the repository's samples are there and in README): raising it
+ *                       misses more of the same person's poorer captures, lowering it holds more applicants for a
+ *                       review they did not need
  * @param maxCandidates  how many candidates a search reports at most, best first
  * @param retention      how long an entry is kept after the return it records; erased, and audited, when it ends
  * @param workInterval   how often the node looks for enrolments and searches to do
@@ -18,7 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts    how many times an enrolment or search is tried before it is left, audited, for an operator
  */
 @ConfigurationProperties("passerelle.gallery")
-public record GalleryProperties(@DefaultValue("40") double threshold,
+public record GalleryProperties(@DefaultValue("60") double threshold,
                                 @DefaultValue("10") int maxCandidates,
                                 @DefaultValue("1826d") Duration retention,
                                 @DefaultValue("1s") Duration workInterval,

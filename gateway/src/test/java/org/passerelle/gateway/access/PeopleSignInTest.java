@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.MovableClock;
 import org.passerelle.gateway.NodeTestSupport;
 import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;

@@ -118,7 +118,7 @@ class GalleryIT {
         JsonNode candidate = check.get("candidates").get(0);
         assertThat(candidate.get("entryId").longValue()).isEqualTo(entryId);
         assertThat(candidate.get("caseReference").stringValue()).isEqualTo(returnedCase);
-        assertThat(candidate.get("score").doubleValue()).isGreaterThanOrEqualTo(40);
+        assertThat(candidate.get("score").doubleValue()).isGreaterThanOrEqualTo(60);
         assertThat(caseOf(ref)).doesNotContain("Transaction", "template");
         assertThat(gb.bean(AuditTrail.class).latest(300)).anyMatch(e -> e.action().equals("GALLERY_MATCH_HELD")
                 && ref.equals(e.caseReference()) && e.detail().contains("entry " + entryId));

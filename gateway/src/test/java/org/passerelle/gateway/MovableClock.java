@@ -1,4 +1,4 @@
-package org.passerelle.gateway.access;
+package org.passerelle.gateway;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,11 +7,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock a test moves forward by hand, so that lock expiry and token lifetimes are checked without waiting. */
-final class MovableClock extends Clock {
+public final class MovableClock extends Clock {
 
     private volatile Instant now = Instant.now();
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
