@@ -35,7 +35,7 @@ import java.util.stream.IntStream;
  *
  * <p>Every search first prepares each probe template (SourceAFIS builds a hash table of its minutia pairs): about 10 ms
  * a template in a quiet JVM, but 200–1,100 ms for a tenprint's fourteen during {@code GalleryBenchmark}, where it was
- * most of a search of 10,000 templates (stage 1 then took about 150–350 ms, stage 2 80–160 ms).
+ * most of a search of 10,000 templates (the comparisons then took 210–600 ms, 80–165 ms of them in stage 2).
  *
  * <p>Thread-safe: {@link #put} replaces an entry atomically and a search sees each entry whole, as it was at some point
  * during the search.
