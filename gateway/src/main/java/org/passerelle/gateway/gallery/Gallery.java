@@ -54,6 +54,11 @@ public class Gallery implements AutoCloseable {
     static final Set<String> REASONS = Set.of("PREVIOUSLY_RETURNED", "PREVIOUS_IRREGULAR_ENTRY");
     private static final String NODE = "node";
     private static final int MAX_NOTE = 200;
+    /** The most images of one transaction the gallery extracts (a tenprint card holds 14). */
+    static final int MAX_IMAGES = 20;
+    /** Every column but the sealed templates. */
+    private static final String METADATA = "id, case_reference, partner, reason, source, event_date, recorded_by,"
+            + " recorded_at, retain_until, algorithm, finger_count, corrected_by, corrected_at, correction_note";
 
     /** An entry as administrators and auditors see it: never its templates. */
     public record Entry(long id, String caseReference, String partner, String reason, String source, LocalDate eventDate,
@@ -76,7 +81,8 @@ public class Gallery implements AutoCloseable {
     private final TransactionTemplate transaction;
     /** The metadata of every entry in the index, by id. */
     private final Map<Long, Entry> loaded = new ConcurrentHashMap<>();
-    private long loadedUpTo;
+    /** Entries in the table this node could not open: while there are any, searches refuse to answer. */
+    private final Set<Long> unreadable = ConcurrentHashMap.newKeySet();
 
     Gallery(JdbcClient jdbc, PayloadVault vault, FingerprintMatcher matcher, GalleryProperties properties,
             AuditTrail audit, Clock clock, TransactionTemplate transaction, MeterRegistry meters) {
@@ -102,35 +108,46 @@ public class Gallery implements AutoCloseable {
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    /** Brings the index up to date with the table: entries added or erased since, by this node or another. */
-    synchronized void sync() {
-        List<Row> added = jdbc.sql("select * from gallery_entry where id > :after order by id")
-                .param("after", loadedUpTo).query((rs, n) -> new Row(entryOf(rs), rs.getString("entry_uid"),
-                        rs.getString("key_id"), rs.getBytes("iv"), rs.getBytes("templates"))).list();
-        for (Row row : added) {
-            loadedUpTo = Math.max(loadedUpTo, row.entry().id());
-            try {
-                index.put(row.entry().id(), unseal(row));
-                loaded.put(row.entry().id(), row.entry());
-            } catch (RuntimeException e) {
-                // Another key or another matcher: searches go on without it, and the operator is told which entry.
-                log.error("Gallery entry {} cannot be opened on this node and is left out of searches: {}",
-                        row.entry().id(), e.getMessage());
+    /**
+     * Brings the index up to date with the table — entries added or erased since, by this node or another (ids are
+     * compared as sets, so an entry another node committed late is not missed) — and says whether every entry could
+     * be opened. An entry sealed under another key, or made by another matcher, is tried again at every sync.
+     */
+    synchronized boolean sync() {
+        Set<Long> stored = new HashSet<>(jdbc.sql("select id from gallery_entry").query(Long.class).list());
+        for (Long id : List.copyOf(loaded.keySet())) {
+            if (!stored.contains(id)) {
+                index.remove(id);
+                loaded.remove(id);
             }
         }
-        long stored = jdbc.sql("select count(*) from gallery_entry").query(Long.class).single();
-        if (stored != loaded.size()) {
-            Set<Long> present = new HashSet<>(jdbc.sql("select id from gallery_entry").query(Long.class).list());
-            for (Long id : List.copyOf(loaded.keySet())) {
-                if (!present.contains(id)) {
-                    index.remove(id);
-                    loaded.remove(id);
+        unreadable.retainAll(stored);
+        for (Long id : stored) {
+            if (loaded.containsKey(id)) {
+                continue;
+            }
+            Optional<Row> row = jdbc.sql("select * from gallery_entry where id = :id").param("id", id)
+                    .query((rs, n) -> new Row(entryOf(rs), rs.getString("entry_uid"), rs.getString("key_id"),
+                            rs.getBytes("iv"), rs.getBytes("templates"))).optional();
+            if (row.isEmpty()) {
+                continue;
+            }
+            try {
+                index.put(id, unseal(row.get()));
+                loaded.put(id, row.get().entry());
+                unreadable.remove(id);
+            } catch (RuntimeException e) {
+                if (unreadable.add(id)) {
+                    // Another key or another matcher, or a row changed behind the node's back: no search answers
+                    // until it is resolved, and the operator is told which entry.
+                    log.error("Gallery entry {} cannot be opened on this node: {}", id, e.getClass().getSimpleName());
                 }
             }
         }
         // Corrections change metadata only: read it again for what the index holds.
-        jdbc.sql("select * from gallery_entry where corrected_at is not null").query((rs, n) -> entryOf(rs)).list()
-                .forEach(e -> loaded.computeIfPresent(e.id(), (id, old) -> e));
+        jdbc.sql("select " + METADATA + " from gallery_entry where corrected_at is not null")
+                .query((rs, n) -> entryOf(rs)).list().forEach(e -> loaded.computeIfPresent(e.id(), (id, old) -> e));
+        return unreadable.isEmpty();
     }
 
     /** How many people the gallery holds. */
@@ -149,16 +166,17 @@ public class Gallery implements AutoCloseable {
         if (!REASONS.contains(reason)) {
             throw new IllegalArgumentException("reason must be one of " + REASONS);
         }
-        Optional<Entry> existing = find(caseReference, reason);
+        Optional<Entry> existing = findByCase(caseReference);
         if (existing.isPresent()) {
             return existing;
         }
-        List<GalleryTemplate> templates = extract(GalleryTemplates.forEnrolment(images));
+        List<GalleryTemplate> templates = extract(GalleryTemplates.forEnrolment(capped(images)));
         if (templates.isEmpty()) {
             return Optional.empty();
         }
         String uid = UUID.randomUUID().toString();
-        PayloadVault.Sealed sealed = vault.seal(aad(uid), serialize(templates));
+        PayloadVault.Sealed sealed = vault.seal(aad(uid, caseReference, partner, eventDate, matcher.algorithm()),
+                serialize(templates));
         Instant now = clock.instant();
         Instant retainUntil = eventDate.atStartOfDay().toInstant(ZoneOffset.UTC).plus(properties.retention());
         Entry entry = transaction.execute(tx -> {
@@ -172,7 +190,7 @@ public class Gallery implements AutoCloseable {
                     .param("until", utc(retainUntil)).param("algorithm", matcher.algorithm())
                     .param("fingers", templates.size()).param("key", sealed.keyId()).param("iv", sealed.iv())
                     .param("templates", sealed.ciphertext()).update();
-            Entry added = find(caseReference, reason).orElseThrow();
+            Entry added = findByCase(caseReference).orElseThrow();
             audit.record(AuditTrail.Entry.of(actor, "CASEWORK", "GALLERY_ENTRY_ADDED", "OK").partner(partner)
                     .resource(resource(added.id())).caseReference(caseReference)
                     .code(reason, "entry " + added.id() + ": " + templates.size() + " fingerprint templates, "
@@ -188,8 +206,11 @@ public class Gallery implements AutoCloseable {
      * at most {@code maxCandidates}.
      */
     public List<Candidate> search(List<FingerprintImage> images) {
-        sync();
-        List<GalleryTemplate> probe = extract(GalleryTemplates.forSearch(images));
+        if (!sync()) {
+            throw new IllegalStateException(unreadable.size() + " gallery entries cannot be opened on this node: a"
+                    + " search now could miss the person");
+        }
+        List<GalleryTemplate> probe = extract(GalleryTemplates.forSearch(capped(images)));
         if (probe.isEmpty()) {
             return List.of();
         }
@@ -210,18 +231,19 @@ public class Gallery implements AutoCloseable {
 
     /** The entries, newest first, at most {@code limit}: metadata only. */
     public List<Entry> entries(int limit) {
-        return jdbc.sql("select * from gallery_entry order by id desc fetch first :n rows only").param("n", limit)
+        return jdbc.sql("select " + METADATA + " from gallery_entry order by id desc fetch first :n rows only")
+                .param("n", limit)
                 .query((rs, n) -> entryOf(rs)).list();
     }
 
     public Optional<Entry> find(long id) {
-        return jdbc.sql("select * from gallery_entry where id = :id").param("id", id).query((rs, n) -> entryOf(rs))
-                .optional();
+        return jdbc.sql("select " + METADATA + " from gallery_entry where id = :id").param("id", id)
+                .query((rs, n) -> entryOf(rs)).optional();
     }
 
-    private Optional<Entry> find(String caseReference, String reason) {
-        return jdbc.sql("select * from gallery_entry where case_reference = :case and reason = :reason")
-                .param("case", caseReference).param("reason", reason).query((rs, n) -> entryOf(rs)).optional();
+    private Optional<Entry> findByCase(String caseReference) {
+        return jdbc.sql("select " + METADATA + " from gallery_entry where case_reference = :case")
+                .param("case", caseReference).query((rs, n) -> entryOf(rs)).optional();
     }
 
     /** Corrects an entry's reason, recording who did it and why. */
@@ -262,7 +284,7 @@ public class Gallery implements AutoCloseable {
     /** Erases every entry whose retention has ended, auditing each; returns how many went. */
     @Scheduled(fixedDelayString = "${passerelle.gallery.purge-interval:1h}", initialDelayString = "${passerelle.gallery.purge-interval:1h}")
     public int purgeExpired() {
-        List<Entry> due = jdbc.sql("select * from gallery_entry where retain_until <= :now order by id")
+        List<Entry> due = jdbc.sql("select " + METADATA + " from gallery_entry where retain_until <= :now order by id")
                 .param("now", utc(clock.instant())).query((rs, n) -> entryOf(rs)).list();
         int erased = 0;
         for (Entry e : due) {
@@ -295,12 +317,18 @@ public class Gallery implements AutoCloseable {
         return images.parallelStream().map(i -> new GalleryTemplate(i.position(), matcher.extract(i))).toList();
     }
 
+    private static List<FingerprintImage> capped(List<FingerprintImage> images) {
+        return images.size() <= MAX_IMAGES ? images : images.subList(0, MAX_IMAGES);
+    }
+
     private List<GalleryTemplate> unseal(Row row) {
         if (!row.entry().algorithm().equals(matcher.algorithm())) {
             throw new IllegalStateException("Gallery entry " + row.entry().id() + " was made by "
                     + row.entry().algorithm() + ", this node matches with " + matcher.algorithm());
         }
-        return deserialize(vault.open(aad(row.uid()), row.keyId(), row.iv(), row.sealed()));
+        Entry e = row.entry();
+        return deserialize(vault.open(aad(row.uid(), e.caseReference(), e.partner(), e.eventDate(), e.algorithm()),
+                row.keyId(), row.iv(), row.sealed()));
     }
 
     /** Templates as stored: a count, then per template its finger position, length and bytes. */
@@ -337,8 +365,9 @@ public class Gallery implements AutoCloseable {
         }
     }
 
-    private static String aad(String uid) {
-        return "gallery-entry:" + uid;
+    /** What the seal binds the templates to: the entry and the facts a search reports about it. */
+    private static String aad(String uid, String caseReference, String partner, LocalDate eventDate, String algorithm) {
+        return "gallery-entry:v1|" + uid + "|" + caseReference + "|" + partner + "|" + eventDate + "|" + algorithm;
     }
 
     static String resource(long id) {
@@ -346,10 +375,16 @@ public class Gallery implements AutoCloseable {
     }
 
     private static String note(String note) {
-        if (note == null || note.isBlank() || note.length() > MAX_NOTE) {
-            throw invalid("a note saying why (1 to " + MAX_NOTE + " characters) is required");
+        if (!validNote(note)) {
+            throw invalid("a note saying why (1 to " + MAX_NOTE + " characters, no control characters) is required");
         }
         return note.strip();
+    }
+
+    /** A note a person gives for a decision: 1 to 200 characters once trimmed, no control characters. */
+    static boolean validNote(String note) {
+        return note != null && !note.isBlank() && note.strip().length() <= MAX_NOTE
+                && note.strip().codePoints().noneMatch(Character::isISOControl);
     }
 
     private static GatewayException invalid(String detail) {

@@ -23,6 +23,10 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class GalleryChecks {
 
+    /** The kind of case a check belongs to: case references of the two families are checked apart. */
+    public static final String ADMISSION = "ADMISSION";
+    public static final String READMISSION = "READMISSION";
+
     /** Where a case's gallery check stands. */
     public enum Status {
         /** The search has not run yet. */
@@ -61,16 +65,22 @@ public class GalleryChecks {
         this.clock = clock;
     }
 
-    /** Opens a case's check as SEARCHING (in the caller's transaction); a case already checked is left as it is. */
-    void begin(String caseReference, String kind) {
-        if (find(caseReference).isEmpty()) {
-            jdbc.sql("insert into gallery_check (case_reference, case_kind, status) values (:case, :kind, 'SEARCHING')")
-                    .param("case", caseReference).param("kind", kind).update();
+    /**
+     * Opens a case's check as SEARCHING (in the caller's transaction). A case already checked is left as it is — a
+     * second referral never replaces a search or a review — and false is returned.
+     */
+    boolean begin(String kind, String caseReference) {
+        if (find(kind, caseReference).isPresent()) {
+            return false;
         }
+        jdbc.sql("insert into gallery_check (case_reference, case_kind, status) values (:case, :kind, 'SEARCHING')")
+                .param("case", caseReference).param("kind", kind).update();
+        return true;
     }
 
-    public Optional<Check> find(String caseReference) {
-        return jdbc.sql("select * from gallery_check where case_reference = :case").param("case", caseReference)
+    public Optional<Check> find(String kind, String caseReference) {
+        return jdbc.sql("select * from gallery_check where case_kind = :kind and case_reference = :case")
+                .param("kind", kind).param("case", caseReference)
                 .query((rs, n) -> new Check(rs.getString("case_reference"), rs.getString("case_kind"),
                         Status.valueOf(rs.getString("status")), instant(rs.getObject("searched_at", OffsetDateTime.class)),
                         (Integer) rs.getObject("gallery_size"), rs.getString("reviewed_by"),
@@ -78,35 +88,43 @@ public class GalleryChecks {
                         List.of()))
                 .optional()
                 .map(c -> new Check(c.caseReference(), c.kind(), c.status(), c.searchedAt(), c.gallerySize(),
-                        c.reviewedBy(), c.reviewedAt(), c.reviewNote(), candidates(caseReference)));
+                        c.reviewedBy(), c.reviewedAt(), c.reviewNote(), candidates(kind, caseReference)));
     }
 
-    private List<Gallery.Candidate> candidates(String caseReference) {
-        return jdbc.sql("select * from gallery_candidate where case_reference = :case order by score desc, entry_id")
-                .param("case", caseReference)
+    private List<Gallery.Candidate> candidates(String kind, String caseReference) {
+        return jdbc.sql("""
+                select * from gallery_candidate where case_kind = :kind and case_reference = :case
+                order by score desc, entry_id""")
+                .param("kind", kind).param("case", caseReference)
                 .query((rs, n) -> new Gallery.Candidate(rs.getLong("entry_id"), rs.getDouble("score"),
                         rs.getString("entry_case"), rs.getString("entry_partner"), rs.getString("entry_reason"),
                         rs.getObject("entry_date", LocalDate.class)))
                 .list();
     }
 
-    /** Records a search's outcome (in the caller's transaction). */
-    void searched(String caseReference, Status status, List<Gallery.Candidate> found, int gallerySize) {
-        jdbc.sql("delete from gallery_candidate where case_reference = :case").param("case", caseReference).update();
+    /**
+     * Records a search's outcome (in the caller's transaction), only over a check still SEARCHING: a search never
+     * replaces another's outcome or a caseworker's review. False when the check had moved on.
+     */
+    boolean searched(String kind, String caseReference, Status status, List<Gallery.Candidate> found, int gallerySize) {
+        int moved = jdbc.sql("""
+                update gallery_check set status = :status, searched_at = :at, gallery_size = :size,
+                    version = version + 1 where case_kind = :kind and case_reference = :case and status = 'SEARCHING'""")
+                .param("status", status.name()).param("at", clock.instant().atOffset(ZoneOffset.UTC))
+                .param("size", gallerySize).param("kind", kind).param("case", caseReference).update();
+        if (moved != 1) {
+            return false;
+        }
         for (Gallery.Candidate c : found) {
             jdbc.sql("""
-                    insert into gallery_candidate (case_reference, entry_id, score, entry_case, entry_reason,
+                    insert into gallery_candidate (case_kind, case_reference, entry_id, score, entry_case, entry_reason,
                         entry_partner, entry_date)
-                    values (:case, :entry, :score, :entryCase, :reason, :partner, :date)""")
-                    .param("case", caseReference).param("entry", c.entryId()).param("score", c.score())
+                    values (:kind, :case, :entry, :score, :entryCase, :reason, :partner, :date)""")
+                    .param("kind", kind).param("case", caseReference).param("entry", c.entryId()).param("score", c.score())
                     .param("entryCase", c.caseReference()).param("reason", c.reason()).param("partner", c.partner())
                     .param("date", c.eventDate()).update();
         }
-        jdbc.sql("""
-                update gallery_check set status = :status, searched_at = :at, gallery_size = :size,
-                    version = version + 1 where case_reference = :case""")
-                .param("status", status.name()).param("at", clock.instant().atOffset(ZoneOffset.UTC))
-                .param("size", gallerySize).param("case", caseReference).update();
+        return true;
     }
 
     /**
@@ -115,20 +133,20 @@ public class GalleryChecks {
      */
     @Transactional
     public Check review(String caseReference, boolean confirmed, String note, String actor) {
-        Check check = find(caseReference).orElseThrow(() -> reviewInvalid(caseReference, "no gallery check for this case"));
+        Check check = find(ADMISSION, caseReference).orElseThrow(() -> reviewInvalid(caseReference, "no gallery check for this case"));
         if (check.status() != Status.HELD_FOR_REVIEW && check.status() != Status.NOT_SEARCHABLE) {
             throw reviewInvalid(caseReference, "the check is " + check.status() + ", not held for review");
         }
         if (confirmed && check.status() == Status.NOT_SEARCHABLE) {
             throw reviewInvalid(caseReference, "no candidate to confirm: the fingerprints could not be searched");
         }
-        if (note == null || note.isBlank() || note.length() > 200) {
-            throw reviewInvalid(caseReference, "a note saying why (1 to 200 characters) is required");
+        if (!Gallery.validNote(note)) {
+            throw reviewInvalid(caseReference, "a note saying why (1 to 200 characters, no control characters) is required");
         }
         Status to = confirmed ? Status.INELIGIBLE_PRIOR_RETURN : Status.MATCH_REJECTED;
         int moved = jdbc.sql("""
                 update gallery_check set status = :to, reviewed_by = :by, reviewed_at = :at, review_note = :note,
-                    version = version + 1 where case_reference = :case and status = :from""")
+                    version = version + 1 where case_kind = 'ADMISSION' and case_reference = :case and status = :from""")
                 .param("to", to.name()).param("by", actor).param("at", clock.instant().atOffset(ZoneOffset.UTC))
                 .param("note", note.strip()).param("case", caseReference).param("from", check.status().name()).update();
         if (moved != 1) {
@@ -138,7 +156,7 @@ public class GalleryChecks {
                 "GRANTED").caseReference(caseReference).resource("gallery-check:" + caseReference)
                 .code(to.name(), check.status() + " -> " + to + (check.candidates().isEmpty() ? ""
                         : "; candidates " + Gallery.describe(check.candidates()))));
-        return find(caseReference).orElseThrow();
+        return find(ADMISSION, caseReference).orElseThrow();
     }
 
     private static GatewayException reviewInvalid(String caseReference, String detail) {

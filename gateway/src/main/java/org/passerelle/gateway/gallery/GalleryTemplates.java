@@ -62,6 +62,16 @@ public final class GalleryTemplates {
         return images.stream().filter(image -> FingerPositions.known(image.position())).toList();
     }
 
+    /**
+     * Whether a biometric set declares a fingerprint the gallery can use: a WSQ or uncompressed image of a finger
+     * (FGP 0–15). The codec has already checked the declarations against the transaction.
+     */
+    public static boolean declaresSearchable(org.passerelle.contracts.common.v1.BiometricSet set) {
+        return set != null && set.getFingerprint().stream().anyMatch(f -> FingerPositions.known(f.getPosition())
+                && (f.getCompression() == org.passerelle.contracts.common.v1.Compression.WSQ
+                || f.getCompression() == org.passerelle.contracts.common.v1.Compression.NONE));
+    }
+
     /** Higher is a better impression of a single finger: rolled, then plain single, then slap. */
     private static int rank(int position) {
         if (position <= 10) {

@@ -24,6 +24,7 @@ import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.exchange.MessageObserver;
 import org.passerelle.gateway.messagelog.Direction;
 import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.node.NodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -69,10 +70,14 @@ class GalleryWork implements MessageObserver {
     private final TransactionTemplate transaction;
     private final MeterRegistry meters;
     private final NistTransactionCheck transactions = new NistTransactionCheck(CodecLimits.DEFAULT_MAX_TRANSACTION_BYTES);
+    /** How long a node holds an item it claimed: longer than the longest search. */
+    private static final Duration LEASE = Duration.ofMinutes(5);
+    private final String node;
 
     GalleryWork(JdbcClient jdbc, Gallery gallery, GalleryChecks checks, MessageStore messages, MessageCodec codec,
                 GalleryProperties properties, AuditTrail audit, Clock clock, TransactionTemplate transaction,
-                MeterRegistry meters) {
+                MeterRegistry meters, NodeProperties nodeProperties) {
+        this.node = nodeProperties.nodeId();
         this.jdbc = jdbc;
         this.gallery = gallery;
         this.checks = checks;
@@ -91,12 +96,14 @@ class GalleryWork implements MessageObserver {
         String id = message.facts().messageId();
         if (body.getAdmissionReferral() != null && message.direction() == Direction.INBOUND) {
             String ref = body.getAdmissionReferral().getCaseReference();
-            checks.begin(ref, "ADMISSION");
-            queue(SEARCH_ADMISSION, ref, message.facts().from(), id);
+            if (checks.begin(GalleryChecks.ADMISSION, ref)) {
+                queue(SEARCH_ADMISSION, ref, message.facts().from(), id);
+            }
         } else if (body.getReadmissionRequest() != null && message.direction() == Direction.OUTBOUND) {
             String ref = body.getReadmissionRequest().getCaseReference();
-            checks.begin(ref, "READMISSION");
-            queue(SEARCH_READMISSION, ref, message.facts().to(), id);
+            if (checks.begin(GalleryChecks.READMISSION, ref)) {
+                queue(SEARCH_READMISSION, ref, message.facts().to(), id);
+            }
         } else if (body.getTransferStatus() != null && body.getTransferStatus().getStatus() == TransferStatusValue.COMPLETED) {
             TransferStatus status = body.getTransferStatus();
             String partner = message.direction() == Direction.OUTBOUND ? message.facts().to() : message.facts().from();
@@ -108,9 +115,7 @@ class GalleryWork implements MessageObserver {
         boolean queued = jdbc.sql("select count(*) from gallery_work where kind = :kind and case_reference = :case")
                 .param("kind", kind).param("case", caseReference).query(Integer.class).single() > 0;
         if (queued) {
-            // A later request of the same case (after more information was asked for) is the one to search.
-            jdbc.sql("update gallery_work set message_id = :id where kind = :kind and case_reference = :case")
-                    .param("id", messageId).param("kind", kind).param("case", caseReference).update();
+            // A second report of the same transfer: the enrolment already waiting does it.
             return;
         }
         jdbc.sql("""
@@ -120,18 +125,35 @@ class GalleryWork implements MessageObserver {
                 .param("due", clock.instant().atOffset(ZoneOffset.UTC)).update();
     }
 
-    /** Does the work that is due, oldest first; returns how many items were finished. */
+    /**
+     * Does the work that is due, oldest first; returns how many items were finished. Each item is claimed first (the
+     * attempt counted before the work, so that an item that kills its worker is not retried for ever) for a lease,
+     * so that two nodes sharing the database never do it twice at once.
+     */
     @Scheduled(fixedDelayString = "${passerelle.gallery.work-interval:1s}", initialDelayString = "${passerelle.gallery.work-interval:1s}")
     public int runDue() {
         List<Work> due = jdbc.sql("""
-                select * from gallery_work where due_at <= :now and attempts < :max order by due_at, id
-                fetch first 20 rows only""")
+                select * from gallery_work where due_at <= :now and attempts < :max
+                    and (claimed_until is null or claimed_until < :now)
+                order by due_at, id fetch first 20 rows only""")
                 .param("now", clock.instant().atOffset(ZoneOffset.UTC)).param("max", properties.maxAttempts())
                 .query((rs, n) -> new Work(rs.getLong("id"), rs.getString("kind"), rs.getString("case_reference"),
                         rs.getString("partner"), rs.getString("message_id"), rs.getInt("attempts")))
                 .list();
         int done = 0;
-        for (Work work : due) {
+        for (Work claimed : due) {
+            Instant now = clock.instant();
+            int won = jdbc.sql("""
+                    update gallery_work set attempts = attempts + 1, claimed_by = :node, claimed_until = :until
+                    where id = :id and attempts = :attempts and (claimed_until is null or claimed_until < :now)""")
+                    .param("node", node).param("until", now.plus(LEASE).atOffset(ZoneOffset.UTC))
+                    .param("id", claimed.id()).param("attempts", claimed.attempts())
+                    .param("now", now.atOffset(ZoneOffset.UTC)).update();
+            if (won != 1) {
+                continue;
+            }
+            Work work = new Work(claimed.id(), claimed.kind(), claimed.caseReference(), claimed.partner(),
+                    claimed.messageId(), claimed.attempts() + 1);
             try {
                 switch (work.kind()) {
                     case ENROL -> enrol(work);
@@ -149,7 +171,8 @@ class GalleryWork implements MessageObserver {
     }
 
     private void search(Work work) {
-        List<FingerprintImage> images = imagesOf(work.messageId());
+        List<FingerprintImage> images = imagesOf(work.messageId()).orElseThrow(() -> new IllegalStateException(
+                "the payload of " + work.messageId() + " is no longer stored"));
         boolean admission = SEARCH_ADMISSION.equals(work.kind());
         if (!Gallery.searchable(images)) {
             finish(work, admission ? GalleryChecks.Status.NOT_SEARCHABLE : GalleryChecks.Status.NO_MATCH, List.of(),
@@ -165,9 +188,12 @@ class GalleryWork implements MessageObserver {
     }
 
     private void finish(Work work, GalleryChecks.Status status, List<Gallery.Candidate> found, String detail) {
+        String kind = SEARCH_ADMISSION.equals(work.kind()) ? GalleryChecks.ADMISSION : GalleryChecks.READMISSION;
         transaction.executeWithoutResult(tx -> {
-            checks.searched(work.caseReference(), status, found, gallery.size());
             jdbc.sql("delete from gallery_work where id = :id").param("id", work.id()).update();
+            if (!checks.searched(kind, work.caseReference(), status, found, gallery.size())) {
+                return;
+            }
             String action = switch (status) {
                 case HELD_FOR_REVIEW -> "GALLERY_MATCH_HELD";
                 case REENTRY -> "GALLERY_REENTRY_FLAGGED";
@@ -201,47 +227,61 @@ class GalleryWork implements MessageObserver {
             });
             return;
         }
-        List<FingerprintImage> images = imagesOf(returned.get().requestMessageId());
+        Optional<List<FingerprintImage>> images = imagesOf(returned.get().requestMessageId());
         LocalDate day = returned.get().at().atOffset(ZoneOffset.UTC).toLocalDate();
-        Optional<Gallery.Entry> entry = gallery.enrol(work.caseReference(), work.partner(), "PREVIOUSLY_RETURNED",
-                "TRANSFER_COMPLETED", day, images, NODE);
+        Optional<Gallery.Entry> entry = images.flatMap(i -> gallery.enrol(work.caseReference(), work.partner(),
+                "PREVIOUSLY_RETURNED", "TRANSFER_COMPLETED", day, i, NODE));
         transaction.executeWithoutResult(tx -> {
             jdbc.sql("delete from gallery_work where id = :id").param("id", work.id()).update();
             if (entry.isEmpty()) {
                 audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "GALLERY_ENROLMENT_SKIPPED", "OK")
                         .partner(work.partner()).caseReference(work.caseReference())
-                        .code("FINGERPRINTS_REQUIRED", "the request holds no fingerprint image the matcher can use"));
+                        .code("FINGERPRINTS_REQUIRED", images.isEmpty() ? "the request's payload is no longer stored"
+                                : "the request holds no fingerprint image the matcher can use"));
             }
         });
     }
 
-    /** The fingerprint images of a stored message's biometric set (none when it has no set). */
-    private List<FingerprintImage> imagesOf(String messageId) {
-        byte[] payload = messages.payload(messageId).orElseThrow(() -> new IllegalStateException(
-                "the payload of " + messageId + " is no longer stored"));
-        Body body = codec.decode(payload).envelope().getBody();
+    /**
+     * The fingerprint images of a stored message's biometric set (none when it has no set, or none the node can
+     * read); empty when the payload is no longer stored.
+     */
+    private Optional<List<FingerprintImage>> imagesOf(String messageId) {
+        Optional<byte[]> payload = messages.payload(messageId);
+        if (payload.isEmpty()) {
+            return Optional.empty();
+        }
+        Body body;
+        try {
+            body = codec.decode(payload.get()).envelope().getBody();
+        } catch (ContractViolationException e) {
+            // Stored under an earlier version of the contract that no longer reads: nothing to search with.
+            return Optional.of(List.of());
+        }
         BiometricSet set = body.getAdmissionReferral() != null ? body.getAdmissionReferral().getBiometricSet()
                 : body.getReadmissionRequest() != null ? body.getReadmissionRequest().getBiometricSet() : null;
         if (set == null) {
-            return List.of();
+            return Optional.of(List.of());
         }
         try {
-            return transactions.images(set.getTransaction());
+            return Optional.of(transactions.images(set.getTransaction()));
         } catch (ContractViolationException e) {
-            return List.of();
+            return Optional.of(List.of());
         }
     }
 
     private void failed(Work work, RuntimeException e) {
-        int attempts = work.attempts() + 1;
-        String reason = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage());
+        int attempts = work.attempts();
+        // The class only: a message could carry values from the database or the transaction.
+        String reason = e.getClass().getName();
         reason = reason.length() > 200 ? reason.substring(0, 200) : reason;
         Instant next = clock.instant().plus(Duration.ofSeconds(Math.min(3600, 5L << Math.min(attempts, 10))));
         String lastError = reason;
         transaction.executeWithoutResult(tx -> {
-            jdbc.sql("update gallery_work set attempts = :a, last_error = :e, due_at = :due where id = :id")
-                    .param("a", attempts).param("e", lastError).param("due", next.atOffset(ZoneOffset.UTC))
-                    .param("id", work.id()).update();
+            jdbc.sql("""
+                    update gallery_work set last_error = :e, due_at = :due, claimed_by = null, claimed_until = null
+                    where id = :id""")
+                    .param("e", lastError).param("due", next.atOffset(ZoneOffset.UTC)).param("id", work.id()).update();
             if (attempts >= properties.maxAttempts()) {
                 audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "GALLERY_WORK_FAILED", "FAILED")
                         .partner(work.partner()).message(work.messageId(), null, null)

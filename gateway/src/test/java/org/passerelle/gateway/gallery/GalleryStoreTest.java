@@ -122,6 +122,26 @@ class GalleryStoreTest {
                 .doesNotContain(entry.id());
     }
 
+    @Test
+    void anEntryWhoseRowWasAlteredNoLongerOpensAndSearchesRefuseToAnswerUntilItIsResolved() {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Gallery.Entry entry = gallery.enrol("GB-RA-2026-100003", "FR", "PREVIOUSLY_RETURNED", "TRANSFER_COMPLETED", today,
+                GallerySamples.images(GallerySamples.TYPE_4_TPCARD), "node").orElseThrow();
+        // whoever holds the database copies a person's sealed templates under another case: the seal, bound to the
+        // entry and its case, does not open there, and a search that could miss someone refuses to answer rather than
+        // answer "nobody"
+        List<FingerprintImage> slaps = GallerySamples.images(GallerySamples.SLAPS);
+        jdbc.sql("insert into gallery_entry (entry_uid, case_reference, partner, reason, source, event_date, recorded_by,"
+                        + " recorded_at, retain_until, algorithm, finger_count, key_id, iv, templates)"
+                        + " select 'copied-' || entry_uid, 'GB-RA-2026-100004', partner, reason, source, event_date,"
+                        + " recorded_by, recorded_at, retain_until, algorithm, finger_count, key_id, iv, templates"
+                        + " from gallery_entry where id = :id").param("id", entry.id()).update();
+        assertThatThrownBy(() -> gallery.search(slaps)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot be opened");
+        jdbc.sql("delete from gallery_entry where case_reference = 'GB-RA-2026-100004'").update();
+        assertThat(gallery.search(slaps)).extracting(Gallery.Candidate::entryId).contains(entry.id());
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {

@@ -156,8 +156,10 @@ class GalleryIT {
         byte[] ineligible = CaseworkMessages.eligibility("GB", "FR", ref, false, "PREVIOUSLY_RETURNED");
         submitted(gb, ineligible);
         AdmissionIT.awaitState(fr, ref, "REFUSED");
-        List<LoggedRequest> delivered = exchange.frBackend.findAll(postRequestedFor(urlPathEqualTo(Exchange.INBOUND_PATH))
-                .withHeader("X-Passerelle-Message-Id", equalTo(Envelopes.header(ineligible, "MessageId"))));
+        // (FR dispatches to its back-end after it accepted the message: wait for that too)
+        List<LoggedRequest> delivered = await().atMost(Duration.ofSeconds(30)).until(() -> exchange.frBackend.findAll(
+                postRequestedFor(urlPathEqualTo(Exchange.INBOUND_PATH)).withHeader("X-Passerelle-Message-Id",
+                        equalTo(Envelopes.header(ineligible, "MessageId")))), d -> !d.isEmpty());
         assertThat(delivered).hasSize(1);
         assertThat(delivered.get(0).getBodyAsString()).contains("<adm:ReasonCode>PREVIOUSLY_RETURNED</adm:ReasonCode>")
                 .doesNotContain(returnedCase, "Transaction", "FamilyName");
@@ -165,6 +167,23 @@ class GalleryIT {
 
     @Test
     @Order(3)
+    void aMatchTheCaseworkerRejectsLetsTheCaseGoOn() throws Exception {
+        String ref = caseReference("FR", "AD");
+        submitted(fr, CaseworkMessages.referral("FR", "GB", ref));
+        awaitCheck(ref, "HELD_FOR_REVIEW");
+        submitted(gb, null, post(gb, "/api/v1/admissions/cases/" + ref + "/presence", Node.SYSTEM_TOKEN, null));
+        HttpResponse<String> rejected = post(gb, "/api/v1/admissions/cases/" + ref + "/gallery-review",
+                caseworker("cw-legal", "legal-route"), "{\"decision\":\"REJECTED\",\"note\":\"different person on examination\"}");
+        assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(200);
+        assertThat(JSON.readTree(rejected.body()).get("galleryCheck").get("status").stringValue()).isEqualTo("MATCH_REJECTED");
+        submitted(gb, CaseworkMessages.eligibility("GB", "FR", ref, true, null));
+        AdmissionIT.awaitState(fr, ref, "ELIGIBILITY_CHECKED");
+        assertThat(gb.bean(AuditTrail.class).latest(300)).anyMatch(e -> e.action().equals("GALLERY_MATCH_REJECTED")
+                && e.actor().equals("cw-legal") && ref.equals(e.caseReference()));
+    }
+
+    @Test
+    @Order(4)
     void anotherPersonsReferralIsNotHeld() {
         String ref = caseReference("FR", "AD");
         submitted(fr, BiometricSets.withTransaction(CaseworkMessages.referral("FR", "GB", ref), BiometricSets.otherPerson()));
@@ -176,7 +195,7 @@ class GalleryIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aNewReadmissionRequestForTheReturnedPersonIsFlaggedAsAReentry() throws Exception {
         String ref = caseReference("GB", "RA");
         submitted(gb, CaseworkMessages.readmissionRequest(ref, UUID.randomUUID().toString(),
@@ -191,20 +210,21 @@ class GalleryIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aReadmissionRequestWithoutFingerprintsIsRefused() {
         String xml = new String(CaseworkMessages.readmissionRequest(caseReference("GB", "RA"), UUID.randomUUID().toString(),
                 Instant.now().minus(2, ChronoUnit.DAYS)), java.nio.charset.StandardCharsets.UTF_8);
         byte[] bare = xml.replaceAll("(?s)\\s*<ra:BiometricSet>.*</ra:BiometricSet>", "")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         HttpResponse<String> refused = gb.submit(bare);
-        assertThat(refused.statusCode()).isBetween(400, 499);
-        assertThat(refused.body()).contains("XML_SCHEMA_INVALID");
-        assertThat(gb.bean(AuditTrail.class).latest(20)).extracting(AuditEvent::code).contains("XML_SCHEMA_INVALID");
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("FINGERPRINTS_REQUIRED");
+        assertThat(gb.bean(AuditTrail.class).forMessage(Envelopes.header(bare, "MessageId"))).extracting(AuditEvent::code)
+                .containsExactly("FINGERPRINTS_REQUIRED");
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void entriesAreCorrectedAndErasedWithAReasonNamingTheEntryAndNobodyReceivesATemplate() throws Exception {
         String path = "/api/v1/gallery/entries/" + entryId;
         // officers and caseworkers do not see the gallery; an auditor sees metadata only

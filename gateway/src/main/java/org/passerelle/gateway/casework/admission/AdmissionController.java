@@ -120,11 +120,20 @@ class AdmissionController {
                     + " result may leave) or REJECTED (the case goes on). A person decides, never a system; audited with"
                     + " who decided. 409 GALLERY_REVIEW_INVALID unless the check is held for review.")
     CaseView reviewGalleryMatch(@PathVariable String ref, @RequestBody GalleryReview body, Principal principal) {
-        requireTeam(ref, "GALLERY_MATCH_REVIEW");
-        AdmissionCase c = cases.find(ref).orElseThrow(() -> new GatewayException(
-                GatewayErrorCode.ADMISSION_CASE_NOT_FOUND, "No admission case " + AdmissionWorkflow.safe(ref)));
+        Caller caller = Callers.current();
+        if (caller == null || caller.kind() != Caller.Kind.PERSON) {
+            throw rules.refuse(caller, "GALLERY_MATCH_REVIEW", "admission-case:" + AdmissionWorkflow.safe(ref), null, null,
+                    GatewayErrorCode.FORBIDDEN, "A person reviews a gallery match, never a system");
+        }
+        if (!cases.team(ref).equals(Optional.ofNullable(caller.team()))) {
+            throw rules.refuse(caller, "GALLERY_MATCH_REVIEW", "admission-case:" + AdmissionWorkflow.safe(ref), null, null,
+                    GatewayErrorCode.TEAM_NOT_ALLOWED, "This case is not of your team");
+        }
         String decision = body == null ? null : body.decision();
+        AdmissionCase c;
         try {
+            c = cases.find(ref).orElseThrow(() -> new GatewayException(
+                    GatewayErrorCode.ADMISSION_CASE_NOT_FOUND, "No admission case " + AdmissionWorkflow.safe(ref)));
             if (!"CONFIRMED".equals(decision) && !"REJECTED".equals(decision)) {
                 throw new GatewayException(GatewayErrorCode.GALLERY_REVIEW_INVALID.name(),
                         GatewayErrorCode.GALLERY_REVIEW_INVALID.status(), "The review needs a decision",
@@ -155,7 +164,7 @@ class AdmissionController {
 
     private CaseView view(AdmissionCase c, List<AdmissionCases.Transition> history) {
         return new CaseView(c.caseReference(), c.partner(), c.role(), c.state(), c.eoiId(),
-                gallery.find(c.caseReference()).orElse(null), c.securityOutcome(), c.openedAt(),
+                gallery.find(GalleryChecks.ADMISSION, c.caseReference()).orElse(null), c.securityOutcome(), c.openedAt(),
                 c.presenceDueAt(), c.updatedAt(), history);
     }
 }

@@ -18,6 +18,7 @@ import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.Digests;
 import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.gallery.GalleryChecks;
+import org.passerelle.gateway.gallery.GalleryTemplates;
 import org.passerelle.gateway.exchange.MessageObserver;
 import org.passerelle.gateway.exchange.MessageRule;
 import org.passerelle.gateway.messagelog.Direction;
@@ -72,9 +73,12 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             return;
         }
         Optional<AdmissionCase> existing = cases.find(step.caseReference());
-        if (step.event() == AdmissionEvent.ELIGIBLE && step.direction() == Direction.OUTBOUND) {
-            existing.filter(c -> c.role() == AdmissionRole.DECIDING).ifPresent(c -> requireCleared(c.caseReference()));
+        if (step.event() == AdmissionEvent.REFERRAL && !GalleryTemplates.declaresSearchable(step.referral().getBiometricSet())) {
+            GatewayErrorCode code = GatewayErrorCode.FINGERPRINTS_REQUIRED;
+            throw new GatewayException(code.name(), code.status(), "An admission referral carries the applicant's"
+                    + " fingerprints", List.of("BiometricSet with a WSQ or uncompressed Fingerprint record"), null);
         }
+        gate(step, existing);
         if (properties.enforceTransitions()) {
             illegality(step, existing).ifPresent(reason -> {
                 throw illegal(step.caseReference(), reason);
@@ -89,6 +93,8 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             return;
         }
         Optional<AdmissionCase> existing = cases.find(step.caseReference());
+        // Again in the transaction that stores the message: a review may have changed the check since check().
+        gate(step, existing);
         Optional<String> illegal = illegality(step, existing);
         if (illegal.isPresent()) {
             if (properties.enforceTransitions()) {
@@ -117,12 +123,20 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
         counted(step.event(), to);
     }
 
+    /** Where this node decides, an ELIGIBLE result or an approval leaves only for an applicant the gallery cleared. */
+    private void gate(Step step, Optional<AdmissionCase> existing) {
+        if ((step.event() == AdmissionEvent.ELIGIBLE || step.event() == AdmissionEvent.APPROVED)
+                && step.direction() == Direction.OUTBOUND) {
+            existing.filter(c -> c.role() == AdmissionRole.DECIDING).ifPresent(c -> requireCleared(c.caseReference()));
+        }
+    }
+
     /**
      * Refuses an ELIGIBLE result unless the applicant's fingerprints were searched against the gallery and nobody was
      * found, or a caseworker rejected the match.
      */
     private void requireCleared(String caseReference) {
-        GalleryChecks.Status status = gallery.find(caseReference).map(GalleryChecks.Check::status)
+        GalleryChecks.Status status = gallery.find(GalleryChecks.ADMISSION, caseReference).map(GalleryChecks.Check::status)
                 .orElse(GalleryChecks.Status.SEARCHING);
         GatewayErrorCode code = switch (status) {
             case NO_MATCH, MATCH_REJECTED -> null;

@@ -140,7 +140,7 @@ class ReadmissionCasesController {
         return new CaseView(c.caseReference(), c.partner(), c.role().name(), c.state().name(),
                 c.suspendedFrom() == null ? null : c.suspendedFrom().name(), c.conversationId(), c.requestMessageId(),
                 c.arrivedAt(), c.requestedAt(), c.receiptAt(), c.exceptional(), c.replyDue(), c.processDue(), overdue,
-                c.updatedAt(), withHistory ? gallery.find(c.caseReference()).orElse(null) : null,
+                c.updatedAt(), withHistory ? gallery.find(GalleryChecks.READMISSION, c.caseReference()).orElse(null) : null,
                 withHistory ? cases.history(c.id()) : null);
     }
 

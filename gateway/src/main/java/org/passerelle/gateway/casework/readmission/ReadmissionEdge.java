@@ -11,6 +11,7 @@ import org.passerelle.contracts.readmission.v1.TransferReason;
 import org.passerelle.contracts.readmission.v1.TransferStatus;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.gallery.GalleryTemplates;
 import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.exchange.MessageObserver;
 import org.passerelle.gateway.exchange.MessageRule;
@@ -100,10 +101,10 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
      * time.
      */
     private void checkRequest(ReadmissionRequest request, CaseCommand command, Direction direction) {
-        if (request.getBiometricSet() == null || request.getBiometricSet().getFingerprint().isEmpty()) {
+        if (!GalleryTemplates.declaresSearchable(request.getBiometricSet())) {
             GatewayErrorCode code = GatewayErrorCode.FINGERPRINTS_REQUIRED;
             throw new GatewayException(code.name(), code.status(), "A readmission request carries the person's"
-                    + " fingerprints", List.of("BiometricSet with at least one Fingerprint record"), null);
+                    + " fingerprints", List.of("BiometricSet with a WSQ or uncompressed Fingerprint record"), null);
         }
         ReadmissionProperties.Rules rules = properties.rules(command.partner());
         List<String> stopped = rules.exclusions().stream().sorted()
