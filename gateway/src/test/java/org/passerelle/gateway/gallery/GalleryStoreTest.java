@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.contracts.biometrics.FingerprintImage;
@@ -62,6 +63,12 @@ class GalleryStoreTest {
     JdbcClient jdbc;
     @Autowired
     MovableClock clock;
+
+    @BeforeEach
+    void emptyGallery() {
+        jdbc.sql("delete from gallery_entry").update();
+        gallery.sync();
+    }
 
     @Test
     void anEntryIsSealedFoundCorrectedAndErasedWhenItsRetentionEnds() {
@@ -133,13 +140,13 @@ class GalleryStoreTest {
         List<FingerprintImage> slaps = GallerySamples.images(GallerySamples.SLAPS);
         jdbc.sql("insert into gallery_entry (entry_uid, case_reference, partner, reason, source, event_date, recorded_by,"
                         + " recorded_at, retain_until, algorithm, finger_count, key_id, iv, templates)"
-                        + " select 'copied-' || entry_uid, 'GB-RA-2026-100004', partner, reason, source, event_date,"
+                        + " select 'c' || substr(entry_uid, 2), 'GB-RA-2026-100004', partner, reason, source, event_date,"
                         + " recorded_by, recorded_at, retain_until, algorithm, finger_count, key_id, iv, templates"
                         + " from gallery_entry where id = :id").param("id", entry.id()).update();
         assertThatThrownBy(() -> gallery.search(slaps)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot be opened");
         jdbc.sql("delete from gallery_entry where case_reference = 'GB-RA-2026-100004'").update();
-        assertThat(gallery.search(slaps)).extracting(Gallery.Candidate::entryId).contains(entry.id());
+        assertThat(gallery.search(slaps)).extracting(Gallery.Candidate::entryId).containsExactly(entry.id());
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
