@@ -78,12 +78,12 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             throw new GatewayException(code.name(), code.status(), "An admission referral carries the applicant's"
                     + " fingerprints", List.of("BiometricSet with a WSQ or uncompressed Fingerprint record"), null);
         }
-        gate(step, existing);
         if (properties.enforceTransitions()) {
             illegality(step, existing).ifPresent(reason -> {
                 throw illegal(step.caseReference(), reason);
             });
         }
+        gate(step, existing);
     }
 
     @Override
@@ -93,8 +93,6 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             return;
         }
         Optional<AdmissionCase> existing = cases.find(step.caseReference());
-        // Again in the transaction that stores the message: a review may have changed the check since check().
-        gate(step, existing);
         Optional<String> illegal = illegality(step, existing);
         if (illegal.isPresent()) {
             if (properties.enforceTransitions()) {
@@ -103,6 +101,8 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             log.info("Admission case {} not moved by {}: {}", step.caseReference(), step.event(), illegal.get());
             return;
         }
+        // Again in the transaction that stores the message: a review may have changed the check since check().
+        gate(step, existing);
         String messageId = message.facts().messageId();
         if (step.event() == AdmissionEvent.REFERRAL) {
             Instant now = clock.instant();
