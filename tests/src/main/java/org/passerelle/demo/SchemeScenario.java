@@ -214,6 +214,7 @@ final class SchemeScenario {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"decision\":\"CONFIRMED\","
                         + "\"note\":\"demo: same person, comparison checked\"}")).build());
         expect(confirmed, 200, "INELIGIBLE_PRIOR_RETURN");
+        ok(post(gb, "/api/v1/admissions/cases/" + ref + "/presence", null), "presence");
         HttpResponse<String> eligible = submit(gb, SchemeMessages.eligible(ref));
         Demo.say("  GB's caseworker confirms the match (INELIGIBLE_PRIOR_RETURN); an ELIGIBLE answer is refused: %d %s",
                 eligible.statusCode(), field(eligible.body(), "code"));
