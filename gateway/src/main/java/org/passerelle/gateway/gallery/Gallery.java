@@ -56,6 +56,8 @@ public class Gallery implements AutoCloseable {
     private static final int MAX_NOTE = 200;
     /** The most images of one transaction the gallery extracts (a tenprint card holds 14). */
     static final int MAX_IMAGES = 20;
+    /** How many entries one query loads into the index. */
+    private static final int LOAD_BATCH = 500;
     /** Every column but the sealed templates. */
     private static final String METADATA = "id, case_reference, partner, reason, source, event_date, recorded_by,"
             + " recorded_at, retain_until, algorithm, finger_count, corrected_by, corrected_at, correction_note";
@@ -122,32 +124,35 @@ public class Gallery implements AutoCloseable {
             }
         }
         unreadable.retainAll(stored);
-        for (Long id : stored) {
-            if (loaded.containsKey(id)) {
-                continue;
-            }
-            Optional<Row> row = jdbc.sql("select * from gallery_entry where id = :id").param("id", id)
+        List<Long> missing = stored.stream().filter(id -> !loaded.containsKey(id)).sorted().toList();
+        // A few hundred rows a query: at start-up every entry is missing, and one query per entry would be thousands.
+        for (int from = 0; from < missing.size(); from += LOAD_BATCH) {
+            List<Long> batch = missing.subList(from, Math.min(missing.size(), from + LOAD_BATCH));
+            List<Row> rows = jdbc.sql("select * from gallery_entry where id in (:ids)").param("ids", batch)
                     .query((rs, n) -> new Row(entryOf(rs), rs.getString("entry_uid"), rs.getString("key_id"),
-                            rs.getBytes("iv"), rs.getBytes("templates"))).optional();
-            if (row.isEmpty()) {
-                continue;
-            }
-            try {
-                index.put(id, unseal(row.get()));
-                loaded.put(id, row.get().entry());
-                unreadable.remove(id);
-            } catch (RuntimeException e) {
-                if (unreadable.add(id)) {
-                    // Another key or another matcher, or a row changed behind the node's back: no search answers
-                    // until it is resolved, and the operator is told which entry.
-                    log.error("Gallery entry {} cannot be opened on this node: {}", id, e.getClass().getSimpleName());
-                }
-            }
+                            rs.getBytes("iv"), rs.getBytes("templates"))).list();
+            rows.forEach(this::open);
         }
         // Corrections change metadata only: read it again for what the index holds.
         jdbc.sql("select " + METADATA + " from gallery_entry where corrected_at is not null")
                 .query((rs, n) -> entryOf(rs)).list().forEach(e -> loaded.computeIfPresent(e.id(), (id, old) -> e));
         return unreadable.isEmpty();
+    }
+
+    /** Puts an entry's templates in the index, or counts it unreadable. */
+    private void open(Row row) {
+        long id = row.entry().id();
+        try {
+            index.put(id, unseal(row));
+            loaded.put(id, row.entry());
+            unreadable.remove(id);
+        } catch (RuntimeException e) {
+            if (unreadable.add(id)) {
+                // Another key or another matcher, or a row changed behind the node's back: no search answers until it
+                // is resolved, and the operator is told which entry.
+                log.error("Gallery entry {} cannot be opened on this node: {}", id, e.getClass().getSimpleName());
+            }
+        }
     }
 
     /** How many people the gallery holds. */
@@ -157,7 +162,7 @@ public class Gallery implements AutoCloseable {
 
     /**
      * Adds a person: extracts the templates of the images (one per finger), seals and stores them, and audits the
-     * entry. A person already held for this case and reason is not added twice.
+     * entry. A person already held for this case is not added twice.
      *
      * @return the entry, or empty when none of the images could serve
      */

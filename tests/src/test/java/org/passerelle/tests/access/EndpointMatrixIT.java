@@ -116,9 +116,7 @@ class EndpointMatrixIT {
     static void startTheExchangeAndOpenCases() throws Exception {
         idp = IdentityProvider.start();
         Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("GB:passerelle.access.oidc.issuer", IdentityProvider.ISSUER);
-        extra.put("GB:passerelle.access.oidc.audience", IdentityProvider.AUDIENCE);
-        extra.put("GB:passerelle.access.oidc.jwk-set-uri", idp.jwkSetUri());
+        extra.putAll(idp.apiSettings("GB:"));
         extra.put("GB:passerelle.casework.teams.admission.FR", "legal-route");
         extra.put("GB:passerelle.api.tokens[2].name", "matrix-audit-reader");
         extra.put("GB:passerelle.api.tokens[2].sha256", Exchange.sha256(AUDIT_READER_TOKEN));

@@ -20,6 +20,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A stand-in OpenID Connect provider: an EC P-256 key of its own, its public JWK set served by WireMock, and tokens
@@ -51,6 +53,18 @@ public final class IdentityProvider implements AutoCloseable {
 
     public String jwkSetUri() {
         return server.baseUrl() + "/certs";
+    }
+
+    /**
+     * The settings that make a node's API accept this provider's tokens ({@code passerelle.access.oidc}), each key
+     * behind {@code prefix} (e.g. {@code "GB:"} for one node of an exchange, {@code ""} for a node of its own).
+     */
+    public Map<String, Object> apiSettings(String prefix) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put(prefix + "passerelle.access.oidc.issuer", ISSUER);
+        settings.put(prefix + "passerelle.access.oidc.audience", AUDIENCE);
+        settings.put(prefix + "passerelle.access.oidc.jwk-set-uri", jwkSetUri());
+        return settings;
     }
 
     /** Claims of a token valid for five minutes from {@code now}, issued to this node. */

@@ -53,9 +53,7 @@ class PeopleSignInIT {
         user(gbOnly, 4, "rita", hash, "ADMIN", null, null);
         gbOnly.put("passerelle.access.max-failed-attempts", "3");
         gbOnly.put("passerelle.access.lock-duration", LOCK);
-        gbOnly.put("passerelle.access.oidc.issuer", IdentityProvider.ISSUER);
-        gbOnly.put("passerelle.access.oidc.audience", IdentityProvider.AUDIENCE);
-        gbOnly.put("passerelle.access.oidc.jwk-set-uri", idp.jwkSetUri());
+        gbOnly.putAll(idp.apiSettings(""));
         Map<String, Object> extra = new LinkedHashMap<>();
         gbOnly.forEach((k, v) -> extra.put("GB:" + k, v));
         exchange = Exchange.start(dir, extra);

@@ -86,9 +86,7 @@ class RoleMatrixIT {
                 gbOnly.put(prefix + "team", p.team());
             }
         }
-        gbOnly.put("passerelle.access.oidc.issuer", IdentityProvider.ISSUER);
-        gbOnly.put("passerelle.access.oidc.audience", IdentityProvider.AUDIENCE);
-        gbOnly.put("passerelle.access.oidc.jwk-set-uri", idp.jwkSetUri());
+        gbOnly.putAll(idp.apiSettings(""));
         gbOnly.put("passerelle.casework.teams.admission.FR", "legal-route");
         Map<String, Object> extra = new LinkedHashMap<>();
         gbOnly.forEach((k, v) -> extra.put("GB:" + k, v));

@@ -61,9 +61,7 @@ class GalleryIT {
     static void startNodes() {
         idp = IdentityProvider.start();
         Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("GB:passerelle.access.oidc.issuer", IdentityProvider.ISSUER);
-        extra.put("GB:passerelle.access.oidc.audience", IdentityProvider.AUDIENCE);
-        extra.put("GB:passerelle.access.oidc.jwk-set-uri", idp.jwkSetUri());
+        extra.putAll(idp.apiSettings("GB:"));
         extra.put("GB:passerelle.casework.teams.admission.FR", "legal-route");
         extra.put("passerelle.admission.enforce-transitions", "true");
         extra.put("passerelle.readmission.enabled", "true");
