@@ -2,8 +2,10 @@ package org.passerelle.gateway.audit;
 
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import org.passerelle.gateway.cluster.SingletonJobs;
 import org.passerelle.security.audit.Checkpoint;
 import org.passerelle.security.audit.CheckpointSigner;
 import org.slf4j.Logger;
@@ -28,6 +30,7 @@ class AuditCheckpoints {
     private static final Logger log = LoggerFactory.getLogger(AuditCheckpoints.class);
 
     private final JdbcTemplate jdbc;
+    private final SingletonJobs jobs;
     private final TransactionTemplate tx;
     private final ChainSealer sealer;
     private final CheckpointSigner signer;
@@ -38,8 +41,9 @@ class AuditCheckpoints {
 
     AuditCheckpoints(JdbcTemplate jdbc, PlatformTransactionManager transactions, ChainSealer sealer,
                      CheckpointSigner signer, AuditMerkle merkle, Witnessing witnessing, AuditTrail audit,
-                     Clock clock) {
+                     Clock clock, SingletonJobs jobs) {
         this.jdbc = jdbc;
+        this.jobs = jobs;
         this.tx = new TransactionTemplate(transactions);
         this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.sealer = sealer;
@@ -75,7 +79,15 @@ class AuditCheckpoints {
     @Scheduled(fixedDelayString = "${passerelle.audit.checkpoint-interval:5m}",
             initialDelayString = "${passerelle.audit.checkpoint-interval:5m}")
     void scheduled() {
-        quietly("scheduled", true);
+        // One node of the party signs and sends each round, so partners are not asked to witness it twice.
+        jobs.runAlone("audit-checkpoint", Duration.ofMinutes(10), () -> quietly("scheduled", true));
+    }
+
+    /** Seals what the background sealer missed, on one node of the party at a time. */
+    @Scheduled(fixedDelayString = "${passerelle.audit.sweep-interval:10s}",
+            initialDelayString = "${passerelle.audit.sweep-interval:10s}")
+    void sweep() {
+        jobs.runAlone("audit-sealing", Duration.ofMinutes(2), sealer::sweep);
     }
 
     /** Signed at startup; sent to the partners at the first scheduled round, so a start never waits on a partner. */

@@ -17,7 +17,6 @@ import org.passerelle.security.audit.ChainHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -74,8 +73,7 @@ class ChainSealer {
         }
     }
 
-    @Scheduled(fixedDelayString = "${passerelle.audit.sweep-interval:10s}",
-            initialDelayString = "${passerelle.audit.sweep-interval:10s}")
+    /** The safety net behind {@link #sealSoon}: scheduled by {@link AuditCheckpoints} on one node at a time. */
     void sweep() {
         sealQuietly();
     }

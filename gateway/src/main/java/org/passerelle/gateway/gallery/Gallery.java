@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -287,7 +286,7 @@ public class Gallery implements AutoCloseable {
     }
 
     /** Erases every entry whose retention has ended, auditing each; returns how many went. */
-    @Scheduled(fixedDelayString = "${passerelle.gallery.purge-interval:1h}", initialDelayString = "${passerelle.gallery.purge-interval:1h}")
+    /** Erases the entries whose retention has ended, each audited; scheduled by {@link GalleryWork}. */
     public int purgeExpired() {
         List<Entry> due = jdbc.sql("select " + METADATA + " from gallery_entry where retain_until <= :now order by id")
                 .param("now", utc(clock.instant())).query((rs, n) -> entryOf(rs)).list();

@@ -20,6 +20,7 @@ import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.contracts.readmission.v1.TransferStatus;
 import org.passerelle.contracts.readmission.v1.TransferStatusValue;
 import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.cluster.SingletonJobs;
 import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.exchange.MessageObserver;
 import org.passerelle.gateway.messagelog.Direction;
@@ -73,10 +74,12 @@ class GalleryWork implements MessageObserver {
     /** How long a node holds an item it claimed: longer than the longest search. */
     private static final Duration LEASE = Duration.ofMinutes(5);
     private final String node;
+    private final SingletonJobs jobs;
 
     GalleryWork(JdbcClient jdbc, Gallery gallery, GalleryChecks checks, MessageStore messages, MessageCodec codec,
                 GalleryProperties properties, AuditTrail audit, Clock clock, TransactionTemplate transaction,
-                MeterRegistry meters, NodeProperties nodeProperties) {
+                MeterRegistry meters, NodeProperties nodeProperties, SingletonJobs jobs) {
+        this.jobs = jobs;
         this.node = nodeProperties.nodeId();
         this.jdbc = jdbc;
         this.gallery = gallery;
@@ -132,6 +135,16 @@ class GalleryWork implements MessageObserver {
      */
     @Scheduled(fixedDelayString = "${passerelle.gallery.work-interval:1s}", initialDelayString = "${passerelle.gallery.work-interval:1s}")
     public int runDue() {
+        return runClaimed();
+    }
+
+    /** The retention purge of the gallery, on one node of the party at a time. */
+    @Scheduled(fixedDelayString = "${passerelle.gallery.purge-interval:1h}", initialDelayString = "${passerelle.gallery.purge-interval:1h}")
+    void purgeExpired() {
+        jobs.runAlone("gallery-retention", Duration.ofHours(1), gallery::purgeExpired);
+    }
+
+    private int runClaimed() {
         List<Work> due = jdbc.sql("""
                 select * from gallery_work where due_at <= :now and attempts < :max
                     and (claimed_until is null or claimed_until < :now)

@@ -1,6 +1,8 @@
 package org.passerelle.gateway.ledger;
 
+import java.time.Duration;
 import org.apache.camel.builder.RouteBuilder;
+import org.passerelle.gateway.cluster.SingletonJobs;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,14 +13,16 @@ import org.springframework.context.annotation.Configuration;
 class LedgerConfiguration {
 
     @Bean
-    RouteBuilder weeklyStatementRoute(Statements statements, LedgerProperties properties) {
+    RouteBuilder weeklyStatementRoute(Statements statements, LedgerProperties properties, SingletonJobs jobs) {
         long period = properties.statementCheckInterval().toMillis();
         return new RouteBuilder() {
             @Override
             public void configure() {
                 from("timer:ledger-statements?delay=" + period + "&period=" + period)
                         .routeId("ledger-weekly-statements")
-                        .bean(statements, "sendLastWeekIfDue");
+                        // One node of the party at a time, so that no week's statement is sent twice.
+                        .process(exchange -> jobs.runAlone("ledger-weekly-statements", Duration.ofMinutes(10),
+                                statements::sendLastWeekIfDue));
             }
         };
     }

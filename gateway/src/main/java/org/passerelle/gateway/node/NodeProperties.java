@@ -11,7 +11,11 @@ import org.springframework.util.unit.DataSize;
  * Who this node is and where its keys and data live ({@code passerelle.node}).
  *
  * @param party            this node's party code, e.g. {@code GB}
- * @param nodeId           names this process among several nodes of one party sharing a database (claims in the outbox)
+ * @param nodeId           names this node among several nodes of one party sharing a database: its outbox and gallery
+ *                         claims, its lock on a periodic job, its row in {@code cluster_node}. Stable across restarts,
+ *                         so that a restarted node releases its own earlier claims at once; unique among the party's
+ *                         nodes (a second process starting with the id of a running node is refused). Default: the
+ *                         host name and a digest of the data folder's absolute path, e.g. {@code gw-a-3f9c21d0}
  * @param dataDir          where the embedded database and the payload data key live
  * @param keystore         PKCS#12 holding this party's gateway key and certificate chain (signing, decryption, TLS)
  * @param keystorePassword its password (also of the next and previous key stores)
@@ -31,7 +35,7 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("passerelle.node")
 public record NodeProperties(
         String party,
-        @DefaultValue("node-1") String nodeId,
+        String nodeId,
         @DefaultValue("./data") Path dataDir,
         Path keystore,
         @DefaultValue("changeit") String keystorePassword,
@@ -47,6 +51,16 @@ public record NodeProperties(
     public NodeProperties {
         if (party == null || !party.matches("[A-Z]{2}")) {
             throw new IllegalStateException("passerelle.node.party must be an ISO 3166-1 alpha-2 party code");
+        }
+        if (dataDir == null) {
+            dataDir = Path.of("./data");
+        }
+        if (nodeId == null || nodeId.isBlank()) {
+            nodeId = NodeIds.defaultFor(dataDir);
+        }
+        if (!nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalStateException("passerelle.node.node-id must be 1 to 64 letters, digits, '.', '_' or '-', was '"
+                    + nodeId + "'");
         }
     }
 }

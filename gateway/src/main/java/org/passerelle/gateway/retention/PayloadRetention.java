@@ -1,9 +1,11 @@
 package org.passerelle.gateway.retention;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.cluster.SingletonJobs;
 import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.slf4j.Logger;
@@ -32,9 +34,11 @@ public class PayloadRetention {
     private final RetentionProperties properties;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final SingletonJobs jobs;
 
     PayloadRetention(List<ClosedCases> sources, MessageStore store, AuditTrail audit, RetentionProperties properties,
-                     TransactionTemplate transaction, Clock clock) {
+                     TransactionTemplate transaction, Clock clock, SingletonJobs jobs) {
+        this.jobs = jobs;
         this.sources = sources;
         this.store = store;
         this.audit = audit;
@@ -47,7 +51,7 @@ public class PayloadRetention {
             initialDelayString = "${passerelle.retention.check-interval:1h}")
     void scheduled() {
         if (properties.enabled()) {
-            purgeDue();
+            jobs.runAlone("payload-retention", Duration.ofHours(1), this::purgeDue);
         }
     }
 

@@ -3,17 +3,31 @@ package org.passerelle.gateway.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.cluster.RateWindows;
+import org.passerelle.gateway.cluster.SharedDatabase;
 import org.passerelle.gateway.error.GatewayException;
 
 class AccessRulesTest {
 
     final RecordingAuditTrail audit = new RecordingAuditTrail();
+    @TempDir
+    static Path database;
+    static RateWindows rates;
+
+    @BeforeAll
+    static void database() {
+        rates = new SharedDatabase(database).rateWindows(Clock.systemUTC());
+    }
     static final String READMISSION = "GB-RA-2026-000001";
     static final String CLOSED_READMISSION = "GB-RA-2026-000002";
     static final String ADMISSION = "FR-AD-2026-000001";
@@ -107,7 +121,7 @@ class AccessRulesTest {
 
     @Test
     void theSearchLimitRefusesTheSearchAfterTheLastAllowedOneAndCountsEachPersonApart() {
-        SearchRateLimiter limiter = new SearchRateLimiter(2, Duration.ofHours(1), rules);
+        SearchRateLimiter limiter = new SearchRateLimiter(2, Duration.ofHours(1), rules, rates);
         AccessRules.Scope first = rules.forRecords(officer("lo-6", "FR"), "Q", "records", "PARTNER_LIAISON", READMISSION, null);
         AccessRules.Scope second = rules.forRecords(officer("lo-7", "FR"), "Q", "records", "PARTNER_LIAISON", READMISSION, null);
 
@@ -186,8 +200,8 @@ class AccessRulesTest {
 
     @Test
     void theViewLimitRefusesTheViewAfterTheLastAllowedOneApartFromSearchesAndSystems() {
-        ViewRateLimiter views = new ViewRateLimiter(2, Duration.ofHours(1), rules);
-        SearchRateLimiter searches = new SearchRateLimiter(2, Duration.ofHours(1), rules);
+        ViewRateLimiter views = new ViewRateLimiter(2, Duration.ofHours(1), rules, rates);
+        SearchRateLimiter searches = new SearchRateLimiter(2, Duration.ofHours(1), rules, rates);
         AccessRules.Scope officer = rules.forRecords(officer("lo-15", "FR"), "V", "record:x", "PARTNER_LIAISON",
                 READMISSION, null);
         AccessRules.Scope system = rules.forRecords(new Caller("sys", Caller.Kind.SYSTEM, Set.of(Caller.Role.SYSTEM),

@@ -1,6 +1,8 @@
 package org.passerelle.gateway.casework.admission;
 
+import java.time.Duration;
 import org.apache.camel.builder.RouteBuilder;
+import org.passerelle.gateway.cluster.SingletonJobs;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,14 +13,15 @@ import org.springframework.context.annotation.Configuration;
 class AdmissionConfiguration {
 
     @Bean
-    RouteBuilder admissionLapseRoute(AdmissionWorkflow workflow, AdmissionProperties properties) {
+    RouteBuilder admissionLapseRoute(AdmissionWorkflow workflow, AdmissionProperties properties, SingletonJobs jobs) {
         long period = properties.lapseCheckInterval().toMillis();
         return new RouteBuilder() {
             @Override
             public void configure() {
                 from("timer:admission-lapse?delay=" + period + "&period=" + period)
                         .routeId("admission-lapse")
-                        .bean(workflow, "lapseOverdue");
+                        .process(exchange -> jobs.runAlone("admission-lapse", Duration.ofMinutes(10),
+                                workflow::lapseOverdue));
             }
         };
     }

@@ -4,10 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.cluster.SingletonJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -38,12 +40,15 @@ class DeadlineWatch {
     private final Clock clock;
     private final TransactionTemplate transaction;
     private final MeterRegistry registry;
+    private final SingletonJobs jobs;
     private final AtomicInteger replyOverdue = new AtomicInteger();
     private final AtomicInteger processOverdue = new AtomicInteger();
     private final AtomicInteger dueSoon = new AtomicInteger();
 
     DeadlineWatch(ReadmissionCases cases, ReadmissionWorkflow workflow, ReadmissionProperties properties,
-                  AuditTrail audit, Clock clock, TransactionTemplate transaction, MeterRegistry registry) {
+                  AuditTrail audit, Clock clock, TransactionTemplate transaction, MeterRegistry registry,
+                  SingletonJobs jobs) {
+        this.jobs = jobs;
         this.cases = cases;
         this.workflow = workflow;
         this.properties = properties;
@@ -76,9 +81,13 @@ class DeadlineWatch {
     @Scheduled(fixedDelayString = "${passerelle.readmission.check-interval:1m}",
             initialDelayString = "${passerelle.readmission.check-interval:1m}")
     void check() {
-        if (!properties.enabled()) {
-            return;
+        if (properties.enabled()) {
+            // One node of the party at a time; its gauges are the party's (the other nodes' stay as last set).
+            jobs.runAlone("readmission-deadlines", Duration.ofMinutes(10), this::checkNow);
         }
+    }
+
+    private void checkNow() {
         try {
             List<Due> overdue = overdue();
             for (Due d : overdue) {

@@ -1,0 +1,238 @@
+package org.passerelle.gateway.cluster;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.node.NodeProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * This node among the party's nodes on one database. At start, before any route or job runs, it takes its row in
+ * {@code cluster_node} (refusing to start if a node with the same id still beats) and releases the outbox and gallery
+ * claims and job locks its previous run left behind, so that they need not wait out their lease. While it runs it
+ * beats every {@code heartbeat-interval}, and looks for nodes that stopped beating more than {@code stale-after} ago:
+ * the first live node to see one marks it {@code LOST}, releases its claims and locks, and audits it
+ * ({@code NODE_LOST}), which is how a killed node's work is taken over within seconds. Times are the database's, so
+ * that nodes' clocks need not agree.
+ */
+@Component
+public class ClusterMembers implements InitializingBean, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterMembers.class);
+    static final String CHANNEL = "CLUSTER";
+
+    private final JdbcClient jdbc;
+    private final String nodeId;
+    private final ClusterProperties properties;
+    private final AuditTrail audit;
+    private final TransactionTemplate transaction;
+    private final String instance = UUID.randomUUID().toString();
+    private ScheduledExecutorService beats;
+    private volatile boolean running;
+    private volatile boolean displaced;
+
+    ClusterMembers(JdbcClient jdbc, NodeProperties node, ClusterProperties properties, AuditTrail audit,
+                   PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
+        this.nodeId = node.nodeId();
+        this.properties = properties;
+        this.audit = audit;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** False once another process has taken this node's id: health then reports the node DOWN. */
+    public boolean holdsItsId() {
+        return !displaced;
+    }
+
+    /** Joins before the routes and jobs start (they are started after every bean is ready). */
+    @Override
+    public void afterPropertiesSet() throws InterruptedException {
+        join();
+        Released released = release(nodeId);
+        audit.record(AuditTrail.Entry.of("node", CHANNEL, "NODE_STARTED", "OK").code(null, "node " + nodeId
+                + (released.any() ? "; released from its previous run: " + released : "")));
+        log.info("Node {} joined its party's nodes{}", nodeId, released.any() ? "; released " + released : "");
+    }
+
+    private void join() throws InterruptedException {
+        long giveUpAt = System.nanoTime() + properties.staleAfter().plus(properties.heartbeatInterval()).toNanos();
+        while (true) {
+            OffsetDateTime now = databaseNow();
+            List<Member> rows = jdbc.sql("select node_id, instance, state, heartbeat_at from cluster_node where node_id = :n")
+                    .param("n", nodeId).query((rs, i) -> new Member(rs.getString("node_id"), rs.getString("instance"),
+                            rs.getString("state"), rs.getObject("heartbeat_at", OffsetDateTime.class))).list();
+            if (rows.isEmpty()) {
+                try {
+                    jdbc.sql("""
+                            insert into cluster_node (node_id, instance, state, version, started_at, heartbeat_at)
+                            values (:n, :i, 'UP', :v, current_timestamp, current_timestamp)""")
+                            .param("n", nodeId).param("i", instance).param("v", version()).update();
+                    return;
+                } catch (DuplicateKeyException race) {
+                    continue; // another process is starting under this id at this very moment: look again
+                }
+            }
+            Member m = rows.getFirst();
+            boolean beating = "UP".equals(m.state()) && m.heartbeatAt().isAfter(now.minus(properties.staleAfter()));
+            if (beating) {
+                if (System.nanoTime() > giveUpAt) {
+                    throw new IllegalStateException("Node id " + nodeId + " is in use by a running node (last heartbeat "
+                            + m.heartbeatAt() + "): give each node of a party its own passerelle.node.node-id");
+                }
+                log.warn("Node id {} still beats (last heartbeat {}): waiting for it to stop", nodeId, m.heartbeatAt());
+                Thread.sleep(properties.heartbeatInterval().toMillis());
+                continue;
+            }
+            int taken = jdbc.sql("""
+                    update cluster_node set instance = :i, state = 'UP', version = :v, started_at = current_timestamp,
+                      heartbeat_at = current_timestamp
+                    where node_id = :n and instance = :old and heartbeat_at = :beat""")
+                    .param("i", instance).param("v", version()).param("n", nodeId).param("old", m.instance())
+                    .param("beat", m.heartbeatAt()).update();
+            if (taken == 1) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        beats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cluster-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = properties.heartbeatInterval().toMillis();
+        beats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+        running = true;
+    }
+
+    /** One heartbeat, then the look for nodes that stopped beating. Never throws: the next beat tries again. */
+    void beat() {
+        try {
+            int mine = jdbc.sql("update cluster_node set heartbeat_at = current_timestamp, state = 'UP' "
+                    + "where node_id = :n and instance = :i").param("n", nodeId).param("i", instance).update();
+            if (mine == 0 && !displaced) {
+                displaced = true;
+                log.error("Another process has taken node id {}: two nodes must never share an id", nodeId);
+            }
+            takeOverLost();
+        } catch (RuntimeException e) {
+            log.warn("Heartbeat of node {} failed: {}", nodeId, e.toString());
+        }
+    }
+
+    /** Marks each node that stopped beating as LOST, releasing its claims and locks; once, whichever node sees it. */
+    int takeOverLost() {
+        OffsetDateTime cutoff = databaseNow().minus(properties.staleAfter());
+        List<String> silent = jdbc.sql("select node_id from cluster_node where state = 'UP' and heartbeat_at < :cutoff "
+                        + "and node_id <> :me").param("cutoff", cutoff).param("me", nodeId).query(String.class).list();
+        int lost = 0;
+        for (String other : silent) {
+            if (Boolean.TRUE.equals(transaction.execute(tx -> takeOver(other, cutoff)))) {
+                lost++;
+            }
+        }
+        return lost;
+    }
+
+    /** In one transaction: marks the node LOST, releases what it held, audits it; false if another node did first. */
+    private boolean takeOver(String other, OffsetDateTime cutoff) {
+        int marked = jdbc.sql("update cluster_node set state = 'LOST' where node_id = :n and state = 'UP' "
+                + "and heartbeat_at < :cutoff").param("n", other).param("cutoff", cutoff).update();
+        if (marked != 1) {
+            return false;
+        }
+        Released released = release(other);
+        audit.record(AuditTrail.Entry.of("node", CHANNEL, "NODE_LOST", "OK").code(null, "node " + other
+                + " stopped beating; taken over by " + nodeId + ": released " + released));
+        log.warn("Node {} stopped beating; released {}", other, released);
+        return true;
+    }
+
+    private Released release(String node) {
+        int outbox = jdbc.sql("update outbox set claimed_by = null, claimed_until = null "
+                + "where claimed_by = :n and state = 'PENDING'").param("n", node).update();
+        int gallery = jdbc.sql("update gallery_work set claimed_by = null, claimed_until = null where claimed_by = :n")
+                .param("n", node).update();
+        int locks = jdbc.sql("delete from shedlock where locked_by = :n").param("n", node).update();
+        return new Released(outbox, gallery, locks);
+    }
+
+    /** The party's nodes as the database knows them, for health. */
+    public List<Member> members() {
+        return jdbc.sql("select node_id, instance, state, heartbeat_at from cluster_node order by node_id")
+                .query((rs, i) -> new Member(rs.getString("node_id"), rs.getString("instance"), rs.getString("state"),
+                        rs.getObject("heartbeat_at", OffsetDateTime.class))).list();
+    }
+
+    OffsetDateTime databaseNow() {
+        return jdbc.sql("select current_timestamp").query(OffsetDateTime.class).single();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (beats != null) {
+            beats.shutdownNow();
+        }
+        try {
+            // Routes and jobs have stopped (this bean stops last): whatever is still claimed was abandoned mid-way.
+            Released released = release(nodeId);
+            jdbc.sql("update cluster_node set state = 'LEFT' where node_id = :n and instance = :i")
+                    .param("n", nodeId).param("i", instance).update();
+            log.info("Node {} left its party's nodes{}", nodeId, released.any() ? "; released " + released : "");
+        } catch (RuntimeException e) {
+            log.warn("Node {} could not record that it left: {}", nodeId, e.toString());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Started first and stopped last, around the routes, the partner port and the scheduled jobs. */
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE + 1000;
+    }
+
+    private static String version() {
+        String v = ClusterMembers.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** A node as recorded: its id, this start of it, UP/LEFT/LOST, and its last heartbeat (database time). */
+    public record Member(String nodeId, String instance, String state, OffsetDateTime heartbeatAt) {
+    }
+
+    /** What was released of a node: outbox claims, gallery claims, job locks. */
+    record Released(int outbox, int gallery, int locks) {
+        boolean any() {
+            return outbox + gallery + locks > 0;
+        }
+
+        @Override
+        public String toString() {
+            return outbox + " outbox claims, " + gallery + " gallery claims, " + locks + " job locks";
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.passerelle.gateway.cluster;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.node.NodeProperties;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * A migrated H2 database in a folder, and the cluster parts of a node on it, for tests of several nodes sharing one
+ * database without starting them.
+ */
+public final class SharedDatabase {
+
+    public final DataSource dataSource;
+    public final JdbcClient jdbc;
+
+    public SharedDatabase(Path dir) {
+        DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1",
+                "sa", "");
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/h2")
+                .placeholders(Map.of("auditAppRole", "none")).load().migrate();
+        this.dataSource = ds;
+        this.jdbc = JdbcClient.create(ds);
+    }
+
+    public RateWindows rateWindows(Clock clock) {
+        return new RateWindows(jdbc, clock, new DataSourceTransactionManager(dataSource));
+    }
+
+    SingletonJobs jobs(String nodeId) {
+        return new SingletonJobs(dataSource, node(nodeId));
+    }
+
+    ClusterMembers member(String nodeId, Duration heartbeat, Duration staleAfter, AuditTrail audit) {
+        return new ClusterMembers(jdbc, node(nodeId), new ClusterProperties(heartbeat, staleAfter), audit,
+                new DataSourceTransactionManager(dataSource));
+    }
+
+    private static NodeProperties node(String nodeId) {
+        return new NodeProperties("GB", nodeId, Path.of("."), null, "changeit", null, java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), 9443, org.springframework.util.unit.DataSize.ofMegabytes(16),
+                Duration.ofMinutes(5), Duration.ofMinutes(5));
+    }
+}
