@@ -13,6 +13,9 @@ create table cluster_node (
     heartbeat_at  timestamp with time zone not null
 );
 
+-- A node's claims are renewed at each heartbeat and released by the others when it stops beating.
+create index outbox_claimed_idx on outbox (claimed_by);
+
 -- ShedLock's table: one row per periodic job, held by the node running it (locked_by is its node id).
 create table shedlock (
     name        varchar(64)  primary key,

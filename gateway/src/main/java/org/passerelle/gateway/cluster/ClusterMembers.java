@@ -1,12 +1,16 @@
 package org.passerelle.gateway.cluster;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.node.NodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * This node among the party's nodes on one database. At start, before any route or job runs, it takes its row in
  * {@code cluster_node} (refusing to start if a node with the same id still beats) and releases the outbox and gallery
  * claims and job locks its previous run left behind, so that they need not wait out their lease. While it runs it
- * beats every {@code heartbeat-interval}, and looks for nodes that stopped beating more than {@code stale-after} ago:
+ * beats every {@code heartbeat-interval}, renews its outbox claims (so that a slow attempt never outlives its claim),
+ * and looks for nodes that stopped beating more than {@code stale-after} ago:
  * the first live node to see one marks it {@code LOST}, releases its claims and locks, and audits it
  * ({@code NODE_LOST}), which is how a killed node's work is taken over within seconds. Times are the database's, so
  * that nodes' clocks need not agree.
@@ -38,14 +43,18 @@ public class ClusterMembers implements InitializingBean, SmartLifecycle {
     private final ClusterProperties properties;
     private final AuditTrail audit;
     private final TransactionTemplate transaction;
+    private final Duration lease;
+    private final Clock clock;
     private final String instance = UUID.randomUUID().toString();
     private ScheduledExecutorService beats;
     private volatile boolean running;
     private volatile boolean displaced;
 
     ClusterMembers(JdbcClient jdbc, NodeProperties node, ClusterProperties properties, AuditTrail audit,
-                   PlatformTransactionManager transactions) {
+                   PlatformTransactionManager transactions, DeliveryProperties delivery, Clock clock) {
         this.jdbc = jdbc;
+        this.lease = delivery.lease();
+        this.clock = clock;
         this.transaction = new TransactionTemplate(transactions);
         this.nodeId = node.nodeId();
         this.properties = properties;
@@ -133,10 +142,23 @@ public class ClusterMembers implements InitializingBean, SmartLifecycle {
                 displaced = true;
                 log.error("Another process has taken node id {}: two nodes must never share an id", nodeId);
             }
+            if (!displaced) {
+                renewClaims();
+            }
             takeOverLost();
         } catch (RuntimeException e) {
             log.warn("Heartbeat of node {} failed: {}", nodeId, e.toString());
         }
+    }
+
+    /**
+     * Keeps this node's outbox claims for another lease while it beats: an attempt that takes longer than the lease
+     * (a slow partner or back-end, a starved machine) keeps its claim, so the entry is never attempted twice at once.
+     * A claim is released only by its outcome, by this node's restart, or by the others once this node stops beating.
+     */
+    int renewClaims() {
+        return jdbc.sql("update outbox set claimed_until = :until where claimed_by = :n and state = 'PENDING'")
+                .param("until", clock.instant().plus(lease).atOffset(ZoneOffset.UTC)).param("n", nodeId).update();
     }
 
     /** Marks each node that stopped beating as LOST, releasing its claims and locks; once, whichever node sees it. */

@@ -113,6 +113,20 @@ class ClusterTest {
     }
 
     @Test
+    void aBeatingNodeKeepsItsClaimsBeyondTheLeaseSoASlowAttemptIsNeverTakenAgain() throws Exception {
+        ClusterMembers a = db.member("gb-a", BEAT, STALE, audit);
+        a.afterPropertiesSet();
+        claimOutboxEntry("gb-a");
+        db.jdbc.sql("update outbox set claimed_until = dateadd('MINUTE', -1, current_timestamp)").update(); // lapsed
+
+        a.beat();
+
+        assertThat(db.jdbc.sql("select count(*) from outbox where claimed_by = 'gb-a' and claimed_until > :now")
+                .param("now", java.time.OffsetDateTime.now().plusSeconds(60)).query(Integer.class).single())
+                .as("renewed for another lease (2 minutes)").isEqualTo(1);
+    }
+
+    @Test
     void aJobRunsOnOneNodeAtATimeAndTheOtherSkipsItsRun() throws Exception {
         SingletonJobs a = db.jobs("gb-a");
         SingletonJobs b = db.jobs("gb-b");

@@ -7,6 +7,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.node.NodeProperties;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -17,6 +18,11 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * database without starting them.
  */
 public final class SharedDatabase {
+
+    /** The delivery settings' defaults (a 2-minute lease). */
+    static final DeliveryProperties DELIVERY = new DeliveryProperties(Duration.ofMillis(250), 20, Duration.ofMinutes(2),
+            12, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2, Duration.ofSeconds(5), Duration.ofSeconds(30),
+            new DeliveryProperties.Circuit(50, 5, 10, Duration.ofSeconds(10)));
 
     public final DataSource dataSource;
     public final JdbcClient jdbc;
@@ -40,7 +46,7 @@ public final class SharedDatabase {
 
     ClusterMembers member(String nodeId, Duration heartbeat, Duration staleAfter, AuditTrail audit) {
         return new ClusterMembers(jdbc, node(nodeId), new ClusterProperties(heartbeat, staleAfter), audit,
-                new DataSourceTransactionManager(dataSource));
+                new DataSourceTransactionManager(dataSource), DELIVERY, Clock.systemUTC());
     }
 
     private static NodeProperties node(String nodeId) {

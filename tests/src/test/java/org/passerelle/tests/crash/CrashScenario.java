@@ -15,14 +15,12 @@ final class CrashScenario {
 
     /**
      * Delivery settings on top of the short timings every test node has (poll 100ms, back-off 200ms to 2s, connect
-     * timeout 2s, circuit open for 1s). A killed node's claims on outbox entries lapse after the lease, since the
-     * restarted node cannot know they were its own; the lease must outlast one attempt (connect plus request
-     * timeout), or a node re-claims an entry whose attempt is still running. A node restarts in about as long as this
-     * lease, so it rarely waits for its old claims. Attempts are not the subject here: no message may be parked for
-     * having met a dead partner too often.
+     * timeout 2s, circuit open for 1s, a node silent for 3s taken for dead). A restarted node releases its own earlier
+     * claims as it starts, and a running node renews its claims at each heartbeat, so the lease never decides who
+     * attempts an entry. Attempts are not the subject here: no message may be parked for having met a dead partner too
+     * often.
      */
     static final Map<String, Object> DELIVERY = Map.of(
-            "passerelle.delivery.lease", "10s",
             "passerelle.delivery.request-timeout", "5s",
             "passerelle.delivery.max-attempts", 1000);
 
@@ -35,13 +33,18 @@ final class CrashScenario {
 
     /** {@code count} messages of every type in turn, spread over {@code conversations} conversations. */
     static List<Outgoing> messages(int count, int conversations, String from, String to) {
+        return messages(count, conversations, from, to, TYPES);
+    }
+
+    /** {@code count} messages of the given types in turn, spread over {@code conversations} conversations. */
+    static List<Outgoing> messages(int count, int conversations, String from, String to, List<String> types) {
         List<String> conversationIds = new ArrayList<>();
         for (int c = 0; c < conversations; c++) {
             conversationIds.add(UUID.randomUUID().toString());
         }
         List<Outgoing> messages = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String type = TYPES.get(i % TYPES.size());
+            String type = types.get(i % types.size());
             String conversationId = conversationIds.get(i % conversations);
             byte[] xml = Envelopes.sample(type, from, to, conversationId);
             messages.add(new Outgoing(Envelopes.header(xml, "MessageId"), conversationId, type, xml));

@@ -92,6 +92,9 @@ public final class Exchange implements AutoCloseable {
         p.put("passerelle.delivery.connect-timeout", "2s");
         p.put("passerelle.delivery.request-timeout", "10s");
         p.put("passerelle.delivery.circuit.open-wait", "1s");
+        // A killed node (the crash and cluster tests) is taken for dead after 3 s, and restarts without waiting long.
+        p.put("passerelle.cluster.heartbeat-interval", "500ms");
+        p.put("passerelle.cluster.stale-after", "3s");
         // Extra settings apply to both nodes, or only to one when the key starts with its party: "GB:passerelle...".
         extra.forEach((key, value) -> {
             if (key.length() > 3 && key.charAt(2) == ':') {
