@@ -45,6 +45,8 @@ public final class ProcessNode implements AutoCloseable {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Random RANDOM = new Random();
+    /** A call's limit: generous, since a node just restarted on a busy 2-core machine can take seconds to answer. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static Launcher launcher;
     private static boolean trainingTried;
 
@@ -330,7 +332,7 @@ public final class ProcessNode implements AutoCloseable {
         return send(HttpRequest.newBuilder(api("/api/v1/messages"))
                 .header("Content-Type", "application/xml")
                 .header("Authorization", "Bearer " + Node.SYSTEM_TOKEN)
-                .timeout(Duration.ofSeconds(10))
+                .timeout(CALL_TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(xml)).build());
     }
 
@@ -338,7 +340,7 @@ public final class ProcessNode implements AutoCloseable {
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(api(path))
                 .header("Authorization", "Bearer " + Node.SYSTEM_TOKEN)
-                .timeout(Duration.ofSeconds(10))
+                .timeout(CALL_TIMEOUT)
                 .GET().build());
     }
 
