@@ -12,7 +12,7 @@ import org.springframework.util.unit.DataSize;
  *
  * @param party            this node's party code, e.g. {@code GB}
  * @param nodeId           names this process among several nodes of one party sharing a database (claims in the outbox)
- * @param dataDir          where the embedded database and the payload data key live
+ * @param dataDir          where the embedded database lives (and, with no KEK configured, the node's own KEK)
  * @param keystore         PKCS#12 holding this party's gateway key and certificate chain (signing, decryption, TLS)
  * @param keystorePassword its password (also of the next and previous key stores)
  * @param nextKeystore     during a key rollover, the PKCS#12 of this party's next gateway key: messages encrypted to
