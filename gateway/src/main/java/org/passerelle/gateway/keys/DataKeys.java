@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-import org.passerelle.gateway.audit.AuditTrail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -40,14 +39,13 @@ public final class DataKeys {
 
     /** The file in which versions before V85 kept the node's one data key (Base64 of 32 bytes). */
     public static final String LEGACY_FILE = "payload-data.key";
-    static final String CHANNEL = "KEYS";
 
     private static final Logger log = LoggerFactory.getLogger(DataKeys.class);
     private static final int START_ATTEMPTS = 5;
 
     private final JdbcClient jdbc;
     private final KekProvider keks;
-    private final AuditTrail audit;
+    private final KeyAudit audit;
     private final Clock clock;
     private final String nodeId;
     private final Map<String, SecretKey> cache = new ConcurrentHashMap<>();
@@ -62,7 +60,7 @@ public final class DataKeys {
                          List<String> unavailable) {
     }
 
-    DataKeys(JdbcClient jdbc, KekProvider keks, AuditTrail audit, Clock clock, String nodeId) {
+    DataKeys(JdbcClient jdbc, KekProvider keks, KeyAudit audit, Clock clock, String nodeId) {
         this.jdbc = jdbc;
         this.keks = keks;
         this.audit = audit;
@@ -71,7 +69,7 @@ public final class DataKeys {
     }
 
     /** Imports a legacy key file if there is one, settles the active key, re-wraps, reports what it cannot open. */
-    public static DataKeys start(JdbcClient jdbc, KekProvider keks, AuditTrail audit, Clock clock, String nodeId,
+    public static DataKeys start(JdbcClient jdbc, KekProvider keks, KeyAudit audit, Clock clock, String nodeId,
                                  Path legacyFile) {
         DataKeys keys = new DataKeys(jdbc, keks, audit, clock, nodeId);
         if (legacyFile != null && Files.exists(legacyFile)) {
@@ -155,10 +153,8 @@ public final class DataKeys {
                     .param("id", row.keyId()).param("old", row.kekId()).update();
             if (updated == 1) {
                 done++;
-                audit.record(AuditTrail.Entry.of(nodeId, CHANNEL, "DATA_KEY_REWRAPPED", "OK")
-                        .resource("data-key/" + row.keyId())
-                        .code(null, "data key " + row.keyId() + " re-wrapped from KEK " + row.kekId() + " to KEK "
-                                + wrapped.kekId()));
+                audit.record("DATA_KEY_REWRAPPED", row.keyId(), "data key " + row.keyId() + " re-wrapped from KEK "
+                        + row.kekId() + " to KEK " + wrapped.kekId());
                 log.info("Data key {} re-wrapped from KEK {} to KEK {}", row.keyId(), row.kekId(), wrapped.kekId());
             }
         }
@@ -199,8 +195,8 @@ public final class DataKeys {
             if (insert(id, fresh, true, "GENERATED")) {
                 cache.put(id, fresh);
                 active = new DataKey(id, fresh);
-                audit.record(AuditTrail.Entry.of(nodeId, CHANNEL, "DATA_KEY_CREATED", "OK").resource("data-key/" + id)
-                        .code(null, "data key " + id + " created, active, wrapped under KEK " + keks.currentKekId()));
+                audit.record("DATA_KEY_CREATED", id, "data key " + id + " created, active, wrapped under KEK "
+                        + keks.currentKekId());
                 log.info("Data key {} created and made active, wrapped under KEK {}", id, keks.currentKekId());
                 return;
             }
@@ -224,9 +220,8 @@ public final class DataKeys {
             throw new IllegalStateException("Could not store the data key " + id + " of " + file);
         }
         if (stored) {
-            audit.record(AuditTrail.Entry.of(nodeId, CHANNEL, "DATA_KEY_IMPORTED", "OK").resource("data-key/" + id)
-                    .code(null, "data key " + id + " imported from this node's " + LEGACY_FILE + ", wrapped under KEK "
-                            + keks.currentKekId()));
+            audit.record("DATA_KEY_IMPORTED", id, "data key " + id + " imported from this node's " + LEGACY_FILE
+                    + ", wrapped under KEK " + keks.currentKekId());
         }
         log.warn("Imported the data key {} of {} into the database, wrapped under KEK {}: the file is no longer read"
                 + " and may be deleted once a database backup holds the key (README, \"Payload keys\")", id, file,

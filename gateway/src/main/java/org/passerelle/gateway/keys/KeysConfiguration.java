@@ -20,6 +20,8 @@ class KeysConfiguration {
 
     /** Where a node without a configured KEK keeps one of its own. */
     static final String LOCAL_KEK_FILE = "payload-kek.p12";
+    /** The audit channel of what the node does to its data keys. */
+    static final String CHANNEL = "KEYS";
 
     private static final Logger log = LoggerFactory.getLogger(KeysConfiguration.class);
 
@@ -31,7 +33,9 @@ class KeysConfiguration {
     /** Settles the data keys once the schema is migrated (the JdbcClient waits for Flyway). */
     @Bean
     DataKeys dataKeys(JdbcClient jdbc, KekProvider keks, AuditTrail audit, Clock clock, NodeProperties node) {
-        return DataKeys.start(jdbc, keks, audit, clock, node.nodeId(), node.dataDir().resolve(DataKeys.LEGACY_FILE));
+        KeyAudit trail = (action, keyId, detail) -> audit.record(AuditTrail.Entry.of(node.nodeId(), CHANNEL, action, "OK")
+                .resource("data-key/" + keyId).code(null, detail));
+        return DataKeys.start(jdbc, keks, trail, clock, node.nodeId(), node.dataDir().resolve(DataKeys.LEGACY_FILE));
     }
 
     /** The KEKs the settings name; without any, a local one in the data folder (or a refusal if one is required). */
