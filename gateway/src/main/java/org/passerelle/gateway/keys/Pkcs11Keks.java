@@ -49,6 +49,18 @@ public final class Pkcs11Keks {
         }
     }
 
+    /**
+     * Puts an AES key on the token under {@code label} (a token object). For tests: on an HSM the party's KEK is made or
+     * imported with the HSM's own tools, once, by its custodians.
+     */
+    void store(String label, SecretKey key) {
+        try {
+            token.setEntry(label, new KeyStore.SecretKeyEntry(key), null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot store key '" + label + "' on the PKCS#11 token " + name, e);
+        }
+    }
+
     /** The token's AES key labelled {@code label}. */
     Kek kek(String label) {
         try {
