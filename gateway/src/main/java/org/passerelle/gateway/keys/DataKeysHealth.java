@@ -8,11 +8,11 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.stereotype.Component;
 
 /**
- * Health of the data keys: {@code KEYS_UNAVAILABLE} while some stored data key is wrapped under a KEK this node does
+ * Health of the data keys (component {@code payloadKeys}): {@code KEYS_UNAVAILABLE} while some stored data key is wrapped under a KEK this node does
  * not hold (what it sealed cannot be opened here), with their ids; otherwise up, with the active key, the current KEK
  * and the keys still wrapped under an earlier KEK (none left: the earlier KEK may be removed from the configuration).
  */
-@Component("dataKeys")
+@Component("payloadKeys")
 class DataKeysHealth implements HealthIndicator {
 
     static final Status KEYS_UNAVAILABLE = new Status("KEYS_UNAVAILABLE",

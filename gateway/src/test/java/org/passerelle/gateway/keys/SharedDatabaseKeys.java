@@ -22,9 +22,6 @@ import java.util.concurrent.Future;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,13 +35,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The data keys in one database shared by several nodes of a party, each with a data folder of its own (the message
- * store and the vault as the node wires them, on H2 migrated by the node's own migrations): what one seals the other
- * opens, a KEK rotation re-wraps in place, a node without the KEK refuses clearly, an older node's key file is imported.
+ * store and the vault as the node wires them, on a database migrated by the node's own migrations): what one seals the
+ * other opens, a KEK rotation re-wraps in place, a node without the KEK refuses clearly, an older node's key file is
+ * imported. Run on H2 ({@link DataKeysH2Test}) and on PostgreSQL as the node's runtime role ({@link DataKeysPostgresTest}).
  */
-class DataKeysTest {
+abstract class SharedDatabaseKeys {
 
     private static final char[] PASSWORD = "changeit".toCharArray();
-    private static JdbcClient jdbc;
 
     @TempDir
     static Path keks;
@@ -52,19 +49,15 @@ class DataKeysTest {
     @TempDir
     Path dir;
 
-    private final List<String> audited = new ArrayList<>();
+    private final List<String> audited = java.util.Collections.synchronizedList(new ArrayList<>());
+    private JdbcClient jdbc;
 
-    @BeforeAll
-    static void database() {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:data-keys-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        h2.setUser("sa");
-        Flyway.configure().dataSource(h2).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
-        jdbc = JdbcClient.create(h2);
-    }
+    /** The migrated database, as the node connects to it. */
+    abstract JdbcClient database();
 
     @BeforeEach
     void emptyKeys() {
+        jdbc = database();
         jdbc.sql("delete from payload_data_key").update();
     }
 
@@ -256,11 +249,11 @@ class DataKeysTest {
         return KeystoreKeks.load(file, PASSWORD, "data-kek");
     }
 
-    private static long count(String sql) {
+    private long count(String sql) {
         return jdbc.sql(sql).query(Long.class).single();
     }
 
-    private static byte[] ciphertextOf(String messageId) {
+    private byte[] ciphertextOf(String messageId) {
         return jdbc.sql("select ciphertext from message_payload where message_id = :id").param("id", messageId)
                 .query(byte[].class).single();
     }
