@@ -20,6 +20,8 @@ class KeysConfiguration {
 
     /** Where a node without a configured KEK keeps one of its own. */
     static final String LOCAL_KEK_FILE = "payload-kek.p12";
+    /** Its entry's alias; its password is the node's key store password ({@code passerelle.node.keystore-password}). */
+    static final String LOCAL_KEK_ALIAS = "data-kek";
     /** The audit channel of what the node does to its data keys. */
     static final String CHANNEL = "KEYS";
 
@@ -47,6 +49,7 @@ class KeysConfiguration {
                     (earlier.password() != null ? earlier.password() : password).toCharArray(),
                     earlier.alias() != null ? earlier.alias() : keys.alias()));
         }
+        Path local = dataDir.resolve(LOCAL_KEK_FILE);
         Kek current;
         if (keys.provider() == KeysProperties.Provider.PKCS11) {
             KeysProperties.Pkcs11 p11 = keys.pkcs11();
@@ -60,15 +63,22 @@ class KeysConfiguration {
                     + "=pkcs11 and passerelle.keys.pkcs11.*) to the party's KEK, the same on every node of the party"
                     + " (README, \"Payload keys\")");
         } else {
-            Path local = dataDir.resolve(LOCAL_KEK_FILE);
             if (!local.toFile().exists()) {
-                KeystoreKeks.create(local, password.toCharArray(), keys.alias());
+                KeystoreKeks.create(local, nodeKeystorePassword.toCharArray(), LOCAL_KEK_ALIAS);
             }
-            current = KeystoreKeks.load(local, password.toCharArray(), keys.alias());
+            current = KeystoreKeks.load(local, nodeKeystorePassword.toCharArray(), LOCAL_KEK_ALIAS);
             log.warn("NO KEK CONFIGURED: this node wraps its data keys under a KEK of its own, {}. No other node can open"
                     + " the payloads it stores unless given this same key store, and a node started on the same"
                     + " database without it refuses to start. Configure the party's KEK under passerelle.keys for"
                     + " anything but a single development node (README, \"Payload keys\").", local);
+        }
+        if (local.toFile().exists() && !current.source().startsWith(local.toString())) {
+            // A node that ran without a configured KEK before: its own KEK unwraps what it wrapped, and the re-wrap at
+            // start-up moves those keys under the configured KEK; then the file may go.
+            others.add(KeystoreKeks.load(local, nodeKeystorePassword.toCharArray(), LOCAL_KEK_ALIAS));
+            log.warn("{} holds this node's former local KEK: the data keys wrapped under it are re-wrapped under the"
+                    + " configured KEK at start-up; delete the file once health component payloadKeys shows"
+                    + " awaitingRewrap empty", local);
         }
         return new KeyEncryptionKeys(current, others);
     }

@@ -90,6 +90,28 @@ class KeyEncryptionKeysTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no AES-256 secret key under alias 'gateway'");
     }
 
+    @Test
+    void withoutAKekANodeMakesItsOwnAndOnceOneIsConfiguredItKeepsItsOwnForUnwrappingOnly() {
+        Path data = dir.resolve("data");
+        KeysProperties none = new KeysProperties(KeysProperties.Provider.KEYSTORE, null, null, "data-kek", List.of(),
+                new KeysProperties.Pkcs11(null, null, "passerelle-kek", List.of()), false);
+        KeyEncryptionKeys local = KeysConfiguration.keks(none, data, "node-password");
+        assertThat(data.resolve(KeysConfiguration.LOCAL_KEK_FILE)).exists();
+        assertThat(KeysConfiguration.keks(none, data, "node-password").currentKekId()).isEqualTo(local.currentKekId());
+
+        Path party = dir.resolve("party.p12");
+        KeystoreKeks.create(party, PASSWORD, "party-kek");
+        KeysProperties configured = new KeysProperties(KeysProperties.Provider.KEYSTORE, party, "changeit", "party-kek",
+                List.of(), new KeysProperties.Pkcs11(null, null, "passerelle-kek", List.of()), true);
+        KeyEncryptionKeys keks = KeysConfiguration.keks(configured, data, "node-password");
+
+        assertThat(keks.currentKekId()).isNotEqualTo(local.currentKekId());
+        assertThat(keks.kekIds()).containsExactly(keks.currentKekId(), local.currentKekId());
+        assertThatThrownBy(() -> KeysConfiguration.keks(new KeysProperties(KeysProperties.Provider.KEYSTORE, null, null, "data-kek", List.of(),
+                new KeysProperties.Pkcs11(null, null, "passerelle-kek", List.of()), true), dir.resolve("elsewhere"), "node-password"))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("No KEK configured");
+    }
+
     private Kek kek(String name) {
         Path file = dir.resolve(name + ".p12");
         KeystoreKeks.create(file, PASSWORD, "data-kek");
