@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.passerelle.gateway.error.GatewayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -144,7 +145,14 @@ public final class DataKeys {
             if (!keks.holds(row.kekId())) {
                 continue;
             }
-            SecretKey key = unwrap(row);
+            SecretKey key;
+            try {
+                key = unwrap(row);
+            } catch (GatewayException e) {
+                // Left as it is, for the operator: what it sealed fails with the same code when read.
+                log.error("Data key {} not re-wrapped: {}", row.keyId(), e.getMessage());
+                continue;
+            }
             WrappedKey wrapped = keks.wrap(row.keyId(), key);
             int updated = jdbc.sql("""
                     update payload_data_key set kek_id = :kek, wrapped = :wrapped, wrapped_at = :now

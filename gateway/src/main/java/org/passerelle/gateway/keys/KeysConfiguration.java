@@ -50,6 +50,7 @@ class KeysConfiguration {
                     earlier.alias() != null ? earlier.alias() : keys.alias()));
         }
         Path local = dataDir.resolve(LOCAL_KEK_FILE);
+        boolean configured = true;
         Kek current;
         if (keys.provider() == KeysProperties.Provider.PKCS11) {
             KeysProperties.Pkcs11 p11 = keys.pkcs11();
@@ -63,6 +64,7 @@ class KeysConfiguration {
                     + "=pkcs11 and passerelle.keys.pkcs11.*) to the party's KEK, the same on every node of the party"
                     + " (README, \"Payload keys\")");
         } else {
+            configured = false;
             if (!local.toFile().exists()) {
                 KeystoreKeks.create(local, nodeKeystorePassword.toCharArray(), LOCAL_KEK_ALIAS);
             }
@@ -72,7 +74,7 @@ class KeysConfiguration {
                     + " database without it refuses to start. Configure the party's KEK under passerelle.keys for"
                     + " anything but a single development node (README, \"Payload keys\").", local);
         }
-        if (local.toFile().exists() && !current.source().startsWith(local.toString())) {
+        if (configured && local.toFile().exists()) {
             // A node that ran without a configured KEK before: its own KEK unwraps what it wrapped, and the re-wrap at
             // start-up moves those keys under the configured KEK; then the file may go.
             others.add(KeystoreKeks.load(local, nodeKeystorePassword.toCharArray(), LOCAL_KEK_ALIAS));

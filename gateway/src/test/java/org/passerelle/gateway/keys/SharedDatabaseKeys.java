@@ -170,6 +170,28 @@ abstract class SharedDatabaseKeys {
     }
 
     @Test
+    void aChangedKeyAwaitingItsRewrapIsLeftAndReportedAndTheNodeStarts() {
+        Kek kek1 = kek("kek1");
+        Kek kek2 = kek("kek2");
+        Node before = node("GB-1", keys(kek1));
+        String message = before.accept("sealed under the key that will be changed");
+        String changed = before.vault.keyId();
+        jdbc.sql("update payload_data_key set active = null").update();
+        byte[] wrapped = jdbc.sql("select wrapped from payload_data_key").query(byte[].class).single();
+        wrapped[wrapped.length - 1] ^= 1;
+        jdbc.sql("update payload_data_key set wrapped = :w").param("w", wrapped).update();
+        audited.clear();
+
+        Node after = node("GB-2", keys(kek2, kek1));
+
+        assertThat(audited).containsExactly("DATA_KEY_CREATED");
+        assertThat(after.dataKeys.survey().awaitingRewrap()).containsExactly(changed + " (KEK " + kek1.id() + ")");
+        assertThatThrownBy(() -> after.payload(message))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"));
+        assertThat(after.payload(after.accept("sealed under the new active key"))).isEqualTo("sealed under the new active key");
+    }
+
+    @Test
     void anOlderNodesKeyFileIsImportedWithItsIdSoWhatItSealedStillOpens() throws Exception {
         SecretKey legacy = KeyEncryptionKeysTest.aes();
         Path dataDir = Files.createDirectories(dir.resolve("node-data"));
