@@ -35,6 +35,9 @@ class NodeStartsTest {
         assertThat(camel.getName()).isEqualTo("passerelle-GB");
         assertThat(camel.getRoutes()).extracting(r -> r.getRouteId()).contains("outbox-send", "outbox-dispatch");
         assertThat(jdbc.sql("select count(*) from message").query(Long.class).single()).isZero();
-        assertThat(data.resolve("payload-data.key")).exists();
+        // The data key is in the database, wrapped under the party's KEK; nothing of it in the data folder.
+        assertThat(jdbc.sql("select count(*) from payload_data_key where active = 'Y'").query(Long.class).single()).isOne();
+        assertThat(data.resolve("payload-data.key")).doesNotExist();
+        assertThat(data.resolve("payload-kek.p12")).doesNotExist();
     }
 }

@@ -20,6 +20,8 @@ public final class NodeTestSupport {
         r.add("passerelle.node.trust-anchors[0]", () -> pki.rootCa("GB").certificatePem().toString());
         r.add("passerelle.node.crls[0]", () -> pki.crl("GB").toString());
         r.add("passerelle.node.exchange-port", () -> 0);
+        r.add("passerelle.keys.keystore", () -> pki.dataKek("GB").toString());
+        r.add("passerelle.keys.keystore-password", () -> DevPki.PASSWORD);
         r.add("passerelle.partners.FR.base-url", () -> "https://localhost:1");
         r.add("passerelle.partners.FR.certificate", () -> pki.gateway("FR").certificatePem().toString());
         r.add("passerelle.partners.FR.trust-anchors[0]", () -> pki.rootCa("FR").certificatePem().toString());

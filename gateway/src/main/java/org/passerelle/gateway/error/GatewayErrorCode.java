@@ -55,6 +55,12 @@ public enum GatewayErrorCode {
     /** Something failed inside the node; details are in its log, under the message id. */
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR),
     /**
+     * A stored payload or gallery template is sealed under a data key this node cannot unwrap: the key is wrapped under
+     * a key-encryption key (KEK) this node is not configured with, its wrapping was changed, or no such data key is
+     * stored. Nothing is lost: a node with the party's KEK opens it (README, "Payload keys").
+     */
+    PAYLOAD_KEY_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
+    /**
      * The message carries a category of data that the data-sharing policy forbids in its direction for this partner;
      * the details name each offending element by its path.
      */

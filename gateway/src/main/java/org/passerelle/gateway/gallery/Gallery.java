@@ -38,9 +38,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The biometric gallery: fingerprint templates of the people this party returned under the scheme, searched 1:N.
  *
  * <p>Templates are extracted by the {@link FingerprintMatcher} (one per finger, the best impression the transaction
- * holds), sealed with the node's data key and stored in {@code gallery_entry}; they are decrypted once into the
- * in-memory {@link GalleryIndex}, which every search uses. A node catches up with entries other nodes of its party
- * added or erased before each search. Images and transactions are never kept; templates never leave this class, and
+ * holds), sealed with the party's data key (package keys) and stored in {@code gallery_entry}; they are decrypted
+ * once into the in-memory {@link GalleryIndex}, which every search uses. A node catches up with entries other nodes
+ * of its party added or erased before each search. Images and transactions are never kept; templates never leave this class, and
  * what the API shows of an entry is its metadata.
  *
  * <p>Every addition, correction and erasure is audited naming the entry ({@code gallery-entry:<id>}) and the case it

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.passerelle.contracts.CodecLimits;
 import org.passerelle.contracts.MessageCodec;
+import org.passerelle.gateway.keys.DataKeys;
 import org.passerelle.gateway.messagelog.PayloadVault;
 import org.passerelle.gateway.partner.PartnerProperties;
 import org.passerelle.security.CertificateValidator;
@@ -137,9 +138,10 @@ class NodeConfiguration {
         return new MessageCodec(CodecLimits.defaults().withMaxDocumentBytes((int) node.maxBodySize().toBytes()));
     }
 
+    /** Seals payloads and gallery templates under the party's data keys, which the KEK wraps (package keys). */
     @Bean
-    PayloadVault payloadVault(NodeProperties node) {
-        return PayloadVault.fromKeyFile(node.dataDir().resolve("payload-data.key"));
+    PayloadVault payloadVault(DataKeys keys) {
+        return new PayloadVault(keys);
     }
 
     private static List<Path> crlFiles(NodeProperties node, PartnerProperties partners) {

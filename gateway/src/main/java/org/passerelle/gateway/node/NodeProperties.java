@@ -16,7 +16,7 @@ import org.springframework.util.unit.DataSize;
  *                         so that a restarted node releases its own earlier claims at once; unique among the party's
  *                         nodes (a second process starting with the id of a running node is refused). Default: the
  *                         host name and a digest of the data folder's absolute path, e.g. {@code gw-a-3f9c21d0}
- * @param dataDir          where the embedded database and the payload data key live
+ * @param dataDir          where the embedded database lives (and, with no KEK configured, the node's own KEK)
  * @param keystore         PKCS#12 holding this party's gateway key and certificate chain (signing, decryption, TLS)
  * @param keystorePassword its password (also of the next and previous key stores)
  * @param nextKeystore     during a key rollover, the PKCS#12 of this party's next gateway key: messages encrypted to

@@ -155,6 +155,17 @@ public final class DevCertificates {
         }
     }
 
+    /** A fresh AES-256 secret key (a development key-encryption key). */
+    public static javax.crypto.SecretKey aesKey() {
+        try {
+            javax.crypto.KeyGenerator generator = javax.crypto.KeyGenerator.getInstance("AES");
+            generator.init(256, RANDOM);
+            return generator.generateKey();
+        } catch (GeneralSecurityException e) {
+            throw failed("AES key generation", e);
+        }
+    }
+
     /** A fresh RSA key pair of the given size. */
     public static KeyPair rsaKeyPair(int bits) {
         try {

@@ -46,7 +46,8 @@ import org.passerelle.security.SecurityErrorCode;
  * {@code XX/gateway-rsa.*}, {@code XX/officer-<role>.*}, {@code XX/system-casework.*}, {@code XX/revoked.*},
  * {@code XX/expired.*}, {@code XX/ocsp-responder.*}, where {@code .*} is {@code .p12} (key and chain), {@code -cert.pem} and
  * {@code -key.pem} (PKCS#8, unencrypted); and {@code truststore.p12} with every party's root CA. Every
- * PKCS#12 password is {@link #PASSWORD}.
+ * PKCS#12 password is {@link #PASSWORD}. And {@code XX/data-kek.p12}, the party's key-encryption key (an AES-256 secret
+ * key entry).
  */
 public final class DevPki {
 
@@ -59,6 +60,8 @@ public final class DevPki {
     public static final String SYSTEM_NAME = "casework";
     public static final String README = "README.txt";
     public static final String TRUST_STORE = "truststore.p12";
+    /** The alias of the AES-256 secret key entry in each party's {@link #dataKek(String)} key store. */
+    public static final String DATA_KEK_ALIAS = "data-kek";
 
     private static final Duration CRL_LIFETIME = Duration.ofDays(365);
     private static final Duration LEAF_LIFETIME = Duration.ofDays(365);
@@ -200,6 +203,15 @@ public final class DevPki {
         return credential(party, "ocsp-responder");
     }
 
+    /**
+     * The party's key-encryption key: a PKCS#12 key store holding one AES-256 secret key under {@link #DATA_KEK_ALIAS},
+     * shared by every node of the party to wrap the data keys that seal payloads at rest. Absent from a PKI generated
+     * before it was added; regenerate it with {@code --force}.
+     */
+    public Path dataKek(String party) {
+        return directory.resolve(party).resolve("data-kek.p12");
+    }
+
     /** Every party's root CA as anchor, with every party's CRL. */
     public PartyTrust partyTrust() {
         return PartyTrust.load(trustStore(), PASSWORD.toCharArray(), parties.stream().map(this::crl).toList());
@@ -258,6 +270,7 @@ public final class DevPki {
         X509CRL crl = DevCertificates.crl(ca, caKeys.getPrivate(), now.minus(Duration.ofHours(1)), now.plus(CRL_LIFETIME),
                 List.of(revoked.getSerialNumber()), "SHA384withECDSA");
         Files.writeString(crl(party), pem(crl), StandardCharsets.US_ASCII);
+        writeSecretKey(dataKek(party), DevCertificates.aesKey());
         return ca;
     }
 
@@ -280,6 +293,17 @@ public final class DevPki {
         }
         Files.writeString(target.certificatePem(), pem(chain.get(0)), StandardCharsets.US_ASCII);
         Files.writeString(target.privateKeyPem(), pem(key), StandardCharsets.US_ASCII);
+    }
+
+    private static void writeSecretKey(Path file, javax.crypto.SecretKey key) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setEntry(DATA_KEK_ALIAS, new KeyStore.SecretKeyEntry(key), new KeyStore.PasswordProtection(PASSWORD.toCharArray()));
+            store.store(out, PASSWORD.toCharArray());
+        } catch (GeneralSecurityException e) {
+            throw new SecurityCheckException(SecurityErrorCode.OPERATION_FAILED, "cannot write " + file.getFileName(), e);
+        }
     }
 
     private void writeTrustStore(List<X509Certificate> anchors) throws IOException {
@@ -313,7 +337,9 @@ public final class DevPki {
                 .append("XX/system-casework.*         back-end client certificate, SAN urn:passerelle:system:XX:casework\n")
                 .append("XX/revoked.*                 gateway-like certificate listed on the CRL (for tests)\n")
                 .append("XX/expired.*                 gateway-like certificate expired a day before generation (for tests)\n")
-                .append("XX/ocsp-responder.*          delegated OCSP responder of that CA: EC P-256, digitalSignature, EKU OCSPSigning\n\n")
+                .append("XX/ocsp-responder.*          delegated OCSP responder of that CA: EC P-256, digitalSignature, EKU OCSPSigning\n")
+                .append("XX/data-kek.p12              the party's key-encryption key: AES-256 secret key, alias ").append(DATA_KEK_ALIAS).append(",\n")
+                .append("                             shared by the party's nodes to wrap their payload data keys (passerelle.keys.keystore)\n\n")
                 .append("Each key comes as NAME.p12 (key + chain), NAME-cert.pem (certificate) and NAME-key.pem (private key).\n")
                 .append("Certificates are valid one year. Regenerate with: ./passerelle pki DIR [PARTY ...] --force\n");
         Files.writeString(readme(), text.toString(), StandardCharsets.UTF_8);

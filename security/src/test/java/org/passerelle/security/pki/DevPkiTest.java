@@ -37,8 +37,12 @@ class DevPkiTest {
                 assertThat(PartyBinding.partyOf(credential.load().certificate())).isEqualTo(party);
             }
             assertThat(pki.crl(party)).content().startsWith("-----BEGIN X509 CRL-----");
+            assertThat(pki.dataKek(party).getFileName().toString()).endsWith(".p12"); // git-ignored
+            assertThat(dataKek(pki, party)).hasSize(32);
         }
         assertThat(pki.partyTrust().parties()).containsExactlyInAnyOrder("GB", "NL");
+        assertThat(dataKek(pki, "GB")).isNotEqualTo(dataKek(pki, "NL")); // one KEK per party
+        assertThat(pki.readme()).content().contains("data-kek.p12");
     }
 
     @Test
@@ -103,5 +107,18 @@ class DevPkiTest {
         DevPkiGenerator.main(new String[] {directory.resolve("out").toString()});
 
         assertThat(DevPki.open(directory.resolve("out")).parties()).containsExactly("BE", "FR", "GB");
+    }
+
+    /** The party's KEK as the gateway reads it: an AES secret key entry of a PKCS#12 key store. */
+    private static byte[] dataKek(DevPki pki, String party) {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance(pki.dataKek(party).toFile(),
+                    DevPki.PASSWORD.toCharArray());
+            java.security.Key key = store.getKey(DevPki.DATA_KEK_ALIAS, DevPki.PASSWORD.toCharArray());
+            assertThat(key.getAlgorithm()).isEqualTo("AES");
+            return key.getEncoded();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

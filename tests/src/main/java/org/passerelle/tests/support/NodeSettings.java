@@ -34,6 +34,9 @@ public final class NodeSettings {
         p.put("passerelle.node.trust-anchors[0]", pki.rootCa(party).certificatePem().toString());
         p.put("passerelle.node.crls[0]", pki.crl(party).toString());
         p.put("passerelle.node.exchange-port", exchangePort);
+        // The party's KEK, the same for every node of the party: each opens the payloads the others sealed.
+        p.put("passerelle.keys.keystore", pki.dataKek(party).toString());
+        p.put("passerelle.keys.keystore-password", DevPki.PASSWORD);
         String prefix = "passerelle.partners." + partner + ".";
         p.put(prefix + "base-url", "https://localhost:" + partnerExchangePort);
         p.put(prefix + "certificate", pki.gateway(partner).certificatePem().toString());
