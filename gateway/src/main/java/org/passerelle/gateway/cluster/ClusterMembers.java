@@ -14,6 +14,7 @@ import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.node.NodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DuplicateKeyException;
@@ -33,7 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that nodes' clocks need not agree.
  */
 @Component
-public class ClusterMembers implements InitializingBean, SmartLifecycle {
+public class ClusterMembers implements InitializingBean, DisposableBean, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterMembers.class);
     static final String CHANNEL = "CLUSTER";
@@ -74,6 +75,8 @@ public class ClusterMembers implements InitializingBean, SmartLifecycle {
     @Override
     public void afterPropertiesSet() throws InterruptedException {
         join();
+        // Beats from now on, not from when the context has started: that can take longer than stale-after.
+        startBeating();
         Released released = release(nodeId);
         audit.record(AuditTrail.Entry.of("node", CHANNEL, "NODE_STARTED", "OK").code(null, "node " + nodeId
                 + (released.any() ? "; released from its previous run: " + released : "")));
@@ -123,6 +126,10 @@ public class ClusterMembers implements InitializingBean, SmartLifecycle {
 
     @Override
     public void start() {
+        running = true;
+    }
+
+    private void startBeating() {
         beats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cluster-heartbeat");
             t.setDaemon(true);
@@ -130,7 +137,14 @@ public class ClusterMembers implements InitializingBean, SmartLifecycle {
         });
         long every = properties.heartbeatInterval().toMillis();
         beats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
-        running = true;
+    }
+
+    /** If the context fails to start after this node joined, it stops beating (and is taken for dead). */
+    @Override
+    public void destroy() {
+        if (beats != null) {
+            beats.shutdownNow();
+        }
     }
 
     /** One heartbeat, then the look for nodes that stopped beating. Never throws: the next beat tries again. */
