@@ -181,6 +181,28 @@ public class MessageStore {
     }
 
     /**
+     * Makes due now the one entry of the target, among those {@link #bringForward} would take, that is due soonest —
+     * unless an entry of the target is due already: a circuit that lets its trial call through has a message for it.
+     * True when one was brought forward.
+     */
+    public boolean bringForwardOne(OutboxKind kind, String target, List<String> codes) {
+        Instant now = clock.instant();
+        return jdbc.sql("""
+                update outbox set next_attempt_at = :now
+                where id = (select w.id from outbox w
+                            where w.kind = :kind and w.target = :target and w.state = 'PENDING'
+                              and w.next_attempt_at > :now and w.last_error in (:codes)
+                              and (w.claimed_until is null or w.claimed_until < :now)
+                            order by w.next_attempt_at, w.id
+                            fetch first 1 rows only)
+                  and not exists (select 1 from outbox d
+                                  where d.kind = :kind and d.target = :target and d.state = 'PENDING'
+                                    and d.next_attempt_at <= :now)""")
+                .param("now", ts(now)).param("kind", kind.name()).param("target", target).param("codes", codes)
+                .update() == 1;
+    }
+
+    /**
      * Marks the entry done and records the message's new status, in one transaction, provided this node still
      * holds the claim (a lapsed lease may have passed the entry on); false, changing nothing, if not. The same
      * holds for {@link #retryLater} and {@link #park}.

@@ -160,6 +160,24 @@ class MessageStoreTest {
                 .doesNotContain(rateLimited, parked, otherPartner, inFlight);
     }
 
+    @Test
+    void bringsOneWaitingEntryForwardForATrialCallOnlyWhileNoneIsDue() {
+        Instant now = Instant.now();
+        String soonest = UUID.randomUUID().toString();
+        String later = UUID.randomUUID().toString();
+        accept(soonest, "s".getBytes(StandardCharsets.UTF_8), "PT");
+        accept(later, "l".getBytes(StandardCharsets.UTF_8), "PT");
+        for (OutboxEntry e : store.claimDue(OutboxKind.SEND, "PT", "node-a", 100, Duration.ofMinutes(1))) {
+            Instant next = e.conversationId().equals(soonest) ? now.plus(Duration.ofMinutes(2)) : now.plus(Duration.ofMinutes(4));
+            assertThat(store.retryLater(e, "node-a", next, "PARTNER_UNAVAILABLE", "test")).isTrue();
+        }
+
+        assertThat(store.bringForwardOne(OutboxKind.SEND, "PT", List.of("PARTNER_UNAVAILABLE"))).isTrue();
+        assertThat(store.bringForwardOne(OutboxKind.SEND, "PT", List.of("PARTNER_UNAVAILABLE"))).as("one is due now").isFalse();
+        assertThat(store.claimDue(OutboxKind.SEND, "PT", "node-b", 100, Duration.ofMinutes(1)))
+                .extracting(OutboxEntry::conversationId).containsExactly(soonest);
+    }
+
     private List<OutboxEntry> claimOf(String conversation, String node) {
         return store.claimDue(OutboxKind.SEND, node, 100, Duration.ofMinutes(1)).stream()
                 .filter(e -> e.conversationId().equals(conversation)).toList();

@@ -25,11 +25,14 @@ import org.springframework.stereotype.Component;
 /**
  * Brings a partner's backlog forward when the partner answers again. Messages that failed because the partner could
  * not be reached wait out an exponential back-off (up to {@code max-backoff}, 5 minutes by default), long after the
- * partner is back. When the circuit's trial call succeeds (half-open to closed), or a retried message goes through,
- * the partner's pending messages waiting on a back-off after {@code PARTNER_UNAVAILABLE} are made due at once, in the
+ * partner is back. When the circuit's trial call succeeds (half-open to closed), or the partner answers a retried
+ * message, or answers this node again after it could not be reached from it, the partner's pending messages waiting on a back-off after {@code PARTNER_UNAVAILABLE} are made due at once, in the
  * database, so that every node sharing it starts on them at its next poll; the bulkheads and the per-conversation
  * order of claims still hold. Audited once per recovery as {@code PARTNER_RECOVERED} with how many were brought
  * forward (nothing about the messages themselves).
+ *
+ * <p>While the circuit is open no message is claimed for the partner; when it turns half-open and none of the
+ * partner's messages is due, the one due soonest is made due to serve as the trial call (see {@link #trialCall}).
  *
  * <p>Left waiting: parked messages (an administrator replays them), messages in flight, those held for a suspension or
  * a refused certificate (looked at again within a second anyway, and held again until that is lifted), and those that
@@ -51,6 +54,7 @@ public class PartnerRecovery {
     private final Duration quiet;
     private final Set<String> watched = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> lastLook = new ConcurrentHashMap<>();
+    private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
 
     PartnerRecovery(PartnerClients clients, MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock,
                     DeliveryProperties delivery, @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor) {
@@ -70,29 +74,63 @@ public class PartnerRecovery {
             return;
         }
         circuit.getEventPublisher().onStateTransition(event -> {
-            if (event.getStateTransition() == CircuitBreaker.StateTransition.HALF_OPEN_TO_CLOSED) {
-                later(circuit.getName(), "its circuit closed after a successful trial call");
+            switch (event.getStateTransition()) {
+                case HALF_OPEN_TO_CLOSED -> later(circuit.getName(), "its circuit closed after a successful trial call");
+                case OPEN_TO_HALF_OPEN -> offThread(() -> trialCall(circuit.getName()));
+                default -> {
+                }
             }
         });
     }
 
-    /** A retried message to the partner was answered: it is reachable again. */
-    void answeredAfterFailure(String party) {
-        Instant now = clock.instant();
-        Instant last = lastLook.get(party);
-        if (last != null && now.isBefore(last.plus(quiet))) {
+    /** An attempt could not reach the partner, or it failed (5xx, 429): remembered until it answers again. */
+    void unreachable(String party) {
+        unreachable.add(party);
+    }
+
+    /**
+     * The partner answered an attempt: when it had not answered this node's last attempts, or the message had been
+     * tried before (perhaps by another node), what waits out a back-off for the partner need not.
+     */
+    void answered(String party, boolean retried) {
+        boolean wasUnreachable = unreachable.remove(party);
+        if (!wasUnreachable && !retried) {
             return;
         }
-        later(party, "a retried message was answered");
+        Instant now = clock.instant();
+        Instant last = lastLook.get(party);
+        if (!wasUnreachable && last != null && now.isBefore(last.plus(quiet))) {
+            return;
+        }
+        later(party, wasUnreachable ? "it answers again after failed attempts" : "a retried message was answered");
     }
 
     /** Off the calling thread: the circuit's event comes on an attempt's thread, inside the breaker's bookkeeping. */
     private void later(String party, String why) {
         lastLook.put(party, clock.instant());
+        offThread(() -> bringForward(party, why));
+    }
+
+    private void offThread(Runnable work) {
         try {
-            executor.execute(() -> bringForward(party, why));
+            executor.execute(work);
         } catch (RejectedExecutionException e) {
-            log.debug("Not bringing {}'s backlog forward: delivery is stopping", party);
+            log.debug("Not bringing a backlog forward: delivery is stopping");
+        }
+    }
+
+    /**
+     * The circuit lets a trial call through, but a trial needs a message: when none of the partner's is due (all wait
+     * out their back-off), the one due soonest is made due now. Without it the circuit would wait half-open, and the
+     * partner's backlog its back-off, until the first of them came due by itself, minutes after the partner was back.
+     */
+    void trialCall(String party) {
+        try {
+            if (store.bringForwardOne(OutboxKind.SEND, party, CURED)) {
+                log.debug("One waiting message for {} made due for the circuit's trial call", party);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Making a message due for {}'s trial call failed: {}", party, e.getClass().getSimpleName());
         }
     }
 

@@ -122,15 +122,20 @@ public class PartnerSender extends OutboxWorker {
         try (call) {
             exchanged = exchange(entry, message, partner, recipients, call);
         }
-        if (exchanged.response() != null && entry.attempts() > 0) {
-            // A retry went through: what else waits out a back-off for this partner need not.
-            recovery.answeredAfterFailure(partner.party());
+        if (exchanged.response() != null) {
+            // After failures, or for a message tried before: what else waits out a back-off for this partner need not.
+            recovery.answered(partner.party(), entry.attempts() > 0);
+        } else if (exchanged.unreachable()) {
+            recovery.unreachable(partner.party());
         }
         return exchanged.outcome() != null ? exchanged.outcome() : answered(partner, message, exchanged.response());
     }
 
-    /** What one exchange with the partner came to: an outcome already, or the partner's answer to look at. */
-    private record Exchanged(Outcome outcome, HttpResponse<byte[]> response) {
+    /**
+     * What one exchange with the partner came to: an outcome already, or the partner's answer to look at; and whether
+     * the partner could not be reached or failed.
+     */
+    private record Exchanged(Outcome outcome, HttpResponse<byte[]> response, boolean unreachable) {
     }
 
     /** Signs, encrypts and posts the message; records the call on the circuit when the partner answered or failed. */
@@ -138,7 +143,7 @@ public class PartnerSender extends OutboxWorker {
                                CircuitCall call) {
         byte[] xml = store.payload(message.messageId()).orElse(null);
         if (xml == null) {
-            return new Exchanged(new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before delivery"), null);
+            return new Exchanged(new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before delivery"), null, false);
         }
         byte[] cms = encryptor.encrypt(signer.sign(xml), recipients);
         store.recordStatus(message.messageId(), MessageStatus.SIGNED, null, "attempt " + (entry.attempts() + 1));
@@ -159,19 +164,19 @@ public class PartnerSender extends OutboxWorker {
             response = clients.client(partner).send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             call.failed(e);
-            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), e.getClass().getSimpleName()), null);
+            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), e.getClass().getSimpleName()), null, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), "interrupted"), null);
+            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), "interrupted"), null, false);
         }
         int status = response.statusCode();
         if (status >= 500 || status == 429) {
             call.failed(new IOException("HTTP " + status));
             String code = status == 429 ? GatewayErrorCode.RATE_LIMITED.name() : GatewayErrorCode.PARTNER_UNAVAILABLE.name();
-            return new Exchanged(new Outcome.Retry(code, "partner answered " + status + faultOf(response)), null);
+            return new Exchanged(new Outcome.Retry(code, "partner answered " + status + faultOf(response)), null, true);
         }
         call.succeeded();
-        return new Exchanged(null, response);
+        return new Exchanged(null, response, false);
     }
 
     private Outcome answered(Partner partner, MessageRecord message, HttpResponse<byte[]> response) {
