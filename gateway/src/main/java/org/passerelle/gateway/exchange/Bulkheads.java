@@ -118,6 +118,9 @@ public final class Bulkheads {
      */
     void close() {
         closed = true;
+        if (inFlight.get() > 0) {
+            log.info("Delivery ({}) stopping: waiting up to {} for {} attempts in flight", kind, drainWait, inFlight.get());
+        }
         long deadline = System.nanoTime() + drainWait.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {
