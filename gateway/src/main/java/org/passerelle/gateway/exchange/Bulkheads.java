@@ -42,11 +42,12 @@ public final class Bulkheads {
 
     /**
      * The bulkheads of one kind of delivery from its settings: {@code max-concurrent} slots per target, and at shutdown
-     * a wait for the attempts in flight as long as one attempt may take (connect and request timeouts), at most 45 s.
+     * a wait for the attempts in flight as long as one attempt may take (connect and request timeouts), at most 30 s
+     * (Spring's default time for one shutdown phase).
      */
     public static Bulkheads of(String kind, DeliveryProperties delivery, ExecutorService executor, ExchangeMetrics metrics) {
         Duration attempt = delivery.connectTimeout().plus(delivery.requestTimeout()).plusSeconds(5);
-        Duration wait = attempt.compareTo(Duration.ofSeconds(45)) < 0 ? attempt : Duration.ofSeconds(45);
+        Duration wait = attempt.compareTo(Duration.ofSeconds(30)) < 0 ? attempt : Duration.ofSeconds(30);
         return new Bulkheads(kind, delivery.bulkhead().maxConcurrent(), wait, executor, metrics);
     }
 
