@@ -74,6 +74,11 @@ class RecoveryFiguresIT {
         long waitingOnBackoff = jdbc.sql("""
                 select count(*) from outbox where kind = 'SEND' and target = 'FR' and state = 'PENDING'
                   and last_error = 'PARTNER_UNAVAILABLE' and next_attempt_at > current_timestamp""").query(Long.class).single();
+        Long longestWaitSeconds = jdbc.sql("""
+                select max(next_attempt_at) from outbox where kind = 'SEND' and target = 'FR' and state = 'PENDING'""")
+                .query((rs, i) -> rs.getTimestamp(1) == null ? 0L
+                        : Math.max(0, (rs.getTimestamp(1).getTime() - System.currentTimeMillis()) / 1000)).single();
+        CircuitBreaker.State atReturn = circuit.getState();
         MessageStore store = nodes.gb.bean(MessageStore.class);
         long before = store.countOutbox(OutboxKind.SEND, "FR", "DONE");
 
@@ -89,9 +94,9 @@ class RecoveryFiguresIT {
 
         System.out.printf("""
                 RECOVERY FIGURES: %d messages to FR in %d conversations (submitted in %.1f s while FR was down); \
-                circuit %s, %d waiting out a back-off after PARTNER_UNAVAILABLE when FR came back; \
+                when FR came back: circuit %s, %d waiting out a back-off after PARTNER_UNAVAILABLE (the longest due in %d s); \
                 from FR's return: first delivered after %.1f s, all delivered after %.1f s (%.0f messages/s)%n""",
-                MESSAGES, CONVERSATIONS, submitSeconds, circuit.getState(), waitingOnBackoff, first, all,
+                MESSAGES, CONVERSATIONS, submitSeconds, atReturn, waitingOnBackoff, longestWaitSeconds, first, all,
                 MESSAGES / Math.max(0.001, all - first));
         assertThat(store.countOutbox(OutboxKind.SEND, "FR", "PARKED")).isZero();
     }
