@@ -13,9 +13,9 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties({DeliveryProperties.class, BackendProperties.class, ApiProperties.class})
 class DeliveryConfiguration {
 
-    static final String EXECUTOR = "passerelleDeliveryExecutor";
+    static final String EXECUTOR = Bulkheads.EXECUTOR;
 
-    /** Attempts block on the network, so each runs on a virtual thread. */
+    /** Attempts block on the network, so each runs on a virtual thread; the per-target bulkheads bound how many. */
     @Bean(name = EXECUTOR, destroyMethod = "shutdown")
     ExecutorService passerelleDeliveryExecutor() {
         return Executors.newVirtualThreadPerTaskExecutor();

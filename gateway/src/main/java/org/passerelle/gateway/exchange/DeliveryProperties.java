@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectTimeout    TCP and TLS connection timeout
  * @param requestTimeout    the longest wait for an answer
  * @param circuit           the per-partner circuit breaker
+ * @param bulkhead          how many attempts run at once for one partner (or one back-end endpoint)
  */
 @ConfigurationProperties("passerelle.delivery")
 public record DeliveryProperties(
@@ -31,7 +32,17 @@ public record DeliveryProperties(
         @DefaultValue("0.2") double jitter,
         @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("30s") Duration requestTimeout,
-        @DefaultValue Circuit circuit) {
+        @DefaultValue Circuit circuit,
+        @DefaultValue Bulkhead bulkhead) {
+
+    public DeliveryProperties {
+        // An attempt holds its claim from claiming to settling: connecting, then waiting for the answer. A lease
+        // shorter than that would let another poll (of this node or another) claim the entry again and send it twice.
+        if (lease.compareTo(connectTimeout.plus(requestTimeout)) <= 0) {
+            throw new IllegalArgumentException("passerelle.delivery.lease (" + lease + ") must exceed connect-timeout ("
+                    + connectTimeout + ") plus request-timeout (" + requestTimeout + ")");
+        }
+    }
 
     /**
      * @param failureRateThreshold percentage of failed calls that opens the circuit
@@ -44,5 +55,22 @@ public record DeliveryProperties(
             @DefaultValue("5") int minimumCalls,
             @DefaultValue("10") int windowSize,
             @DefaultValue("10s") Duration openWait) {
+    }
+
+    /**
+     * Bounded concurrency per delivery target, so that a partner that accepts connections but never answers holds
+     * at most {@code maxConcurrent} attempts (each waiting out the request timeout) and nothing of the others'.
+     * Nothing queues in memory: a target's due entries stay unclaimed in the database until one of its slots is
+     * free, so no lease runs while an entry waits, and a finished attempt claims the target's next entry at once.
+     *
+     * @param maxConcurrent attempts in flight at once per partner (per back-end endpoint for dispatch), on each node
+     */
+    public record Bulkhead(@DefaultValue("4") int maxConcurrent) {
+
+        public Bulkhead {
+            if (maxConcurrent < 1) {
+                throw new IllegalArgumentException("passerelle.delivery.bulkhead.max-concurrent must be at least 1");
+            }
+        }
     }
 }

@@ -6,9 +6,10 @@ import org.passerelle.gateway.exchange.outbound.PartnerSender;
 import org.springframework.stereotype.Component;
 
 /**
- * The two delivery flows: due SEND entries to partner nodes, due DISPATCH entries to our back-end. Each poll
- * claims a batch (at most one entry per conversation and target, which keeps conversations in order) and
- * attempts the entries in parallel; every outcome is settled by the worker, so no exception leaves a route.
+ * The two delivery flows: due SEND entries to partner nodes, due DISPATCH entries to our back-end. Each poll claims,
+ * per target, as many entries as the target's bulkhead has free slots (at most one entry per conversation and target,
+ * which keeps conversations in order) and starts their attempts without waiting for them, so a target that never
+ * answers cannot hold up the next poll; every outcome is settled by the worker, so no exception leaves a route.
  */
 @Component
 class OutboxRoutes extends RouteBuilder {
@@ -28,18 +29,12 @@ class OutboxRoutes extends RouteBuilder {
         from(timer("outbox-send"))
                 .routeId("outbox-send")
                 .routeConfigurationId("outbox-errors")
-                .bean(sender, "claim")
-                .split(body()).parallelProcessing().executorService(DeliveryConfiguration.EXECUTOR)
-                    .bean(sender, "process")
-                .end();
+                .bean(sender, "poll");
 
         from(timer("outbox-dispatch"))
                 .routeId("outbox-dispatch")
                 .routeConfigurationId("outbox-errors")
-                .bean(dispatcher, "claim")
-                .split(body()).parallelProcessing().executorService(DeliveryConfiguration.EXECUTOR)
-                    .bean(dispatcher, "process")
-                .end();
+                .bean(dispatcher, "poll");
     }
 
     private String timer(String name) {

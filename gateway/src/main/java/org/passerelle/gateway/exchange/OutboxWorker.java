@@ -13,13 +13,19 @@ import org.passerelle.gateway.messagelog.OutboxEntry;
 import org.passerelle.gateway.messagelog.OutboxKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 
 /**
  * Works one kind of outbox entry: claims what is due, attempts each, and settles it — done, retried after
  * exponential back-off with jitter, or parked once attempts or the message's lifetime are spent. The same
  * guarantees hold for sending to partners and dispatching to back-ends.
+ *
+ * <p>Each target (a partner, a back-end endpoint) has its own {@link Bulkheads bulkhead}: a poll claims for each target
+ * only as many entries as it has free slots and starts each attempt on its own thread without waiting for it, and an
+ * attempt that delivers claims its target's next due entry at once. So a target that never answers holds its own
+ * slots for the request timeout and nothing else: the poll and the other targets go on.
  */
-public abstract class OutboxWorker {
+public abstract class OutboxWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
 
@@ -29,15 +35,18 @@ public abstract class OutboxWorker {
     protected final Clock clock;
     private final RetryPolicy retry;
     private final String nodeId;
+    private final Bulkheads bulkheads;
+    private volatile boolean running;
 
     protected OutboxWorker(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock,
-                           RetryPolicy retry, String nodeId) {
+                           RetryPolicy retry, String nodeId, Bulkheads bulkheads) {
         this.store = store;
         this.audit = audit;
         this.metrics = metrics;
         this.clock = clock;
         this.retry = retry;
         this.nodeId = nodeId;
+        this.bulkheads = bulkheads;
     }
 
     protected abstract OutboxKind kind();
@@ -48,19 +57,97 @@ public abstract class OutboxWorker {
     /** One attempt; returns its outcome rather than throwing for any failure with a defined outcome. */
     protected abstract Outcome attempt(OutboxEntry entry, MessageRecord message);
 
-    /** Claims the due entries of this kind (the Camel route then processes each). */
-    public List<OutboxEntry> claim() {
-        return store.claimDue(kind(), nodeId, retry.batchSize(), retry.lease());
+    /**
+     * Whether entries for the target may be claimed now; a partner whose circuit is open is not claimed for (its
+     * entries would only be handed back), and is again once the circuit lets a trial call through.
+     */
+    protected boolean accepting(String target) {
+        return true;
     }
 
-    /** Attempts one claimed entry and settles it. */
-    public void process(OutboxEntry entry) {
-        try (var ignored = org.slf4j.MDC.putCloseable("messageId", entry.messageId())) {
-            attemptAndSettle(entry);
+    /**
+     * One poll (the Camel timer route calls it): for each target with due entries, claims as many as its bulkhead
+     * has free slots (at most the batch size) and starts an attempt for each; returns without waiting for them.
+     */
+    public void poll() {
+        for (String target : store.dueTargets(kind())) {
+            if (bulkheads.closed()) {
+                return;
+            }
+            if (accepting(target)) {
+                fill(target, retry.batchSize(), true);
+            }
         }
     }
 
-    private void attemptAndSettle(OutboxEntry entry) {
+    /** Claims up to {@code wanted} due entries of the target, within its free slots, and starts them. */
+    private void fill(String target, int wanted, boolean countFull) {
+        int slots = bulkheads.acquire(target, wanted);
+        if (slots == 0) {
+            if (countFull && !bulkheads.closed()) {
+                metrics.bulkheadFull(kind().name().toLowerCase(), Bulkheads.label(target));
+            }
+            return;
+        }
+        List<OutboxEntry> claimed;
+        try {
+            claimed = store.claimDue(kind(), target, nodeId, slots, retry.lease());
+        } catch (RuntimeException e) {
+            bulkheads.release(target, slots);
+            throw e;
+        }
+        bulkheads.release(target, slots - claimed.size());
+        for (OutboxEntry entry : claimed) {
+            if (!bulkheads.start(target, () -> processThenNext(entry))) {
+                // Shutting down: the claim lapses after its lease and the entry is attempted again.
+                log.info("Outbox entry {} not started: delivery is stopping", entry.id());
+            }
+        }
+    }
+
+    /** Attempts the entry and, when it was delivered, claims the target's next due entry without waiting for a poll. */
+    private void processThenNext(OutboxEntry entry) {
+        Outcome outcome = process(entry);
+        if (outcome instanceof Outcome.Delivered && !bulkheads.closed() && accepting(entry.target())) {
+            try {
+                fill(entry.target(), 1, false);
+            } catch (RuntimeException e) {
+                log.warn("Claiming the next entry for {} failed: {}; the next poll will", Bulkheads.label(entry.target()),
+                        e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** Attempts one claimed entry and settles it; the outcome it was settled with. */
+    public Outcome process(OutboxEntry entry) {
+        try (var ignored = org.slf4j.MDC.putCloseable("messageId", entry.messageId())) {
+            return attemptAndSettle(entry);
+        }
+    }
+
+    /** Attempts to the target in flight on this node. */
+    public int inFlight(String target) {
+        return bulkheads.inFlight(target);
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Takes no more work and waits a bounded time for the attempts in flight, before the database goes away. */
+    @Override
+    public void stop() {
+        bulkheads.close();
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private Outcome attemptAndSettle(OutboxEntry entry) {
         MessageRecord message = store.find(entry.messageId()).orElseThrow();
         Outcome outcome;
         try {
@@ -71,6 +158,7 @@ public abstract class OutboxWorker {
             outcome = new Outcome.Retry(failure.code(), failure.getMessage());
         }
         settle(entry, message, outcome);
+        return outcome;
     }
 
     private void settle(OutboxEntry entry, MessageRecord message, Outcome outcome) {

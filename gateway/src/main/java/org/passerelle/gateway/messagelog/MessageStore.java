@@ -115,8 +115,16 @@ public class MessageStore {
      * is a conditional update, so two nodes sharing the database never claim the same entry.
      */
     public List<OutboxEntry> claimDue(OutboxKind kind, String nodeId, int limit, Duration lease) {
+        return claimDue(kind, null, nodeId, limit, lease);
+    }
+
+    /**
+     * As {@link #claimDue(OutboxKind, String, int, Duration)}, for one target only when {@code target} is not null:
+     * the delivery workers claim per target as many entries as the target has free slots in its bulkhead.
+     */
+    public List<OutboxEntry> claimDue(OutboxKind kind, String target, String nodeId, int limit, Duration lease) {
         Instant now = clock.instant();
-        List<OutboxEntry> candidates = jdbc.sql("""
+        var query = jdbc.sql("""
                 select o.* from outbox o
                 where o.kind = :kind and o.state = 'PENDING' and o.next_attempt_at <= :now
                   and (o.claimed_until is null or o.claimed_until < :now)
@@ -124,10 +132,14 @@ public class MessageStore {
                                   where p.kind = o.kind and p.target = o.target
                                     and p.conversation_id = o.conversation_id
                                     and p.state = 'PENDING' and p.id < o.id)
+                """ + (target == null ? "" : "  and o.target = :target\n") + """
                 order by o.id
                 fetch first :limit rows only""")
-                .param("kind", kind.name()).param("now", ts(now)).param("limit", limit)
-                .query(MessageStore::mapOutbox).list();
+                .param("kind", kind.name()).param("now", ts(now)).param("limit", limit);
+        if (target != null) {
+            query = query.param("target", target);
+        }
+        List<OutboxEntry> candidates = query.query(MessageStore::mapOutbox).list();
         List<OutboxEntry> claimed = new ArrayList<>(candidates.size());
         for (OutboxEntry e : candidates) {
             int rows = jdbc.sql("""
@@ -140,6 +152,54 @@ public class MessageStore {
             }
         }
         return claimed;
+    }
+
+    /** The targets that have an entry of this kind due and unclaimed now (a hint for whom to claim for; claimDue decides). */
+    public List<String> dueTargets(OutboxKind kind) {
+        Instant now = clock.instant();
+        return jdbc.sql("""
+                select distinct target from outbox
+                where kind = :kind and state = 'PENDING' and next_attempt_at <= :now
+                  and (claimed_until is null or claimed_until < :now)""")
+                .param("kind", kind.name()).param("now", ts(now)).query(String.class).list();
+    }
+
+    /**
+     * Makes due now the target's pending entries that wait out a back-off after failing with one of {@code codes}:
+     * the target answers again, so their wait is for nothing. Claimed entries (in flight) are left alone, and so is
+     * every other entry: parked ones wait for an administrator, and those held for a suspension or a refused
+     * certificate are looked at again within a second anyway. Returns how many were brought forward.
+     */
+    public int bringForward(OutboxKind kind, String target, List<String> codes) {
+        Instant now = clock.instant();
+        return jdbc.sql("""
+                update outbox set next_attempt_at = :now
+                where kind = :kind and target = :target and state = 'PENDING' and next_attempt_at > :now
+                  and last_error in (:codes) and (claimed_until is null or claimed_until < :now)""")
+                .param("now", ts(now)).param("kind", kind.name()).param("target", target).param("codes", codes)
+                .update();
+    }
+
+    /**
+     * Makes due now the one entry of the target, among those {@link #bringForward} would take, that is due soonest —
+     * unless an entry of the target is due already: a circuit that lets its trial call through has a message for it.
+     * True when one was brought forward.
+     */
+    public boolean bringForwardOne(OutboxKind kind, String target, List<String> codes) {
+        Instant now = clock.instant();
+        return jdbc.sql("""
+                update outbox set next_attempt_at = :now
+                where id = (select w.id from outbox w
+                            where w.kind = :kind and w.target = :target and w.state = 'PENDING'
+                              and w.next_attempt_at > :now and w.last_error in (:codes)
+                              and (w.claimed_until is null or w.claimed_until < :now)
+                            order by w.next_attempt_at, w.id
+                            fetch first 1 rows only)
+                  and not exists (select 1 from outbox d
+                                  where d.kind = :kind and d.target = :target and d.state = 'PENDING'
+                                    and d.next_attempt_at <= :now)""")
+                .param("now", ts(now)).param("kind", kind.name()).param("target", target).param("codes", codes)
+                .update() == 1;
     }
 
     /**

@@ -110,15 +110,87 @@ class MessageStoreTest {
         assertThat(store.retryLater(entry, "node-a", Instant.now(), "X", "test")).isFalse();
     }
 
+    @Test
+    void claimsForOneTargetOnlyWhenAsked() {
+        String conversation = UUID.randomUUID().toString();
+        String toFr = accept(conversation, "f".getBytes(StandardCharsets.UTF_8), "FR");
+        String toBe = accept(UUID.randomUUID().toString(), "b".getBytes(StandardCharsets.UTF_8), "BE");
+
+        assertThat(store.dueTargets(OutboxKind.SEND)).contains("FR", "BE");
+        List<OutboxEntry> claimed = store.claimDue(OutboxKind.SEND, "BE", "node-a", 100, Duration.ofMinutes(1));
+
+        assertThat(claimed).extracting(OutboxEntry::messageId).contains(toBe).doesNotContain(toFr);
+        assertThat(claimed).extracting(OutboxEntry::target).containsOnly("BE");
+    }
+
+    @Test
+    void bringsForwardOnlyTheTargetsEntriesWaitingOutABackOffAfterItWasUnreachable() {
+        Instant later = Instant.now().plus(Duration.ofMinutes(5));
+        String unreachable = UUID.randomUUID().toString();
+        String rateLimited = UUID.randomUUID().toString();
+        String parked = UUID.randomUUID().toString();
+        String otherPartner = UUID.randomUUID().toString();
+        String inFlight = UUID.randomUUID().toString();
+        accept(unreachable, "u".getBytes(StandardCharsets.UTF_8), "NL");
+        accept(rateLimited, "r".getBytes(StandardCharsets.UTF_8), "NL");
+        accept(parked, "p".getBytes(StandardCharsets.UTF_8), "NL");
+        accept(otherPartner, "o".getBytes(StandardCharsets.UTF_8), "DE");
+        accept(inFlight, "i".getBytes(StandardCharsets.UTF_8), "NL");
+        List<OutboxEntry> claimed = store.claimDue(OutboxKind.SEND, "NL", "node-a", 100, Duration.ofMinutes(1));
+        claimed = new java.util.ArrayList<>(claimed);
+        claimed.addAll(store.claimDue(OutboxKind.SEND, "DE", "node-a", 100, Duration.ofMinutes(1)));
+        for (OutboxEntry e : claimed) {
+            if (e.conversationId().equals(unreachable) || e.conversationId().equals(otherPartner)) {
+                assertThat(store.retryLater(e, "node-a", later, "PARTNER_UNAVAILABLE", "test")).isTrue();
+            } else if (e.conversationId().equals(rateLimited)) {
+                assertThat(store.retryLater(e, "node-a", later, "RATE_LIMITED", "test")).isTrue();
+            } else if (e.conversationId().equals(parked)) {
+                assertThat(store.park(e, "node-a", "PARTNER_UNAVAILABLE", "test")).isTrue();
+            }
+        }
+        // the in-flight one stays claimed; make it look like a retry so that only its claim keeps it out
+        jdbc.sql("update outbox set last_error = 'PARTNER_UNAVAILABLE', next_attempt_at = :later where conversation_id = :c")
+                .param("later", MessageStore.ts(later)).param("c", inFlight).update();
+
+        int brought = store.bringForward(OutboxKind.SEND, "NL", List.of("PARTNER_UNAVAILABLE"));
+
+        assertThat(brought).isEqualTo(1);
+        assertThat(store.claimDue(OutboxKind.SEND, "node-b", 100, Duration.ofMinutes(1)))
+                .extracting(OutboxEntry::conversationId).contains(unreachable)
+                .doesNotContain(rateLimited, parked, otherPartner, inFlight);
+    }
+
+    @Test
+    void bringsOneWaitingEntryForwardForATrialCallOnlyWhileNoneIsDue() {
+        Instant now = Instant.now();
+        String soonest = UUID.randomUUID().toString();
+        String later = UUID.randomUUID().toString();
+        accept(soonest, "s".getBytes(StandardCharsets.UTF_8), "PT");
+        accept(later, "l".getBytes(StandardCharsets.UTF_8), "PT");
+        for (OutboxEntry e : store.claimDue(OutboxKind.SEND, "PT", "node-a", 100, Duration.ofMinutes(1))) {
+            Instant next = e.conversationId().equals(soonest) ? now.plus(Duration.ofMinutes(2)) : now.plus(Duration.ofMinutes(4));
+            assertThat(store.retryLater(e, "node-a", next, "PARTNER_UNAVAILABLE", "test")).isTrue();
+        }
+
+        assertThat(store.bringForwardOne(OutboxKind.SEND, "PT", List.of("PARTNER_UNAVAILABLE"))).isTrue();
+        assertThat(store.bringForwardOne(OutboxKind.SEND, "PT", List.of("PARTNER_UNAVAILABLE"))).as("one is due now").isFalse();
+        assertThat(store.claimDue(OutboxKind.SEND, "PT", "node-b", 100, Duration.ofMinutes(1)))
+                .extracting(OutboxEntry::conversationId).containsExactly(soonest);
+    }
+
     private List<OutboxEntry> claimOf(String conversation, String node) {
         return store.claimDue(OutboxKind.SEND, node, 100, Duration.ofMinutes(1)).stream()
                 .filter(e -> e.conversationId().equals(conversation)).toList();
     }
 
     private String accept(String conversation, byte[] payload) {
+        return accept(conversation, payload, "FR");
+    }
+
+    private String accept(String conversation, byte[] payload, String target) {
         String id = UUID.randomUUID().toString();
         assertThat(store.accept(message(id, conversation), payload, List.of(MessageStatus.RECEIVED, MessageStatus.VALIDATED),
-                List.of(new OutboxTarget(OutboxKind.SEND, "FR")))).isTrue();
+                List.of(new OutboxTarget(OutboxKind.SEND, target)))).isTrue();
         return id;
     }
 

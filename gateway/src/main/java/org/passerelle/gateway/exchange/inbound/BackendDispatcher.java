@@ -6,9 +6,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Backoff;
+import org.passerelle.gateway.exchange.Bulkheads;
 import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.exchange.ExchangeMetrics;
 import org.passerelle.gateway.exchange.Outcome;
@@ -19,12 +21,14 @@ import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.messagelog.OutboxEntry;
 import org.passerelle.gateway.messagelog.OutboxKind;
 import org.passerelle.gateway.node.NodeProperties;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
  * Hands accepted inbound messages to our back-end: POSTs the exact envelope bytes to each endpoint configured
  * for the type, with the message id in {@code X-Passerelle-Message-Id} so the back-end can recognise a
- * redelivery after a crash, and the same retry and parking rules as sending.
+ * redelivery after a crash, and the same retry and parking rules as sending. Each endpoint has its own bulkhead, so an
+ * endpoint that hangs holds up only the messages for it.
  */
 @Component
 public class BackendDispatcher extends OutboxWorker {
@@ -33,9 +37,11 @@ public class BackendDispatcher extends OutboxWorker {
     private final HttpClient http;
 
     BackendDispatcher(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock,
-                      DeliveryProperties delivery, NodeProperties node) {
+                      DeliveryProperties delivery, NodeProperties node,
+                      @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor) {
         super(store, audit, metrics, clock, new RetryPolicy(delivery.batchSize(), delivery.lease(),
-                delivery.maxAttempts(), Backoff.of(delivery)), node.nodeId());
+                delivery.maxAttempts(), Backoff.of(delivery)), node.nodeId(),
+                Bulkheads.of("dispatch", delivery, executor, metrics));
         this.delivery = delivery;
         this.http = HttpClient.newBuilder().connectTimeout(delivery.connectTimeout()).build();
     }

@@ -8,13 +8,14 @@ import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
 import org.passerelle.contracts.ContractViolationException;
 import org.passerelle.contracts.DecodedMessage;
 import org.passerelle.contracts.MessageCodec;
 import org.passerelle.contracts.envelope.v1.Receipt;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
+import org.passerelle.gateway.exchange.Bulkheads;
 import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.exchange.EdgeHooks;
 import org.passerelle.gateway.exchange.ExchangeMetrics;
@@ -33,11 +34,13 @@ import org.passerelle.security.CmsEncryptor;
 import org.passerelle.security.CmsSigner;
 import org.passerelle.security.SecurityCheckException;
 import org.passerelle.security.VerifiedMessage;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
  * Sends one outbox entry to its partner node: signs the exact envelope bytes, encrypts to the partner's
  * certificate, posts over mutual TLS, and verifies the signed receipt, whose digest must be that of the bytes sent.
+ * A retried message that the partner answers tells {@link PartnerRecovery}, which brings the partner's backlog forward.
  */
 @Component
 public class PartnerSender extends OutboxWorker {
@@ -53,13 +56,16 @@ public class PartnerSender extends OutboxWorker {
     private final DeliveryProperties delivery;
     private final EdgeHooks hooks;
     private final PartnerSuspensions suspensions;
+    private final PartnerRecovery recovery;
 
     PartnerSender(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock, DeliveryProperties delivery,
                   NodeProperties node, PartnerRegistry partners, PartnerClients clients, CmsSigner signer,
                   CmsEncryptor encryptor, ReceiptVerifier verifier, MessageCodec codec, EdgeHooks hooks,
-                  PartnerSuspensions suspensions) {
+                  PartnerSuspensions suspensions, PartnerRecovery recovery,
+                  @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor) {
         super(store, audit, metrics, clock, new RetryPolicy(delivery.batchSize(), delivery.lease(),
-                delivery.maxAttempts(), org.passerelle.gateway.exchange.Backoff.of(delivery)), node.nodeId());
+                delivery.maxAttempts(), org.passerelle.gateway.exchange.Backoff.of(delivery)), node.nodeId(),
+                Bulkheads.of("send", delivery, executor, metrics));
         this.partners = partners;
         this.clients = clients;
         this.signer = signer;
@@ -69,6 +75,13 @@ public class PartnerSender extends OutboxWorker {
         this.delivery = delivery;
         this.hooks = hooks;
         this.suspensions = suspensions;
+        this.recovery = recovery;
+    }
+
+    /** Nothing is claimed for a partner whose circuit is open: it would only be handed back (its trial call comes). */
+    @Override
+    protected boolean accepting(String target) {
+        return clients.circuit(target).getState() != CircuitBreaker.State.OPEN;
     }
 
     @Override
@@ -99,38 +112,42 @@ public class PartnerSender extends OutboxWorker {
             // suspended partner, until the certificate validates again (a renewal, a fresh CRL) or the message expires.
             return new Outcome.Deferred(clock.instant().plus(delivery.pollInterval().multipliedBy(4)));
         }
-        CircuitBreaker circuit = clients.circuit(partner.party());
-        if (!circuit.tryAcquirePermission()) {
+        CircuitCall call = CircuitCall.acquire(clients.circuit(partner.party()));
+        if (call == null) {
             return new Outcome.Deferred(clock.instant().plus(delivery.pollInterval().multipliedBy(4)));
         }
-        // A permission that is neither recorded nor released is lost: with one trial call allowed while half-open,
-        // one lost permission would hold the circuit half-open, and every message to the partner, for good.
+        // The permission is recorded (the partner answered, or could not be reached) or else given back when the
+        // call closes, whatever is thrown, and never both: see CircuitCall.
         Exchanged exchanged;
-        try {
-            exchanged = exchange(entry, message, partner, recipients, circuit);
-        } catch (RuntimeException e) {
-            circuit.releasePermission();
-            throw e;
+        try (call) {
+            exchanged = exchange(entry, message, partner, recipients, call);
+        }
+        if (exchanged.response() != null) {
+            // After failures, or for a message tried before: what else waits out a back-off for this partner need not.
+            recovery.answered(partner.party(), entry.attempts() > 0);
+        } else if (exchanged.unreachable()) {
+            recovery.unreachable(partner.party());
         }
         return exchanged.outcome() != null ? exchanged.outcome() : answered(partner, message, exchanged.response());
     }
 
-    /** What one exchange with the partner came to: an outcome already, or the partner's answer to look at. */
-    private record Exchanged(Outcome outcome, HttpResponse<byte[]> response) {
+    /**
+     * What one exchange with the partner came to: an outcome already, or the partner's answer to look at; and whether
+     * the partner could not be reached or failed.
+     */
+    private record Exchanged(Outcome outcome, HttpResponse<byte[]> response, boolean unreachable) {
     }
 
-    /** Signs, encrypts and posts the message; every path records the call on the circuit or releases its permission. */
+    /** Signs, encrypts and posts the message; records the call on the circuit when the partner answered or failed. */
     private Exchanged exchange(OutboxEntry entry, MessageRecord message, Partner partner, List<X509Certificate> recipients,
-                               CircuitBreaker circuit) {
+                               CircuitCall call) {
         byte[] xml = store.payload(message.messageId()).orElse(null);
         if (xml == null) {
-            circuit.releasePermission();
-            return new Exchanged(new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before delivery"), null);
+            return new Exchanged(new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before delivery"), null, false);
         }
         byte[] cms = encryptor.encrypt(signer.sign(xml), recipients);
         store.recordStatus(message.messageId(), MessageStatus.SIGNED, null, "attempt " + (entry.attempts() + 1));
 
-        long start = circuit.getCurrentTimestamp();
         HttpResponse<byte[]> response;
         try {
             HttpRequest request = HttpRequest.newBuilder(exchangeUri(partner))
@@ -143,24 +160,23 @@ public class PartnerSender extends OutboxWorker {
             audit.record(AuditTrail.Entry.of("node", channel(), "MESSAGE_SENT", "OK").partner(partner.party())
                     .message(message.messageId(), message.messageType(), message.payloadSha256())
                     .code(null, "attempt " + (entry.attempts() + 1)));
+            call.begin();
             response = clients.client(partner).send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            circuit.onError(circuit.getCurrentTimestamp() - start, TimeUnit.NANOSECONDS, e);
-            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), e.getClass().getSimpleName()), null);
+            call.failed(e);
+            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), e.getClass().getSimpleName()), null, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            circuit.releasePermission();
-            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), "interrupted"), null);
+            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), "interrupted"), null, false);
         }
-        long took = circuit.getCurrentTimestamp() - start;
         int status = response.statusCode();
         if (status >= 500 || status == 429) {
-            circuit.onError(took, TimeUnit.NANOSECONDS, new IOException("HTTP " + status));
+            call.failed(new IOException("HTTP " + status));
             String code = status == 429 ? GatewayErrorCode.RATE_LIMITED.name() : GatewayErrorCode.PARTNER_UNAVAILABLE.name();
-            return new Exchanged(new Outcome.Retry(code, "partner answered " + status + faultOf(response)), null);
+            return new Exchanged(new Outcome.Retry(code, "partner answered " + status + faultOf(response)), null, true);
         }
-        circuit.onSuccess(took, TimeUnit.NANOSECONDS);
-        return new Exchanged(null, response);
+        call.succeeded();
+        return new Exchanged(null, response, false);
     }
 
     private Outcome answered(Partner partner, MessageRecord message, HttpResponse<byte[]> response) {
