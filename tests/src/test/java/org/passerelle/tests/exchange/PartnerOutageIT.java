@@ -47,7 +47,7 @@ class PartnerOutageIT {
                 "GB:passerelle.partners.FR.base-url", "https://localhost:" + standIn,
                 "GB:passerelle.delivery.max-attempts", "12",
                 "GB:passerelle.delivery.max-backoff", "1s",
-                "GB:passerelle.delivery.request-timeout", "1s",
+                "GB:passerelle.delivery.request-timeout", "3s",
                 // Sample arrivals of no admission case: followed, not refused, by the admission workflow.
                 "passerelle.admission.enforce-transitions", "false"));
         fr = new FlakyPartner(exchange.pki, "FR", "GB", standIn, exchange.fr::exchangePort).start();
@@ -98,8 +98,9 @@ class PartnerOutageIT {
 
     @Test
     void aSlowPartnerGetsRetransmissionsButItsBackEndGetsOneCopy() {
-        // given FR answers after 2 s while GB waits 1 s: GB times out, retries, and FR sees the same message again
-        fr.mode(FlakyPartner.Mode.SLOW).slowness(Duration.ofSeconds(2));
+        // given FR answers after 6 s while GB waits 3 s: GB times out, retries, and FR sees the same message again
+        // (3 s, not less: on a busy machine a forwarded attempt alone can take over a second)
+        fr.mode(FlakyPartner.Mode.SLOW).slowness(Duration.ofSeconds(6));
 
         Map<String, List<String>> sent = submitConversations(1, 2);
         awaitFailedAttempt(sent.values().iterator().next().get(0), "PARTNER_UNAVAILABLE");
