@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.BoundedBody;
+import org.passerelle.gateway.exchange.inbound.InboundMemory;
 import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.messagelog.StatusChange;
@@ -34,9 +35,11 @@ class MessagesController {
     private final MessageStore store;
     private final NodeProperties node;
     private final PartnerOperations operations;
+    private final InboundMemory memory;
 
     MessagesController(IntakeService intake, MessageStore store, NodeProperties node,
-                       PartnerOperations operations) {
+                       PartnerOperations operations, InboundMemory memory) {
+        this.memory = memory;
         this.intake = intake;
         this.store = store;
         this.node = node;
@@ -54,11 +57,17 @@ class MessagesController {
             // Refused from the declared length, before a byte of the body is read.
             intake.refuseOversize(principal.getName());
         }
-        byte[] xml = BoundedBody.read(body, node.maxBodySize().toBytes());
-        if (xml == null) {
-            intake.refuseOversize(principal.getName());
+        // The intake shares the partner port's budget of bodies in flight: reserved before a byte is read.
+        long declared = request.getContentLengthLong();
+        String id;
+        try (InboundMemory.Reservation reserved = memory.tryReserve(declared >= 0 ? declared : node.maxBodySize().toBytes())
+                .orElseThrow(() -> intake.refuseBusy(principal.getName()))) {
+            byte[] xml = BoundedBody.read(body, node.maxBodySize().toBytes(), declared);
+            if (xml == null) {
+                intake.refuseOversize(principal.getName());
+            }
+            id = intake.submit(xml, principal.getName());
         }
-        String id = intake.submit(xml, principal.getName());
         return ResponseEntity.accepted().location(URI.create("/api/v1/messages/" + id))
                 .body(Map.of("messageId", id, "status", store.find(id).orElseThrow().status().name()));
     }

@@ -154,6 +154,11 @@ public class PartnerSender extends OutboxWorker {
         }
         long took = circuit.getCurrentTimestamp() - start;
         int status = response.statusCode();
+        if (status == 503 && response.headers().firstValue("X-Passerelle-Fault").filter("NODE_BUSY"::equals).isPresent()) {
+            // Busy, not failing (its memory budget for bodies in flight is full): retried, not counted against its circuit.
+            circuit.releasePermission();
+            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), "partner answered 503 (NODE_BUSY)"), null);
+        }
         if (status >= 500 || status == 429) {
             circuit.onError(took, TimeUnit.NANOSECONDS, new IOException("HTTP " + status));
             String code = status == 429 ? GatewayErrorCode.RATE_LIMITED.name() : GatewayErrorCode.PARTNER_UNAVAILABLE.name();

@@ -1,0 +1,100 @@
+package org.passerelle.gateway.exchange.inbound;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.passerelle.gateway.node.NodeProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The byte budget of bodies in flight at the partner port and at the API's intake. A body is held in the heap several
+ * times over while it is read, decrypted, verified, parsed, checked and sealed for storage ({@link #STAGE_MULTIPLIER}
+ * copies at the peak, measured with a 15.6 MB biometric message), and every request has a virtual thread of its own:
+ * without a bound, a burst of large messages from several senders exhausts the heap. A request reserves its declared
+ * length (or, without one, the largest body it may send) before a byte of its body is read, and gives it back when it
+ * has been answered; one that does not fit is answered {@code 503 NODE_BUSY} with {@code Retry-After} at once.
+ *
+ * <p>The budget is {@code passerelle.node.inbound-memory} when set; by default a half of the heap divided by the
+ * stage multiplier, and never less than one body of {@code max-body-size}, so that the largest message is always
+ * taken when nothing else is in flight (a node given too small a heap for even that takes one at a time).
+ */
+@Component
+public class InboundMemory {
+
+    private static final Logger log = LoggerFactory.getLogger(InboundMemory.class);
+    /** How many bytes of heap one byte of body takes at its peak inside the node (measured, rounded up). */
+    static final int STAGE_MULTIPLIER = 8;
+    /** What a refused sender is told to wait before it sends again. */
+    public static final int RETRY_AFTER_SECONDS = 2;
+
+    private final long budget;
+    private long reserved;
+
+    InboundMemory(NodeProperties node, MeterRegistry registry) {
+        this(budgetOf(node, Runtime.getRuntime().maxMemory()));
+        Gauge.builder("passerelle.inbound.memory.reserved", this, InboundMemory::reserved).baseUnit("bytes")
+                .description("Bytes of request bodies in flight at the partner port and the intake").register(registry);
+        Gauge.builder("passerelle.inbound.memory.budget", this, InboundMemory::budget).baseUnit("bytes")
+                .description("The most bytes of request bodies taken in at once").register(registry);
+        log.info("Inbound memory budget {} MB of bodies in flight (heap {} MB)", budget >> 20,
+                Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    InboundMemory(long budget) {
+        this.budget = budget;
+    }
+
+    /** The configured budget, else half the heap over the stage multiplier, at least one largest body. */
+    static long budgetOf(NodeProperties node, long maxHeap) {
+        long largest = node.maxBodySize().toBytes();
+        if (node.inboundMemory() != null) {
+            return Math.max(largest, node.inboundMemory().toBytes());
+        }
+        return Math.max(largest, maxHeap / 2 / STAGE_MULTIPLIER);
+    }
+
+    /** Reserves {@code bytes} of the budget; empty, reserving nothing, when they do not fit now. */
+    public Optional<Reservation> tryReserve(long bytes) {
+        long wanted = Math.max(0, bytes);
+        synchronized (this) {
+            if (reserved + wanted > budget) {
+                return Optional.empty();
+            }
+            reserved += wanted;
+        }
+        return Optional.of(new Reservation(wanted));
+    }
+
+    public synchronized long reserved() {
+        return reserved;
+    }
+
+    public long budget() {
+        return budget;
+    }
+
+    private synchronized void release(long bytes) {
+        reserved -= bytes;
+    }
+
+    /** Bytes of the budget held by one request; closing it gives them back, once. */
+    public final class Reservation implements AutoCloseable {
+
+        private final long bytes;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        private Reservation(long bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                release(bytes);
+            }
+        }
+    }
+}
