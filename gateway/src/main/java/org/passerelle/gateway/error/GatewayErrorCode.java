@@ -38,6 +38,8 @@ public enum GatewayErrorCode {
     MESSAGE_NOT_FOUND(HttpStatus.NOT_FOUND),
     /** Only a parked message can be replayed. */
     NOT_PARKED(HttpStatus.CONFLICT),
+    /** Releasing a parked message needs a reason (1 to 200 characters), recorded in the audit log and its history. */
+    RELEASE_REASON_REQUIRED(HttpStatus.BAD_REQUEST),
     /** The partner's receipt is missing, unsigned, badly signed or not about this message. */
     RECEIPT_INVALID(HttpStatus.BAD_GATEWAY),
     /** The partner's receipt is valid but its digest is not the digest of what was sent. */

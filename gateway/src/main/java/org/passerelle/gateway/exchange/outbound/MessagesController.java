@@ -23,9 +23,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The back-end API: submit an envelope, follow its status history, and (administrators) replay a parked message. */
+/**
+ * The back-end API: submit an envelope, follow its status history, and (administrators) replay a parked message or
+ * release it (give it up so that the messages held behind it in its conversation flow).
+ */
 @RestController
 @RequestMapping("/api/v1/messages")
 @Tag(name = "Messages", description = "Back-end systems submit envelopes and follow them; administrators replay parked ones")
@@ -77,7 +81,7 @@ class MessagesController {
     @Operation(summary = "A message's status and full status history (roles SYSTEM, ADMIN); never its payload")
     MessageView status(@PathVariable String id) {
         MessageRecord record = store.find(id).orElseThrow(() -> notFound(id));
-        return new MessageView(record, store.history(id));
+        return view(record);
     }
 
     @PostMapping(path = "/{id}/replay", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -85,7 +89,20 @@ class MessagesController {
     @Operation(summary = "Put a parked message back in the queue (role ADMIN)")
     MessageView replay(@PathVariable String id, Principal principal) {
         MessageRecord record = operations.replay(id, new PartnerOperations.Actor(principal.getName(), null, "API"));
-        return new MessageView(record, store.history(id));
+        return view(record);
+    }
+
+    @PostMapping(path = "/{id}/release", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasRole('ADMIN')")
+    @Operation(summary = "Give up on a parked message for good, with a reason, so that the later messages of its conversation flow (role ADMIN)")
+    MessageView release(@PathVariable String id, @RequestParam String reason, Principal principal) {
+        MessageRecord record = operations.release(id, reason, new PartnerOperations.Actor(principal.getName(), null, "API"));
+        return view(record);
+    }
+
+    private MessageView view(MessageRecord record) {
+        return new MessageView(record, store.history(record.messageId()),
+                store.heldBehind(record.messageId()).orElse(null));
     }
 
     private static GatewayException notFound(String id) {
@@ -93,7 +110,10 @@ class MessagesController {
     }
 
 
-    /** A message's metadata and history, as the API shows it. */
-    record MessageView(MessageRecord message, List<StatusChange> history) {
+    /**
+     * A message's metadata and history, as the API shows it; {@code heldBehind} names the parked message of its
+     * conversation that it waits behind (not sent until that one is replayed or released), or is null.
+     */
+    record MessageView(MessageRecord message, List<StatusChange> history, String heldBehind) {
     }
 }

@@ -30,6 +30,8 @@ class PartnersHealth implements HealthIndicator {
                 .description("Outbox entries parked for an administrator").register(registry);
         Gauge.builder("passerelle.outbox.pending", store, s -> s.countOutbox("PENDING"))
                 .description("Outbox entries waiting for delivery").register(registry);
+        Gauge.builder("passerelle.outbox.held", store, MessageStore::countHeld)
+                .description("Outbox entries held behind a parked entry of their conversation").register(registry);
     }
 
     @Override
