@@ -34,17 +34,13 @@ public class InboundMemory {
     private long reserved;
 
     InboundMemory(NodeProperties node, MeterRegistry registry) {
-        this(budgetOf(node, Runtime.getRuntime().maxMemory()));
+        this.budget = budgetOf(node, Runtime.getRuntime().maxMemory());
         Gauge.builder("passerelle.inbound.memory.reserved", this, InboundMemory::reserved).baseUnit("bytes")
                 .description("Bytes of request bodies in flight at the partner port and the intake").register(registry);
         Gauge.builder("passerelle.inbound.memory.budget", this, InboundMemory::budget).baseUnit("bytes")
                 .description("The most bytes of request bodies taken in at once").register(registry);
         log.info("Inbound memory budget {} MB of bodies in flight (heap {} MB)", budget >> 20,
                 Runtime.getRuntime().maxMemory() >> 20);
-    }
-
-    InboundMemory(long budget) {
-        this.budget = budget;
     }
 
     /** The configured budget, else half the heap over the stage multiplier, at least one largest body. */
