@@ -35,7 +35,9 @@ import org.springframework.stereotype.Component;
  * The partner port: HTTPS with TLS 1.3 only and a client certificate required, validated at the handshake by
  * the party-aware trust manager (chain to that party's anchors, validity, revocation). It serves exactly one
  * resource, {@code POST /exchange/v1/messages}, and reads a body no further than the partner's limit. Every refusal,
- * down to a wrong path or method, is audited with its code and answered with a signed XML fault.
+ * down to a wrong path or method, is audited with its code and answered with a signed XML fault. The bodies it holds
+ * at once are bounded by {@link InboundMemory}: past the budget a request is answered {@code 503 NODE_BUSY} with
+ * {@code Retry-After}, its body read through and thrown away, never held.
  */
 @Component
 class ExchangeServer implements SmartLifecycle {
@@ -144,6 +146,9 @@ class ExchangeServer implements SmartLifecycle {
                 byte[] fault = inbox.faultFor(refusal, partner == null ? null : partner.party(), messageId);
                 if (GatewayErrorCode.NODE_BUSY.name().equals(refusal.code())) {
                     exchange.getResponseHeaders().set("Retry-After", String.valueOf(InboundMemory.RETRY_AFTER_SECONDS));
+                    // Read through and thrown away, a buffer at a time (no heap to speak of), so that the sender gets
+                    // this answer rather than a reset connection, which would count against our node as a failure.
+                    BoundedBody.discard(exchange.getRequestBody(), inbox.maxBody(partner));
                 }
                 answer(exchange, refusal.status().value(), refusal.code(), messageId, "application/xml", fault);
             }
