@@ -30,7 +30,7 @@ import org.springframework.util.unit.DataSize;
  * @param inboundMemory    the most bytes of request bodies taken in at once at the partner port and the intake (each
  *                         request reserves its declared length, or the body limit, before reading); past it a request
  *                         is answered {@code 503 NODE_BUSY} with {@code Retry-After}. Unset: half the heap divided by
- *                         the measured stage multiplier (8), at least one {@code max-body-size}
+ *                         the measured stage multiplier (10), at least one {@code max-body-size}
  */
 @ConfigurationProperties("passerelle.node")
 public record NodeProperties(

@@ -11,8 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The byte budget of bodies in flight at the partner port and at the API's intake. A body is held in the heap several
- * times over while it is read, decrypted, verified, parsed, checked and sealed for storage ({@link #STAGE_MULTIPLIER}
- * copies at the peak, measured with a 15.6 MB biometric message), and every request has a virtual thread of its own:
+ * times over while it is read, decrypted, verified, parsed, checked and sealed for storage (about 9 bytes of heap a
+ * byte of body at the peak, measured with a 16 MB biometric message: the live heap rose by some 150 MB while it was
+ * taken in; {@link #STAGE_MULTIPLIER} rounds that up), and every request has a virtual thread of its own:
  * without a bound, a burst of large messages from several senders exhausts the heap. A request reserves its declared
  * length (or, without one, the largest body it may send) before a byte of its body is read, and gives it back when it
  * has been answered; one that does not fit is answered {@code 503 NODE_BUSY} with {@code Retry-After} at once.
@@ -26,7 +27,7 @@ public class InboundMemory {
 
     private static final Logger log = LoggerFactory.getLogger(InboundMemory.class);
     /** How many bytes of heap one byte of body takes at its peak inside the node (measured, rounded up). */
-    static final int STAGE_MULTIPLIER = 8;
+    static final int STAGE_MULTIPLIER = 10;
     /** What a refused sender is told to wait before it sends again. */
     public static final int RETRY_AFTER_SECONDS = 2;
 
@@ -39,8 +40,13 @@ public class InboundMemory {
                 .description("Bytes of request bodies in flight at the partner port and the intake").register(registry);
         Gauge.builder("passerelle.inbound.memory.budget", this, InboundMemory::budget).baseUnit("bytes")
                 .description("The most bytes of request bodies taken in at once").register(registry);
-        log.info("Inbound memory budget {} MB of bodies in flight (heap {} MB)", budget >> 20,
-                Runtime.getRuntime().maxMemory() >> 20);
+        long heap = Runtime.getRuntime().maxMemory();
+        log.info("Inbound memory budget {} MB of bodies in flight (heap {} MB)", budget >> 20, heap >> 20);
+        if (heap / 2 < node.maxBodySize().toBytes() * STAGE_MULTIPLIER) {
+            log.warn("A heap of {} MB is too small to take in one body of max-body-size ({} MB) with room to spare;"
+                    + " give the node at least {} MB (-Xmx)", heap >> 20, node.maxBodySize().toMegabytes(),
+                    (2 * node.maxBodySize().toBytes() * STAGE_MULTIPLIER) >> 20);
+        }
     }
 
     /** The configured budget, else half the heap over the stage multiplier, at least one largest body. */
