@@ -28,6 +28,11 @@ public class InboundMemory {
     private static final Logger log = LoggerFactory.getLogger(InboundMemory.class);
     /** How many bytes of heap one byte of body takes at its peak inside the node (measured, rounded up). */
     static final int STAGE_MULTIPLIER = 10;
+    /**
+     * The least heap, in bodies of max-body-size, for a node to take the largest body beside its other work (measured
+     * with 16 MB bodies: 256 MB and 384 MB ran out, 512 MB held).
+     */
+    static final int MIN_HEAP_BODIES = 32;
     /** What a refused sender is told to wait before it sends again. */
     public static final int RETRY_AFTER_SECONDS = 2;
 
@@ -42,10 +47,10 @@ public class InboundMemory {
                 .description("The most bytes of request bodies taken in at once").register(registry);
         long heap = Runtime.getRuntime().maxMemory();
         log.info("Inbound memory budget {} MB of bodies in flight (heap {} MB)", budget >> 20, heap >> 20);
-        if (heap / 2 < node.maxBodySize().toBytes() * STAGE_MULTIPLIER) {
-            log.warn("A heap of {} MB is too small to take in one body of max-body-size ({} MB) with room to spare;"
-                    + " give the node at least {} MB (-Xmx)", heap >> 20, node.maxBodySize().toMegabytes(),
-                    (2 * node.maxBodySize().toBytes() * STAGE_MULTIPLIER) >> 20);
+        if (heap < node.maxBodySize().toBytes() * MIN_HEAP_BODIES) {
+            log.warn("A heap of {} MB is too small to take in one body of max-body-size ({} MB) beside the node's other"
+                    + " work; give the node at least {} MB (-Xmx)", heap >> 20, node.maxBodySize().toMegabytes(),
+                    (node.maxBodySize().toBytes() * MIN_HEAP_BODIES) >> 20);
         }
     }
 
