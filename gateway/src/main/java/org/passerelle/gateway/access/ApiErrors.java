@@ -13,6 +13,7 @@ import org.passerelle.contracts.ContractViolationException;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.exchange.inbound.InboundMemory;
 import org.passerelle.gateway.exchange.Faults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,13 @@ class ApiErrors {
             // Thrown without an audit entry of its own (a malformed query, an unknown id): every API error is audited.
             audit.refused(entry(request, "REQUEST_REFUSED").code(e.code(), request.getMethod() + " " + request.getRequestURI()));
         }
-        return problem(e.status(), e.code(), e.getMessage(), e.details());
+        ResponseEntity<ProblemDetail> answer = problem(e.status(), e.code(), e.getMessage(), e.details());
+        if (GatewayErrorCode.NODE_BUSY.name().equals(e.code())) {
+            // The intake's memory budget is full: the system sends again after this many seconds.
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                    .header("Retry-After", String.valueOf(InboundMemory.RETRY_AFTER_SECONDS)).body(answer.getBody());
+        }
+        return answer;
     }
 
     @ExceptionHandler(ContractViolationException.class)

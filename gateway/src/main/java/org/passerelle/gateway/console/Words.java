@@ -17,7 +17,7 @@ public final class Words {
             .withZone(ZoneOffset.UTC);
 
     private static final Set<String> BAD = Set.of("FAILED", "REJECTED", "PARKED", "EXPIRED", "REFUSED", "LAPSED",
-            "CANCELLED", "WITHDRAWN", "DEAD_LETTERED", "UNDELIVERABLE");
+            "CANCELLED", "WITHDRAWN", "DEAD_LETTERED", "UNDELIVERABLE", "RELEASED");
     private static final Set<String> GOOD = Set.of("DELIVERED", "RECEIPT_VERIFIED", "ACCEPTED", "TRANSFERRED", "APPROVED",
             "ARRIVED", "RECEIPTED", "COMPLETED", "PROCESSED");
 

@@ -38,6 +38,8 @@ public enum GatewayErrorCode {
     MESSAGE_NOT_FOUND(HttpStatus.NOT_FOUND),
     /** Only a parked message can be replayed. */
     NOT_PARKED(HttpStatus.CONFLICT),
+    /** Releasing a parked message needs a reason (1 to 200 characters), recorded in the audit log and its history. */
+    RELEASE_REASON_REQUIRED(HttpStatus.BAD_REQUEST),
     /** The partner's receipt is missing, unsigned, badly signed or not about this message. */
     RECEIPT_INVALID(HttpStatus.BAD_GATEWAY),
     /** The partner's receipt is valid but its digest is not the digest of what was sent. */
@@ -101,6 +103,11 @@ public enum GatewayErrorCode {
     CASEWORK_REQUEST_INVALID(HttpStatus.BAD_REQUEST),
     /** An administrator has suspended the exchange with this partner: its messages are held, not lost; retry later. */
     PARTNER_SUSPENDED(HttpStatus.SERVICE_UNAVAILABLE),
+    /**
+     * The node has as many bytes of request bodies in flight as it takes at once ({@code passerelle.node.inbound-memory}):
+     * nothing was read or stored; send again after {@code Retry-After} seconds.
+     */
+    NODE_BUSY(HttpStatus.SERVICE_UNAVAILABLE),
     /** Suspending a partner needs a reason (1 to 200 characters), recorded in the audit log. */
     SUSPENSION_REASON_REQUIRED(HttpStatus.BAD_REQUEST),
     /** A user of the embedded store that an administrator creates or changes is incomplete or invalid; details say why. */

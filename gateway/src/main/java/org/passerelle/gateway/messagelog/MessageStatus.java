@@ -19,5 +19,10 @@ public enum MessageStatus {
     /** Delivery gave up; an administrator may replay it. */
     PARKED,
     /** An administrator put a parked message back in the queue. */
-    REPLAYED
+    REPLAYED,
+    /**
+     * An administrator gave up on a parked message for good, with a reason, so that the later messages of its
+     * conversation, held behind it, flow; it is never sent.
+     */
+    RELEASED
 }

@@ -111,8 +111,10 @@ public class MessageStore {
 
     /**
      * Claims up to {@code limit} due entries of one kind for this node for {@code lease}. Per target and
-     * conversation only the oldest open entry is claimable, which keeps each conversation in order; the claim
-     * is a conditional update, so two nodes sharing the database never claim the same entry.
+     * conversation only the oldest open entry is claimable, which keeps each conversation in order; a parked entry
+     * counts as open, so the later entries of its conversation are held behind it until it is replayed or an
+     * administrator releases it ({@link #releaseParked}). The claim is a conditional update, so two nodes sharing
+     * the database never claim the same entry.
      */
     public List<OutboxEntry> claimDue(OutboxKind kind, String nodeId, int limit, Duration lease) {
         return claimDue(kind, null, nodeId, limit, lease);
@@ -131,7 +133,7 @@ public class MessageStore {
                   and not exists (select 1 from outbox p
                                   where p.kind = o.kind and p.target = o.target
                                     and p.conversation_id = o.conversation_id
-                                    and p.state = 'PENDING' and p.id < o.id)
+                                    and p.state in ('PENDING', 'PARKED') and p.id < o.id)
                 """ + (target == null ? "" : "  and o.target = :target\n") + """
                 order by o.id
                 fetch first :limit rows only""")
@@ -270,6 +272,63 @@ public class MessageStore {
         }
         recordStatus(messageId, MessageStatus.REPLAYED, null, "replayed by " + actor);
         return true;
+    }
+
+    /**
+     * Gives up on the parked entries of the message for good (state RELEASED: never sent, never replayed), so that the
+     * later entries of their conversations flow; false when none was parked. The reason goes into the status history.
+     */
+    @Transactional
+    public boolean releaseParked(String messageId, String actor, String reason) {
+        Instant now = clock.instant();
+        int rows = jdbc.sql("""
+                update outbox set state = 'RELEASED', done_at = :now, claimed_by = null, claimed_until = null
+                where message_id = :id and state = 'PARKED'""")
+                .param("now", ts(now)).param("id", messageId).update();
+        if (rows == 0) {
+            return false;
+        }
+        recordStatus(messageId, MessageStatus.RELEASED, null, "released by " + actor + ": " + reason);
+        return true;
+    }
+
+    /**
+     * The parked message that holds this message back (the oldest parked entry before one of its open entries, in the
+     * same conversation, kind and target); empty when it is not held.
+     */
+    public Optional<String> heldBehind(String messageId) {
+        return jdbc.sql("""
+                select p.message_id from outbox o
+                join outbox p on p.kind = o.kind and p.target = o.target and p.conversation_id = o.conversation_id
+                  and p.state = 'PARKED' and p.id < o.id
+                where o.message_id = :id and o.state = 'PENDING'
+                order by p.id fetch first 1 rows only""")
+                .param("id", messageId).query(String.class).optional();
+    }
+
+    /** How many open entries of one kind for one target are held behind a parked entry of their conversation. */
+    public long countHeld(OutboxKind kind, String target) {
+        // Driven from the parked entries (few, found by the state index), then each one's later open entries.
+        return jdbc.sql("""
+                select count(*) from outbox o
+                join (select conversation_id, min(id) as first_parked from outbox
+                      where state = 'PARKED' and kind = :kind and target = :target
+                      group by conversation_id) p
+                  on o.conversation_id = p.conversation_id and o.id > p.first_parked
+                where o.kind = :kind and o.target = :target and o.state = 'PENDING'""")
+                .param("kind", kind.name()).param("target", target).query(Long.class).single();
+    }
+
+    /** How many open entries of the whole outbox are held behind a parked entry of their conversation. */
+    public long countHeld() {
+        return jdbc.sql("""
+                select count(*) from outbox o
+                join (select kind, target, conversation_id, min(id) as first_parked from outbox
+                      where state = 'PARKED' group by kind, target, conversation_id) p
+                  on o.kind = p.kind and o.target = p.target and o.conversation_id = p.conversation_id
+                     and o.id > p.first_parked
+                where o.state = 'PENDING'""")
+                .query(Long.class).single();
     }
 
     public long countOutbox(String state) {

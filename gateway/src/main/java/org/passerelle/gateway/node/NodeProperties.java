@@ -31,6 +31,10 @@ import org.springframework.util.unit.DataSize;
  * @param maxMessageAge    how old a partner's signing time may be: every delivery attempt is signed afresh and sent at
  *                         once, so an older signature is a replay or a message held back on the way; the default is
  *                         the clock skew, so that the signing time is within the skew of this node's clock either way
+ * @param inboundMemory    the most bytes of request bodies taken in at once at the partner port and the intake (each
+ *                         request reserves its declared length, or the body limit, before reading); past it a request
+ *                         is answered {@code 503 NODE_BUSY} with {@code Retry-After}. Unset: half the heap divided by
+ *                         the measured stage multiplier (10), at least one {@code max-body-size}
  */
 @ConfigurationProperties("passerelle.node")
 public record NodeProperties(
@@ -46,7 +50,8 @@ public record NodeProperties(
         @DefaultValue("9443") int exchangePort,
         @DefaultValue("16MB") DataSize maxBodySize,
         @DefaultValue("5m") Duration clockSkew,
-        @DefaultValue("5m") Duration maxMessageAge) {
+        @DefaultValue("5m") Duration maxMessageAge,
+        DataSize inboundMemory) {
 
     public NodeProperties {
         if (party == null || !party.matches("[A-Z]{2}")) {

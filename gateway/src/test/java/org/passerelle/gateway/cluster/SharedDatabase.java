@@ -22,7 +22,7 @@ public final class SharedDatabase {
     /** The delivery settings' defaults (a 2-minute lease). */
     static final DeliveryProperties DELIVERY = new DeliveryProperties(Duration.ofMillis(250), 20, Duration.ofMinutes(2),
             12, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2, Duration.ofSeconds(5), Duration.ofSeconds(30),
-            new DeliveryProperties.Circuit(50, 5, 10, Duration.ofSeconds(10)));
+            new DeliveryProperties.Circuit(50, 5, 10, Duration.ofSeconds(10)), new DeliveryProperties.Bulkhead(4));
 
     public final DataSource dataSource;
     public final JdbcClient jdbc;
@@ -52,6 +52,6 @@ public final class SharedDatabase {
     private static NodeProperties node(String nodeId) {
         return new NodeProperties("GB", nodeId, Path.of("."), null, "changeit", null, java.util.List.of(),
                 java.util.List.of(), java.util.List.of(), 9443, org.springframework.util.unit.DataSize.ofMegabytes(16),
-                Duration.ofMinutes(5), Duration.ofMinutes(5));
+                Duration.ofMinutes(5), Duration.ofMinutes(5), null);
     }
 }

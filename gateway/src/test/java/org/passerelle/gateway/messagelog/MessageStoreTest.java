@@ -178,6 +178,62 @@ class MessageStoreTest {
                 .extracting(OutboxEntry::conversationId).containsExactly(soonest);
     }
 
+    @Test
+    void aParkedEntryHoldsTheLaterEntriesOfItsConversationUntilItIsReplayed() {
+        String conversation = UUID.randomUUID().toString();
+        String other = UUID.randomUUID().toString();
+        String first = accept(conversation, "1".getBytes(StandardCharsets.UTF_8));
+        String second = accept(conversation, "2".getBytes(StandardCharsets.UTF_8));
+        OutboxEntry entry = claimOf(conversation, "node-a").get(0);
+        long heldBefore = store.countHeld(OutboxKind.SEND, "FR");
+
+        assertThat(store.park(entry, "node-a", "RETRIES_EXHAUSTED", "test")).isTrue();
+
+        // the second waits behind the parked first; another conversation does not
+        assertThat(claimOf(conversation, "node-a")).isEmpty();
+        String elsewhere = accept(other, "3".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.heldBehind(second)).hasValue(first);
+        assertThat(store.heldBehind(first)).isEmpty();
+        assertThat(store.heldBehind(elsewhere)).isEmpty();
+        assertThat(claimOf(other, "node-a")).extracting(OutboxEntry::messageId).containsExactly(elsewhere);
+        assertThat(store.countHeld(OutboxKind.SEND, "FR")).isEqualTo(heldBefore + 1);
+        assertThat(store.countHeld()).isGreaterThanOrEqualTo(1);
+        assertThat(store.countHeld(OutboxKind.DISPATCH, "FR")).isZero();
+
+        // replayed, the first goes again before the second, which follows once the first is done
+        assertThat(store.replay(first, "admin")).isTrue();
+        List<OutboxEntry> again = claimOf(conversation, "node-a");
+        assertThat(again).extracting(OutboxEntry::messageId).containsExactly(first);
+        assertThat(store.heldBehind(second)).isEmpty();
+        assertThat(store.complete(again.get(0), "node-a", MessageStatus.RECEIPT_VERIFIED, "test")).isTrue();
+        assertThat(claimOf(conversation, "node-a")).extracting(OutboxEntry::messageId).containsExactly(second);
+        assertThat(store.countHeld(OutboxKind.SEND, "FR")).isEqualTo(heldBefore);
+    }
+
+    @Test
+    void aReleasedEntryIsGivenUpForGoodAndTheLaterEntriesOfItsConversationFlow() {
+        String conversation = UUID.randomUUID().toString();
+        String first = accept(conversation, "1".getBytes(StandardCharsets.UTF_8));
+        String second = accept(conversation, "2".getBytes(StandardCharsets.UTF_8));
+        String third = accept(conversation, "3".getBytes(StandardCharsets.UTF_8));
+        assertThat(store.releaseParked(first, "admin", "not parked yet")).isFalse();
+        assertThat(store.park(claimOf(conversation, "node-a").get(0), "node-a", "PARTNER_REFUSED", "test")).isTrue();
+        assertThat(store.heldBehind(third)).hasValue(first);
+
+        assertThat(store.releaseParked(first, "admin", "the partner will never take it")).isTrue();
+
+        assertThat(store.releaseParked(first, "admin", "again")).isFalse();
+        assertThat(store.replay(first, "admin")).isFalse();
+        assertThat(store.find(first).orElseThrow().status()).isEqualTo(MessageStatus.RELEASED);
+        assertThat(store.history(first)).last().satisfies(change -> {
+            assertThat(change.status()).isEqualTo(MessageStatus.RELEASED);
+            assertThat(change.detail()).isEqualTo("released by admin: the partner will never take it");
+        });
+        assertThat(store.outboxOf(first)).extracting(OutboxEntry::messageId).containsExactly(first);
+        assertThat(store.heldBehind(second)).isEmpty();
+        assertThat(claimOf(conversation, "node-a")).extracting(OutboxEntry::messageId).containsExactly(second);
+    }
+
     private List<OutboxEntry> claimOf(String conversation, String node) {
         return store.claimDue(OutboxKind.SEND, node, 100, Duration.ofMinutes(1)).stream()
                 .filter(e -> e.conversationId().equals(conversation)).toList();

@@ -51,6 +51,23 @@ public final class BiometricSets {
      */
     public static byte[] singleFinger(byte[] wsq, int position, String controlNumber) {
         int[] size = wsqSize(wsq);
+        return singleFinger(wsq, 1, size[0], size[1], position, controlNumber);
+    }
+
+    /**
+     * A transaction as {@link #singleFinger(byte[], int, String)} whose Type-4 record holds an uncompressed 8-bit image
+     * of {@code width} × {@code height} pixels (GCA 0) of noise from {@code seed}: as large a valid transaction as a
+     * test needs (3000 × 4000 pixels make a 16 MB envelope, near the largest the schema and the body limit take).
+     */
+    public static byte[] uncompressedFinger(int width, int height, int position, long seed) {
+        byte[] pixels = new byte[width * height];
+        new java.util.Random(seed).nextBytes(pixels);
+        return singleFinger(pixels, 0, width, height, position, "large " + seed);
+    }
+
+    private static byte[] singleFinger(byte[] image, int gca, int width, int height, int position, String controlNumber) {
+        int[] size = {width, height};
+        byte[] wsq = image;
         String fields = "\u001d1.002:0502\u001d1.003:1\u001f1\u001e4\u001f01\u001d1.004:CAR\u001d1.005:20261203"
                 + "\u001d1.007:GBTEST0000\u001d1.008:FRTEST0000\u001d1.009:" + controlNumber
                 + "\u001d1.011:19.69\u001d1.012:19.69\u001c";
@@ -65,7 +82,7 @@ public final class BiometricSets {
         type4.putInt(18 + wsq.length).put((byte) 1).put((byte) 1)                 // LEN, IDC, IMP live rolled
                 .put(new byte[] {(byte) position, (byte) 255, (byte) 255, (byte) 255, (byte) 255, (byte) 255})
                 .put((byte) 0).putShort((short) size[0]).putShort((short) size[1]) // ISR 0 (500 ppi), HLL, VLL
-                .put((byte) 1).put(wsq);                                           // GCA 1: WSQ
+                .put((byte) gca).put(wsq);                                         // GCA 1: WSQ, 0: none
         byte[] head = type1.getBytes(StandardCharsets.ISO_8859_1);
         byte[] out = java.util.Arrays.copyOf(head, head.length + type4.capacity());
         System.arraycopy(type4.array(), 0, out, head.length, type4.capacity());

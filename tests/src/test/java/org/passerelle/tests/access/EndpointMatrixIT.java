@@ -203,7 +203,7 @@ class EndpointMatrixIT {
                         .otherOfficer(403, "PARTNER_NOT_ALLOWED").caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
                         .auditor(403, FORBIDDEN).admin(403, FORBIDDEN).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
 
-                // Messages: the back-end submits, administrators replay.
+                // Messages: the back-end submits, administrators replay and release.
                 op("POST /api/v1/messages").xml(() -> Envelopes.sample("CaseStatusUpdate", "GB", "FR"))
                         .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
@@ -213,6 +213,11 @@ class EndpointMatrixIT {
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
                         .auditor(403, FORBIDDEN).admin(200).system(200).anonymous(401, UNAUTHENTICATED),
                 op("POST /api/v1/messages/{id}/replay").with(referralId)
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(403, FORBIDDEN).admin(409, "NOT_PARKED").system(403, FORBIDDEN)
+                        .anonymous(401, UNAUTHENTICATED),
+                op("POST /api/v1/messages/{id}/release").with(referralId).query("reason=endpoint matrix")
                         .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
                         .auditor(403, FORBIDDEN).admin(409, "NOT_PARKED").system(403, FORBIDDEN)

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.messagelog.MessageStatus;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.messagelog.StatusChange;
@@ -27,13 +28,19 @@ import org.passerelle.tests.support.Envelopes;
 import org.passerelle.tests.support.Exchange;
 import org.passerelle.tests.support.FlakyPartner;
 import org.passerelle.tests.support.Node;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A partner that is down, slow or answering 500s: GB's messages wait and are delivered once FR is back, in order
  * per conversation, none lost and none delivered twice to FR's back-end. What cannot be delivered is parked,
- * visible through the API, and delivered after an administrator replays it.
+ * visible through the API, and delivered after an administrator replays it; the later messages of its conversation
+ * wait behind it until then, or until an administrator releases it (gives it up).
  */
 class PartnerOutageIT {
+
+    static final JsonMapper JSON = JsonMapper.shared();
 
     @TempDir
     static Path dir;
@@ -129,6 +136,64 @@ class PartnerOutageIT {
         assertDeliveredOnceInOrder(sent);
         assertThat(store().history(id)).extracting(StatusChange::status)
                 .containsSubsequence(MessageStatus.PARKED, MessageStatus.REPLAYED, MessageStatus.RECEIPT_VERIFIED);
+    }
+
+    @Test
+    void aParkedMessageHoldsTheRestOfItsConversationUntilAnAdministratorReleasesIt() {
+        // given FR fails for longer than GB's twelve attempts, and a conversation of two messages
+        fr.mode(FlakyPartner.Mode.FAIL_500);
+        Map<String, List<String>> sent = submitConversations(1, 2);
+        String first = sent.values().iterator().next().get(0);
+        String second = sent.values().iterator().next().get(1);
+
+        // then the first is parked and the second waits behind it, never attempted, even once FR is back
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(store().find(first).orElseThrow().status()).isEqualTo(MessageStatus.PARKED));
+        fr.mode(FlakyPartner.Mode.FORWARD);
+        JsonNode held = JSON.readTree(exchange.gb.get("/api/v1/messages/" + second, Node.SYSTEM_TOKEN).body());
+        assertThat(held.path("heldBehind").asString()).isEqualTo(first);
+        assertThat(held.path("message").path("status").asString()).isEqualTo("VALIDATED");
+        // (at least: a message another test of this class left parked may hold others of its own conversation)
+        assertThat(JSON.readTree(exchange.gb.get("/api/v1/partners/FR", Node.ADMIN_TOKEN).body()).path("held").asLong())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(store().history(second)).extracting(StatusChange::status).doesNotContain(MessageStatus.SENT);
+
+        // when a back-end system tries to release it, and an administrator tries without a reason: refused, audited
+        String release = "/api/v1/messages/" + first + "/release?reason=";
+        HttpResponse<String> bySystem = exchange.gb.post(release + "not%20mine", Node.SYSTEM_TOKEN);
+        assertThat(bySystem.statusCode()).isEqualTo(403);
+        HttpResponse<String> noReason = exchange.gb.post(release + "%20", Node.ADMIN_TOKEN);
+        assertThat(noReason.statusCode()).isEqualTo(400);
+        assertThat(noReason.body()).contains("RELEASE_REASON_REQUIRED");
+        assertThat(store().find(first).orElseThrow().status()).isEqualTo(MessageStatus.PARKED);
+
+        // when an administrator releases it with a reason
+        HttpResponse<String> released = exchange.gb.post(release + "case%20withdrawn%20by%20FR", Node.ADMIN_TOKEN);
+        assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+        assertThat(JSON.readTree(released.body()).path("message").path("status").asString()).isEqualTo("RELEASED");
+
+        // then the second is delivered, and the first never is
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(store().find(second).orElseThrow().status()).isEqualTo(MessageStatus.RECEIPT_VERIFIED));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(arrivedAtFr(sent)).containsExactly(second));
+        assertThat(exchange.gb.post(release + "again", Node.ADMIN_TOKEN).statusCode()).isEqualTo(409);
+
+        // and the release and each refusal are audited with who and why
+        JdbcClient jdbc = exchange.gb.bean(JdbcClient.class);
+        exchange.gb.bean(AuditTrail.class).latest(1); // seals what is staged
+        List<Map<String, Object>> audited = jdbc.sql("""
+                select actor, action, outcome, code, detail from audit_event where message_id = :id
+                  and action in ('MESSAGE_RELEASE', 'ACCESS_DENIED') order by id""")
+                .param("id", first).query().listOfRows();
+        assertThat(audited).anySatisfy(row -> assertThat(row).containsEntry("action", "MESSAGE_RELEASE")
+                .containsEntry("outcome", "GRANTED").containsEntry("detail", "case withdrawn by FR"));
+        assertThat(audited).anySatisfy(row -> assertThat(row).containsEntry("action", "MESSAGE_RELEASE")
+                .containsEntry("outcome", "REFUSED").containsEntry("code", "RELEASE_REASON_REQUIRED"));
+        assertThat(audited).anySatisfy(row -> assertThat(row).containsEntry("action", "MESSAGE_RELEASE")
+                .containsEntry("outcome", "REFUSED").containsEntry("code", "NOT_PARKED"));
+        assertThat(jdbc.sql("""
+                select count(*) from audit_event where outcome = 'REFUSED' and code = 'FORBIDDEN' and detail like :path""")
+                .param("path", "%/api/v1/messages/" + first + "/release%").query(Long.class).single()).isEqualTo(1);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------

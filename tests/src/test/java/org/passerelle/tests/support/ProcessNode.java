@@ -59,6 +59,7 @@ public final class ProcessNode implements AutoCloseable {
     private final int exchangePort;
     private final Map<String, Object> properties;
     private final Path log;
+    private final List<String> jvmOptions = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private int starts;
@@ -131,6 +132,12 @@ public final class ProcessNode implements AutoCloseable {
                 + ": build the gateway first (mvn -pl gateway package) or set -Dpasserelle.gateway.jar");
     }
 
+    /** Adds options to the node's JVM (e.g. {@code -Xmx256m}) for its next starts. */
+    public ProcessNode jvmOptions(String... options) {
+        jvmOptions.addAll(List.of(options));
+        return this;
+    }
+
     /** Launches the node's process without waiting for it (see {@link #awaitReady()}). */
     public synchronized ProcessNode launch() {
         if (running()) {
@@ -194,6 +201,9 @@ public final class ProcessNode implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
+        // As in production: a node out of memory exits (and is restarted by its supervisor) rather than live on deaf.
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.addAll(jvmOptions);
         if (archiveOption != null) {
             command.add(archiveOption);
         }

@@ -35,7 +35,9 @@ import org.springframework.stereotype.Component;
  * The partner port: HTTPS with TLS 1.3 only and a client certificate required, validated at the handshake by
  * the party-aware trust manager (chain to that party's anchors, validity, revocation). It serves exactly one
  * resource, {@code POST /exchange/v1/messages}, and reads a body no further than the partner's limit. Every refusal,
- * down to a wrong path or method, is audited with its code and answered with a signed XML fault.
+ * down to a wrong path or method, is audited with its code and answered with a signed XML fault. The bodies it holds
+ * at once are bounded by {@link InboundMemory}: past the budget a request is answered {@code 503 NODE_BUSY} with
+ * {@code Retry-After}, its body read through and thrown away, never held.
  */
 @Component
 class ExchangeServer implements SmartLifecycle {
@@ -49,11 +51,13 @@ class ExchangeServer implements SmartLifecycle {
     private final InboxService inbox;
     private final Witnessing witnessing;
     private final SSLContext tls;
+    private final InboundMemory memory;
     private HttpsServer server;
     private ExecutorService workers;
 
     ExchangeServer(NodeProperties node, InboxService inbox, Witnessing witnessing, KeyMaterial nodeKey,
-                   CertificateValidator validator) {
+                   CertificateValidator validator, InboundMemory memory) {
+        this.memory = memory;
         this.witnessing = witnessing;
         this.node = node;
         this.inbox = inbox;
@@ -122,18 +126,30 @@ class ExchangeServer implements SmartLifecycle {
                     throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.UNSUPPORTED_MEDIA_TYPE,
                             "The body must be " + CMS_TYPE), partner);
                 }
-                byte[] body = BoundedBody.read(exchange.getRequestBody(), inbox.maxBody(partner));
-                if (body == null) {
-                    // Announced chunked (no length to refuse it by), it grew past the limit while being read.
-                    throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.BODY_TOO_LARGE,
-                            "The body is larger than this node takes"), partner);
+                // The body's bytes are reserved before one is read (all it may send when it declares no length), and
+                // given back once it is answered: the heap holds the bodies of a bounded number of requests at once.
+                try (InboundMemory.Reservation reserved = reserve(declared >= 0 ? declared : inbox.maxBody(partner),
+                        partner)) {
+                    byte[] body = BoundedBody.read(exchange.getRequestBody(), inbox.maxBody(partner), declared);
+                    if (body == null) {
+                        // Announced chunked (no length to refuse it by), it grew past the limit while being read.
+                        throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.BODY_TOO_LARGE,
+                                "The body is larger than this node takes"), partner);
+                    }
+                    byte[] receipt = inbox.receive(partner, body);
+                    body = null; // not held while the receipt goes out
+                    answer(exchange, 200, null, null, CMS_TYPE + "; smime-type=signed-data", receipt);
                 }
-                byte[] receipt = inbox.receive(partner, body);
-                answer(exchange, 200, null, null, CMS_TYPE + "; smime-type=signed-data", receipt);
             } catch (GatewayException refusal) {
                 // Every refusal reaching here was audited where it was raised (admit, receive, refusedAtPort).
                 String messageId = exchange.getRequestHeaders().getFirst("X-Passerelle-Message-Id");
                 byte[] fault = inbox.faultFor(refusal, partner == null ? null : partner.party(), messageId);
+                if (GatewayErrorCode.NODE_BUSY.name().equals(refusal.code())) {
+                    exchange.getResponseHeaders().set("Retry-After", String.valueOf(InboundMemory.RETRY_AFTER_SECONDS));
+                    // Read through and thrown away, a buffer at a time (no heap to speak of), so that the sender gets
+                    // this answer rather than a reset connection, which would count against our node as a failure.
+                    BoundedBody.discard(exchange.getRequestBody(), inbox.maxBody(partner));
+                }
                 answer(exchange, refusal.status().value(), refusal.code(), messageId, "application/xml", fault);
             }
         } catch (RuntimeException e) {
@@ -164,6 +180,17 @@ class ExchangeServer implements SmartLifecycle {
         }
         answer(exchange, 200, null, null, "application/json",
                 witnessing.copiesFor(partner.party(), Math.max(0, after), latest));
+    }
+
+    /**
+     * The reservation of a request's body in the inbound memory budget, or {@code NODE_BUSY}, audited as every refusal
+     * of an admitted partner is: admitted means within its rate, so the refusals audited are bounded by the partners'
+     * rates whatever the burst, and an auditor sees each message that was turned away and when.
+     */
+    private InboundMemory.Reservation reserve(long bytes, Partner partner) {
+        return memory.tryReserve(bytes).orElseThrow(() -> inbox.refusedAtPort(new GatewayException(
+                GatewayErrorCode.NODE_BUSY, "This node is taking in as much as it can; send again after "
+                + InboundMemory.RETRY_AFTER_SECONDS + " s"), partner));
     }
 
     private static X509Certificate[] peerChain(HttpsExchange exchange) {

@@ -121,6 +121,16 @@ public class IntakeService {
         throw refusal;
     }
 
+    /** Refuses a submission while the inbound memory budget is full ({@code 503 NODE_BUSY}, with Retry-After). */
+    public GatewayException refuseBusy(String actor) {
+        GatewayException refusal = new GatewayException(GatewayErrorCode.NODE_BUSY,
+                "This node is taking in as much as it can; send again later");
+        audit.refused(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
+                .code(refusal.code(), refusal.getMessage()));
+        metrics.refused("unknown", Direction.OUTBOUND, refusal.code());
+        return refusal;
+    }
+
     private DecodedMessage decode(byte[] xml) {
         try {
             return codec.decode(xml);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.BoundedBody;
+import org.passerelle.gateway.exchange.inbound.InboundMemory;
 import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.messagelog.StatusChange;
@@ -22,9 +23,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The back-end API: submit an envelope, follow its status history, and (administrators) replay a parked message. */
+/**
+ * The back-end API: submit an envelope, follow its status history, and (administrators) replay a parked message or
+ * release it (give it up so that the messages held behind it in its conversation flow).
+ */
 @RestController
 @RequestMapping("/api/v1/messages")
 @Tag(name = "Messages", description = "Back-end systems submit envelopes and follow them; administrators replay parked ones")
@@ -34,9 +39,11 @@ class MessagesController {
     private final MessageStore store;
     private final NodeProperties node;
     private final PartnerOperations operations;
+    private final InboundMemory memory;
 
     MessagesController(IntakeService intake, MessageStore store, NodeProperties node,
-                       PartnerOperations operations) {
+                       PartnerOperations operations, InboundMemory memory) {
+        this.memory = memory;
         this.intake = intake;
         this.store = store;
         this.node = node;
@@ -54,11 +61,17 @@ class MessagesController {
             // Refused from the declared length, before a byte of the body is read.
             intake.refuseOversize(principal.getName());
         }
-        byte[] xml = BoundedBody.read(body, node.maxBodySize().toBytes());
-        if (xml == null) {
-            intake.refuseOversize(principal.getName());
+        // The intake shares the partner port's budget of bodies in flight: reserved before a byte is read.
+        long declared = request.getContentLengthLong();
+        String id;
+        try (InboundMemory.Reservation reserved = memory.tryReserve(declared >= 0 ? declared : node.maxBodySize().toBytes())
+                .orElseThrow(() -> intake.refuseBusy(principal.getName()))) {
+            byte[] xml = BoundedBody.read(body, node.maxBodySize().toBytes(), declared);
+            if (xml == null) {
+                intake.refuseOversize(principal.getName());
+            }
+            id = intake.submit(xml, principal.getName());
         }
-        String id = intake.submit(xml, principal.getName());
         return ResponseEntity.accepted().location(URI.create("/api/v1/messages/" + id))
                 .body(Map.of("messageId", id, "status", store.find(id).orElseThrow().status().name()));
     }
@@ -68,7 +81,7 @@ class MessagesController {
     @Operation(summary = "A message's status and full status history (roles SYSTEM, ADMIN); never its payload")
     MessageView status(@PathVariable String id) {
         MessageRecord record = store.find(id).orElseThrow(() -> notFound(id));
-        return new MessageView(record, store.history(id));
+        return view(record);
     }
 
     @PostMapping(path = "/{id}/replay", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -76,7 +89,20 @@ class MessagesController {
     @Operation(summary = "Put a parked message back in the queue (role ADMIN)")
     MessageView replay(@PathVariable String id, Principal principal) {
         MessageRecord record = operations.replay(id, new PartnerOperations.Actor(principal.getName(), null, "API"));
-        return new MessageView(record, store.history(id));
+        return view(record);
+    }
+
+    @PostMapping(path = "/{id}/release", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasRole('ADMIN')")
+    @Operation(summary = "Give up on a parked message for good, with a reason, so that the later messages of its conversation flow (role ADMIN)")
+    MessageView release(@PathVariable String id, @RequestParam String reason, Principal principal) {
+        MessageRecord record = operations.release(id, reason, new PartnerOperations.Actor(principal.getName(), null, "API"));
+        return view(record);
+    }
+
+    private MessageView view(MessageRecord record) {
+        return new MessageView(record, store.history(record.messageId()),
+                store.heldBehind(record.messageId()).orElse(null));
     }
 
     private static GatewayException notFound(String id) {
@@ -84,7 +110,10 @@ class MessagesController {
     }
 
 
-    /** A message's metadata and history, as the API shows it. */
-    record MessageView(MessageRecord message, List<StatusChange> history) {
+    /**
+     * A message's metadata and history, as the API shows it; {@code heldBehind} names the parked message of its
+     * conversation that it waits behind (not sent until that one is replayed or released), or is null.
+     */
+    record MessageView(MessageRecord message, List<StatusChange> history, String heldBehind) {
     }
 }

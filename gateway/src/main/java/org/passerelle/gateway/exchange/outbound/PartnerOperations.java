@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Deliveries by partner for operations, shared by the API and the console: each partner's delivery state, its parked
- * messages (metadata only), and the administrator's actions on them — suspend, resume, replay — each audited the same
+ * messages (metadata only), and the administrator's actions on them — suspend, resume, replay, release — each audited the same
  * way whichever channel ({@code API} or {@code CONSOLE}) it came through.
  */
 @Component
@@ -43,9 +43,13 @@ public class PartnerOperations {
     public record Actor(String name, String role, String channel) {
     }
 
-    /** A partner's delivery state as operations see it. */
+    /**
+     * A partner's delivery state as operations see it; {@code waiting} counts the open entries, of which {@code held}
+     * wait behind a parked message of their conversation (until it is replayed or released).
+     */
     public record PartnerView(String party, String baseUrl, String circuit, float failureRate, boolean suspended,
-                              String suspensionReason, Instant suspendedSince, long waiting, long parked) {
+                              String suspensionReason, Instant suspendedSince, long waiting, long parked,
+                              long held) {
     }
 
     /** A parked message, metadata only. */
@@ -114,6 +118,33 @@ public class PartnerOperations {
         return record;
     }
 
+    /**
+     * Gives up on a parked message for good so that the later messages of its conversation, held behind it, flow; a
+     * reason of 1 to {@link #MAX_REASON} characters is required and audited with who did it. MESSAGE_NOT_FOUND,
+     * RELEASE_REASON_REQUIRED or NOT_PARKED otherwise.
+     */
+    public MessageRecord release(String messageId, String reason, Actor actor) {
+        store.find(messageId).orElseThrow(() -> notFound(messageId));
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty() || why.length() > MAX_REASON) {
+            audit.refused(AuditTrail.Entry.of(actor.name(), actor.channel(), "MESSAGE_RELEASE", "REFUSED")
+                    .role(actor.role()).message(messageId, null, null)
+                    .code(GatewayErrorCode.RELEASE_REASON_REQUIRED.name(), "reason missing or too long"));
+            throw new GatewayException(GatewayErrorCode.RELEASE_REASON_REQUIRED,
+                    "A reason of 1 to " + MAX_REASON + " characters is required");
+        }
+        if (!store.releaseParked(messageId, actor.name(), why)) {
+            audit.refused(AuditTrail.Entry.of(actor.name(), actor.channel(), "MESSAGE_RELEASE", "REFUSED")
+                    .role(actor.role()).message(messageId, null, null)
+                    .code(GatewayErrorCode.NOT_PARKED.name(), "not parked"));
+            throw new GatewayException(GatewayErrorCode.NOT_PARKED, "Message " + messageId + " is not parked");
+        }
+        MessageRecord record = store.find(messageId).orElseThrow();
+        audit.record(AuditTrail.Entry.of(actor.name(), actor.channel(), "MESSAGE_RELEASE", "GRANTED")
+                .role(actor.role()).message(messageId, record.messageType(), record.payloadSha256()).code(null, why));
+        return record;
+    }
+
     static GatewayException notFound(String id) {
         return new GatewayException(GatewayErrorCode.MESSAGE_NOT_FOUND,
                 "No message " + (id.matches("[0-9a-f-]{36}") ? id : ""));
@@ -127,6 +158,7 @@ public class PartnerOperations {
                 suspension.map(PartnerSuspensions.Suspension::reason).orElse(null),
                 suspension.map(PartnerSuspensions.Suspension::since).orElse(null),
                 store.countOutbox(OutboxKind.SEND, partner.party(), "PENDING"),
-                store.countOutbox(OutboxKind.SEND, partner.party(), "PARKED"));
+                store.countOutbox(OutboxKind.SEND, partner.party(), "PARKED"),
+                store.countHeld(OutboxKind.SEND, partner.party()));
     }
 }

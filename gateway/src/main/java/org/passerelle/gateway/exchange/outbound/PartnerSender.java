@@ -170,6 +170,12 @@ public class PartnerSender extends OutboxWorker {
             return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), "interrupted"), null, false);
         }
         int status = response.statusCode();
+        if (status == 503 && response.headers().firstValue("X-Passerelle-Fault").filter("NODE_BUSY"::equals).isPresent()) {
+            // Busy, not failing (its memory budget for bodies in flight is full): retried, not counted against its
+            // circuit (the call is neither recorded nor failed, so closing it gives the permission back).
+            return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(),
+                    "partner answered 503 (NODE_BUSY)"), null, false);
+        }
         if (status >= 500 || status == 429) {
             call.failed(new IOException("HTTP " + status));
             String code = status == 429 ? GatewayErrorCode.RATE_LIMITED.name() : GatewayErrorCode.PARTNER_UNAVAILABLE.name();

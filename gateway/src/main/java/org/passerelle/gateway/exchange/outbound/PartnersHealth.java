@@ -41,6 +41,8 @@ class PartnersHealth implements HealthIndicator {
                     .description("Messages for one partner waiting for delivery (its queue)")
                     .tag("target", partner.party()).register(registry);
         }
+        Gauge.builder("passerelle.outbox.held", store, MessageStore::countHeld)
+                .description("Outbox entries held behind a parked entry of their conversation").register(registry);
     }
 
     @Override
