@@ -113,18 +113,18 @@ public class IntakeService {
 
     /** Refuses (and audits) a submission whose declared length is over the limit. */
     public void refuseOversize(String actor) {
-        GatewayException refusal = new GatewayException(GatewayErrorCode.BODY_TOO_LARGE,
-                "The envelope is larger than this node takes");
-        audit.refused(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
-                .code(refusal.code(), refusal.getMessage()));
-        metrics.refused("unknown", Direction.OUTBOUND, refusal.code());
-        throw refusal;
+        throw refusedBeforeReading(actor, GatewayErrorCode.BODY_TOO_LARGE, "The envelope is larger than this node takes");
     }
 
     /** Refuses a submission while the inbound memory budget is full ({@code 503 NODE_BUSY}, with Retry-After). */
     public GatewayException refuseBusy(String actor) {
-        GatewayException refusal = new GatewayException(GatewayErrorCode.NODE_BUSY,
+        return refusedBeforeReading(actor, GatewayErrorCode.NODE_BUSY,
                 "This node is taking in as much as it can; send again later");
+    }
+
+    /** A refusal before the body is read (nothing about the message is known yet), audited and counted. */
+    private GatewayException refusedBeforeReading(String actor, GatewayErrorCode code, String why) {
+        GatewayException refusal = new GatewayException(code, why);
         audit.refused(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
                 .code(refusal.code(), refusal.getMessage()));
         metrics.refused("unknown", Direction.OUTBOUND, refusal.code());
