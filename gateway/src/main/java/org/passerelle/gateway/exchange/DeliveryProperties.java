@@ -48,13 +48,14 @@ public record DeliveryProperties(
      * @param failureRateThreshold percentage of failed calls that opens the circuit
      * @param minimumCalls         calls in the window before the rate counts
      * @param windowSize           calls remembered
-     * @param openWait             how long the circuit stays open before a trial call
+     * @param openWait             how long the circuit stays open before a trial call: how soon a partner that is back
+     *                             is noticed (a trial call every few seconds costs a partner that is down nothing)
      */
     public record Circuit(
             @DefaultValue("50") float failureRateThreshold,
             @DefaultValue("5") int minimumCalls,
             @DefaultValue("10") int windowSize,
-            @DefaultValue("10s") Duration openWait) {
+            @DefaultValue("3s") Duration openWait) {
     }
 
     /**

@@ -51,7 +51,7 @@ class RecoveryFiguresIT {
                 "GB:passerelle.delivery.max-backoff", "5m",
                 "GB:passerelle.delivery.connect-timeout", "5s",
                 "GB:passerelle.delivery.request-timeout", "30s",
-                "GB:passerelle.delivery.circuit.open-wait", "10s"));
+                "GB:passerelle.delivery.circuit.open-wait", "3s"));
     }
 
     @AfterAll
