@@ -1,9 +1,7 @@
 package org.passerelle.gateway.cluster;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -11,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.exchange.DeliveryProperties;
+import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.node.NodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * beats every {@code heartbeat-interval}, renews its outbox claims (so that a slow attempt never outlives its claim),
  * and looks for nodes that stopped beating more than {@code stale-after} ago:
  * the first live node to see one marks it {@code LOST}, releases its claims and locks, and audits it
- * ({@code NODE_LOST}), which is how a killed node's work is taken over within seconds. Times are the database's, so
- * that nodes' clocks need not agree.
+ * ({@code NODE_LOST}), which is how a killed node's work is taken over within seconds. Heartbeats are in database
+ * time; a node that cannot record its heartbeat stops claiming before the others may take it for dead. Outbox claims
+ * are in each node's own time, so the nodes' clocks must agree to well within the delivery lease (NTP).
  */
 @Component
 public class ClusterMembers implements InitializingBean, DisposableBean, SmartLifecycle {
@@ -45,17 +45,19 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
     private final AuditTrail audit;
     private final TransactionTemplate transaction;
     private final Duration lease;
-    private final Clock clock;
+    private final MessageStore store;
+    /** When this node last recorded its heartbeat (System.nanoTime). */
+    private volatile long lastBeat = System.nanoTime();
     private final String instance = UUID.randomUUID().toString();
     private ScheduledExecutorService beats;
     private volatile boolean running;
     private volatile boolean displaced;
 
     ClusterMembers(JdbcClient jdbc, NodeProperties node, ClusterProperties properties, AuditTrail audit,
-                   PlatformTransactionManager transactions, DeliveryProperties delivery, Clock clock) {
+                   PlatformTransactionManager transactions, DeliveryProperties delivery, MessageStore store) {
         this.jdbc = jdbc;
+        this.store = store;
         this.lease = delivery.lease();
-        this.clock = clock;
         this.transaction = new TransactionTemplate(transactions);
         this.nodeId = node.nodeId();
         this.properties = properties;
@@ -75,6 +77,9 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
     @Override
     public void afterPropertiesSet() throws InterruptedException {
         join();
+        lastBeat = System.nanoTime();
+        // A node that cannot record its heartbeat stops claiming before the others may take its work for a dead node's.
+        store.claimOnlyWhile(this::beatsFresh);
         // Beats from now on, not from when the context has started: that can take longer than stale-after.
         startBeating();
         Released released = release(nodeId);
@@ -121,6 +126,7 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
             if (taken == 1) {
                 return;
             }
+            Thread.sleep(properties.heartbeatInterval().toMillis() / 4); // another start took it between: look again
         }
     }
 
@@ -139,19 +145,45 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
         beats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Lets a beat in progress finish rather than interrupting it: an interrupted thread closes the embedded
+     * database's file channel under it, and with it the whole database.
+     */
+    private void stopBeating() {
+        if (beats == null) {
+            return;
+        }
+        beats.shutdown();
+        try {
+            if (!beats.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Node {}: a heartbeat is still running after 10 s", nodeId);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** If the context fails to start after this node joined, it stops beating (and is taken for dead). */
     @Override
     public void destroy() {
-        if (beats != null) {
-            beats.shutdownNow();
-        }
+        stopBeating();
     }
 
     /** One heartbeat, then the look for nodes that stopped beating. Never throws: the next beat tries again. */
     void beat() {
         try {
+            String was = jdbc.sql("select state from cluster_node where node_id = :n and instance = :i")
+                    .param("n", nodeId).param("i", instance).query(String.class).optional().orElse(null);
             int mine = jdbc.sql("update cluster_node set heartbeat_at = current_timestamp, state = 'UP' "
                     + "where node_id = :n and instance = :i").param("n", nodeId).param("i", instance).update();
+            if (mine == 1) {
+                lastBeat = System.nanoTime();
+                if ("LOST".equals(was)) {
+                    log.warn("Node {} was taken for dead by another node (it could not beat for {}); its claims were "
+                            + "released, and attempts it had in flight may have been repeated by others", nodeId,
+                            properties.staleAfter());
+                }
+            }
             if (mine == 0 && !displaced) {
                 displaced = true;
                 log.error("Another process has taken node id {}: two nodes must never share an id", nodeId);
@@ -160,19 +192,29 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
                 renewClaims();
             }
             takeOverLost();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Never thrown out: an exception would end the scheduled heartbeat for good while the node works on.
             log.warn("Heartbeat of node {} failed: {}", nodeId, e.toString());
         }
     }
 
     /**
-     * Keeps this node's outbox claims for another lease while it beats: an attempt that takes longer than the lease
-     * (a slow partner or back-end, a starved machine) keeps its claim, so the entry is never attempted twice at once.
-     * A claim is released only by its outcome, by this node's restart, or by the others once this node stops beating.
+     * Keeps this node's claims on the entries it is still working for another lease while it beats: an attempt that
+     * takes longer than the lease (a slow partner or back-end, a starved machine) keeps its claim, so the entry is
+     * never attempted twice at once. A claim is released by its outcome, by this node's restart, or by the others once
+     * this node stops beating; one whose worker is gone without settling it is not renewed and lapses.
      */
     int renewClaims() {
-        return jdbc.sql("update outbox set claimed_until = :until where claimed_by = :n and state = 'PENDING'")
-                .param("until", clock.instant().plus(lease).atOffset(ZoneOffset.UTC)).param("n", nodeId).update();
+        return store.renewClaims(nodeId, lease);
+    }
+
+    /**
+     * Whether this node's last heartbeat is recent enough that no other node can have taken it for dead: it stops
+     * claiming two heartbeats before that could happen, and starts again once it beats.
+     */
+    boolean beatsFresh() {
+        long margin = properties.staleAfter().minus(properties.heartbeatInterval().multipliedBy(2)).toNanos();
+        return System.nanoTime() - lastBeat < margin;
     }
 
     /** Marks each node that stopped beating as LOST, releasing its claims and locks; once, whichever node sees it. */
@@ -206,10 +248,15 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
     private Released release(String node) {
         int outbox = jdbc.sql("update outbox set claimed_by = null, claimed_until = null "
                 + "where claimed_by = :n and state = 'PENDING'").param("n", node).update();
+        Released jobs = releaseJobsOf(node);
+        return new Released(outbox, jobs.gallery(), jobs.locks());
+    }
+
+    private Released releaseJobsOf(String node) {
         int gallery = jdbc.sql("update gallery_work set claimed_by = null, claimed_until = null where claimed_by = :n")
                 .param("n", node).update();
         int locks = jdbc.sql("delete from shedlock where locked_by = :n").param("n", node).update();
-        return new Released(outbox, gallery, locks);
+        return new Released(0, gallery, locks);
     }
 
     /** The party's nodes as the database knows them, for health. */
@@ -226,12 +273,11 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
     @Override
     public void stop() {
         running = false;
-        if (beats != null) {
-            beats.shutdownNow();
-        }
+        stopBeating();
         try {
-            // Routes and jobs have stopped (this bean stops last): whatever is still claimed was abandoned mid-way.
-            Released released = release(nodeId);
+            // Routes and jobs have stopped (this bean stops last). Outbox claims are kept: an attempt still in flight
+            // after the delivery's drain wait keeps its claim until its lease lapses, so no other node repeats it.
+            Released released = releaseJobsOf(nodeId);
             jdbc.sql("update cluster_node set state = 'LEFT' where node_id = :n and instance = :i")
                     .param("n", nodeId).param("i", instance).update();
             log.info("Node {} left its party's nodes{}", nodeId, released.any() ? "; released " + released : "");

@@ -99,7 +99,8 @@ public abstract class OutboxWorker implements SmartLifecycle {
         bulkheads.release(target, slots - claimed.size());
         for (OutboxEntry entry : claimed) {
             if (!bulkheads.start(target, () -> processThenNext(entry))) {
-                // Shutting down: the claim lapses after its lease and the entry is attempted again.
+                // Shutting down: given back at once, for another node (or this one after its restart).
+                store.abandon(entry, nodeId);
                 log.info("Outbox entry {} not started: delivery is stopping", entry.id());
             }
         }
@@ -107,7 +108,17 @@ public abstract class OutboxWorker implements SmartLifecycle {
 
     /** Attempts the entry and, when it was delivered, claims the target's next due entry without waiting for a poll. */
     private void processThenNext(OutboxEntry entry) {
-        Outcome outcome = process(entry);
+        Outcome outcome = null;
+        try {
+            outcome = process(entry);
+        } finally {
+            if (outcome == null) {
+                // Not settled (the database failed under the attempt): given back, never renewed for ever.
+                store.abandon(entry, nodeId);
+            } else {
+                store.done(entry);
+            }
+        }
         if (outcome instanceof Outcome.Delivered && !bulkheads.closed() && accepting(entry.target())) {
             try {
                 fill(entry.target(), 1, false);
@@ -193,7 +204,7 @@ public abstract class OutboxWorker implements SmartLifecycle {
                 }
             }
             case Outcome.Park p -> park(entry, message, base, p.code(), p.detail());
-            case Outcome.Deferred d -> store.release(entry, d.next());
+            case Outcome.Deferred d -> store.release(entry, nodeId, d.next());
         }
     }
 

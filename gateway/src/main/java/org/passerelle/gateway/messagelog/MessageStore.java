@@ -10,6 +10,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,6 +27,10 @@ public class MessageStore {
     private static final int DETAIL_MAX = 500;
 
     private final JdbcClient jdbc;
+    /** Outbox entries this node claimed and is still working: the claims its heartbeat renews. */
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** Whether this node may claim now (false while it cannot record its heartbeat: the others may take its work). */
+    private volatile BooleanSupplier mayClaim = () -> true;
     private final PayloadVault vault;
     private final Clock clock;
 
@@ -125,6 +132,9 @@ public class MessageStore {
      * the delivery workers claim per target as many entries as the target has free slots in its bulkhead.
      */
     public List<OutboxEntry> claimDue(OutboxKind kind, String target, String nodeId, int limit, Duration lease) {
+        if (!mayClaim.getAsBoolean()) {
+            return List.of();
+        }
         Instant now = clock.instant();
         var query = jdbc.sql("""
                 select o.* from outbox o
@@ -150,10 +160,48 @@ public class MessageStore {
                     .param("node", nodeId).param("until", ts(now.plus(lease))).param("id", e.id()).param("now", ts(now))
                     .update();
             if (rows == 1) {
+                inFlight.add(e.id());
                 claimed.add(e);
             }
         }
         return claimed;
+    }
+
+    /** Only claim while {@code check} says so (the node's heartbeat is recent: see ClusterMembers). */
+    public void claimOnlyWhile(BooleanSupplier check) {
+        this.mayClaim = check;
+    }
+
+    /** The worker is done with the claimed entry (settled, or its claim lost): its claim is no longer renewed. */
+    public void done(OutboxEntry entry) {
+        inFlight.remove(entry.id());
+    }
+
+    /**
+     * Gives back a claim whose attempt ended without being settled (an exception, or the node stopping before it
+     * began), for another attempt now, rather than leaving it held until its lease lapses.
+     */
+    public void abandon(OutboxEntry entry, String nodeId) {
+        inFlight.remove(entry.id());
+        jdbc.sql("""
+                update outbox set claimed_by = null, claimed_until = null
+                where id = :id and state = 'PENDING' and claimed_by = :node""")
+                .param("id", entry.id()).param("node", nodeId).update();
+    }
+
+    /**
+     * Renews, for another {@code lease}, this node's claims on the entries it is still working: an attempt that takes
+     * longer than the lease keeps its claim. A claim whose worker is gone is not renewed, and lapses.
+     */
+    public int renewClaims(String nodeId, Duration lease) {
+        List<Long> ids = List.copyOf(inFlight);
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                update outbox set claimed_until = :until
+                where claimed_by = :node and state = 'PENDING' and id in (:ids)""")
+                .param("until", ts(clock.instant().plus(lease))).param("node", nodeId).param("ids", ids).update();
     }
 
     /** The targets that have an entry of this kind due and unclaimed now (a hint for whom to claim for; claimDue decides). */
@@ -254,9 +302,11 @@ public class MessageStore {
     }
 
     /** Returns a released claim without counting an attempt (the circuit was open, nothing was sent). */
-    public void release(OutboxEntry entry, Instant next) {
-        jdbc.sql("update outbox set next_attempt_at = :next, claimed_by = null, claimed_until = null where id = :id")
-                .param("next", ts(next)).param("id", entry.id()).update();
+    public void release(OutboxEntry entry, String nodeId, Instant next) {
+        jdbc.sql("""
+                update outbox set next_attempt_at = :next, claimed_by = null, claimed_until = null
+                where id = :id and state = 'PENDING' and claimed_by = :node""")
+                .param("next", ts(next)).param("id", entry.id()).param("node", nodeId).update();
     }
 
     /** Puts every parked entry of the message back in the queue; false when none was parked. */

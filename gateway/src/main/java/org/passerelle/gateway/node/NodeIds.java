@@ -40,8 +40,6 @@ final class NodeIds {
             }
         }
         String cleaned = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
-        int dot = cleaned.indexOf('.');
-        cleaned = dot > 0 ? cleaned.substring(0, dot) : cleaned; // the host, not its domain
         return cleaned.length() > 40 ? cleaned.substring(0, 40) : cleaned.isEmpty() ? "node" : cleaned;
     }
 }

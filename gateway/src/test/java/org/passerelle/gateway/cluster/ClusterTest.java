@@ -22,6 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.messagelog.OutboxEntry;
+import org.passerelle.gateway.messagelog.OutboxKind;
 
 /** Two or three nodes of one party on one database, without starting them: membership, job locks, allowances. */
 class ClusterTest {
@@ -108,18 +111,39 @@ class ClusterTest {
     }
 
     @Test
-    void aBeatingNodeKeepsItsClaimsBeyondTheLeaseSoASlowAttemptIsNeverTakenAgain() throws Exception {
-        ClusterMembers a = db.member("gb-a", BEAT, STALE, audit);
+    void aBeatingNodeKeepsTheClaimsItIsWorkingBeyondTheLeaseButNotOnesItGaveUp() throws Exception {
+        MessageStore store = db.store();
+        ClusterMembers a = db.member("gb-a", BEAT, STALE, audit, store);
         a.afterPropertiesSet();
-        claimOutboxEntry("gb-a");
+        claimOutboxEntry(null);
+        claimOutboxEntry(null);
+        List<OutboxEntry> claimed = store.claimDue(OutboxKind.SEND, "gb-a", 10, Duration.ofMinutes(2));
+        assertThat(claimed).hasSize(2);
+        store.done(claimed.get(1)); // its worker is gone without settling it
         db.jdbc.sql("update outbox set claimed_until = dateadd('MINUTE', -1, current_timestamp)").update(); // lapsed
 
         a.beat();
         a.destroy();
 
-        assertThat(db.jdbc.sql("select count(*) from outbox where claimed_by = 'gb-a' and claimed_until > :now")
-                .param("now", java.time.OffsetDateTime.now().plusSeconds(60)).query(Integer.class).single())
-                .as("renewed for another lease (2 minutes)").isEqualTo(1);
+        assertThat(db.jdbc.sql("select id from outbox where claimed_by = 'gb-a' and claimed_until > :now")
+                .param("now", java.time.OffsetDateTime.now().plusSeconds(60)).query(Long.class).list())
+                .as("renewed for another lease (2 minutes): only the one still worked")
+                .containsExactly(claimed.get(0).id());
+    }
+
+    @Test
+    void aNodeThatCannotRecordItsHeartbeatStopsClaimingBeforeOthersMayTakeItForDead() throws Exception {
+        MessageStore store = db.store();
+        ClusterMembers a = db.member("gb-a", BEAT, STALE, audit, store);
+        a.afterPropertiesSet();
+        a.destroy(); // its beats stop (as when the database cannot be reached for a while)
+        claimOutboxEntry(null);
+
+        Thread.sleep(STALE.toMillis());
+
+        assertThat(store.claimDue(OutboxKind.SEND, "gb-a", 10, Duration.ofMinutes(2))).isEmpty();
+        a.beat();
+        assertThat(store.claimDue(OutboxKind.SEND, "gb-a", 10, Duration.ofMinutes(2))).hasSize(1);
     }
 
     @Test
@@ -175,6 +199,7 @@ class ClusterTest {
         assertThat(nodeB.tryTake("lo-1", "view", 1, Duration.ofHours(1))).as("and per kind").isTrue();
     }
 
+    /** An outbox entry claimed by {@code node}, or due and unclaimed when it is null. */
     private void claimOutboxEntry(String node) {
         String id = "m-" + node + "-" + System.nanoTime();
         db.jdbc.sql("""
@@ -186,7 +211,8 @@ class ClusterTest {
                 insert into outbox (message_id, kind, target, conversation_id, state, attempts, next_attempt_at,
                   created_at, claimed_by, claimed_until)
                 values (:id, 'SEND', 'FR', :id, 'PENDING', 0, current_timestamp, current_timestamp, :node,
-                  dateadd('MINUTE', 2, current_timestamp))""").param("id", id).param("node", node).update();
+                  """ + (node == null ? "null" : "dateadd('MINUTE', 2, current_timestamp)") + ")")
+                .param("id", id).param("node", node).update();
     }
 
     private static void waitFor(CountDownLatch latch) {

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.exchange.DeliveryProperties;
+import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.node.NodeProperties;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -45,8 +46,17 @@ public final class SharedDatabase {
     }
 
     ClusterMembers member(String nodeId, Duration heartbeat, Duration staleAfter, AuditTrail audit) {
+        return member(nodeId, heartbeat, staleAfter, audit, store());
+    }
+
+    ClusterMembers member(String nodeId, Duration heartbeat, Duration staleAfter, AuditTrail audit, MessageStore store) {
         return new ClusterMembers(jdbc, node(nodeId), new ClusterProperties(heartbeat, staleAfter), audit,
-                new DataSourceTransactionManager(dataSource), DELIVERY, Clock.systemUTC());
+                new DataSourceTransactionManager(dataSource), DELIVERY, store);
+    }
+
+    /** A node's message store for claims (no payloads: no data keys). */
+    MessageStore store() {
+        return new MessageStore(jdbc, null, Clock.systemUTC());
     }
 
     private static NodeProperties node(String nodeId) {

@@ -140,7 +140,7 @@ class GalleryStoreTest {
         List<FingerprintImage> slaps = GallerySamples.images(GallerySamples.SLAPS);
         jdbc.sql("insert into gallery_entry (entry_uid, case_reference, partner, reason, source, event_date, recorded_by,"
                         + " recorded_at, retain_until, algorithm, finger_count, key_id, iv, templates)"
-                        + " select 'c' || substr(entry_uid, 2), 'GB-RA-2026-100004', partner, reason, source, event_date,"
+                        + " select 'z' || substr(entry_uid, 2), 'GB-RA-2026-100004', partner, reason, source, event_date,"
                         + " recorded_by, recorded_at, retain_until, algorithm, finger_count, key_id, iv, templates"
                         + " from gallery_entry where id = :id").param("id", entry.id()).update();
         assertThatThrownBy(() -> gallery.search(slaps)).isInstanceOf(IllegalStateException.class)
