@@ -1,5 +1,7 @@
 package org.passerelle.gateway.cluster;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -38,6 +40,7 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
 
     private static final Logger log = LoggerFactory.getLogger(ClusterMembers.class);
     static final String CHANNEL = "CLUSTER";
+    private static final String MEMBERS = "select node_id, instance, state, heartbeat_at from cluster_node";
 
     private final JdbcClient jdbc;
     private final String nodeId;
@@ -92,9 +95,8 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
         long giveUpAt = System.nanoTime() + properties.staleAfter().plus(properties.heartbeatInterval()).toNanos();
         while (true) {
             OffsetDateTime now = databaseNow();
-            List<Member> rows = jdbc.sql("select node_id, instance, state, heartbeat_at from cluster_node where node_id = :n")
-                    .param("n", nodeId).query((rs, i) -> new Member(rs.getString("node_id"), rs.getString("instance"),
-                            rs.getString("state"), rs.getObject("heartbeat_at", OffsetDateTime.class))).list();
+            List<Member> rows = jdbc.sql(MEMBERS + " where node_id = :n").param("n", nodeId).query(ClusterMembers::member)
+                    .list();
             if (rows.isEmpty()) {
                 try {
                     jdbc.sql("""
@@ -261,9 +263,12 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
 
     /** The party's nodes as the database knows them, for health. */
     public List<Member> members() {
-        return jdbc.sql("select node_id, instance, state, heartbeat_at from cluster_node order by node_id")
-                .query((rs, i) -> new Member(rs.getString("node_id"), rs.getString("instance"), rs.getString("state"),
-                        rs.getObject("heartbeat_at", OffsetDateTime.class))).list();
+        return jdbc.sql(MEMBERS + " order by node_id").query(ClusterMembers::member).list();
+    }
+
+    private static Member member(ResultSet rs, int row) throws SQLException {
+        return new Member(rs.getString("node_id"), rs.getString("instance"), rs.getString("state"),
+                rs.getObject("heartbeat_at", OffsetDateTime.class));
     }
 
     OffsetDateTime databaseNow() {
