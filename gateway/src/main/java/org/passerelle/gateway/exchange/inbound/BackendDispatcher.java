@@ -1,12 +1,10 @@
 package org.passerelle.gateway.exchange.inbound;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Backoff;
@@ -25,25 +23,30 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
- * Hands accepted inbound messages to our back-end: POSTs the exact envelope bytes to each endpoint configured
- * for the type, with the message id in {@code X-Passerelle-Message-Id} so the back-end can recognise a
- * redelivery after a crash, and the same retry and parking rules as sending. Each endpoint has its own bulkhead, so an
+ * Hands accepted inbound messages to our back-end: sends the exact envelope bytes through the {@code backend-dispatch}
+ * route to each Camel endpoint configured for the type (an HTTPS URL, a queue, a drop folder), with the message id in
+ * {@code X-Passerelle-Message-Id} so the back-end can recognise a redelivery after a crash, and the same retry and
+ * parking rules as sending. An attempt counts as delivered only when the endpoint's producer completed without an
+ * exception (a 2xx answer, a broker's confirm, a file renamed into place). Each endpoint has its own bulkhead, so an
  * endpoint that hangs holds up only the messages for it.
  */
 @Component
 public class BackendDispatcher extends OutboxWorker {
 
-    private final DeliveryProperties delivery;
-    private final HttpClient http;
+    /** The headers every back-end receives with an envelope, whatever the connector. */
+    public static final String MESSAGE_ID = "X-Passerelle-Message-Id";
+    public static final String MESSAGE_TYPE = "X-Passerelle-Message-Type";
+    public static final String FROM = "X-Passerelle-From";
+
+    private final ProducerTemplate producer;
 
     BackendDispatcher(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock,
                       DeliveryProperties delivery, NodeProperties node,
-                      @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor) {
+                      @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor, ProducerTemplate producer) {
         super(store, audit, metrics, clock, new RetryPolicy(delivery.batchSize(), delivery.lease(),
                 delivery.maxAttempts(), Backoff.of(delivery)), node.nodeId(),
                 Bulkheads.of("dispatch", delivery, executor, metrics));
-        this.delivery = delivery;
-        this.http = HttpClient.newBuilder().connectTimeout(delivery.connectTimeout()).build();
+        this.producer = producer;
     }
 
     @Override
@@ -62,25 +65,34 @@ public class BackendDispatcher extends OutboxWorker {
         if (xml == null) {
             return new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before dispatch");
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(entry.target()))
-                .timeout(delivery.requestTimeout())
-                .header("Content-Type", "application/xml")
-                .header("X-Passerelle-Message-Id", message.messageId())
-                .header("X-Passerelle-Message-Type", message.messageType())
-                .header("X-Passerelle-From", message.fromParty())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(xml))
-                .build();
-        try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status / 100 == 2) {
-                return new Outcome.Delivered(MessageStatus.DELIVERED, "back-end answered " + status);
-            }
-            return new Outcome.Retry(GatewayErrorCode.BACKEND_UNAVAILABLE.name(), "back-end answered " + status);
-        } catch (IOException e) {
-            return new Outcome.Retry(GatewayErrorCode.BACKEND_UNAVAILABLE.name(), e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Outcome.Retry(GatewayErrorCode.BACKEND_UNAVAILABLE.name(), "interrupted");
+        Exchange sent = producer.send(BackendRoutes.DISPATCH, exchange -> {
+            exchange.setProperty(BackendRoutes.TARGET, entry.target());
+            var out = exchange.getIn();
+            out.setBody(xml);
+            out.setHeader(Exchange.CONTENT_TYPE, "application/xml");
+            out.setHeader(Exchange.HTTP_METHOD, "POST");
+            out.setHeader(Exchange.FILE_NAME, message.messageId() + ".xml");
+            out.setHeader(MESSAGE_ID, message.messageId());
+            out.setHeader(MESSAGE_TYPE, message.messageType());
+            out.setHeader(FROM, message.fromParty());
+        });
+        Exception failure = sent.getException();
+        if (failure == null) {
+            return new Outcome.Delivered(MessageStatus.DELIVERED, "back-end took it");
         }
+        if (failure instanceof HttpOperationFailedException answered) {
+            return new Outcome.Retry(GatewayErrorCode.BACKEND_UNAVAILABLE.name(),
+                    "back-end answered " + answered.getStatusCode());
+        }
+        return new Outcome.Retry(GatewayErrorCode.BACKEND_UNAVAILABLE.name(), rootCause(failure));
+    }
+
+    /** The innermost cause's class name: never its message, which may quote the payload or a path. */
+    private static String rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName();
     }
 }

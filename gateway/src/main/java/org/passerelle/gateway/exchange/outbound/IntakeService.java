@@ -36,7 +36,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class IntakeService {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeService.class);
-    private static final String CHANNEL = "API";
+    /** The channel of the back-end API; the queue and drop-folder connectors name their own. */
+    public static final String API = "API";
 
     private final MessageCodec codec;
     private final MessageStore store;
@@ -62,8 +63,16 @@ public class IntakeService {
         this.transaction = transaction;
     }
 
-    /** Accepts the envelope and returns its message id; a resubmission of the same bytes returns the same id. */
+    /** Accepts the envelope from the back-end API; see {@link #submit(byte[], String, String)}. */
     public String submit(byte[] xml, String actor) {
+        return submit(xml, actor, API);
+    }
+
+    /**
+     * Accepts the envelope and returns its message id; a resubmission of the same bytes returns the same id. The
+     * channel (API, QUEUE, FILE) is the connector it came through, recorded with every audit entry.
+     */
+    public String submit(byte[] xml, String actor, String channel) {
         EnvelopeFacts facts = null;
         try {
             DecodedMessage decoded = decode(xml);
@@ -83,16 +92,16 @@ public class IntakeService {
                 return accepted;
             }));
             if (!stored) {
-                return resubmission(facts, actor);
+                return resubmission(facts, actor, channel);
             }
-            audit.record(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_ACCEPTED", "OK").partner(facts.to())
+            audit.record(AuditTrail.Entry.of(actor, channel, "MESSAGE_ACCEPTED", "OK").partner(facts.to())
                     .message(facts.messageId(), facts.messageType(), facts.sha256()));
             metrics.accepted(facts.messageType(), Direction.OUTBOUND);
             log.info("Accepted message {} ({} to {})", facts.messageId(), facts.messageType(), facts.to());
             return facts.messageId();
         } catch (RuntimeException e) {
             GatewayException refusal = Faults.from(e);
-            AuditTrail.Entry entry = AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
+            AuditTrail.Entry entry = AuditTrail.Entry.of(actor, channel, "MESSAGE_REFUSED", "REFUSED")
                     .code(refusal.code(), refusal.getMessage());
             if (facts != null) {
                 entry = entry.partner(facts.to()).message(facts.messageId(), facts.messageType(), facts.sha256());
@@ -125,7 +134,7 @@ public class IntakeService {
     /** A refusal before the body is read (nothing about the message is known yet), audited and counted. */
     private GatewayException refusedBeforeReading(String actor, GatewayErrorCode code, String why) {
         GatewayException refusal = new GatewayException(code, why);
-        audit.refused(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
+        audit.refused(AuditTrail.Entry.of(actor, API, "MESSAGE_REFUSED", "REFUSED")
                 .code(refusal.code(), refusal.getMessage()));
         metrics.refused("unknown", Direction.OUTBOUND, refusal.code());
         return refusal;
@@ -157,10 +166,10 @@ public class IntakeService {
         return partner;
     }
 
-    private String resubmission(EnvelopeFacts facts, String actor) {
+    private String resubmission(EnvelopeFacts facts, String actor, String channel) {
         MessageRecord existing = store.find(facts.messageId()).orElseThrow();
         if (existing.direction() == Direction.OUTBOUND && existing.payloadSha256().equals(facts.sha256())) {
-            audit.record(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_RESUBMITTED", "OK").partner(facts.to())
+            audit.record(AuditTrail.Entry.of(actor, channel, "MESSAGE_RESUBMITTED", "OK").partner(facts.to())
                     .message(facts.messageId(), facts.messageType(), facts.sha256()));
             return facts.messageId();
         }
