@@ -13,7 +13,7 @@ import org.passerelle.contracts.ContractViolationException;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
-import org.passerelle.gateway.exchange.inbound.InboundMemory;
+import org.passerelle.gateway.exchange.InboundMemory;
 import org.passerelle.gateway.exchange.Faults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import org.passerelle.gateway.cluster.SingletonJobs;
+import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.security.audit.Checkpoint;
 import org.passerelle.security.audit.CheckpointSigner;
 import org.slf4j.Logger;
@@ -35,12 +35,12 @@ class AuditCheckpoints {
     private final ChainSealer sealer;
     private final CheckpointSigner signer;
     private final AuditMerkle merkle;
-    private final Witnessing witnessing;
+    private final Witnesses witnesses;
     private final AuditTrail audit;
     private final Clock clock;
 
     AuditCheckpoints(JdbcTemplate jdbc, PlatformTransactionManager transactions, ChainSealer sealer,
-                     CheckpointSigner signer, AuditMerkle merkle, Witnessing witnessing, AuditTrail audit,
+                     CheckpointSigner signer, AuditMerkle merkle, Witnesses witnesses, AuditTrail audit,
                      Clock clock, SingletonJobs jobs) {
         this.jdbc = jdbc;
         this.jobs = jobs;
@@ -49,7 +49,7 @@ class AuditCheckpoints {
         this.sealer = sealer;
         this.signer = signer;
         this.merkle = merkle;
-        this.witnessing = witnessing;
+        this.witnesses = witnesses;
         this.audit = audit;
         this.clock = clock;
     }
@@ -110,7 +110,7 @@ class AuditCheckpoints {
         Optional<Checkpoint> toSend = signed.isPresent() ? signed : Optional.ofNullable(last).flatMap(seq ->
                 Optional.ofNullable(jdbc.query("select * from audit_checkpoint where seq = ? order by id desc"
                         + " fetch first 1 rows only", AuditRows::checkpoint, seq).stream().findFirst().orElse(null)));
-        return toSend.map(witnessing::send).orElse(java.util.List.of());
+        return toSend.map(witnesses::send).orElse(java.util.List.of());
     }
 
     private void quietly(String when, boolean witness) {

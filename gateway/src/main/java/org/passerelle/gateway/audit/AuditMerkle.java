@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * database no longer reaches the signed root, which is what an auditor is meant to find.
  */
 @Component
-class AuditMerkle {
+public class AuditMerkle {
 
     /** The lowest level of the tree kept in memory: blocks of 256 leaves. */
     static final int KEPT_FROM_LEVEL = 8;
@@ -38,7 +38,7 @@ class AuditMerkle {
     }
 
     /** The root (hex) of the tree of entries 1..n; the entries must be sealed. */
-    synchronized String root(long n) {
+    public synchronized String root(long n) {
         return HEX.formatHex(MerkleTree.root(n, subtrees(n)));
     }
 
@@ -72,7 +72,7 @@ class AuditMerkle {
     }
 
     /** The consistency proof (hex) from the tree of entries 1..m to the tree of entries 1..n. */
-    synchronized List<String> consistencyProof(long m, long n) {
+    public synchronized List<String> consistencyProof(long m, long n) {
         return MerkleTree.consistencyProof(m, n, subtrees(n)).stream().map(HEX::formatHex).toList();
     }
 

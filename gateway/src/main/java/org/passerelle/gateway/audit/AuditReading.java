@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.passerelle.gateway.access.Caller;
-import org.passerelle.gateway.access.Callers;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.node.NodeProperties;
@@ -105,24 +103,26 @@ public class AuditReading {
 
     private final AuditLog log;
     private final AuditTrail audit;
+    private final AuditReaders readers;
     private final CheckpointSigner signer;
     private final CheckpointCertificates certificates;
     private final AuditMerkle merkle;
-    private final Witnessing witnessing;
+    private final Witnesses witnesses;
     private final AuditProperties properties;
     private final PartnerRegistry partners;
     private final NodeProperties node;
     private final Clock clock;
 
-    AuditReading(AuditLog log, AuditTrail audit, CheckpointSigner signer, CheckpointCertificates certificates,
-                 AuditMerkle merkle, Witnessing witnessing, AuditProperties properties, PartnerRegistry partners,
-                 NodeProperties node, Clock clock) {
+    AuditReading(AuditLog log, AuditTrail audit, AuditReaders readers, CheckpointSigner signer,
+                 CheckpointCertificates certificates, AuditMerkle merkle, Witnesses witnesses, AuditProperties properties,
+                 PartnerRegistry partners, NodeProperties node, Clock clock) {
         this.log = log;
         this.audit = audit;
+        this.readers = readers;
         this.signer = signer;
         this.certificates = certificates;
         this.merkle = merkle;
-        this.witnessing = witnessing;
+        this.witnesses = witnesses;
         this.properties = properties;
         this.partners = partners;
         this.node = node;
@@ -160,7 +160,7 @@ public class AuditReading {
      * previous), and says which certificate verified how many.
      */
     public Verification verify(String channel) {
-        Map<String, Witnessing.Copies> copies = witnessing.askPartners();
+        Map<String, Witnesses.Copies> copies = witnesses.askPartners();
         Map<String, List<Checkpoint>> witnessed = new LinkedHashMap<>();
         copies.forEach((party, c) -> witnessed.put(party, c.checkpoints()));
         ChainReport report = log.verify(witnessed);
@@ -261,12 +261,12 @@ public class AuditReading {
         w.write('\n');
         long after = 0;
         while (true) {
-            List<Checkpoint> page = witnessing.kept(party, after, Witnessing.COPIES_PAGE);
+            List<Checkpoint> page = witnesses.kept(party, after, Witnesses.COPIES_PAGE);
             for (Checkpoint c : page) {
                 write(w, ExportFormat.line(c));
                 after = c.seq();
             }
-            if (page.size() < Witnessing.COPIES_PAGE) {
+            if (page.size() < Witnesses.COPIES_PAGE) {
                 break;
             }
         }
@@ -378,9 +378,9 @@ public class AuditReading {
     }
 
     private void record(String channel, String action, String detail) {
-        Caller caller = Callers.current();
-        audit.record(AuditTrail.Entry.of(caller == null ? "unknown" : caller.name(), channel, action, "GRANTED")
-                .role(caller == null ? null : caller.auditRole()).resource("audit").code(null, detail));
+        AuditReaders.Reader reader = readers.current();
+        audit.record(AuditTrail.Entry.of(reader.name(), channel, action, "GRANTED")
+                .role(reader.role()).resource("audit").code(null, detail));
     }
 
     static GatewayException invalid(String message) {

@@ -7,7 +7,7 @@ import org.passerelle.security.audit.AuditRecord;
 import org.passerelle.security.audit.Checkpoint;
 
 /** Reads audit rows into the chain's types. */
-final class AuditRows {
+public final class AuditRows {
 
     static final String ENTRY_COLUMNS = "seq, at, actor, actor_role, channel, action, resource, purpose, case_reference, "
             + "outcome, partner, message_id, message_type, code, detail, payload_sha256, prev_hash, hash";
@@ -35,7 +35,7 @@ final class AuditRows {
                 rs.getString("payload_sha256"), null, null);
     }
 
-    static Checkpoint checkpoint(ResultSet rs, int row) throws SQLException {
+    public static Checkpoint checkpoint(ResultSet rs, int row) throws SQLException {
         return new Checkpoint(rs.getLong("seq"), rs.getString("head_hash"),
                 rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("node_id"),
                 rs.getString("algorithm"), rs.getBytes("signature"), rs.getString("certificate_sha256"),

@@ -18,10 +18,10 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@code "type":"entry"}) with every field their hash covers; absent fields are JSON null, never omitted, because
  * null and empty hash differently.
  */
-final class ExportFormat {
+public final class ExportFormat {
 
     static final String FORMAT = "passerelle-audit-export/1";
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ExportFormat() {
     }
@@ -45,7 +45,7 @@ final class ExportFormat {
     }
 
     /** A checkpoint's fields as written: its Merkle root is null for a format-1 checkpoint, never omitted. */
-    static Map<String, Object> map(Checkpoint c) {
+    public static Map<String, Object> map(Checkpoint c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "checkpoint");
         m.put("seq", c.seq());
@@ -101,7 +101,7 @@ final class ExportFormat {
      * key rollover was supported lack it, and their checkpoints are checked with every certificate given. Its
      * {@code merkleRoot} is absent from exports written before checkpoints signed one: those are format 1.
      */
-    static Checkpoint checkpoint(JsonNode n) {
+    public static Checkpoint checkpoint(JsonNode n) {
         return new Checkpoint(n.get("seq").longValue(), text(n, "headHash"), Instant.parse(text(n, "at")),
                 text(n, "nodeId"), text(n, "algorithm"), Base64.getDecoder().decode(text(n, "signature")),
                 optional(n, "certificateSha256"), optional(n, "merkleRoot"));

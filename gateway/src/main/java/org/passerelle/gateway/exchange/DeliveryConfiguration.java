@@ -2,15 +2,13 @@ package org.passerelle.gateway.exchange;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.passerelle.gateway.access.ApiProperties;
-import org.passerelle.gateway.exchange.inbound.BackendProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Binds the exchange's settings and provides the delivery routes' workers. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DeliveryProperties.class, BackendProperties.class, ApiProperties.class})
+@EnableConfigurationProperties(DeliveryProperties.class)
 class DeliveryConfiguration {
 
     static final String EXECUTOR = Bulkheads.EXECUTOR;

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +19,7 @@ import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.contracts.readmission.v1.TransferStatus;
 import org.passerelle.contracts.readmission.v1.TransferStatusValue;
 import org.passerelle.gateway.audit.AuditTrail;
-import org.passerelle.gateway.cluster.SingletonJobs;
+import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.exchange.MessageObserver;
 import org.passerelle.gateway.messagelog.Direction;
@@ -75,11 +74,14 @@ class GalleryWork implements MessageObserver {
     private static final Duration LEASE = Duration.ofMinutes(5);
     private final String node;
     private final SingletonJobs jobs;
+    private final TransferredCases transferred;
 
     GalleryWork(JdbcClient jdbc, Gallery gallery, GalleryChecks checks, MessageStore messages, MessageCodec codec,
                 GalleryProperties properties, AuditTrail audit, Clock clock, TransactionTemplate transaction,
-                MeterRegistry meters, NodeProperties nodeProperties, SingletonJobs jobs) {
+                MeterRegistry meters, NodeProperties nodeProperties, SingletonJobs jobs,
+                TransferredCases transferred) {
         this.jobs = jobs;
+        this.transferred = transferred;
         this.node = nodeProperties.nodeId();
         this.jdbc = jdbc;
         this.gallery = gallery;
@@ -222,13 +224,8 @@ class GalleryWork implements MessageObserver {
     }
 
     private void enrol(Work work) {
-        Optional<Returned> returned = jdbc.sql("""
-                select request_message_id, updated_at from readmission_case
-                where case_reference = :case and partner = :partner and role = 'REQUESTING' and state = 'TRANSFERRED'""")
-                .param("case", work.caseReference()).param("partner", work.partner())
-                .query((rs, n) -> new Returned(rs.getString("request_message_id"),
-                        rs.getObject("updated_at", OffsetDateTime.class).toInstant()))
-                .optional();
+        Optional<TransferredCases.Transferred> returned = transferred.transferred(work.caseReference(),
+                work.partner());
         if (returned.isEmpty()) {
             // The partner's report of a transfer this node did not request, or a case that did not reach TRANSFERRED.
             transaction.executeWithoutResult(tx -> {
@@ -303,8 +300,5 @@ class GalleryWork implements MessageObserver {
         });
         log.warn("Gallery {} of case {} failed (attempt {} of {}): {}", work.kind(), work.caseReference(), attempts,
                 properties.maxAttempts(), e.getClass().getSimpleName());
-    }
-
-    private record Returned(String requestMessageId, Instant at) {
     }
 }

@@ -7,6 +7,7 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import org.passerelle.gateway.keys.DataKeys;
+import org.springframework.stereotype.Component;
 
 /**
  * Encrypts envelope bytes at rest with AES-256-GCM (the JDK's provider, the fastest here), binding each
@@ -14,6 +15,7 @@ import org.passerelle.gateway.keys.DataKeys;
  * party's active data key and opens under whichever data key a row names ({@link DataKeys}: stored in the database,
  * wrapped under the party's KEK), so any node of the party opens what another sealed.
  */
+@Component
 public final class PayloadVault {
 
     private static final int TAG_BITS = 128;

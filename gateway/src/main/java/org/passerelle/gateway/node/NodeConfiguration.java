@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.passerelle.contracts.CodecLimits;
 import org.passerelle.contracts.MessageCodec;
-import org.passerelle.gateway.keys.DataKeys;
-import org.passerelle.gateway.messagelog.PayloadVault;
 import org.passerelle.gateway.partner.PartnerProperties;
 import org.passerelle.security.CertificateValidator;
 import org.passerelle.security.CmsDecryptor;
@@ -136,12 +134,6 @@ class NodeConfiguration {
     @Bean
     MessageCodec messageCodec(NodeProperties node) {
         return new MessageCodec(CodecLimits.defaults().withMaxDocumentBytes((int) node.maxBodySize().toBytes()));
-    }
-
-    /** Seals payloads and gallery templates under the party's data keys, which the KEK wraps (package keys). */
-    @Bean
-    PayloadVault payloadVault(DataKeys keys) {
-        return new PayloadVault(keys);
     }
 
     private static List<Path> crlFiles(NodeProperties node, PartnerProperties partners) {

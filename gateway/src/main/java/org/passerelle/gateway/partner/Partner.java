@@ -10,7 +10,7 @@ public record Partner(String party, URI baseUrl, Set<String> send, Set<String> r
     /**
      * The nodes' own message: each node's signed audit checkpoints, which its partners keep as witnesses. It flows
      * between every pair of partners whatever their type lists say; only the node itself may send one (the intake
-     * rule in {@code audit.Witnessing}).
+     * rule in {@code audit.witness.Witnessing}).
      */
     public static final String AUDIT_CHECKPOINT = "AuditCheckpoint";
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.passerelle.gateway.audit.AuditTrail;
-import org.passerelle.gateway.cluster.SingletonJobs;
+import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.slf4j.Logger;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.messagelog.OutboxEntry;
 import org.passerelle.gateway.messagelog.OutboxKind;

@@ -7,6 +7,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.node.NodeProperties;

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import org.passerelle.gateway.messagelog.MessageLogSql;
 import org.passerelle.gateway.retention.ClosedCases;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -18,10 +19,9 @@ class AdmissionClosedCases implements ClosedCases {
     private static final List<String> TERMINAL = Arrays.stream(AdmissionState.values())
             .filter(AdmissionState::terminal).map(Enum::name).toList();
 
-    private static final String CONVERSATIONS = """
-            select m.conversation_id from message m
-            where m.message_id in (select h.message_id from admission_case_history h
-                                   where h.case_reference = %s and h.message_id is not null)""";
+    private static final String CONVERSATIONS = MessageLogSql.conversationsOf("""
+            select h.message_id from admission_case_history h
+            where h.case_reference = %s and h.message_id is not null""");
 
     private final JdbcClient jdbc;
 
@@ -34,12 +34,10 @@ class AdmissionClosedCases implements ClosedCases {
         return jdbc.sql("""
                         select c.case_reference, c.partner, c.state, c.updated_at from admission_case c
                         where c.state in (:terminal) and c.updated_at < :cutoff
-                          and exists (select 1 from message m join message_payload p on p.message_id = m.message_id
-                                      where p.purged_at is null
-                                        and not exists (select 1 from outbox o where o.message_id = m.message_id
-                                                        and o.state = 'PENDING') and m.conversation_id in (%s))
+                          and %s
                         order by c.updated_at
-                        fetch first :limit rows only""".formatted(CONVERSATIONS.formatted("c.case_reference")))
+                        fetch first :limit rows only""".formatted(MessageLogSql.payloadLeftWhere(
+                        "m.conversation_id in (" + CONVERSATIONS.formatted("c.case_reference") + ")")))
                 .param("terminal", TERMINAL).param("cutoff", cutoff.atOffset(ZoneOffset.UTC)).param("limit", limit)
                 .query((rs, n) -> new ClosedCase("ADMISSION", rs.getString("case_reference"), rs.getString("partner"),
                         rs.getString("state"), rs.getObject("updated_at", java.time.OffsetDateTime.class).toInstant(),
@@ -48,8 +46,7 @@ class AdmissionClosedCases implements ClosedCases {
     }
 
     private List<String> messages(String caseReference) {
-        return jdbc.sql("select m.message_id from message m where m.conversation_id in (%s) order by m.accepted_at"
-                        .formatted(CONVERSATIONS.formatted(":ref")))
+        return jdbc.sql(MessageLogSql.messagesWhere("m.conversation_id in (" + CONVERSATIONS.formatted(":ref") + ")"))
                 .param("ref", caseReference).query(String.class).list();
     }
 }

@@ -2,7 +2,7 @@ package org.passerelle.gateway.casework.admission;
 
 import java.time.Duration;
 import org.apache.camel.builder.RouteBuilder;
-import org.passerelle.gateway.cluster.SingletonJobs;
+import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

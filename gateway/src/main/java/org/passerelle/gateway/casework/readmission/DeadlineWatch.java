@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.passerelle.gateway.audit.AuditTrail;
-import org.passerelle.gateway.cluster.SingletonJobs;
+import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;

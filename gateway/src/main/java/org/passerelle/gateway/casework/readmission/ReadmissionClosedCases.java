@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import org.passerelle.gateway.messagelog.MessageLogSql;
 import org.passerelle.gateway.retention.ClosedCases;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -21,21 +22,21 @@ class ReadmissionClosedCases implements ClosedCases {
         this.jdbc = jdbc;
     }
 
+    /** The case's messages: those of its conversation and those its transitions name. */
+    private static final String MESSAGES_OF_CASE = """
+            m.conversation_id = %s
+            or m.message_id in (select t.message_id from readmission_transition t where t.case_id = %s)""";
+
     @Override
     public List<ClosedCase> closedBefore(Instant cutoff, int limit) {
         return jdbc.sql("""
                         select c.id, c.case_reference, c.partner, c.state, c.updated_at, c.conversation_id
                         from readmission_case c
                         where c.state in (:terminal) and c.updated_at < :cutoff
-                          and exists (select 1 from message m join message_payload p on p.message_id = m.message_id
-                                      where p.purged_at is null
-                                        and not exists (select 1 from outbox o where o.message_id = m.message_id
-                                                        and o.state = 'PENDING')
-                                        and (m.conversation_id = c.conversation_id
-                                             or m.message_id in (select t.message_id from readmission_transition t
-                                                                 where t.case_id = c.id)))
+                          and %s
                         order by c.updated_at
-                        fetch first :limit rows only""")
+                        fetch first :limit rows only""".formatted(MessageLogSql.payloadLeftWhere(
+                        MESSAGES_OF_CASE.formatted("c.conversation_id", "c.id"))))
                 .param("terminal", TERMINAL).param("cutoff", cutoff.atOffset(ZoneOffset.UTC)).param("limit", limit)
                 .query((rs, n) -> new ClosedCase("READMISSION", rs.getString("case_reference"), rs.getString("partner"),
                         rs.getString("state"), rs.getObject("updated_at", java.time.OffsetDateTime.class).toInstant(),
@@ -44,11 +45,7 @@ class ReadmissionClosedCases implements ClosedCases {
     }
 
     private List<String> messages(long caseId, String conversationId) {
-        return jdbc.sql("""
-                        select m.message_id from message m
-                        where m.conversation_id = :conversation
-                           or m.message_id in (select t.message_id from readmission_transition t where t.case_id = :id)
-                        order by m.accepted_at""")
+        return jdbc.sql(MessageLogSql.messagesWhere(MESSAGES_OF_CASE.formatted(":conversation", ":id")))
                 .param("conversation", conversationId).param("id", caseId).query(String.class).list();
     }
 }

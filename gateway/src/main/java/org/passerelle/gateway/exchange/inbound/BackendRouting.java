@@ -3,10 +3,12 @@ package org.passerelle.gateway.exchange.inbound;
 import java.net.URI;
 import java.util.List;
 import org.passerelle.gateway.partner.Partner;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /** Which back-end endpoints an inbound message of a given type is dispatched to. */
 @Component
+@EnableConfigurationProperties(BackendProperties.class)
 class BackendRouting {
 
     private final BackendProperties properties;

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.BoundedBody;
-import org.passerelle.gateway.exchange.inbound.InboundMemory;
+import org.passerelle.gateway.exchange.InboundMemory;
 import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.messagelog.StatusChange;

@@ -1,6 +1,7 @@
-package org.passerelle.gateway.exchange;
+package org.passerelle.gateway.exchange.delivery;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.exchange.inbound.BackendDispatcher;
 import org.passerelle.gateway.exchange.outbound.PartnerSender;
 import org.springframework.stereotype.Component;

@@ -1,4 +1,4 @@
-package org.passerelle.gateway.exchange.inbound;
+package org.passerelle.gateway.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.passerelle.gateway.audit;
+package org.passerelle.gateway.audit.witness;
 
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -18,6 +18,12 @@ import org.passerelle.contracts.audit.v1.SignatureAlgorithm;
 import org.passerelle.contracts.common.v1.MessageType;
 import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.contracts.envelope.v1.Envelope;
+import org.passerelle.gateway.audit.AuditMerkle;
+import org.passerelle.gateway.audit.AuditProperties;
+import org.passerelle.gateway.audit.AuditRows;
+import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.audit.ExportFormat;
+import org.passerelle.gateway.audit.Witnesses;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.Envelopes;
@@ -59,7 +65,7 @@ import org.springframework.stereotype.Component;
  * over the partner port when it verifies its own log, and to this node's auditor.
  */
 @Component
-public class Witnessing implements MessageRule, MessageObserver {
+public class Witnessing implements MessageRule, MessageObserver, Witnesses {
 
     private static final Logger log = LoggerFactory.getLogger(Witnessing.class);
     static final String NODE = "node";
@@ -105,8 +111,8 @@ public class Witnessing implements MessageRule, MessageObserver {
 
     // ----- the witnessed node -----
 
-    /** Sends the checkpoint to every partner that has no witness message of ours on its way; the message ids. */
-    List<String> send(Checkpoint c) {
+    @Override
+    public List<String> send(Checkpoint c) {
         if (!properties.witness() || c.merkleRoot() == null
                 || !Fingerprints.sha256(signer.certificate()).equalsIgnoreCase(c.certificateSha256())) {
             // Only checkpoints signed with the current key: after a key rollover the partner may no longer hold the
@@ -318,7 +324,7 @@ public class Witnessing implements MessageRule, MessageObserver {
                 .param("p", party).query(AuditRows::checkpoint).optional();
     }
 
-    /** The checkpoints of the party's log this node kept as a witness, after {@code afterSeq}, by seq, at most limit. */
+    @Override
     public List<Checkpoint> kept(String party, long afterSeq, int limit) {
         return jdbc.sql("select * from witnessed_checkpoint where party = :p and seq > :after order by seq"
                         + " fetch first :limit rows only")
@@ -329,8 +335,6 @@ public class Witnessing implements MessageRule, MessageObserver {
 
     /** The partner port's resource that hands a partner's node the copies of its checkpoints this node kept. */
     public static final String COPIES_PATH = "/exchange/v1/witnessed";
-    /** The most copies one answer holds; the asking node pages on with {@code after}. */
-    static final int COPIES_PAGE = 5_000;
 
     /**
      * The partner port's answer to a partner's node asking what this node kept of its log: JSON with the copies after
@@ -351,17 +355,8 @@ public class Witnessing implements MessageRule, MessageObserver {
         return ExportFormat.JSON.writeValueAsBytes(answer);
     }
 
-    /**
-     * What one partner kept of this node's log.
-     *
-     * @param checkpoints the copies, by seq (empty when none or when it could not be asked)
-     * @param problem     why it could not be asked, or null
-     */
-    record Copies(List<Checkpoint> checkpoints, String problem) {
-    }
-
-    /** Asks every partner, over the partner port, for the copies of this node's checkpoints it kept. */
-    java.util.Map<String, Copies> askPartners() {
+    @Override
+    public java.util.Map<String, Copies> askPartners() {
         java.util.Map<String, Copies> out = new java.util.TreeMap<>();
         if (!properties.witness()) {
             return out;

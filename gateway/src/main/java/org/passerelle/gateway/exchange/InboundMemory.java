@@ -1,4 +1,4 @@
-package org.passerelle.gateway.exchange.inbound;
+package org.passerelle.gateway.exchange;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package org.passerelle.gateway.cluster;
+package org.passerelle.gateway.cluster.jobs;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
  * Runs a periodic job on one node of the party at a time: each run takes the job's row in {@code shedlock} (ShedLock
  * over the shared database, in database time), and a node that finds it held by another skips that run. The lock is
  * held at most {@code atMost}, after which another node may run the job even if the holder never finished; when the
- * holder is killed, the nodes that see it stop beating release its locks at once ({@link ClusterMembers}), so the job
- * moves to another node within seconds rather than after {@code atMost}.
+ * holder is killed, the nodes that see it stop beating release its locks at once
+ * ({@link org.passerelle.gateway.cluster.ClusterMembers}), so the job moves to another node within seconds rather than
+ * after {@code atMost}.
  *
  * <p>The jobs stay safe to run twice (each checks the database for what is already done); the lock is what makes
  * "once" hold when two nodes look at the same moment, such as two nodes sending the same week's statement.
@@ -26,7 +27,7 @@ public class SingletonJobs {
 
     private final LockingTaskExecutor executor;
 
-    SingletonJobs(DataSource dataSource, NodeProperties node) {
+    public SingletonJobs(DataSource dataSource, NodeProperties node) {
         this.executor = new DefaultLockingTaskExecutor(new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration
                 .builder()
                 .withJdbcTemplate(new JdbcTemplate(dataSource))
