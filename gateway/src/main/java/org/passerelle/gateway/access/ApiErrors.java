@@ -82,8 +82,8 @@ class ApiErrors {
             // Thrown without an audit entry of its own (a malformed query, an unknown id): every API error is audited.
             audit.refused(entry(request, "REQUEST_REFUSED").code(e.code(), request.getMethod() + " " + request.getRequestURI()));
         }
-        ResponseEntity<ProblemDetail> answer = problem(e.status(), e.code(), e.getMessage(), e.details());
-        if (GatewayErrorCode.NODE_BUSY.name().equals(e.code())) {
+        ResponseEntity<ProblemDetail> answer = problem(e.status(), e.code().name(), e.getMessage(), e.details());
+        if (e.is(GatewayErrorCode.NODE_BUSY)) {
             // The intake's memory budget is full: the system sends again after this many seconds.
             return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
                     .header("Retry-After", String.valueOf(InboundMemory.RETRY_AFTER_SECONDS)).body(answer.getBody());

@@ -72,7 +72,7 @@ class LoginAudit {
      */
     void userChanged(String actor, String actorRole, String channel, String username, String change, String detail) {
         audit.record(AuditTrail.Entry.of(actor(actor), channel, "USER_" + change.toUpperCase(java.util.Locale.ROOT), "GRANTED")
-                .role(actorRole).resource("user:" + actor(username)).code(null, detail));
+                .role(actorRole).resource("user:" + actor(username)).detail(detail));
     }
 
     static String actor(String presented) {

@@ -145,7 +145,7 @@ class UserAdministration {
         users.provision(new AccessProperties.User(user.username(), user.passwordHash(),
                 after.stream().map(Enum::name).toList(), user.partner(), user.team(), user.enabled()));
         audit.record(entry(admin, grant.username(), action, "GRANTED")
-                .code(null, what + "; " + rolesDetail(after)));
+                .detail(what + "; " + rolesDetail(after)));
         return grants.find(id).orElseThrow();
     }
 
@@ -158,7 +158,7 @@ class UserAdministration {
             throw refused(admin, grant.username(), action, GatewayErrorCode.GRANT_NOT_FOUND,
                     "No pending role grant with this id", grantDetail(grant));
         }
-        audit.record(entry(admin, grant.username(), action, "GRANTED").code(null, grantDetail(grant)));
+        audit.record(entry(admin, grant.username(), action, "GRANTED").detail(grantDetail(grant)));
         return grants.find(id).orElseThrow();
     }
 
@@ -271,7 +271,7 @@ class UserAdministration {
     private GatewayException refused(Caller admin, String username, String action, GatewayErrorCode code, String title,
                                      String detail, List<String> details) {
         audit.refused(entry(admin, username, action, "REFUSED").code(code.name(), detail));
-        return new GatewayException(code.name(), code.status(), title, details, null);
+        return new GatewayException(code, title, details, null);
     }
 
     private static String blankToNull(String s) {

@@ -380,7 +380,7 @@ public class AuditReading {
     private void record(String channel, String action, String detail) {
         Caller caller = Callers.current();
         audit.record(AuditTrail.Entry.of(caller == null ? "unknown" : caller.name(), channel, action, "GRANTED")
-                .role(caller == null ? null : caller.auditRole()).resource("audit").code(null, detail));
+                .role(caller == null ? null : caller.auditRole()).resource("audit").detail(detail));
     }
 
     static GatewayException invalid(String message) {

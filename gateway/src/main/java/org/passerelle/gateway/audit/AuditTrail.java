@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.passerelle.contracts.ErrorCode;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -64,10 +65,10 @@ public class AuditTrail {
      * Whether a refusal with this code has been audited while the current HTTP request was handled: the API's error
      * answer audits a refusal its thrower did not, and only such a one.
      */
-    public boolean refusalAudited(String code) {
+    public boolean refusalAudited(ErrorCode code) {
         RequestAttributes request = RequestContextHolder.getRequestAttributes();
         return request != null && request.getAttribute(REFUSALS, RequestAttributes.SCOPE_REQUEST) instanceof Set<?> codes
-                && codes.contains(code);
+                && codes.contains(code.name());
     }
 
     public List<AuditEvent> forMessage(String messageId) {
@@ -154,6 +155,16 @@ public class AuditTrail {
         public Entry code(String c, String d) {
             return new Entry(actor, channel, action, outcome, partner, messageId, messageType, c, d, payloadSha256,
                     role, resource, purpose, caseReference);
+        }
+
+        /** The refusal's or failure's code of the one catalogue, and what happened. */
+        public Entry code(ErrorCode c, String d) {
+            return code(c.name(), d);
+        }
+
+        /** What happened, for an event without a code. */
+        public Entry detail(String d) {
+            return code((String) null, d);
         }
 
         public Entry role(String r) {

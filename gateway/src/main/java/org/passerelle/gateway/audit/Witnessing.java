@@ -219,7 +219,7 @@ public class Witnessing implements MessageRule, MessageObserver {
         String party = sent.get().partner();
         audit.record(AuditTrail.Entry.of(NODE, CHANNEL, "AUDIT_CHECKPOINT_WITNESSED", "OK").partner(party)
                 .message(messageId, Partner.AUDIT_CHECKPOINT, null)
-                .code(null, party + " receipted the checkpoint over seq " + sent.get().seq()));
+                .detail(party + " receipted the checkpoint over seq " + sent.get().seq()));
     }
 
     // ----- the witness -----
@@ -309,7 +309,7 @@ public class Witnessing implements MessageRule, MessageObserver {
         }
         audit.record(AuditTrail.Entry.of(NODE, CHANNEL, "AUDIT_CHECKPOINT_KEPT", "OK").partner(party)
                 .message(message.facts().messageId(), Partner.AUDIT_CHECKPOINT, message.facts().sha256())
-                .code(null, "kept " + party + "'s checkpoint over seq " + c.seq() + (known ? " (already kept)" : "")));
+                .detail("kept " + party + "'s checkpoint over seq " + c.seq() + (known ? " (already kept)" : "")));
     }
 
     /** The latest checkpoint of the party's log this node kept as a witness. */
@@ -346,7 +346,7 @@ public class Witnessing implements MessageRule, MessageObserver {
         answer.put("checkpoints", page.stream().map(ExportFormat::map).toList());
         answer.put("more", page.size() == COPIES_PAGE);
         audit.record(AuditTrail.Entry.of(party, CHANNEL, "WITNESSED_CHECKPOINTS_READ", "OK").partner(party)
-                .code(null, latestOnly ? "the latest checkpoint of " + party + "'s log"
+                .detail(latestOnly ? "the latest checkpoint of " + party + "'s log"
                         : page.size() + " checkpoints of " + party + "'s log after seq " + afterSeq));
         return ExportFormat.JSON.writeValueAsBytes(answer);
     }

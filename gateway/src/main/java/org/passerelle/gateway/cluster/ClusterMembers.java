@@ -86,7 +86,7 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
         // Beats from now on, not from when the context has started: that can take longer than stale-after.
         startBeating();
         Released released = release(nodeId);
-        audit.record(AuditTrail.Entry.of("node", CHANNEL, "NODE_STARTED", "OK").code(null, "node " + nodeId
+        audit.record(AuditTrail.Entry.of("node", CHANNEL, "NODE_STARTED", "OK").detail("node " + nodeId
                 + (released.any() ? "; released from its previous run: " + released : "")));
         log.info("Node {} joined its party's nodes{}", nodeId, released.any() ? "; released " + released : "");
     }
@@ -241,7 +241,7 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
             return false;
         }
         Released released = release(other);
-        audit.record(AuditTrail.Entry.of("node", CHANNEL, "NODE_LOST", "OK").code(null, "node " + other
+        audit.record(AuditTrail.Entry.of("node", CHANNEL, "NODE_LOST", "OK").detail("node " + other
                 + " stopped beating; taken over by " + nodeId + ": released " + released));
         log.warn("Node {} stopped beating; released {}", other, released);
         return true;

@@ -166,7 +166,7 @@ public abstract class OutboxWorker implements SmartLifecycle {
         } catch (RuntimeException e) {
             GatewayException failure = Faults.from(e);
             log.warn("Attempt on message {} to {} failed: {}", entry.messageId(), entry.target(), failure.code(), e);
-            outcome = new Outcome.Retry(failure.code(), failure.getMessage());
+            outcome = new Outcome.Retry(failure.code().name(), failure.getMessage());
         }
         settle(entry, message, outcome);
         return outcome;

@@ -392,8 +392,7 @@ public class Gallery implements AutoCloseable {
     }
 
     private static GatewayException invalid(String detail) {
-        return new GatewayException(GatewayErrorCode.GALLERY_CORRECTION_INVALID.name(),
-                GatewayErrorCode.GALLERY_CORRECTION_INVALID.status(), "The gallery correction is incomplete",
+        return new GatewayException(GatewayErrorCode.GALLERY_CORRECTION_INVALID, "The gallery correction is incomplete",
                 List.of(detail), null);
     }
 

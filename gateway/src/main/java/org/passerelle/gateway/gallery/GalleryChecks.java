@@ -160,8 +160,7 @@ public class GalleryChecks {
     }
 
     private static GatewayException reviewInvalid(String caseReference, String detail) {
-        return new GatewayException(GatewayErrorCode.GALLERY_REVIEW_INVALID.name(),
-                GatewayErrorCode.GALLERY_REVIEW_INVALID.status(), "The gallery review of this case cannot be recorded",
+        return new GatewayException(GatewayErrorCode.GALLERY_REVIEW_INVALID, "The gallery review of this case cannot be recorded",
                 List.of(detail), null);
     }
 

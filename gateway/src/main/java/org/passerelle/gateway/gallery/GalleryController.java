@@ -47,7 +47,7 @@ class GalleryController {
     List<Gallery.Entry> entries(@RequestParam(defaultValue = "100") int limit, Principal principal) {
         List<Gallery.Entry> entries = gallery.entries(Math.max(1, Math.min(limit, 1000)));
         audit.record(AuditTrail.Entry.of(principal.getName(), "API", "GALLERY_ENTRIES_VIEWED", "GRANTED")
-                .resource("gallery").code(null, entries.size() + " entries"));
+                .resource("gallery").detail(entries.size() + " entries"));
         return entries;
     }
 

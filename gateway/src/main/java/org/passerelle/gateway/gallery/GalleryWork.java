@@ -236,7 +236,7 @@ class GalleryWork implements MessageObserver {
                 audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "GALLERY_ENROLMENT_SKIPPED", "OK")
                         .partner(work.partner()).message(work.messageId(), null, null)
                         .caseReference(work.caseReference())
-                        .code(null, "no readmission case requested by this node is TRANSFERRED under this reference"));
+                        .detail("no readmission case requested by this node is TRANSFERRED under this reference"));
             });
             return;
         }

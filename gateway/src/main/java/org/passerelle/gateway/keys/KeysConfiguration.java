@@ -36,7 +36,7 @@ class KeysConfiguration {
     @Bean
     DataKeys dataKeys(JdbcClient jdbc, KekProvider keks, AuditTrail audit, Clock clock, NodeProperties node) {
         KeyAudit trail = (action, keyId, detail) -> audit.record(AuditTrail.Entry.of(node.nodeId(), CHANNEL, action, "OK")
-                .resource("data-key/" + keyId).code(null, detail));
+                .resource("data-key/" + keyId).detail(detail));
         return DataKeys.start(jdbc, keks, trail, clock, node.nodeId(), node.dataDir().resolve(DataKeys.LEGACY_FILE));
     }
 

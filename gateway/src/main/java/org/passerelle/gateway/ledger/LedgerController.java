@@ -97,7 +97,7 @@ class LedgerController {
         }
         List<String> ids = statements.send(partner, start);
         audit.record(AuditTrail.Entry.of(principal.getName(), "API", "LEDGER_STATEMENT_SENT", "GRANTED")
-                .partner(partner).code(null, Ledger.isoWeek(start) + " " + ids));
+                .partner(partner).detail(Ledger.isoWeek(start) + " " + ids));
         return ResponseEntity.accepted().body(Map.of("week", Ledger.isoWeek(start), "messageIds", ids));
     }
 
@@ -116,7 +116,7 @@ class LedgerController {
         boolean added = ledger.count(entry.partner(), entry.kind(), entry.caseReference(), entry.date(), "MANUAL",
                 null, false, principal.getName());
         audit.record(AuditTrail.Entry.of(principal.getName(), "API", "LEDGER_ENTRY_ADDED", "GRANTED")
-                .partner(entry.partner()).code(null, entry.kind() + " " + entry.caseReference()));
+                .partner(entry.partner()).detail(entry.kind() + " " + entry.caseReference()));
         return ResponseEntity.status(added ? 201 : 200).body(Map.of("added", added));
     }
 

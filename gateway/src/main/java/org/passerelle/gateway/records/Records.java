@@ -93,7 +93,7 @@ public class Records {
         for (RecordsRepository.Row row : found.rows()) {
             items.add(summary(row));
         }
-        rules.granted(scope, QUERY, RECORDS, e -> e.code(null, found.rows().size() + " of " + found.total()
+        rules.granted(scope, QUERY, RECORDS, e -> e.detail(found.rows().size() + " of " + found.total()
                 + " records" + (query.partner() == null ? "" : " with " + query.partner())));
         return new RecordPage(items, query.page(), query.size(), found.total(),
                 RecordQuery.SORTS.entrySet().stream().filter(s -> s.getValue().equals(query.sortColumn()))
@@ -138,7 +138,7 @@ public class Records {
         PayloadPresenter.PayloadView payload = payload(scope, id);
         rules.granted(scope, VIEW, resource, e -> e.partner(row.partner())
                 .message(id, message.messageType(), message.payloadSha256())
-                .code(null, "payload " + payload.shown()));
+                .detail("payload " + payload.shown()));
         return new CaseFile(new RecordDetail(summary, message.payloadSha256(), message.payloadSize(),
                 receipts(message), List.of(), payload), List.of(), List.of());
     }

@@ -84,7 +84,7 @@ public class PayloadRetention {
                     .partner(closed.partner())
                     .message(messageId, message.messageType(), message.payloadSha256())
                     .caseReference(closed.caseReference()).resource(closed.kind().toLowerCase() + "-case")
-                    .code(null, closed.kind() + " case closed " + closed.state() + " at " + closed.closedAt()));
+                    .detail(closed.kind() + " case closed " + closed.state() + " at " + closed.closedAt()));
             return true;
         }));
     }

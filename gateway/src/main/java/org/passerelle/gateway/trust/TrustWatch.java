@@ -122,7 +122,7 @@ public class TrustWatch {
         for (CrlRefreshResult.Outcome o : result.outcomes()) {
             if (o.status() == CrlRefreshResult.Status.UPDATED) {
                 audit.record(AuditTrail.Entry.of("node", CHANNEL, "CRL_REFRESHED", "OK")
-                        .code(null, o.source() + ": CRL of " + o.issuer() + " issued " + o.thisUpdate()
+                        .detail(o.source() + ": CRL of " + o.issuer() + " issued " + o.thisUpdate()
                                 + ", next update " + o.nextUpdate()));
                 log.info("CRL refreshed from {}", o.source());
             } else if (o.failed()) {

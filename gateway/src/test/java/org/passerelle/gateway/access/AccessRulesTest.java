@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.gateway.cluster.RateWindows;
 import org.passerelle.gateway.cluster.SharedDatabase;
+import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 
 class AccessRulesTest {
@@ -58,7 +59,7 @@ class AccessRulesTest {
     void liaisonOfficerWithoutPurposeIsRefusedAndTheRefusalRecorded() {
         assertThatThrownBy(() -> rules.forRecords(officer("lo-2", "FR"), "Q", "records", null, READMISSION, null))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.code()).isEqualTo("PURPOSE_REQUIRED");
+                    assertThat(e.code().name()).isEqualTo("PURPOSE_REQUIRED");
                     assertThat(e.status().value()).isEqualTo(403);
                 });
         assertThat(audit.last().outcome()).isEqualTo("REFUSED");
@@ -69,7 +70,7 @@ class AccessRulesTest {
     @Test
     void aPurposeTypedOutsideTheListIsNotCopiedIntoTheAuditLog() {
         assertThatThrownBy(() -> rules.forRecords(officer("lo-3", "FR"), "Q", "records", "looking for my neighbour",
-                READMISSION, null)).hasFieldOrPropertyWithValue("code", "PURPOSE_REQUIRED");
+                READMISSION, null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.PURPOSE_REQUIRED);
 
         assertThat(audit.last().purpose()).isNull();
     }
@@ -77,7 +78,7 @@ class AccessRulesTest {
     @Test
     void aCaseReferenceOfAnUnexpectedShapeIsRefusedAndNotCopiedIntoTheAuditLog() {
         assertThatThrownBy(() -> rules.forRecords(officer("lo-8", "FR"), "Q", "records", "PARTNER_LIAISON",
-                "GB-RA-2026-000001\nforged audit line", null)).hasFieldOrPropertyWithValue("code", "CASE_REFERENCE_REQUIRED");
+                "GB-RA-2026-000001\nforged audit line", null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.CASE_REFERENCE_REQUIRED);
 
         assertThat(audit.last().caseReference()).isNull();
     }
@@ -85,13 +86,13 @@ class AccessRulesTest {
     @Test
     void liaisonOfficerAskingForAnotherPartnerIsRefused() {
         assertThatThrownBy(() -> rules.forRecords(officer("lo-4", "FR"), "Q", "records", "PARTNER_LIAISON",
-                READMISSION, "de")).hasFieldOrPropertyWithValue("code", "PARTNER_NOT_ALLOWED");
+                READMISSION, "de")).hasFieldOrPropertyWithValue("code", GatewayErrorCode.PARTNER_NOT_ALLOWED);
     }
 
     @Test
     void liaisonOfficerSearchesOnlyTheirOwnPartner() {
         assertThatThrownBy(() -> rules.forSearch(officer("lo-5", "FR"), "S", "searches", "IDENTITY_VERIFICATION",
-                READMISSION, "DE")).hasFieldOrPropertyWithValue("code", "PARTNER_NOT_ALLOWED");
+                READMISSION, "DE")).hasFieldOrPropertyWithValue("code", GatewayErrorCode.PARTNER_NOT_ALLOWED);
         assertThat(rules.forSearch(officer("lo-5", "FR"), "S", "searches", "IDENTITY_VERIFICATION",
                 READMISSION, "fr").partner()).isEqualTo("FR");
     }
@@ -113,9 +114,9 @@ class AccessRulesTest {
         AccessRules.Scope scope = rules.forRecords(caseworker, "V", "record:x", null, null, null);
 
         assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", "legal-route", null))
-                .hasFieldOrPropertyWithValue("code", "TEAM_NOT_ALLOWED");
+                .hasFieldOrPropertyWithValue("code", GatewayErrorCode.TEAM_NOT_ALLOWED);
         assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", null, null))
-                .hasFieldOrPropertyWithValue("code", "TEAM_NOT_ALLOWED");
+                .hasFieldOrPropertyWithValue("code", GatewayErrorCode.TEAM_NOT_ALLOWED);
         rules.checkRecord(scope, "V", "record:x", "FR", "returns", null);
     }
 
@@ -130,7 +131,7 @@ class AccessRulesTest {
 
         assertThatThrownBy(() -> limiter.acquire(first, "Q", "records")).isInstanceOfSatisfying(GatewayException.class,
                 e -> {
-                    assertThat(e.code()).isEqualTo("SEARCH_RATE_LIMITED");
+                    assertThat(e.code().name()).isEqualTo("SEARCH_RATE_LIMITED");
                     assertThat(e.status().value()).isEqualTo(429);
                 });
         assertThat(audit.last().code()).isEqualTo("SEARCH_RATE_LIMITED");
@@ -144,22 +145,22 @@ class AccessRulesTest {
         // then both are refused alike, so that an officer of DE learns nothing of FR's cases
         assertThatThrownBy(() -> rules.forRecords(officer("lo-9", "FR"), "V", "record:x", "READMISSION_CASE",
                 "GB-RA-2026-999999", null)).isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.code()).isEqualTo("CASE_NOT_FOUND_FOR_PURPOSE");
+                    assertThat(e.code().name()).isEqualTo("CASE_NOT_FOUND_FOR_PURPOSE");
                     assertThat(e.status().value()).isEqualTo(403);
                 });
         assertThat(audit.last().outcome()).isEqualTo("REFUSED");
         assertThat(audit.last().code()).isEqualTo("CASE_NOT_FOUND_FOR_PURPOSE");
         assertThat(audit.last().caseReference()).isEqualTo("GB-RA-2026-999999");
         assertThatThrownBy(() -> rules.forRecords(officer("lo-10", "DE"), "V", "record:x", "READMISSION_CASE",
-                READMISSION, null)).hasFieldOrPropertyWithValue("code", "CASE_NOT_FOUND_FOR_PURPOSE");
+                READMISSION, null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.CASE_NOT_FOUND_FOR_PURPOSE);
     }
 
     @Test
     void aPurposeForOneKindOfCaseIsRefusedWithACaseOfTheOtherKind() {
         assertThatThrownBy(() -> rules.forRecords(officer("lo-11", "FR"), "V", "record:x", "READMISSION_CASE",
-                ADMISSION, null)).hasFieldOrPropertyWithValue("code", "PURPOSE_CASE_MISMATCH");
+                ADMISSION, null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.PURPOSE_CASE_MISMATCH);
         assertThatThrownBy(() -> rules.forRecords(officer("lo-11", "FR"), "V", "record:x", "ADMISSION_CASE",
-                READMISSION, null)).hasFieldOrPropertyWithValue("code", "PURPOSE_CASE_MISMATCH");
+                READMISSION, null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.PURPOSE_CASE_MISMATCH);
         assertThat(audit.last().code()).isEqualTo("PURPOSE_CASE_MISMATCH");
         assertThat(rules.forRecords(officer("lo-11", "FR"), "V", "record:x", "IDENTITY_VERIFICATION", ADMISSION, null)
                 .caseReference()).isEqualTo(ADMISSION);
@@ -169,7 +170,7 @@ class AccessRulesTest {
     void aClosedCaseIsRefusedForLiveCaseworkAndSeenForLookingBack() {
         for (String live : List.of("READMISSION_CASE", "IDENTITY_VERIFICATION")) {
             assertThatThrownBy(() -> rules.forRecords(officer("lo-12", "FR"), "V", "record:x", live,
-                    CLOSED_READMISSION, null)).hasFieldOrPropertyWithValue("code", "CASE_CLOSED_FOR_PURPOSE");
+                    CLOSED_READMISSION, null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.CASE_CLOSED_FOR_PURPOSE);
         }
         assertThat(audit.last().code()).isEqualTo("CASE_CLOSED_FOR_PURPOSE");
         for (String lookingBack : List.of("PARTNER_LIAISON", "COMPLIANCE_REVIEW")) {
@@ -181,7 +182,7 @@ class AccessRulesTest {
     @Test
     void anOfficersBiometricSearchForAnUnknownCaseIsRefused() {
         assertThatThrownBy(() -> rules.forSearch(officer("lo-13", "FR"), "S", "searches", "IDENTITY_VERIFICATION",
-                "GB-BS-2026-000001", "FR")).hasFieldOrPropertyWithValue("code", "CASE_NOT_FOUND_FOR_PURPOSE");
+                "GB-BS-2026-000001", "FR")).hasFieldOrPropertyWithValue("code", GatewayErrorCode.CASE_NOT_FOUND_FOR_PURPOSE);
         assertThat(audit.last().action()).isEqualTo("S");
     }
 
@@ -191,10 +192,10 @@ class AccessRulesTest {
                 READMISSION, null);
 
         assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", null, "GB-RA-2026-000077"))
-                .hasFieldOrPropertyWithValue("code", "RECORD_NOT_IN_CASE");
+                .hasFieldOrPropertyWithValue("code", GatewayErrorCode.RECORD_NOT_IN_CASE);
         assertThat(audit.last().caseReference()).isEqualTo(READMISSION);
         assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", null, null))
-                .hasFieldOrPropertyWithValue("code", "RECORD_NOT_IN_CASE");
+                .hasFieldOrPropertyWithValue("code", GatewayErrorCode.RECORD_NOT_IN_CASE);
         rules.checkRecord(scope, "V", "record:x", "FR", null, READMISSION);
     }
 
@@ -212,7 +213,7 @@ class AccessRulesTest {
 
         assertThatThrownBy(() -> views.acquire(officer, "V", "record:x")).isInstanceOfSatisfying(GatewayException.class,
                 e -> {
-                    assertThat(e.code()).isEqualTo("VIEW_RATE_LIMITED");
+                    assertThat(e.code().name()).isEqualTo("VIEW_RATE_LIMITED");
                     assertThat(e.status().value()).isEqualTo(429);
                 });
         assertThat(audit.last().code()).isEqualTo("VIEW_RATE_LIMITED");

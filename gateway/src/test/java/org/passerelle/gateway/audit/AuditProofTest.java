@@ -221,7 +221,7 @@ class AuditProofTest {
         try {
             call.run();
         } catch (GatewayException e) {
-            return GatewayErrorCode.valueOf(e.code());
+            return GatewayErrorCode.valueOf(e.code().name());
         }
         throw new AssertionError("not refused");
     }

@@ -135,8 +135,7 @@ class AdmissionController {
             c = cases.find(ref).orElseThrow(() -> new GatewayException(
                     GatewayErrorCode.ADMISSION_CASE_NOT_FOUND, "No admission case " + AdmissionWorkflow.safe(ref)));
             if (!"CONFIRMED".equals(decision) && !"REJECTED".equals(decision)) {
-                throw new GatewayException(GatewayErrorCode.GALLERY_REVIEW_INVALID.name(),
-                        GatewayErrorCode.GALLERY_REVIEW_INVALID.status(), "The review needs a decision",
+                throw new GatewayException(GatewayErrorCode.GALLERY_REVIEW_INVALID, "The review needs a decision",
                         List.of("decision must be CONFIRMED or REJECTED"), null);
             }
             gallery.review(ref, "CONFIRMED".equals(decision), body.note(), principal.getName());

@@ -75,7 +75,7 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
         Optional<AdmissionCase> existing = cases.find(step.caseReference());
         if (step.event() == AdmissionEvent.REFERRAL && !GalleryTemplates.declaresSearchable(step.referral().getBiometricSet())) {
             GatewayErrorCode code = GatewayErrorCode.FINGERPRINTS_REQUIRED;
-            throw new GatewayException(code.name(), code.status(), "An admission referral carries the applicant's"
+            throw new GatewayException(code, "An admission referral carries the applicant's"
                     + " fingerprints", List.of("BiometricSet with a WSQ or uncompressed Fingerprint record"), null);
         }
         if (properties.enforceTransitions()) {
@@ -152,7 +152,7 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             case GALLERY_REVIEW_PENDING -> "the gallery search awaits a caseworker's review";
             default -> "the applicant's fingerprints have not been searched against the gallery yet; retry shortly";
         };
-        throw new GatewayException(code.name(), code.status(), "Case " + caseReference + " cannot be ELIGIBLE: " + why,
+        throw new GatewayException(code, "Case " + caseReference + " cannot be ELIGIBLE: " + why,
                 List.of("gallery check " + status, code == GatewayErrorCode.ELIGIBILITY_CONTRADICTS_REGISTRY
                         ? "expected: INELIGIBLE with reason code PREVIOUSLY_RETURNED" : "expected: wait for the check"),
                 null);
@@ -224,8 +224,7 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
     /** Records the outcome of the security checks: CLEARED or NOT_CLEARED (a refusal decision follows). */
     AdmissionCase recordSecurityCheck(String caseReference, String outcome, String actor) {
         if (!"CLEARED".equals(outcome) && !"NOT_CLEARED".equals(outcome)) {
-            throw new GatewayException(GatewayErrorCode.CASEWORK_REQUEST_INVALID.name(),
-                    GatewayErrorCode.CASEWORK_REQUEST_INVALID.status(), "The outcome must be CLEARED or NOT_CLEARED",
+            throw new GatewayException(GatewayErrorCode.CASEWORK_REQUEST_INVALID, "The outcome must be CLEARED or NOT_CLEARED",
                     List.of("outcome"), null);
         }
         return act(caseReference, actor, AdmissionEvent.SECURITY_CHECK_RECORDED, outcome, c -> Optional.empty());
@@ -260,7 +259,7 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
                     moved = cases.find(caseReference).orElseThrow();
                 }
                 audit.record(AuditTrail.Entry.of(actor, "API", action(event), "GRANTED")
-                        .partner(moved.partner()).code(null, caseReference + " -> " + moved.state()));
+                        .partner(moved.partner()).detail(caseReference + " -> " + moved.state()));
                 counted(event, moved.state());
                 return moved;
             });
@@ -268,7 +267,7 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             audit.refused(AuditTrail.Entry.of(actor, "API", action(event), "REFUSED")
                     .code(e.code(), safe(caseReference) + ": " + e.getMessage()));
             Counter.builder("passerelle.admission.refused").description("Admission transitions refused")
-                    .tag("code", e.code()).register(meters).increment();
+                    .tag("code", e.code().name()).register(meters).increment();
             throw e;
         }
     }
@@ -284,7 +283,7 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
                         "presence not confirmed by " + c.presenceDueAt(), null, clock.instant());
                 if (ok) {
                     audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "ADMISSION_LAPSED", "OK").partner(c.partner())
-                            .code(null, c.caseReference() + ": presence not confirmed by " + c.presenceDueAt()));
+                            .detail(c.caseReference() + ": presence not confirmed by " + c.presenceDueAt()));
                 }
                 return ok;
             });
@@ -303,8 +302,7 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
     }
 
     private GatewayException illegal(String caseReference, String reason) {
-        return new GatewayException(GatewayErrorCode.ILLEGAL_ADMISSION_TRANSITION.name(),
-                GatewayErrorCode.ILLEGAL_ADMISSION_TRANSITION.status(),
+        return new GatewayException(GatewayErrorCode.ILLEGAL_ADMISSION_TRANSITION,
                 "Illegal transition of admission case " + safe(caseReference), List.of(reason), null);
     }
 

@@ -62,7 +62,7 @@ class ReadmissionWorkflow {
             cases.addTransition(id, t);
             audit.record(AuditTrail.Entry.of(command.actor(), CHANNEL, "CASE_TRANSITION", "OK").partner(c.partner())
                     .message(command.messageId(), command.messageType(), null)
-                    .code(null, c.caseReference() + " " + t.from() + "->" + t.to() + " on " + t.event()));
+                    .detail(c.caseReference() + " " + t.from() + "->" + t.to() + " on " + t.event()));
             Counter.builder("passerelle.readmission.transitions").description("Readmission case transitions")
                     .tag("event", t.event().name()).tag("to", t.to().name()).register(registry).increment();
         }
@@ -171,6 +171,6 @@ class ReadmissionWorkflow {
         details.add("case " + command.caseReference());
         Optional.ofNullable(state).ifPresent(s -> details.add("state " + s));
         details.add("event " + command.event());
-        return new GatewayException(code.name(), code.status(), message, details, null);
+        return new GatewayException(code, message, details, null);
     }
 }

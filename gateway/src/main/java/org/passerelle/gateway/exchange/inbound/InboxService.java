@@ -137,7 +137,7 @@ public class InboxService {
         // The certificate was refused, so the party it names is only claimed: the entry is not put on that partner.
         audit.refused(AuditTrail.Entry.of("unverified TLS client", CHANNEL, "HANDSHAKE_REFUSED", "REFUSED")
                 .code(refusal.code(), "claims " + (partyOrNull == null ? "no party" : partyOrNull) + ": " + reason.details()));
-        metrics.refused("unknown", Direction.INBOUND, refusal.code());
+        metrics.refused("unknown", Direction.INBOUND, refusal.code().name());
         log.info("Refused a TLS client of {} at the handshake: {}", partyOrNull, refusal.code());
     }
 
@@ -210,7 +210,7 @@ public class InboxService {
 
     /** A fault envelope for a refusal, signed by this node, addressed to the partner (or to no one known: "ZZ"). */
     public byte[] faultFor(GatewayException refusal, String partyOrNull, String messageId) {
-        byte[] xml = envelopes.fault(node.party(), partyOrNull == null ? "ZZ" : partyOrNull, messageId, refusal.code(),
+        byte[] xml = envelopes.fault(node.party(), partyOrNull == null ? "ZZ" : partyOrNull, messageId, refusal.code().name(),
                 refusal.getMessage(), refusal.details(), clock.instant());
         return xml;
     }
@@ -251,8 +251,8 @@ public class InboxService {
             entry = entry.message(facts.messageId(), facts.messageType(), facts.sha256());
         }
         audit.refused(entry);
-        metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.INBOUND, refusal.code());
-        if (refusal.code().equals(GatewayErrorCode.INTERNAL_ERROR.name())) {
+        metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.INBOUND, refusal.code().name());
+        if (refusal.is(GatewayErrorCode.INTERNAL_ERROR)) {
             log.error("Inbox failed on a message from {}", party, e);
         } else {
             log.info("Refused a message from {}: {}", party, refusal.code());

@@ -98,8 +98,8 @@ public class IntakeService {
                 entry = entry.partner(facts.to()).message(facts.messageId(), facts.messageType(), facts.sha256());
             }
             audit.refused(entry);
-            metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.OUTBOUND, refusal.code());
-            if (GatewayErrorCode.INTERNAL_ERROR.name().equals(refusal.code())) {
+            metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.OUTBOUND, refusal.code().name());
+            if (refusal.is(GatewayErrorCode.INTERNAL_ERROR)) {
                 // Not the submitter's fault: the operator needs the cause (exceptions here carry no payload).
                 log.error("Submission from {} failed inside the node", actor, e);
             } else {
@@ -127,7 +127,7 @@ public class IntakeService {
         GatewayException refusal = new GatewayException(code, why);
         audit.refused(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
                 .code(refusal.code(), refusal.getMessage()));
-        metrics.refused("unknown", Direction.OUTBOUND, refusal.code());
+        metrics.refused("unknown", Direction.OUTBOUND, refusal.code().name());
         return refusal;
     }
 

@@ -88,7 +88,7 @@ public class PartnerOperations {
         }
         if (suspensions.suspend(partner.party(), why, actor.name())) {
             audit.record(AuditTrail.Entry.of(actor.name(), actor.channel(), "PARTNER_SUSPENDED", "GRANTED")
-                    .role(actor.role()).partner(partner.party()).resource("partner:" + partner.party()).code(null, why));
+                    .role(actor.role()).partner(partner.party()).resource("partner:" + partner.party()).detail(why));
         }
         return view(partner);
     }
@@ -141,7 +141,7 @@ public class PartnerOperations {
         }
         MessageRecord record = store.find(messageId).orElseThrow();
         audit.record(AuditTrail.Entry.of(actor.name(), actor.channel(), "MESSAGE_RELEASE", "GRANTED")
-                .role(actor.role()).message(messageId, record.messageType(), record.payloadSha256()).code(null, why));
+                .role(actor.role()).message(messageId, record.messageType(), record.payloadSha256()).detail(why));
         return record;
     }
 

@@ -141,7 +141,7 @@ public class PartnerRecovery {
             if (count > 0) {
                 metrics.broughtForward(party, count);
                 audit.record(AuditTrail.Entry.of("node", "DELIVERY", "PARTNER_RECOVERED", "OK").partner(party)
-                        .code(null, count + " waiting messages brought forward: " + why));
+                        .detail(count + " waiting messages brought forward: " + why));
                 log.info("{} answers again ({}): {} waiting messages brought forward", party, why, count);
             }
             return count;

@@ -159,7 +159,7 @@ public class PartnerSender extends OutboxWorker {
             store.recordStatus(message.messageId(), MessageStatus.SENT, null, partner.party());
             audit.record(AuditTrail.Entry.of("node", channel(), "MESSAGE_SENT", "OK").partner(partner.party())
                     .message(message.messageId(), message.messageType(), message.payloadSha256())
-                    .code(null, "attempt " + (entry.attempts() + 1)));
+                    .detail("attempt " + (entry.attempts() + 1)));
             call.begin();
             response = clients.client(partner).send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
