@@ -19,8 +19,6 @@ public enum ContractErrorCode implements ErrorCode {
     XML_UNSUPPORTED_NAMESPACE(400),
     /** The document is well-formed but breaks the schema; every violation is listed. */
     XML_SCHEMA_INVALID(400),
-    /** An object could not be written as XML that satisfies the schema. */
-    XML_MARSHAL_FAILED(400),
     /** The ANSI/NIST-ITL transaction cannot be parsed or one of its images cannot be decoded. */
     BIO_TRANSACTION_MALFORMED(400),
     /** The ANSI/NIST-ITL transaction contradicts what the message body states about it. */

@@ -59,7 +59,7 @@ public enum SecurityErrorCode implements ErrorCode {
     /** A gateway certificate of the party that is not among the certificates registered (pinned) for it. */
     GATEWAY_NOT_REGISTERED(403),
     /** A local signing, encryption or key-generation operation failed (not caused by the message received). */
-    OPERATION_FAILED(403);
+    OPERATION_FAILED(500);
 
     private final int httpStatus;
 

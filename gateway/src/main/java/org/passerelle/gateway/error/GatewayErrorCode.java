@@ -34,6 +34,8 @@ public enum GatewayErrorCode implements ErrorCode {
     UNAUTHENTICATED(HttpStatus.UNAUTHORIZED),
     /** Authenticated but not allowed to do this. */
     FORBIDDEN(HttpStatus.FORBIDDEN),
+    /** A console form was posted without the session's CSRF token, or with a forged or expired one. */
+    CSRF_TOKEN_INVALID(HttpStatus.FORBIDDEN),
     /** The partner has sent more than its configured rate. */
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
     /** No such message. */

@@ -8,6 +8,7 @@ import org.passerelle.gateway.access.AccessRules;
 import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.access.SearchRateLimiter;
 import org.passerelle.gateway.access.ViewRateLimiter;
+import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Digests;
 import org.passerelle.gateway.messagelog.MessageRecord;
@@ -22,8 +23,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class Records {
 
-    static final String QUERY = "RECORDS_QUERY";
-    static final String VIEW = "RECORD_VIEW";
+    static final AuditAction QUERY = AuditAction.RECORDS_QUERY;
+    static final AuditAction VIEW = AuditAction.RECORD_VIEW;
     static final String RECORDS = "records";
 
     /** A record as listed: metadata and its status history, never a payload. */

@@ -25,6 +25,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.messagelog.Direction;
 import org.passerelle.gateway.messagelog.MessageStatus;
@@ -256,9 +257,9 @@ abstract class SharedDatabaseKeys {
         return new Node(keys, vault, new MessageStore(jdbc, vault, Clock.systemUTC()));
     }
 
-    private void audit(String action, String keyId, String detail) {
+    private void audit(AuditAction action, String keyId, String detail) {
         assertThat(detail).contains(keyId);
-        audited.add(action);
+        audited.add(action.name());
     }
 
     private static KeyEncryptionKeys keys(Kek current, Kek... others) {

@@ -12,6 +12,9 @@ import org.passerelle.contracts.admission.v1.AdmissionReferral;
 import org.passerelle.contracts.admission.v1.EligibilityOutcome;
 import org.passerelle.contracts.admission.v1.EligibilityResult;
 import org.passerelle.contracts.envelope.v1.Body;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -258,13 +261,13 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
                             "the referral's biometric set", null, now);
                     moved = cases.find(caseReference).orElseThrow();
                 }
-                audit.record(AuditTrail.Entry.of(actor, "API", action(event), "GRANTED")
+                audit.record(AuditTrail.Entry.of(actor, AuditChannel.API, action(event), AuditOutcome.GRANTED)
                         .partner(moved.partner()).detail(caseReference + " -> " + moved.state()));
                 counted(event, moved.state());
                 return moved;
             });
         } catch (GatewayException e) {
-            audit.refused(AuditTrail.Entry.of(actor, "API", action(event), "REFUSED")
+            audit.refused(AuditTrail.Entry.of(actor, AuditChannel.API, action(event), AuditOutcome.REFUSED)
                     .code(e.code(), safe(caseReference) + ": " + e.getMessage()));
             Counter.builder("passerelle.admission.refused").description("Admission transitions refused")
                     .tag("code", e.code().name()).register(meters).increment();
@@ -282,7 +285,8 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
                 boolean ok = cases.move(c, AdmissionState.LAPSED, AdmissionEvent.LAPSED, NODE, null,
                         "presence not confirmed by " + c.presenceDueAt(), null, clock.instant());
                 if (ok) {
-                    audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "ADMISSION_LAPSED", "OK").partner(c.partner())
+                    audit.record(AuditTrail.Entry.of(NODE,
+                            AuditChannel.CASEWORK, AuditAction.ADMISSION_LAPSED, AuditOutcome.OK).partner(c.partner())
                             .detail(c.caseReference() + ": presence not confirmed by " + c.presenceDueAt()));
                 }
                 return ok;
@@ -297,8 +301,20 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
     }
 
     /** The audit action of a caseworker action (the audit column holds 32 characters). */
-    private static String action(AdmissionEvent event) {
-        return event == AdmissionEvent.SECURITY_CHECK_RECORDED ? "ADMISSION_SECURITY_CHECK" : "ADMISSION_" + event.name();
+    private static AuditAction action(AdmissionEvent event) {
+        return switch (event) {
+            case REFERRAL -> AuditAction.ADMISSION_REFERRAL;
+            case PRESENCE_CONFIRMED -> AuditAction.ADMISSION_PRESENCE_CONFIRMED;
+            case BIOMETRICS_ON_FILE -> AuditAction.ADMISSION_BIOMETRICS_ON_FILE;
+            case ELIGIBLE -> AuditAction.ADMISSION_ELIGIBLE;
+            case INELIGIBLE -> AuditAction.ADMISSION_INELIGIBLE;
+            case SECURITY_CHECK_RECORDED -> AuditAction.ADMISSION_SECURITY_CHECK;
+            case APPROVED -> AuditAction.ADMISSION_APPROVED;
+            case REFUSED -> AuditAction.ADMISSION_REFUSED;
+            case ARRIVAL_CONFIRMED -> AuditAction.ADMISSION_ARRIVAL_CONFIRMED;
+            case WITHDRAWN -> AuditAction.ADMISSION_WITHDRAWN;
+            case LAPSED -> AuditAction.ADMISSION_LAPSED;
+        };
     }
 
     private GatewayException illegal(String caseReference, String reason) {

@@ -7,6 +7,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -91,11 +94,13 @@ class ReadmissionCasesController {
             ReadmissionCase c = find(caseReference, request.partner());
             ReadmissionCase after = transaction.execute(tx -> workflow.apply(
                     CaseCommand.action(c.caseReference(), c.partner(), event, actor, clock.instant())));
-            audit.record(AuditTrail.Entry.of(actor, "API", "CASE_ACTION", "GRANTED").partner(c.partner())
+            audit.record(AuditTrail.Entry.of(actor, AuditChannel.API, AuditAction.CASE_ACTION, AuditOutcome.GRANTED)
+                    .partner(c.partner())
                     .detail(caseReference + " " + event));
             return view(after, true);
         } catch (GatewayException e) {
-            audit.refused(AuditTrail.Entry.of(actor, "API", "CASE_ACTION", "REFUSED").code(e.code(),
+            audit.refused(AuditTrail.Entry.of(actor, AuditChannel.API, AuditAction.CASE_ACTION, AuditOutcome.REFUSED)
+                    .code(e.code(),
                     caseReference.replaceAll("[^A-Z0-9-]", "") + " " + e.getMessage()));
             throw e;
         }

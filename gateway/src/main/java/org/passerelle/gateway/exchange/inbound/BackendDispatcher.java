@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Backoff;
@@ -52,8 +53,8 @@ public class BackendDispatcher extends OutboxWorker {
     }
 
     @Override
-    protected String channel() {
-        return "DISPATCH";
+    protected AuditChannel channel() {
+        return AuditChannel.DISPATCH;
     }
 
     @Override

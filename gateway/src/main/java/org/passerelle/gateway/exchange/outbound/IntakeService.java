@@ -5,6 +5,9 @@ import java.util.List;
 import org.passerelle.contracts.ContractViolationException;
 import org.passerelle.contracts.DecodedMessage;
 import org.passerelle.contracts.MessageCodec;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -36,7 +39,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class IntakeService {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeService.class);
-    private static final String CHANNEL = "API";
+    private static final AuditChannel CHANNEL = AuditChannel.API;
 
     private final MessageCodec codec;
     private final MessageStore store;
@@ -85,14 +88,15 @@ public class IntakeService {
             if (!stored) {
                 return resubmission(facts, actor);
             }
-            audit.record(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_ACCEPTED", "OK").partner(facts.to())
+            audit.record(AuditTrail.Entry.of(actor, CHANNEL, AuditAction.MESSAGE_ACCEPTED, AuditOutcome.OK)
+                    .partner(facts.to())
                     .message(facts.messageId(), facts.messageType(), facts.sha256()));
             metrics.accepted(facts.messageType(), Direction.OUTBOUND);
             log.info("Accepted message {} ({} to {})", facts.messageId(), facts.messageType(), facts.to());
             return facts.messageId();
         } catch (RuntimeException e) {
             GatewayException refusal = Faults.from(e);
-            AuditTrail.Entry entry = AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
+            AuditTrail.Entry entry = AuditTrail.Entry.of(actor, CHANNEL, AuditAction.MESSAGE_REFUSED, AuditOutcome.REFUSED)
                     .code(refusal.code(), refusal.getMessage());
             if (facts != null) {
                 entry = entry.partner(facts.to()).message(facts.messageId(), facts.messageType(), facts.sha256());
@@ -125,7 +129,7 @@ public class IntakeService {
     /** A refusal before the body is read (nothing about the message is known yet), audited and counted. */
     private GatewayException refusedBeforeReading(String actor, GatewayErrorCode code, String why) {
         GatewayException refusal = new GatewayException(code, why);
-        audit.refused(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
+        audit.refused(AuditTrail.Entry.of(actor, CHANNEL, AuditAction.MESSAGE_REFUSED, AuditOutcome.REFUSED)
                 .code(refusal.code(), refusal.getMessage()));
         metrics.refused("unknown", Direction.OUTBOUND, refusal.code().name());
         return refusal;
@@ -160,7 +164,8 @@ public class IntakeService {
     private String resubmission(EnvelopeFacts facts, String actor) {
         MessageRecord existing = store.find(facts.messageId()).orElseThrow();
         if (existing.direction() == Direction.OUTBOUND && existing.payloadSha256().equals(facts.sha256())) {
-            audit.record(AuditTrail.Entry.of(actor, CHANNEL, "MESSAGE_RESUBMITTED", "OK").partner(facts.to())
+            audit.record(AuditTrail.Entry.of(actor, CHANNEL, AuditAction.MESSAGE_RESUBMITTED, AuditOutcome.OK)
+                    .partner(facts.to())
                     .message(facts.messageId(), facts.messageType(), facts.sha256()));
             return facts.messageId();
         }
