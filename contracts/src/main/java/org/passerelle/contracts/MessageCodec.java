@@ -123,7 +123,8 @@ public final class MessageCodec {
      * Writes a version 1 envelope as UTF-8 with the fixed prefixes (an XML declaration naming UTF-8, no byte order mark,
      * comment, processing instruction or CDATA section), then reads the result back through every check of
      * {@link #decode(byte[])}: an envelope that breaks its contract is refused ({@code XML_SCHEMA_INVALID} with every
-     * violation and its path, or a biometric code), one that cannot be written at all with {@code XML_MARSHAL_FAILED}.
+     * violation and its path, or a biometric code); one that JAXB cannot write at all is a fault of the node, not of a
+     * message, and is thrown as an {@link IllegalStateException}.
      */
     public byte[] encode(Envelope envelope) {
         return encodeRoot(envelope);
@@ -146,8 +147,7 @@ public final class MessageCodec {
             marshaller.setProperty("org.glassfish.jaxb.namespacePrefixMapper", set.prefixMapper());
             marshaller.marshal(root, out);
         } catch (JAXBException | RuntimeException e) {
-            throw new ContractViolationException(ContractErrorCode.XML_MARSHAL_FAILED, List.of(new Violation(-1, -1, "",
-                    "the envelope could not be written as XML")), e);
+            throw new IllegalStateException("the envelope could not be written as XML", e);
         }
         byte[] xml = canonicalRootDeclarations(out.toByteArray());
         if (xml.length > limits.maxDocumentBytes()) {

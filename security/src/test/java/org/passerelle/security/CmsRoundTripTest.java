@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,6 +50,15 @@ class CmsRoundTripTest {
         // then
         assertThat(received.content()).isEqualTo(message);
         assertThat(received.sender().certificate().getPublicKey().getAlgorithm()).isEqualTo("RSA");
+    }
+
+    @Test
+    void refusesToEncryptForNoRecipientAsALocalFailure() {
+        assertThatThrownBy(() -> pki.encryptor().encrypt(TestPki.payload(16), List.of()))
+                .isInstanceOfSatisfying(SecurityCheckException.class, e -> {
+                    assertThat(e.code()).isEqualTo(SecurityErrorCode.OPERATION_FAILED);
+                    assertThat(e.code().httpStatus()).isEqualTo(500);
+                });
     }
 
     @Test

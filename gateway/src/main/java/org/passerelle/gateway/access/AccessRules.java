@@ -7,10 +7,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 import java.util.function.UnaryOperator;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Who may see what, decided in one place and audited there: every query, view and search of a person or system asks
@@ -38,7 +43,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class AccessRules {
 
-    static final String CHANNEL = "API";
     /** The shape of a case reference a caller may name: the contract's and any internal one, nothing else. */
     private static final Pattern CASE_REFERENCE = Pattern.compile("[A-Za-z0-9_.:/\\-]{1,40}");
 
@@ -74,13 +78,14 @@ public class AccessRules {
      * @param payload       whether payload fields may be shown at all (never biometric bytes)
      * @param purpose       the purpose stated, if any
      * @param caseReference the case reference stated, if any
+     * @param channel       the way the request came in: {@code CONSOLE} for the console's pages, else {@code API}
      */
     public record Scope(Caller caller, Caller.Role role, String partner, String team, boolean payload,
-                        Purpose purpose, String caseReference) {
+                        Purpose purpose, String caseReference, AuditChannel channel) {
 
         /** An audit entry of this request: actor, role, purpose, case reference, and the partner it was limited to. */
-        public AuditTrail.Entry entry(String action, String outcome, String resource) {
-            return AuditTrail.Entry.of(caller.name(), CHANNEL, action, outcome).role(role.name()).resource(resource)
+        public AuditTrail.Entry entry(AuditAction action, AuditOutcome outcome, String resource) {
+            return AuditTrail.Entry.of(caller.name(), channel, action, outcome).role(role.name()).resource(resource)
                     .purpose(purpose == null ? null : purpose.name(), caseReference).partner(partner);
         }
     }
@@ -89,7 +94,7 @@ public class AccessRules {
      * The scope of a records query or view. {@code requestedPartner} is the partner filter the caller asked for (null
      * for none): a liaison officer's is forced to their own partner, and another one is refused.
      */
-    public Scope forRecords(Caller caller, String action, String resource, String purpose, String caseReference,
+    public Scope forRecords(Caller caller, AuditAction action, String resource, String purpose, String caseReference,
                             String requestedPartner) {
         Caller.Role role = roleOf(caller, action, resource, purpose, caseReference);
         Purpose stated = purpose(caller, role, action, resource, purpose, caseReference);
@@ -100,7 +105,7 @@ public class AccessRules {
                     throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.PARTNER_NOT_ALLOWED,
                             "A liaison officer sees only records with their own partner state");
                 }
-                Scope scope = new Scope(caller, role, own, null, true, stated, caseReference);
+                Scope scope = new Scope(caller, role, own, null, true, stated, caseReference, channel());
                 checkStatedCase(scope, action, resource);
                 yield scope;
             }
@@ -109,10 +114,10 @@ public class AccessRules {
                     throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.TEAM_NOT_ALLOWED,
                             "A caseworker sees the cases of their team, and belongs to none");
                 }
-                yield new Scope(caller, role, null, caller.team(), true, stated, caseReference);
+                yield new Scope(caller, role, null, caller.team(), true, stated, caseReference, channel());
             }
-            case AUDITOR, ADMIN -> new Scope(caller, role, null, null, false, stated, caseReference);
-            case SYSTEM -> new Scope(caller, role, null, null, true, stated, caseReference);
+            case AUDITOR, ADMIN -> new Scope(caller, role, null, null, false, stated, caseReference, channel());
+            case SYSTEM -> new Scope(caller, role, null, null, true, stated, caseReference, channel());
         };
     }
 
@@ -120,7 +125,7 @@ public class AccessRules {
      * The scope of a biometric search a liaison officer sends to {@code targetPartner}: their own partner state only,
      * with a purpose and a case reference.
      */
-    public Scope forSearch(Caller caller, String action, String resource, String purpose, String caseReference,
+    public Scope forSearch(Caller caller, AuditAction action, String resource, String purpose, String caseReference,
                            String targetPartner) {
         Caller.Role role = roleOf(caller, action, resource, purpose, caseReference);
         if (role != Caller.Role.LIAISON_OFFICER) {
@@ -133,7 +138,7 @@ public class AccessRules {
             throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.PARTNER_NOT_ALLOWED,
                     "A liaison officer searches only their own partner state");
         }
-        Scope scope = new Scope(caller, role, own, null, false, stated, caseReference);
+        Scope scope = new Scope(caller, role, own, null, false, stated, caseReference, channel());
         checkStatedCase(scope, action, resource);
         return scope;
     }
@@ -143,7 +148,7 @@ public class AccessRules {
      * team (a record with no team is outside every team), or, for a liaison officer, of another case than the one
      * they stated (a record of no case is outside every case).
      */
-    public void checkRecord(Scope scope, String action, String resource, String recordPartner, String recordTeam,
+    public void checkRecord(Scope scope, AuditAction action, String resource, String recordPartner, String recordTeam,
                             String recordCase) {
         if (scope.partner() != null && !scope.partner().equals(recordPartner)) {
             throw refuse(scope, action, resource, GatewayErrorCode.PARTNER_NOT_ALLOWED,
@@ -164,7 +169,7 @@ public class AccessRules {
      * closed and the purpose is live casework. A reference of a case with another partner state is refused as one
      * that does not exist, so that officers learn nothing of other partners' cases.
      */
-    private void checkStatedCase(Scope scope, String action, String resource) {
+    private void checkStatedCase(Scope scope, AuditAction action, String resource) {
         Optional<StatedCase> found = cases.stream()
                 .flatMap(lookup -> lookup.find(scope.caseReference(), scope.partner()).stream()).findFirst();
         if (found.isEmpty()) {
@@ -207,33 +212,44 @@ public class AccessRules {
     }
 
     /** Records that the access was granted, with whatever else the caller adds to the entry (message, partner). */
-    public void granted(Scope scope, String action, String resource, UnaryOperator<AuditTrail.Entry> more) {
-        audit.record(more.apply(scope.entry(action, "GRANTED", resource)));
+    public void granted(Scope scope, AuditAction action, String resource, UnaryOperator<AuditTrail.Entry> more) {
+        audit.record(more.apply(scope.entry(action, AuditOutcome.GRANTED, resource)));
     }
 
     /** Audits a refusal within a scope and returns the exception to throw. */
-    public GatewayException refuse(Scope scope, String action, String resource, GatewayErrorCode code, String message) {
-        audit.refused(scope.entry(action, "REFUSED", resource).code(code.name(), message));
+    public GatewayException refuse(Scope scope, AuditAction action, String resource, GatewayErrorCode code,
+                                   String message) {
+        audit.refused(scope.entry(action, AuditOutcome.REFUSED, resource).code(code, message));
         return new GatewayException(code, message);
     }
 
     /** Audits a refusal raised elsewhere (a contract or intake code) within a scope, and returns it to throw. */
-    public GatewayException refused(Scope scope, String action, String resource, GatewayException refusal) {
-        audit.refused(scope.entry(action, "REFUSED", resource).code(refusal.code(), refusal.getMessage()));
+    public GatewayException refused(Scope scope, AuditAction action, String resource, GatewayException refusal) {
+        audit.refused(scope.entry(action, AuditOutcome.REFUSED, resource).code(refusal.code(), refusal.getMessage()));
         return refusal;
     }
 
     /** Audits a refusal before any scope was settled and returns the exception to throw. */
-    public GatewayException refuse(Caller caller, String action, String resource, String purpose, String caseReference,
-                                   GatewayErrorCode code, String message) {
+    public GatewayException refuse(Caller caller, AuditAction action, String resource, String purpose,
+                                   String caseReference, GatewayErrorCode code, String message) {
         String actor = caller == null ? "anonymous" : caller.name();
         String role = caller == null ? null : caller.auditRole();
-        audit.refused(AuditTrail.Entry.of(actor, CHANNEL, action, "REFUSED").role(role).resource(resource)
-                .purpose(safePurpose(purpose), caseReference).code(code.name(), message));
+        audit.refused(AuditTrail.Entry.of(actor, channel(), action, AuditOutcome.REFUSED).role(role).resource(resource)
+                .purpose(safePurpose(purpose), caseReference).code(code, message));
         return new GatewayException(code, message);
     }
 
-    private Caller.Role roleOf(Caller caller, String action, String resource, String purpose, String caseReference) {
+    /**
+     * The channel of the request being decided: the console's pages ({@code /console/…}) are audited as
+     * {@code CONSOLE}, everything else as {@code API}.
+     */
+    private static AuditChannel channel() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes current
+                && current.getRequest().getRequestURI().startsWith(current.getRequest().getContextPath() + "/console")
+                ? AuditChannel.CONSOLE : AuditChannel.API;
+    }
+
+    private Caller.Role roleOf(Caller caller, AuditAction action, String resource, String purpose, String caseReference) {
         String role = caller == null ? null : caller.auditRole();
         if (role == null) {
             throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.RECORDS_NOT_ALLOWED,
@@ -243,7 +259,7 @@ public class AccessRules {
     }
 
     /** The stated purpose: required, with a case reference, of a liaison officer; recorded when others give one. */
-    private Purpose purpose(Caller caller, Caller.Role role, String action, String resource, String purpose,
+    private Purpose purpose(Caller caller, Caller.Role role, AuditAction action, String resource, String purpose,
                             String caseReference) {
         Purpose stated = parse(purpose);
         if (role == Caller.Role.LIAISON_OFFICER || (purpose != null && !purpose.isBlank())) {
@@ -264,7 +280,7 @@ public class AccessRules {
         return stated;
     }
 
-    private String ownPartner(Caller caller, String action, String resource, String purpose, String caseReference) {
+    private String ownPartner(Caller caller, AuditAction action, String resource, String purpose, String caseReference) {
         if (caller.partner() == null || caller.partner().isBlank()) {
             throw refuse(caller, action, resource, purpose, caseReference, GatewayErrorCode.PARTNER_NOT_ALLOWED,
                     "A liaison officer belongs to a partner state, and this one to none");

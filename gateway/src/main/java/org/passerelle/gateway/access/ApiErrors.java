@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.passerelle.contracts.ContractViolationException;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -66,10 +69,12 @@ class ApiErrors {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
     private final AuditTrail audit;
+    private final AccessRefusals refusals;
     private final ListableBeanFactory beans;
 
-    ApiErrors(AuditTrail audit, ListableBeanFactory beans) {
+    ApiErrors(AuditTrail audit, AccessRefusals refusals, ListableBeanFactory beans) {
         this.audit = audit;
+        this.refusals = refusals;
         this.beans = beans;
     }
 
@@ -80,10 +85,11 @@ class ApiErrors {
         }
         if (!audit.refusalAudited(e.code())) {
             // Thrown without an audit entry of its own (a malformed query, an unknown id): every API error is audited.
-            audit.refused(entry(request, "REQUEST_REFUSED").code(e.code(), request.getMethod() + " " + request.getRequestURI()));
+            audit.refused(entry(request, AuditAction.REQUEST_REFUSED)
+                    .code(e.code(), request.getMethod() + " " + request.getRequestURI()));
         }
-        ResponseEntity<ProblemDetail> answer = problem(e.status(), e.code(), e.getMessage(), e.details());
-        if (GatewayErrorCode.NODE_BUSY.name().equals(e.code())) {
+        ResponseEntity<ProblemDetail> answer = problem(e.status(), e.code().name(), e.getMessage(), e.details());
+        if (e.is(GatewayErrorCode.NODE_BUSY)) {
             // The intake's memory budget is full: the system sends again after this many seconds.
             return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
                     .header("Retry-After", String.valueOf(InboundMemory.RETRY_AFTER_SECONDS)).body(answer.getBody());
@@ -101,7 +107,7 @@ class ApiErrors {
         if (!api(request)) {
             throw e;
         }
-        return forbidden(audit, request);
+        return forbidden(refusals, request);
     }
 
     /**
@@ -120,10 +126,11 @@ class ApiErrors {
             throw e;
         }
         if (!mayUse(request)) {
-            return forbidden(audit, request);
+            return forbidden(refusals, request);
         }
         GatewayErrorCode code = code(e);
-        audit.refused(entry(request, "REQUEST_REFUSED").code(code.name(), request.getMethod() + " " + request.getRequestURI()));
+        audit.refused(entry(request, AuditAction.REQUEST_REFUSED)
+                .code(code, request.getMethod() + " " + request.getRequestURI()));
         ResponseEntity<ProblemDetail> answer = problem(code.status(), code.name(), title(code), details(e));
         if (e instanceof ErrorResponse framework) {
             // Allow (405) and Accept (415) tell a caller what the endpoint takes; the framework computed them.
@@ -242,25 +249,24 @@ class ApiErrors {
         return path.startsWith("/api/");
     }
 
-    private static AuditTrail.Entry entry(HttpServletRequest request, String action) {
+    private static AuditTrail.Entry entry(HttpServletRequest request, AuditAction action) {
         Caller caller = Callers.current();
         String actor = caller != null ? caller.name()
                 : request.getUserPrincipal() == null ? "anonymous" : request.getUserPrincipal().getName();
-        return AuditTrail.Entry.of(actor, "API", action, "REFUSED")
+        return AuditTrail.Entry.of(actor, AuditChannel.API, action, AuditOutcome.REFUSED)
                 .role(caller == null ? null : caller.auditRole()).resource(request.getMethod() + " " + request.getRequestURI());
     }
 
     /** 403 {@code FORBIDDEN}, audited as {@code ACCESS_DENIED}: from method security, a URL rule or a refused request. */
-    static ResponseEntity<ProblemDetail> forbidden(AuditTrail audit, HttpServletRequest request) {
-        audit.refused(entry(request, "ACCESS_DENIED")
-                .code(GatewayErrorCode.FORBIDDEN.name(), request.getMethod() + " " + request.getRequestURI()));
+    static ResponseEntity<ProblemDetail> forbidden(AccessRefusals refusals, HttpServletRequest request) {
+        refusals.denied(request, AuditChannel.API, GatewayErrorCode.FORBIDDEN);
         return problem(HttpStatus.FORBIDDEN, GatewayErrorCode.FORBIDDEN.name(), "Not allowed", List.of());
     }
 
     /** The security filter chain's answer when a URL rule (the actuator's) refuses an authenticated caller. */
-    static AccessDeniedHandler deniedHandler(AuditTrail audit) {
+    static AccessDeniedHandler deniedHandler(AccessRefusals refusals) {
         return (request, response, denied) -> {
-            forbidden(audit, request);
+            forbidden(refusals, request);
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());

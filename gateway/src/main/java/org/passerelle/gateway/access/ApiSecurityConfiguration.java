@@ -44,8 +44,9 @@ class ApiSecurityConfiguration {
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiProperties api, AccessProperties access,
                                     CertificateValidator validator, NodeProperties node, Clock clock, AuditTrail audit,
+                                    AccessRefusals refusals,
                                     UserStore users, PasswordEncoder encoder, LoginAudit logins) throws Exception {
-        Unauthenticated unauthenticated = new Unauthenticated(audit);
+        Unauthenticated unauthenticated = new Unauthenticated(refusals);
         JwtLogin jwt = access.oidc().enabled()
                 ? new JwtLogin(JwtLogin.decoder(access.oidc(), clock), access.oidc(), logins) : null;
         PasswordLogin passwords = new PasswordLogin(users, encoder, access, logins, clock);
@@ -64,7 +65,7 @@ class ApiSecurityConfiguration {
                         AnonymousAuthenticationFilter.class)
                 .addFilterBefore(new ApiTokenFilter(api, jwt, unauthenticated), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated)
-                        .accessDeniedHandler(ApiErrors.deniedHandler(audit)));
+                        .accessDeniedHandler(ApiErrors.deniedHandler(refusals)));
         return http.build();
     }
 }

@@ -3,6 +3,9 @@ package org.passerelle.gateway.access;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -57,6 +60,7 @@ class ConsoleSecurityConfiguration {
     @Order(1)
     SecurityFilterChain consoleSecurity(HttpSecurity http, AccessProperties access, ConsoleOidcProperties oidc,
                                         UserStore users, PasswordEncoder encoder, LoginAudit logins, AuditTrail audit,
+                                        AccessRefusals refusals,
                                         Clock clock) throws Exception {
         PasswordLogin passwords = new PasswordLogin(users, encoder, access, logins, clock);
         ProviderManager providers = new ProviderManager(passwords);
@@ -78,14 +82,15 @@ class ConsoleSecurityConfiguration {
                         .addLogoutHandler((request, response, authentication) -> {
                             Caller caller = Callers.of(authentication);
                             if (caller != null) {
-                                audit.record(AuditTrail.Entry.of(caller.name(), "CONSOLE", "LOGOUT", "OK")
+                                audit.record(AuditTrail.Entry.of(caller.name(),
+                                        AuditChannel.CONSOLE, AuditAction.LOGOUT, AuditOutcome.OK)
                                         .role(caller.auditRole()));
                             }
                         })
                         .invalidateHttpSession(true).deleteCookies("PASSERELLE_SESSION"))
                 .sessionManagement(session -> session.invalidSessionUrl("/console/timed-out")
                         .sessionFixation(fixation -> fixation.changeSessionId()))
-                .exceptionHandling(e -> e.accessDeniedHandler(denied(audit)))
+                .exceptionHandling(e -> e.accessDeniedHandler(denied(refusals)))
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .frameOptions(frame -> frame.deny())
@@ -168,16 +173,13 @@ class ConsoleSecurityConfiguration {
     }
 
     /** A refusal outside a page's own handling (e.g. a forged or expired CSRF token): audited, then the no-access page. */
-    private static AccessDeniedHandler denied(AuditTrail audit) {
+    private static AccessDeniedHandler denied(AccessRefusals refusals) {
         return (request, response, denied) -> {
-            Caller caller = Callers.current();
-            String code = denied instanceof org.springframework.security.web.csrf.CsrfException
-                    ? "CSRF_TOKEN_INVALID" : GatewayErrorCode.FORBIDDEN.name();
-            audit.refused(AuditTrail.Entry.of(caller == null ? "anonymous" : caller.name(), "CONSOLE", "ACCESS_DENIED",
-                    "REFUSED").role(caller == null ? null : caller.auditRole())
-                    .resource(request.getMethod() + " " + request.getRequestURI()).code(code, null));
+            GatewayErrorCode code = denied instanceof org.springframework.security.web.csrf.CsrfException
+                    ? GatewayErrorCode.CSRF_TOKEN_INVALID : GatewayErrorCode.FORBIDDEN;
+            refusals.denied(request, AuditChannel.CONSOLE, code);
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-            request.setAttribute("code", code);
+            request.setAttribute("code", code.name());
             request.getRequestDispatcher("/console/no-access").forward(request, response);
         };
     }

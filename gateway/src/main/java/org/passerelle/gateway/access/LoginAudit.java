@@ -1,5 +1,8 @@
 package org.passerelle.gateway.access;
 
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.springframework.stereotype.Component;
 
@@ -52,17 +55,19 @@ class LoginAudit {
     }
 
     void granted(Caller caller, Method method) {
-        audit.record(AuditTrail.Entry.of(caller.name(), "API", "LOGIN", "GRANTED")
+        audit.record(AuditTrail.Entry.of(caller.name(), AuditChannel.API, AuditAction.LOGIN, AuditOutcome.GRANTED)
                 .role(caller.auditRole()).partner(caller.partner()).resource(method.name()));
     }
 
     void failed(String presented, Method method, Reason reason) {
-        audit.refused(AuditTrail.Entry.of(actor(presented), "API", "LOGIN_FAILED", "REFUSED")
+        audit.refused(AuditTrail.Entry.of(actor(presented), AuditChannel.API, AuditAction.LOGIN_FAILED,
+                AuditOutcome.REFUSED)
                 .resource(method.name()).code(reason.name(), null));
     }
 
     void locked(String username, java.time.Duration lockFor) {
-        audit.refused(AuditTrail.Entry.of(actor(username), "API", "ACCOUNT_LOCKED", "REFUSED")
+        audit.refused(AuditTrail.Entry.of(actor(username),
+                AuditChannel.API, AuditAction.ACCOUNT_LOCKED, AuditOutcome.REFUSED)
                 .resource(Method.PASSWORD.name()).code(Reason.ACCOUNT_LOCKED.name(), "locked for " + lockFor));
     }
 
@@ -70,9 +75,10 @@ class LoginAudit {
      * Records a change to a user made by configuration or an administrator: who (actor, and their role when a person
      * made it), what (the action), whom (the user as resource) and, in the detail, the roles the user now holds.
      */
-    void userChanged(String actor, String actorRole, String channel, String username, String change, String detail) {
-        audit.record(AuditTrail.Entry.of(actor(actor), channel, "USER_" + change.toUpperCase(java.util.Locale.ROOT), "GRANTED")
-                .role(actorRole).resource("user:" + actor(username)).code(null, detail));
+    void userChanged(String actor, String actorRole, AuditChannel channel, String username, AuditAction change,
+                     String detail) {
+        audit.record(AuditTrail.Entry.of(actor(actor), channel, change, AuditOutcome.GRANTED)
+                .role(actorRole).resource("user:" + actor(username)).detail(detail));
     }
 
     static String actor(String presented) {

@@ -3,6 +3,9 @@ package org.passerelle.gateway.access;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -50,7 +53,8 @@ class PeopleViewAudit implements WebMvcConfigurer {
         if (caller == null || caller.kind() != Caller.Kind.PERSON) {
             return;
         }
-        audit.record(AuditTrail.Entry.of(caller.name(), "API", "API_VIEW", "GRANTED").role(caller.auditRole())
+        audit.record(AuditTrail.Entry.of(caller.name(), AuditChannel.API, AuditAction.API_VIEW, AuditOutcome.GRANTED)
+                .role(caller.auditRole())
                 .partner(caller.partner()).resource("GET " + (path.length() > 190 ? path.substring(0, 190) : path)));
     }
 }

@@ -3,6 +3,9 @@ package org.passerelle.gateway.access;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.springframework.http.HttpHeaders;
@@ -22,18 +25,17 @@ final class Unauthenticated implements AuthenticationEntryPoint {
 
     static final String BODY = "{\"status\":401,\"title\":\"Authentication required\",\"code\":\"UNAUTHENTICATED\",\"details\":[]}";
 
-    private final AuditTrail audit;
+    private final AccessRefusals refusals;
 
-    Unauthenticated(AuditTrail audit) {
-        this.audit = audit;
+    Unauthenticated(AccessRefusals refusals) {
+        this.refusals = refusals;
     }
 
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
         if (!(e instanceof LoginRefusedException) && request.getAttribute(AUDITED) == null) {
-            audit.refused(AuditTrail.Entry.of("anonymous", "API", "AUTHENTICATION", "REFUSED")
-                    .code(GatewayErrorCode.UNAUTHENTICATED.name(), request.getMethod() + " " + request.getRequestURI()));
+            refusals.unauthenticated(request);
         }
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         boolean badToken = e instanceof LoginRefusedException refused && refused.bearer();

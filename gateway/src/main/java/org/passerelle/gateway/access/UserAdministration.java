@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -23,7 +26,7 @@ import org.springframework.transaction.annotation.Transactional;
 class UserAdministration {
 
     static final int MIN_PASSWORD = 12;
-    private static final String CHANNEL = "API";
+    private static final AuditChannel CHANNEL = AuditChannel.API;
     /** The role an administrator acts in here, whatever else they hold: only ADMIN reaches these operations. */
     private static final String ACTING_ROLE = Caller.Role.ADMIN.name();
 
@@ -59,7 +62,7 @@ class UserAdministration {
     @Transactional
     Outcome create(Caller admin, UserRequest body) {
         String name = body == null ? null : body.username();
-        String action = "USER_CREATED";
+        AuditAction action = AuditAction.USER_CREATED;
         AccessProperties.User asked = valid(admin, body, name, null, action);
         Set<Caller.Role> roles = asked.parsedRoles();
         if (AccessRules.changesOwnRoles(admin, name, Set.of(), roles)) {
@@ -72,13 +75,14 @@ class UserAdministration {
             throw refused(admin, name, action, GatewayErrorCode.USER_EXISTS, "A user with this name exists", null);
         }
         UserStore.StoredUser created = users.find(name).orElseThrow();
-        logins.userChanged(admin.name(), ACTING_ROLE, CHANNEL, name, "created", rolesDetail(created.roles()));
+        logins.userChanged(admin.name(), ACTING_ROLE, CHANNEL, name, AuditAction.USER_CREATED,
+                rolesDetail(created.roles()));
         return new Outcome(created, requestGrant(admin, name, awaiting));
     }
 
     @Transactional
     Outcome change(Caller admin, String username, UserRequest body) {
-        String action = "USER_UPDATED";
+        AuditAction action = AuditAction.USER_UPDATED;
         UserStore.StoredUser existing = users.find(username).orElseThrow(() ->
                 refused(admin, username, action, GatewayErrorCode.USER_NOT_FOUND, "No such user", null));
         AccessProperties.User asked = valid(admin, body, username, existing, action);
@@ -91,7 +95,7 @@ class UserAdministration {
         Set<Caller.Role> awaiting = awaitingApproval(existing.roles(), roles);
         if (users.provision(withRoles(asked, minus(roles, awaiting))) != null) {
             UserStore.StoredUser now = users.find(username).orElseThrow();
-            logins.userChanged(admin.name(), ACTING_ROLE, CHANNEL, username, "updated",
+            logins.userChanged(admin.name(), ACTING_ROLE, CHANNEL, username, AuditAction.USER_UPDATED,
                     rolesDetail(now.roles()) + " (were " + RoleGrants.names(existing.roles()) + ")");
         }
         return new Outcome(users.find(username).orElseThrow(), requestGrant(admin, username, awaiting));
@@ -100,10 +104,12 @@ class UserAdministration {
     @Transactional
     UserStore.StoredUser unlock(Caller admin, String username) {
         if (!users.unlock(username)) {
-            throw refused(admin, username, "USER_UNLOCKED", GatewayErrorCode.USER_NOT_FOUND, "No such user", null);
+            throw refused(admin, username, AuditAction.USER_UNLOCKED, GatewayErrorCode.USER_NOT_FOUND, "No such user",
+                    null);
         }
         UserStore.StoredUser user = users.find(username).orElseThrow();
-        logins.userChanged(admin.name(), ACTING_ROLE, CHANNEL, username, "unlocked", rolesDetail(user.roles()));
+        logins.userChanged(admin.name(), ACTING_ROLE, CHANNEL, username, AuditAction.USER_UNLOCKED,
+                rolesDetail(user.roles()));
         return user;
     }
 
@@ -118,7 +124,7 @@ class UserAdministration {
      */
     @Transactional
     RoleGrants.Grant approve(Caller admin, long id) {
-        String action = "ROLE_GRANT_APPROVED";
+        AuditAction action = AuditAction.ROLE_GRANT_APPROVED;
         RoleGrants.Grant grant = pendingGrant(admin, id, action);
         String what = grantDetail(grant);
         if (admin.name().equals(grant.requestedBy())) {
@@ -144,21 +150,21 @@ class UserAdministration {
         }
         users.provision(new AccessProperties.User(user.username(), user.passwordHash(),
                 after.stream().map(Enum::name).toList(), user.partner(), user.team(), user.enabled()));
-        audit.record(entry(admin, grant.username(), action, "GRANTED")
-                .code(null, what + "; " + rolesDetail(after)));
+        audit.record(entry(admin, grant.username(), action, AuditOutcome.GRANTED)
+                .detail(what + "; " + rolesDetail(after)));
         return grants.find(id).orElseThrow();
     }
 
     /** An administrator rejects a pending grant (the requester withdrawing their own included); no role changes. */
     @Transactional
     RoleGrants.Grant reject(Caller admin, long id) {
-        String action = "ROLE_GRANT_REJECTED";
+        AuditAction action = AuditAction.ROLE_GRANT_REJECTED;
         RoleGrants.Grant grant = pendingGrant(admin, id, action);
         if (!grants.decide(id, RoleGrants.Status.REJECTED, admin.name())) {
             throw refused(admin, grant.username(), action, GatewayErrorCode.GRANT_NOT_FOUND,
                     "No pending role grant with this id", grantDetail(grant));
         }
-        audit.record(entry(admin, grant.username(), action, "GRANTED").code(null, grantDetail(grant)));
+        audit.record(entry(admin, grant.username(), action, AuditOutcome.GRANTED).detail(grantDetail(grant)));
         return grants.find(id).orElseThrow();
     }
 
@@ -167,7 +173,7 @@ class UserAdministration {
         return "roles " + (roles.isEmpty() ? "none" : RoleGrants.names(roles));
     }
 
-    private RoleGrants.Grant pendingGrant(Caller admin, long id, String action) {
+    private RoleGrants.Grant pendingGrant(Caller admin, long id, AuditAction action) {
         return grants.find(id).filter(g -> g.status() == RoleGrants.Status.PENDING).orElseThrow(() ->
                 refused(admin, null, action, GatewayErrorCode.GRANT_NOT_FOUND, "No pending role grant with this id",
                         "grant " + id));
@@ -179,7 +185,7 @@ class UserAdministration {
             return null;
         }
         RoleGrants.Grant grant = grants.request(username, awaiting, admin.name());
-        audit.record(entry(admin, username, "ROLE_GRANT_REQUESTED", "PENDING")
+        audit.record(entry(admin, username, AuditAction.ROLE_GRANT_REQUESTED, AuditOutcome.PENDING)
                 .code(GatewayErrorCode.APPROVAL_REQUIRED.name(), grantDetail(grant)));
         return grant;
     }
@@ -196,7 +202,7 @@ class UserAdministration {
     }
 
     private AccessProperties.User valid(Caller admin, UserRequest body, String username, UserStore.StoredUser existing,
-                                        String action) {
+                                        AuditAction action) {
         List<String> problems = new ArrayList<>();
         if (body == null) {
             problems.add("no user given");
@@ -220,7 +226,7 @@ class UserAdministration {
     }
 
     /** Refuses, with their own codes, roles no person holds or no one holds together (other problems are USER_INVALID). */
-    private void dutiesOf(Caller admin, String username, List<String> roleNames, String action) {
+    private void dutiesOf(Caller admin, String username, List<String> roleNames, AuditAction action) {
         Set<Caller.Role> roles;
         try {
             roles = AccessProperties.roles(roleNames);
@@ -257,21 +263,23 @@ class UserAdministration {
                 + LoginAudit.actor(grant.requestedBy());
     }
 
-    private AuditTrail.Entry entry(Caller admin, String username, String action, String outcome) {
+    private AuditTrail.Entry entry(Caller admin, String username, AuditAction action, AuditOutcome outcome) {
         return AuditTrail.Entry.of(admin.name(), CHANNEL, action, outcome).role(ACTING_ROLE)
                 .resource(username == null ? "role-grants" : "user:" + LoginAudit.actor(username));
     }
 
-    private GatewayException refused(Caller admin, String username, String action, GatewayErrorCode code, String title,
+    private GatewayException refused(Caller admin, String username, AuditAction action, GatewayErrorCode code,
+                                     String title,
                                      String detail) {
         return refused(admin, username, action, code, title, detail, List.of());
     }
 
     /** Audits a refusal (in a transaction of its own, so it outlives the rollback) and returns the problem to throw. */
-    private GatewayException refused(Caller admin, String username, String action, GatewayErrorCode code, String title,
+    private GatewayException refused(Caller admin, String username, AuditAction action, GatewayErrorCode code,
+                                     String title,
                                      String detail, List<String> details) {
-        audit.refused(entry(admin, username, action, "REFUSED").code(code.name(), detail));
-        return new GatewayException(code.name(), code.status(), title, details, null);
+        audit.refused(entry(admin, username, action, AuditOutcome.REFUSED).code(code.name(), detail));
+        return new GatewayException(code, title, details, null);
     }
 
     private static String blankToNull(String s) {

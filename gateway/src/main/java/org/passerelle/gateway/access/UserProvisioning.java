@@ -1,5 +1,7 @@
 package org.passerelle.gateway.access;
 
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 
@@ -25,9 +27,9 @@ class UserProvisioning implements InitializingBean {
     @Override
     public void afterPropertiesSet() {
         for (AccessProperties.User user : access.users()) {
-            String change = users.provision(user);
+            AuditAction change = users.provision(user);
             if (change != null) {
-                audit.userChanged("configuration", null, "NODE", user.username(), change,
+                audit.userChanged("configuration", null, AuditChannel.NODE, user.username(), change,
                         UserAdministration.rolesDetail(user.parsedRoles()));
             }
         }

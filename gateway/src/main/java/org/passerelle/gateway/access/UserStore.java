@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.passerelle.gateway.audit.AuditAction;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -53,9 +54,9 @@ class UserStore {
                 .optional();
     }
 
-    /** Inserts or updates a user as configured; answers what changed: "created", "updated" or null if nothing did. */
+    /** Inserts or updates a user as configured; answers what changed (USER_CREATED or USER_UPDATED), or null. */
     @Transactional
-    String provision(AccessProperties.User u) {
+    AuditAction provision(AccessProperties.User u) {
         String roles = String.join(",", u.parsedRoles().stream().map(Enum::name).toList());
         OffsetDateTime now = now();
         Optional<StoredUser> existing = find(u.username());
@@ -66,7 +67,7 @@ class UserStore {
                     values (:u, :h, :r, :p, :t, :e, 0, :now, :now)""")
                     .param("u", u.username()).param("h", u.passwordHash()).param("r", roles).param("p", u.partner())
                     .param("t", u.team()).param("e", u.enabled()).param("now", now).update();
-            return "created";
+            return AuditAction.USER_CREATED;
         }
         StoredUser s = existing.get();
         String storedRoles = String.join(",", s.roles().stream().sorted().map(Enum::name).toList());
@@ -83,7 +84,7 @@ class UserStore {
                 where username = :u""")
                 .param("u", u.username()).param("h", u.passwordHash()).param("r", roles).param("p", u.partner())
                 .param("t", u.team()).param("e", u.enabled()).param("np", newPassword).param("now", now).update();
-        return "updated";
+        return AuditAction.USER_UPDATED;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.passerelle.gateway.access;
 
 import java.time.Duration;
+import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.cluster.RateWindows;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,7 +34,7 @@ public class ViewRateLimiter {
     }
 
     /** Takes one view from the caller's allowance, or refuses (audited, {@code 429 VIEW_RATE_LIMITED}). */
-    public void acquire(AccessRules.Scope scope, String action, String resource) {
+    public void acquire(AccessRules.Scope scope, AuditAction action, String resource) {
         if (scope.role() == Caller.Role.SYSTEM) {
             return; // back-end systems are limited by their own design, not per user
         }

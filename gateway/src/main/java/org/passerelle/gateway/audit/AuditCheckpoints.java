@@ -125,7 +125,8 @@ class AuditCheckpoints {
             }
         } catch (AuditMerkle.ChainChanged e) {
             log.error("Audit checkpoint at {} refused: {}", when, e.getMessage());
-            audit.refused(AuditTrail.Entry.of("node", "AUDIT", "AUDIT_CHAIN_CHANGED", "REFUSED")
+            audit.refused(AuditTrail.Entry.of("node",
+                    AuditChannel.AUDIT, AuditAction.AUDIT_CHAIN_CHANGED, AuditOutcome.REFUSED)
                     .code("AUDIT_CHAIN_CHANGED", e.getMessage()));
         } catch (RuntimeException e) {
             log.warn("Audit checkpoint at {} failed: {}", when, e.toString());

@@ -27,7 +27,7 @@ class AuditController {
 
     static final int MAX_PAGE_SIZE = AuditReading.MAX_PAGE_SIZE;
     static final String JSON_LINES = AuditReading.JSON_LINES;
-    private static final String CHANNEL = "API";
+    private static final AuditChannel CHANNEL = AuditChannel.API;
 
     private final AuditReading reading;
 

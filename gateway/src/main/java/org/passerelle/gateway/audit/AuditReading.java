@@ -130,7 +130,7 @@ public class AuditReading {
     }
 
     /** Entries matching the filters, newest first; AUDIT_QUERY_INVALID for a bad page or size. */
-    public EntryPage search(Filters f, int page, int size, String channel) {
+    public EntryPage search(Filters f, int page, int size, AuditChannel channel) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw invalid("page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
@@ -149,7 +149,7 @@ public class AuditReading {
         });
         AuditLog.Page result = log.search(new AuditLog.Search(f.from(), f.to(), f.actor(), f.action(),
                 f.caseReference(), f.outcome(), page, size));
-        record(channel, "AUDIT_SEARCH", "filters: " + (filters.isEmpty() ? "none" : String.join(",", filters))
+        record(channel, AuditAction.AUDIT_SEARCH, "filters: " + (filters.isEmpty() ? "none" : String.join(",", filters))
                 + "; page " + page + ", size " + size + "; " + result.entries().size() + " entries");
         return new EntryPage(result.page(), result.size(), result.total(),
                 result.entries().stream().map(Entry::of).toList());
@@ -159,7 +159,7 @@ public class AuditReading {
      * Verifies the whole chain and every checkpoint, each with the node certificate it records (current, next or
      * previous), and says which certificate verified how many.
      */
-    public Verification verify(String channel) {
+    public Verification verify(AuditChannel channel) {
         Map<String, Witnesses.Copies> copies = witnesses.askPartners();
         Map<String, List<Checkpoint>> witnessed = new LinkedHashMap<>();
         copies.forEach((party, c) -> witnessed.put(party, c.checkpoints()));
@@ -187,7 +187,7 @@ public class AuditReading {
                 .map(s -> s.role() + " " + s.checkpoints()).reduce((a, b) -> a + ", " + b).orElse("none");
         String status = !report.ok() ? "BROKEN" : !report.verified() ? "UNVERIFIED"
                 : vouched ? "VERIFIED" : "UNWITNESSED";
-        record(channel, "AUDIT_VERIFY", report.ok()
+        record(channel, AuditAction.AUDIT_VERIFY, report.ok()
                 ? "chain holds: " + report.entries() + " entries, " + report.checkpoints() + " checkpoints"
                         + " (verified by " + by + "; witnessed by " + witnessedBy + ")"
                         + (report.verified() ? "" : "; UNVERIFIED: no checkpoint vouches for it")
@@ -208,7 +208,7 @@ public class AuditReading {
      * The range to export, by seq (inclusive; default the whole chain) or by time ([from, to)), not both; checked,
      * and the export audited. AUDIT_QUERY_INVALID when the range is wrong.
      */
-    public Range exportRange(Long fromSeq, Long toSeq, Instant from, Instant to, String channel) {
+    public Range exportRange(Long fromSeq, Long toSeq, Instant from, Instant to, AuditChannel channel) {
         long head = log.head();
         long first;
         long last;
@@ -226,7 +226,7 @@ public class AuditReading {
         if (first < 1 || last < first - 1) {
             throw invalid("fromSeq must be 1 or more and toSeq not below it");
         }
-        record(channel, "AUDIT_EXPORT", "seq " + first + " to " + last);
+        record(channel, AuditAction.AUDIT_EXPORT, "seq " + first + " to " + last);
         return new Range(first, last);
     }
 
@@ -240,11 +240,11 @@ public class AuditReading {
     }
 
     /** The partner whose kept checkpoints are asked for, checked (AUDIT_QUERY_INVALID), and the reading audited. */
-    public String witnessedParty(String party, String channel) {
+    public String witnessedParty(String party, AuditChannel channel) {
         if (party == null || !party.matches("[A-Z]{2}") || partners.find(party).isEmpty()) {
             throw invalid("party must name a partner of this node");
         }
-        record(channel, "AUDIT_WITNESSED_EXPORT", "checkpoints of " + party + "'s log kept as its witness");
+        record(channel, AuditAction.AUDIT_WITNESSED_EXPORT, "checkpoints of " + party + "'s log kept as its witness");
         return party;
     }
 
@@ -300,7 +300,7 @@ public class AuditReading {
      * the entry with every hashed field, the signed checkpoint (its certificate's SHA-256, its signature), the tree
      * size, the leaf index and the audit path (hex). Audited with the two seqs.
      */
-    public String proof(long seq, Long checkpointSeq, String channel) {
+    public String proof(long seq, Long checkpointSeq, AuditChannel channel) {
         if (seq < 1 || checkpointSeq != null && checkpointSeq < seq) {
             throw invalid("seq must be 1 or more and the checkpoint at or after it");
         }
@@ -313,7 +313,7 @@ public class AuditReading {
                                 : "no checkpoint at seq " + checkpointSeq));
         rooted(c);
         List<String> path = merkleProof(() -> merkle.inclusionProof(seq, c.seq()));
-        record(channel, "AUDIT_PROOF", "seq " + seq + " against checkpoint " + c.seq());
+        record(channel, AuditAction.AUDIT_PROOF, "seq " + seq + " against checkpoint " + c.seq());
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("format", PROOF_FORMAT);
         doc.put("party", node.party());
@@ -330,7 +330,7 @@ public class AuditReading {
      * The consistency proof (RFC 9162) from the checkpoint at {@code fromSeq} to the checkpoint at {@code toSeq}, both
      * with a Merkle root: what a partner who witnessed the earlier one needs to check the later one extends it.
      */
-    public String consistency(long fromSeq, long toSeq, String channel) {
+    public String consistency(long fromSeq, long toSeq, AuditChannel channel) {
         if (fromSeq < 1 || toSeq < fromSeq) {
             throw invalid("from must be 1 or more and to not below it");
         }
@@ -342,7 +342,7 @@ public class AuditReading {
         rooted(b);
         log.head();
         List<String> proof = merkleProof(() -> merkle.consistencyProof(fromSeq, toSeq));
-        record(channel, "AUDIT_CONSISTENCY", "checkpoint " + fromSeq + " to checkpoint " + toSeq);
+        record(channel, AuditAction.AUDIT_CONSISTENCY, "checkpoint " + fromSeq + " to checkpoint " + toSeq);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("format", CONSISTENCY_FORMAT);
         doc.put("party", node.party());
@@ -377,10 +377,10 @@ public class AuditReading {
         }
     }
 
-    private void record(String channel, String action, String detail) {
+    private void record(AuditChannel channel, AuditAction action, String detail) {
         AuditReaders.Reader reader = readers.current();
-        audit.record(AuditTrail.Entry.of(reader.name(), channel, action, "GRANTED")
-                .role(reader.role()).resource("audit").code(null, detail));
+        audit.record(AuditTrail.Entry.of(reader.name(), channel, action, AuditOutcome.GRANTED)
+                .role(reader.role()).resource("audit").detail(detail));
     }
 
     static GatewayException invalid(String message) {

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.passerelle.contracts.ErrorCode;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -64,10 +65,10 @@ public class AuditTrail {
      * Whether a refusal with this code has been audited while the current HTTP request was handled: the API's error
      * answer audits a refusal its thrower did not, and only such a one.
      */
-    public boolean refusalAudited(String code) {
+    public boolean refusalAudited(ErrorCode code) {
         RequestAttributes request = RequestContextHolder.getRequestAttributes();
         return request != null && request.getAttribute(REFUSALS, RequestAttributes.SCOPE_REQUEST) instanceof Set<?> codes
-                && codes.contains(code);
+                && codes.contains(code.name());
     }
 
     public List<AuditEvent> forMessage(String messageId) {
@@ -104,7 +105,8 @@ public class AuditTrail {
                 values (:at, :actor, :channel, :action, :outcome, :partner, :mid, :type, :code, :detail, :sha,
                   :role, :resource, :purpose, :caseRef)""")
                 .param("at", clock.instant().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC)).param("actor", cut(e.actor(), 128))
-                .param("channel", e.channel()).param("action", e.action()).param("outcome", e.outcome())
+                .param("channel", e.channel().name()).param("action", e.action().name())
+                .param("outcome", e.outcome().name())
                 .param("partner", e.partner()).param("mid", e.messageId()).param("type", e.messageType())
                 .param("code", e.code()).param("detail", cut(e.detail(), MAX)).param("sha", e.payloadSha256())
                 .param("role", e.role()).param("resource", cut(e.resource(), 200)).param("purpose", e.purpose())
@@ -126,18 +128,18 @@ public class AuditTrail {
     }
 
     /**
-     * What to record; build with {@link #of(String, String, String, String)} and the {@code with…} methods.
+     * What to record; build with {@link #of(String, AuditChannel, AuditAction, AuditOutcome)} and the other methods.
      *
      * @param role          the actor's role when a person or system acted (e.g. LIAISON_OFFICER, SYSTEM)
      * @param resource      what was acted on or looked at, e.g. {@code records}, {@code record:<id>}, {@code audit}
      * @param purpose       the purpose the caller gave for a query (from the fixed list in {@code access.Purpose})
      * @param caseReference the case the action concerns or the caller named
      */
-    public record Entry(String actor, String channel, String action, String outcome, String partner,
+    public record Entry(String actor, AuditChannel channel, AuditAction action, AuditOutcome outcome, String partner,
                         String messageId, String messageType, String code, String detail, String payloadSha256,
                         String role, String resource, String purpose, String caseReference) {
 
-        public static Entry of(String actor, String channel, String action, String outcome) {
+        public static Entry of(String actor, AuditChannel channel, AuditAction action, AuditOutcome outcome) {
             return new Entry(actor, channel, action, outcome, null, null, null, null, null, null, null, null, null, null);
         }
 
@@ -154,6 +156,16 @@ public class AuditTrail {
         public Entry code(String c, String d) {
             return new Entry(actor, channel, action, outcome, partner, messageId, messageType, c, d, payloadSha256,
                     role, resource, purpose, caseReference);
+        }
+
+        /** The refusal's or failure's code of the one catalogue, and what happened. */
+        public Entry code(ErrorCode c, String d) {
+            return code(c.name(), d);
+        }
+
+        /** What happened, for an event without a code. */
+        public Entry detail(String d) {
+            return code((String) null, d);
         }
 
         public Entry role(String r) {

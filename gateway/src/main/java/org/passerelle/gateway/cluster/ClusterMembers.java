@@ -9,6 +9,9 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.messagelog.MessageStore;
@@ -39,7 +42,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ClusterMembers implements InitializingBean, DisposableBean, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterMembers.class);
-    static final String CHANNEL = "CLUSTER";
+    static final AuditChannel CHANNEL = AuditChannel.CLUSTER;
     private static final String MEMBERS = "select node_id, instance, state, heartbeat_at from cluster_node";
 
     private final JdbcClient jdbc;
@@ -86,7 +89,7 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
         // Beats from now on, not from when the context has started: that can take longer than stale-after.
         startBeating();
         Released released = release(nodeId);
-        audit.record(AuditTrail.Entry.of("node", CHANNEL, "NODE_STARTED", "OK").code(null, "node " + nodeId
+        audit.record(AuditTrail.Entry.of("node", CHANNEL, AuditAction.NODE_STARTED, AuditOutcome.OK).detail("node " + nodeId
                 + (released.any() ? "; released from its previous run: " + released : "")));
         log.info("Node {} joined its party's nodes{}", nodeId, released.any() ? "; released " + released : "");
     }
@@ -241,7 +244,7 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
             return false;
         }
         Released released = release(other);
-        audit.record(AuditTrail.Entry.of("node", CHANNEL, "NODE_LOST", "OK").code(null, "node " + other
+        audit.record(AuditTrail.Entry.of("node", CHANNEL, AuditAction.NODE_LOST, AuditOutcome.OK).detail("node " + other
                 + " stopped beating; taken over by " + nodeId + ": released " + released));
         log.warn("Node {} stopped beating; released {}", other, released);
         return true;

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriComponentsBuilder;
+import org.passerelle.gateway.audit.AuditChannel;
 
 /**
  * The audit log for auditors: the chain's verification status and last checkpoint, a search of the entries (GET: the
@@ -30,7 +31,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 class AuditPages {
 
     static final int PAGE_SIZE = 20;
-    private static final String CHANNEL = "CONSOLE";
+    private static final AuditChannel CHANNEL = AuditChannel.CONSOLE;
 
     private final AuditReading reading;
 

@@ -3,10 +3,12 @@ package org.passerelle.gateway.console;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.passerelle.gateway.access.AccessProperties;
+import org.passerelle.gateway.access.AccessRefusals;
 import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.access.Callers;
 import org.passerelle.gateway.access.ConsoleOidcProperties;
-import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.node.NodeProperties;
 import org.springframework.security.access.AccessDeniedException;
@@ -30,12 +32,12 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 class ConsolePages {
 
     private final NodeProperties node;
-    private final AuditTrail audit;
+    private final AccessRefusals refusals;
     private final String oidcButton;
 
-    ConsolePages(NodeProperties node, AuditTrail audit, AccessProperties access, ConsoleOidcProperties oidc) {
+    ConsolePages(NodeProperties node, AccessRefusals refusals, AccessProperties access, ConsoleOidcProperties oidc) {
         this.node = node;
-        this.audit = audit;
+        this.refusals = refusals;
         this.oidcButton = !oidc.enabled(access) ? null
                 : oidc.buttonText() == null || oidc.buttonText().isBlank() ? "Sign in with your organisation's account"
                 : oidc.buttonText();
@@ -87,11 +89,9 @@ class ConsolePages {
     @ExceptionHandler({AccessDeniedException.class, AuthorizationDeniedException.class})
     String denied(HttpServletRequest request, HttpServletResponse response, Model model) {
         Caller caller = Callers.current();
-        audit.refused(AuditTrail.Entry.of(caller == null ? "anonymous" : caller.name(), "CONSOLE", "ACCESS_DENIED",
-                        "REFUSED").role(caller == null ? null : caller.auditRole())
-                .resource(request.getMethod() + " " + request.getRequestURI()).code("FORBIDDEN", null));
+        refusals.denied(request, AuditChannel.CONSOLE, GatewayErrorCode.FORBIDDEN);
         response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-        model.addAttribute("code", "FORBIDDEN");
+        model.addAttribute("code", GatewayErrorCode.FORBIDDEN.name());
         model.addAttribute("me", ConsoleUser.of(caller));
         model.addAttribute("node", node);
         return "console/no-access";

@@ -79,7 +79,7 @@ class OperationsPages {
             redirect.addFlashAttribute("success", "Message " + id + " has been put back in the queue for " + partner
                     + ". It will be sent again shortly.");
         } catch (GatewayException e) {
-            if (!GatewayErrorCode.NOT_PARKED.name().equals(e.code())) {
+            if (!e.is(GatewayErrorCode.NOT_PARKED)) {
                 throw e;
             }
             redirect.addFlashAttribute("problem", "Message " + id + " was not replayed: it is not parked any more.");
@@ -104,7 +104,7 @@ class OperationsPages {
         try {
             operations.suspend(partner.party(), reason, PageViews.actor());
         } catch (GatewayException e) {
-            if (!GatewayErrorCode.SUSPENSION_REASON_REQUIRED.name().equals(e.code())) {
+            if (!e.is(GatewayErrorCode.SUSPENSION_REASON_REQUIRED)) {
                 throw e;
             }
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);

@@ -3,6 +3,9 @@ package org.passerelle.gateway.console;
 import jakarta.servlet.http.HttpServletRequest;
 import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.access.Callers;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.springframework.stereotype.Component;
 
@@ -26,7 +29,8 @@ class PageViews {
             return;
         }
         String path = request.getRequestURI();
-        audit.record(AuditTrail.Entry.of(caller.name(), "CONSOLE", "API_VIEW", "GRANTED").role(caller.auditRole())
+        audit.record(AuditTrail.Entry.of(caller.name(), AuditChannel.CONSOLE, AuditAction.API_VIEW, AuditOutcome.GRANTED)
+                .role(caller.auditRole())
                 .partner(caller.partner()).resource("GET " + (path.length() > 190 ? path.substring(0, 190) : path)));
     }
 
@@ -34,6 +38,6 @@ class PageViews {
     static org.passerelle.gateway.exchange.outbound.PartnerOperations.Actor actor() {
         Caller caller = Callers.current();
         return new org.passerelle.gateway.exchange.outbound.PartnerOperations.Actor(caller.name(), caller.auditRole(),
-                "CONSOLE");
+                AuditChannel.CONSOLE);
     }
 }

@@ -1,13 +1,17 @@
 package org.passerelle.gateway.error;
 
+import org.passerelle.contracts.ErrorCode;
 import org.springframework.http.HttpStatus;
 
 /**
  * The node's catalogue of stable error codes, beside the contract ({@code XML_*}, {@code BIO_*}) and
  * security codes it passes through unchanged. Partner systems and auditors read these codes: a code never
- * changes meaning, and new ones are only ever added.
+ * changes meaning, and new ones are only ever added. Names put the subject first and what is wrong with it after
+ * ({@code X_NOT_FOUND} for an API resource that does not exist, {@code X_INVALID}, {@code X_REQUIRED},
+ * {@code X_NOT_ALLOWED}); {@code UNKNOWN_PARTNER} and {@code UNKNOWN_CASE} keep their names, as partners' Faults
+ * carry them. {@code ErrorCatalogueTest} holds every code to being raised, tested and listed in README.
  */
-public enum GatewayErrorCode {
+public enum GatewayErrorCode implements ErrorCode {
     /** A message to or from a party that is not in the partner registry. */
     UNKNOWN_PARTNER(HttpStatus.FORBIDDEN),
     /** The partner may not send (or we may not send it) this message type. */
@@ -18,8 +22,6 @@ public enum GatewayErrorCode {
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
     /** A message id already used for different content. */
     REPLAYED_MESSAGE(HttpStatus.CONFLICT),
-    /** The signing time is outside the allowed clock skew. */
-    SIGNING_TIME_OUT_OF_WINDOW(HttpStatus.BAD_REQUEST),
     /** The message's expiresAt has passed. */
     MESSAGE_EXPIRED(HttpStatus.BAD_REQUEST),
     /** The envelope's createdAt lies further ahead of this node's clock than the allowed clock skew. */
@@ -32,6 +34,8 @@ public enum GatewayErrorCode {
     UNAUTHENTICATED(HttpStatus.UNAUTHORIZED),
     /** Authenticated but not allowed to do this. */
     FORBIDDEN(HttpStatus.FORBIDDEN),
+    /** A console form was posted without the session's CSRF token, or with a forged or expired one. */
+    CSRF_TOKEN_INVALID(HttpStatus.FORBIDDEN),
     /** The partner has sent more than its configured rate. */
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
     /** No such message. */
@@ -48,8 +52,6 @@ public enum GatewayErrorCode {
     PARTNER_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
     /** The partner node refused the message (4xx with a fault). */
     PARTNER_REFUSED(HttpStatus.BAD_GATEWAY),
-    /** The partner's circuit is open: the message waits without a call. */
-    CIRCUIT_OPEN(HttpStatus.SERVICE_UNAVAILABLE),
     /** A back-end endpoint could not take the message. */
     BACKEND_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
     /** Delivery gave up: attempts exhausted. */
@@ -73,6 +75,10 @@ public enum GatewayErrorCode {
     TOO_MANY_CANDIDATES(HttpStatus.UNPROCESSABLE_CONTENT),
     /** A message or action names a readmission case this node does not hold (with that partner). */
     UNKNOWN_CASE(HttpStatus.CONFLICT),
+    /** No readmission case with this reference (and partner, if named) on this node. */
+    READMISSION_CASE_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** An action names a case reference this node holds with several partners, and names no partner. */
+    CASE_PARTNER_REQUIRED(HttpStatus.CONFLICT),
     /** The message or action would move a case along a transition its state machine does not allow. */
     ILLEGAL_TRANSITION(HttpStatus.CONFLICT),
     /** The person's screening excludes them from readmission; the details name the rule(s). */
@@ -80,7 +86,7 @@ public enum GatewayErrorCode {
     /** A first readmission request must leave within the configured time of the person's arrival. */
     REQUEST_WINDOW_CLOSED(HttpStatus.UNPROCESSABLE_CONTENT),
     /** A case query or action names no known filter or action. */
-    INVALID_CASE_QUERY(HttpStatus.BAD_REQUEST),
+    CASE_QUERY_INVALID(HttpStatus.BAD_REQUEST),
     /** The message or action would move an admission case along a transition its state machine does not have. */
     ILLEGAL_ADMISSION_TRANSITION(HttpStatus.CONFLICT),
     /** No admission case with this reference on this node. */
@@ -161,7 +167,7 @@ public enum GatewayErrorCode {
     /** A liaison officer asked for a message or case outside the case they stated; nothing of it was shown. */
     RECORD_NOT_IN_CASE(HttpStatus.FORBIDDEN),
     /** A records query names an unknown filter value, sort field or page. */
-    INVALID_RECORD_QUERY(HttpStatus.BAD_REQUEST),
+    RECORD_QUERY_INVALID(HttpStatus.BAD_REQUEST),
     /** No message with this id and no case with this reference on this node. */
     RECORD_NOT_FOUND(HttpStatus.NOT_FOUND),
     /** An officer's biometric search is incomplete or malformed (no transaction, an unknown urgency). */
@@ -195,5 +201,10 @@ public enum GatewayErrorCode {
 
     public HttpStatus status() {
         return status;
+    }
+
+    @Override
+    public int httpStatus() {
+        return status.value();
     }
 }

@@ -5,7 +5,6 @@ import org.passerelle.contracts.ContractViolationException;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.security.SecurityCheckException;
-import org.springframework.http.HttpStatus;
 
 /** Turns the contracts' and security library's refusals into the gateway's one exception, codes unchanged. */
 public final class Faults {
@@ -15,21 +14,11 @@ public final class Faults {
 
     public static GatewayException from(ContractViolationException e) {
         List<String> details = e.violations().stream().map(Object::toString).limit(100).toList();
-        HttpStatus status = switch (e.code()) {
-            case XML_TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
-            default -> HttpStatus.BAD_REQUEST;
-        };
-        return new GatewayException(e.code().name(), status, "The message breaks its contract", details, e);
+        return new GatewayException(e.code(), "The message breaks its contract", details, e);
     }
 
     public static GatewayException from(SecurityCheckException e) {
-        HttpStatus status = switch (e.code()) {
-            case CMS_MALFORMED, CMS_NOT_DER, DECRYPTION_FAILED, RECIPIENT_MISMATCH, SIGNING_TIME_MISSING, SIGNING_TIME_SKEWED ->
-                    HttpStatus.BAD_REQUEST;
-            case KEY_MATERIAL_INVALID -> HttpStatus.INTERNAL_SERVER_ERROR;
-            default -> HttpStatus.FORBIDDEN;
-        };
-        return new GatewayException(e.code().name(), status, "The message failed a security check",
+        return new GatewayException(e.code(), "The message failed a security check",
                 List.of(e.details()), e);
     }
 

@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -52,7 +55,7 @@ public abstract class OutboxWorker implements SmartLifecycle {
     protected abstract OutboxKind kind();
 
     /** The audit channel this worker records under. */
-    protected abstract String channel();
+    protected abstract AuditChannel channel();
 
     /** One attempt; returns its outcome rather than throwing for any failure with a defined outcome. */
     protected abstract Outcome attempt(OutboxEntry entry, MessageRecord message);
@@ -166,7 +169,7 @@ public abstract class OutboxWorker implements SmartLifecycle {
         } catch (RuntimeException e) {
             GatewayException failure = Faults.from(e);
             log.warn("Attempt on message {} to {} failed: {}", entry.messageId(), entry.target(), failure.code(), e);
-            outcome = new Outcome.Retry(failure.code(), failure.getMessage());
+            outcome = new Outcome.Retry(failure.code().name(), failure.getMessage());
         }
         settle(entry, message, outcome);
         return outcome;
@@ -174,16 +177,14 @@ public abstract class OutboxWorker implements SmartLifecycle {
 
     private void settle(OutboxEntry entry, MessageRecord message, Outcome outcome) {
         Instant now = clock.instant();
-        AuditTrail.Entry base = AuditTrail.Entry.of("node", channel(), "", "")
-                .partner(kind() == OutboxKind.SEND ? entry.target() : null)
-                .message(message.messageId(), message.messageType(), message.payloadSha256());
         switch (outcome) {
             case Outcome.Delivered d -> {
                 if (!store.complete(entry, nodeId, d.status(), d.detail())) {
                     claimLost(entry);
                     return;
                 }
-                audit.record(withAction(base, d.status().name(), "OK", null, d.detail()));
+                audit.record(audited(entry, message, AuditAction.valueOf(d.status().name()), AuditOutcome.OK)
+                        .detail(d.detail()));
                 metrics.delivered(message.messageType(), message.direction(),
                         Duration.between(message.acceptedAt(), now));
                 log.info("Message {} {} ({})", message.messageId(), d.status(), entry.target());
@@ -193,7 +194,7 @@ public abstract class OutboxWorker implements SmartLifecycle {
                 Instant next = retry.backoff().nextAttempt(now, failed);
                 if (failed >= retry.maxAttempts() || !next.isBefore(message.expiresAt())) {
                     String why = failed >= retry.maxAttempts() ? "attempts exhausted" : "message expires before the next attempt";
-                    park(entry, message, base, GatewayErrorCode.RETRIES_EXHAUSTED.name(), why + "; last: " + r.code());
+                    park(entry, message, GatewayErrorCode.RETRIES_EXHAUSTED.name(), why + "; last: " + r.code());
                 } else {
                     if (!store.retryLater(entry, nodeId, next, r.code(), r.detail())) {
                         claimLost(entry);
@@ -203,31 +204,32 @@ public abstract class OutboxWorker implements SmartLifecycle {
                     log.info("Message {} attempt {} failed ({}), next at {}", message.messageId(), failed, r.code(), next);
                 }
             }
-            case Outcome.Park p -> park(entry, message, base, p.code(), p.detail());
+            case Outcome.Park p -> park(entry, message, p.code(), p.detail());
             case Outcome.Deferred d -> store.release(entry, nodeId, d.next());
         }
     }
 
-    private void park(OutboxEntry entry, MessageRecord message, AuditTrail.Entry base, String code, String detail) {
+    private void park(OutboxEntry entry, MessageRecord message, String code, String detail) {
         if (!store.park(entry, nodeId, code, detail)) {
             claimLost(entry);
             return;
         }
-        audit.record(withAction(base, "PARKED", "FAILED", code, detail));
+        audit.record(audited(entry, message, AuditAction.PARKED, AuditOutcome.FAILED).code(code, detail));
         metrics.parked(message.messageType(), message.direction(), code);
         log.warn("Message {} parked ({}): {}", message.messageId(), code, detail);
+    }
+
+    /** An audit entry of this worker about the message, for its partner when sending. */
+    private AuditTrail.Entry audited(OutboxEntry entry, MessageRecord message, AuditAction action, AuditOutcome outcome) {
+        return AuditTrail.Entry.of("node", channel(), action, outcome)
+                .partner(kind() == OutboxKind.SEND ? entry.target() : null)
+                .message(message.messageId(), message.messageType(), message.payloadSha256());
     }
 
     private static void claimLost(OutboxEntry entry) {
         // The lease lapsed during the attempt and the entry was claimed again: that claim's outcome stands.
         log.warn("Claim on outbox entry {} of message {} lapsed during the attempt; outcome dropped", entry.id(),
                 entry.messageId());
-    }
-
-    private static AuditTrail.Entry withAction(AuditTrail.Entry e, String action, String outcome, String code, String detail) {
-        return new AuditTrail.Entry(e.actor(), e.channel(), action, outcome, e.partner(), e.messageId(),
-                e.messageType(), code, detail, e.payloadSha256(), e.role(), e.resource(), e.purpose(),
-                e.caseReference());
     }
 
     /** How this worker retries, from the delivery settings. */

@@ -22,6 +22,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.passerelle.contracts.biometrics.FingerprintImage;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -195,7 +198,8 @@ public class Gallery implements AutoCloseable {
                     .param("fingers", templates.size()).param("key", sealed.keyId()).param("iv", sealed.iv())
                     .param("templates", sealed.ciphertext()).update();
             Entry added = findByCase(caseReference).orElseThrow();
-            audit.record(AuditTrail.Entry.of(actor, "CASEWORK", "GALLERY_ENTRY_ADDED", "OK").partner(partner)
+            audit.record(AuditTrail.Entry.of(actor, AuditChannel.CASEWORK, AuditAction.GALLERY_ENTRY_ADDED, AuditOutcome.OK)
+                    .partner(partner)
                     .resource(resource(added.id())).caseReference(caseReference)
                     .code(reason, "entry " + added.id() + ": " + templates.size() + " fingerprint templates, "
                             + source + " on " + eventDate + ", kept until " + retainUntil));
@@ -263,7 +267,8 @@ public class Gallery implements AutoCloseable {
                         correction_note = :note where id = :id""")
                     .param("reason", reason).param("by", actor).param("at", utc(clock.instant())).param("note", why)
                     .param("id", id).update();
-            audit.record(AuditTrail.Entry.of(actor, "API", "GALLERY_ENTRY_CORRECTED", "GRANTED").partner(e.partner())
+            audit.record(AuditTrail.Entry.of(actor,
+                    AuditChannel.API, AuditAction.GALLERY_ENTRY_CORRECTED, AuditOutcome.GRANTED).partner(e.partner())
                     .resource(resource(id)).caseReference(e.caseReference())
                     .code(reason, "entry " + id + ": reason " + e.reason() + " -> " + reason + "; " + why));
             return find(id).orElseThrow();
@@ -278,7 +283,8 @@ public class Gallery implements AutoCloseable {
         transaction.executeWithoutResult(tx -> {
             Entry e = find(id).orElseThrow(() -> notFound(id));
             jdbc.sql("delete from gallery_entry where id = :id").param("id", id).update();
-            audit.record(AuditTrail.Entry.of(actor, "API", "GALLERY_ENTRY_REMOVED", "GRANTED").partner(e.partner())
+            audit.record(AuditTrail.Entry.of(actor,
+                    AuditChannel.API, AuditAction.GALLERY_ENTRY_REMOVED, AuditOutcome.GRANTED).partner(e.partner())
                     .resource(resource(id)).caseReference(e.caseReference())
                     .code(e.reason(), "entry " + id + " erased: " + why));
         });
@@ -296,7 +302,8 @@ public class Gallery implements AutoCloseable {
                 if (jdbc.sql("delete from gallery_entry where id = :id").param("id", e.id()).update() != 1) {
                     return false;
                 }
-                audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "GALLERY_ENTRY_ERASED", "OK").partner(e.partner())
+                audit.record(AuditTrail.Entry.of(NODE,
+                        AuditChannel.CASEWORK, AuditAction.GALLERY_ENTRY_ERASED, AuditOutcome.OK).partner(e.partner())
                         .resource(resource(e.id())).caseReference(e.caseReference())
                         .code(e.reason(), "entry " + e.id() + ": retention ended " + e.retainUntil()));
                 return true;
@@ -392,8 +399,7 @@ public class Gallery implements AutoCloseable {
     }
 
     private static GatewayException invalid(String detail) {
-        return new GatewayException(GatewayErrorCode.GALLERY_CORRECTION_INVALID.name(),
-                GatewayErrorCode.GALLERY_CORRECTION_INVALID.status(), "The gallery correction is incomplete",
+        return new GatewayException(GatewayErrorCode.GALLERY_CORRECTION_INVALID, "The gallery correction is incomplete",
                 List.of(detail), null);
     }
 

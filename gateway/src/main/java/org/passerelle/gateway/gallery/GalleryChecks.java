@@ -7,6 +7,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -152,16 +155,16 @@ public class GalleryChecks {
         if (moved != 1) {
             throw reviewInvalid(caseReference, "the check changed meanwhile; read the case again");
         }
-        audit.record(AuditTrail.Entry.of(actor, "API", confirmed ? "GALLERY_MATCH_CONFIRMED" : "GALLERY_MATCH_REJECTED",
-                "GRANTED").caseReference(caseReference).resource("gallery-check:" + caseReference)
+        audit.record(AuditTrail.Entry.of(actor, AuditChannel.API,
+                confirmed ? AuditAction.GALLERY_MATCH_CONFIRMED : AuditAction.GALLERY_MATCH_REJECTED, AuditOutcome.GRANTED)
+                .caseReference(caseReference).resource("gallery-check:" + caseReference)
                 .code(to.name(), check.status() + " -> " + to + (check.candidates().isEmpty() ? ""
                         : "; candidates " + Gallery.describe(check.candidates()))));
         return find(ADMISSION, caseReference).orElseThrow();
     }
 
     private static GatewayException reviewInvalid(String caseReference, String detail) {
-        return new GatewayException(GatewayErrorCode.GALLERY_REVIEW_INVALID.name(),
-                GatewayErrorCode.GALLERY_REVIEW_INVALID.status(), "The gallery review of this case cannot be recorded",
+        return new GatewayException(GatewayErrorCode.GALLERY_REVIEW_INVALID, "The gallery review of this case cannot be recorded",
                 List.of(detail), null);
     }
 

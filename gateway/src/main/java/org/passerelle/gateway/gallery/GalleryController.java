@@ -4,6 +4,9 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
 import java.util.List;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -46,8 +49,9 @@ class GalleryController {
     @Operation(summary = "The gallery's entries, newest first: case, partner, reason, dates, retention; never templates (roles ADMIN, AUDITOR)")
     List<Gallery.Entry> entries(@RequestParam(defaultValue = "100") int limit, Principal principal) {
         List<Gallery.Entry> entries = gallery.entries(Math.max(1, Math.min(limit, 1000)));
-        audit.record(AuditTrail.Entry.of(principal.getName(), "API", "GALLERY_ENTRIES_VIEWED", "GRANTED")
-                .resource("gallery").code(null, entries.size() + " entries"));
+        audit.record(AuditTrail.Entry.of(principal.getName(),
+                AuditChannel.API, AuditAction.GALLERY_ENTRIES_VIEWED, AuditOutcome.GRANTED)
+                .resource("gallery").detail(entries.size() + " entries"));
         return entries;
     }
 
@@ -57,7 +61,8 @@ class GalleryController {
     Gallery.Entry entry(@PathVariable long id, Principal principal) {
         Gallery.Entry entry = gallery.find(id).orElseThrow(() -> new GatewayException(
                 GatewayErrorCode.GALLERY_ENTRY_NOT_FOUND, "No gallery entry " + id));
-        audit.record(AuditTrail.Entry.of(principal.getName(), "API", "GALLERY_ENTRY_VIEWED", "GRANTED")
+        audit.record(AuditTrail.Entry.of(principal.getName(),
+                AuditChannel.API, AuditAction.GALLERY_ENTRY_VIEWED, AuditOutcome.GRANTED)
                 .resource(Gallery.resource(id)).caseReference(entry.caseReference()));
         return entry;
     }
@@ -71,7 +76,7 @@ class GalleryController {
             return gallery.correct(id, body == null ? null : body.reason(), body == null ? null : body.note(),
                     principal.getName());
         } catch (GatewayException e) {
-            throw refused(principal, "GALLERY_ENTRY_CORRECTED", id, e);
+            throw refused(principal, AuditAction.GALLERY_ENTRY_CORRECTED, id, e);
         }
     }
 
@@ -85,12 +90,13 @@ class GalleryController {
             gallery.erase(id, body == null ? null : body.note(), principal.getName());
             return org.springframework.http.ResponseEntity.noContent().build();
         } catch (GatewayException e) {
-            throw refused(principal, "GALLERY_ENTRY_REMOVED", id, e);
+            throw refused(principal, AuditAction.GALLERY_ENTRY_REMOVED, id, e);
         }
     }
 
-    private GatewayException refused(Principal principal, String action, long id, GatewayException e) {
-        audit.refused(AuditTrail.Entry.of(principal.getName(), "API", action, "REFUSED").resource(Gallery.resource(id))
+    private GatewayException refused(Principal principal, AuditAction action, long id, GatewayException e) {
+        audit.refused(AuditTrail.Entry.of(principal.getName(), AuditChannel.API, action, AuditOutcome.REFUSED)
+                .resource(Gallery.resource(id))
                 .code(e.code(), e.getMessage()));
         return e;
     }

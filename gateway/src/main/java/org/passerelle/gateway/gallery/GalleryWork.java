@@ -18,6 +18,9 @@ import org.passerelle.contracts.common.v1.BiometricSet;
 import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.contracts.readmission.v1.TransferStatus;
 import org.passerelle.contracts.readmission.v1.TransferStatusValue;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.gateway.exchange.MessageContext;
@@ -209,13 +212,13 @@ class GalleryWork implements MessageObserver {
             if (!checks.searched(kind, work.caseReference(), status, found, gallery.size())) {
                 return;
             }
-            String action = switch (status) {
-                case HELD_FOR_REVIEW -> "GALLERY_MATCH_HELD";
-                case REENTRY -> "GALLERY_REENTRY_FLAGGED";
-                case NOT_SEARCHABLE -> "GALLERY_NOT_SEARCHABLE";
-                default -> "GALLERY_SEARCHED";
+            AuditAction action = switch (status) {
+                case HELD_FOR_REVIEW -> AuditAction.GALLERY_MATCH_HELD;
+                case REENTRY -> AuditAction.GALLERY_REENTRY_FLAGGED;
+                case NOT_SEARCHABLE -> AuditAction.GALLERY_NOT_SEARCHABLE;
+                default -> AuditAction.GALLERY_SEARCHED;
             };
-            audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", action, "OK").partner(work.partner())
+            audit.record(AuditTrail.Entry.of(NODE, AuditChannel.CASEWORK, action, AuditOutcome.OK).partner(work.partner())
                     .message(work.messageId(), null, null).caseReference(work.caseReference())
                     .code(status.name(), detail));
         });
@@ -230,10 +233,11 @@ class GalleryWork implements MessageObserver {
             // The partner's report of a transfer this node did not request, or a case that did not reach TRANSFERRED.
             transaction.executeWithoutResult(tx -> {
                 jdbc.sql("delete from gallery_work where id = :id").param("id", work.id()).update();
-                audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "GALLERY_ENROLMENT_SKIPPED", "OK")
+                audit.record(AuditTrail.Entry.of(NODE,
+                        AuditChannel.CASEWORK, AuditAction.GALLERY_ENROLMENT_SKIPPED, AuditOutcome.OK)
                         .partner(work.partner()).message(work.messageId(), null, null)
                         .caseReference(work.caseReference())
-                        .code(null, "no readmission case requested by this node is TRANSFERRED under this reference"));
+                        .detail("no readmission case requested by this node is TRANSFERRED under this reference"));
             });
             return;
         }
@@ -244,7 +248,8 @@ class GalleryWork implements MessageObserver {
         transaction.executeWithoutResult(tx -> {
             jdbc.sql("delete from gallery_work where id = :id").param("id", work.id()).update();
             if (entry.isEmpty()) {
-                audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "GALLERY_ENROLMENT_SKIPPED", "OK")
+                audit.record(AuditTrail.Entry.of(NODE,
+                        AuditChannel.CASEWORK, AuditAction.GALLERY_ENROLMENT_SKIPPED, AuditOutcome.OK)
                         .partner(work.partner()).caseReference(work.caseReference())
                         .code("FINGERPRINTS_REQUIRED", images.isEmpty() ? "the request's payload is no longer stored"
                                 : "the request holds no fingerprint image the matcher can use"));
@@ -293,7 +298,8 @@ class GalleryWork implements MessageObserver {
                     where id = :id""")
                     .param("e", lastError).param("due", next.atOffset(ZoneOffset.UTC)).param("id", work.id()).update();
             if (attempts >= properties.maxAttempts()) {
-                audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "GALLERY_WORK_FAILED", "FAILED")
+                audit.record(AuditTrail.Entry.of(NODE,
+                        AuditChannel.CASEWORK, AuditAction.GALLERY_WORK_FAILED, AuditOutcome.FAILED)
                         .partner(work.partner()).message(work.messageId(), null, null)
                         .caseReference(work.caseReference()).code(work.kind(), lastError));
             }

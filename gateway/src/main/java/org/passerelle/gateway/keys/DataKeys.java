@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.error.GatewayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,8 +162,8 @@ public final class DataKeys {
                     .param("id", row.keyId()).param("old", row.kekId()).update();
             if (updated == 1) {
                 done++;
-                audit.record("DATA_KEY_REWRAPPED", row.keyId(), "data key " + row.keyId() + " re-wrapped from KEK "
-                        + row.kekId() + " to KEK " + wrapped.kekId());
+                audit.record(AuditAction.DATA_KEY_REWRAPPED, row.keyId(), "data key " + row.keyId()
+                        + " re-wrapped from KEK " + row.kekId() + " to KEK " + wrapped.kekId());
                 log.info("Data key {} re-wrapped from KEK {} to KEK {}", row.keyId(), row.kekId(), wrapped.kekId());
             }
         }
@@ -203,7 +204,7 @@ public final class DataKeys {
             if (insert(id, fresh, true, "GENERATED")) {
                 cache.put(id, fresh);
                 active = new DataKey(id, fresh);
-                audit.record("DATA_KEY_CREATED", id, "data key " + id + " created, active, wrapped under KEK "
+                audit.record(AuditAction.DATA_KEY_CREATED, id, "data key " + id + " created, active, wrapped under KEK "
                         + keks.currentKekId());
                 log.info("Data key {} created and made active, wrapped under KEK {}", id, keks.currentKekId());
                 return;
@@ -228,7 +229,7 @@ public final class DataKeys {
             throw new IllegalStateException("Could not store the data key " + id + " of " + file);
         }
         if (stored) {
-            audit.record("DATA_KEY_IMPORTED", id, "data key " + id + " imported from this node's " + LEGACY_FILE
+            audit.record(AuditAction.DATA_KEY_IMPORTED, id, "data key " + id + " imported from this node's " + LEGACY_FILE
                     + ", wrapped under KEK " + keks.currentKekId());
         }
         log.warn("Imported the data key {} of {} into the database, wrapped under KEK {}: the file is no longer read"

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.node.NodeProperties;
 import org.slf4j.Logger;
@@ -23,7 +25,7 @@ class KeysConfiguration {
     /** Its entry's alias; its password is the node's key store password ({@code passerelle.node.keystore-password}). */
     static final String LOCAL_KEK_ALIAS = "data-kek";
     /** The audit channel of what the node does to its data keys. */
-    static final String CHANNEL = "KEYS";
+    static final AuditChannel CHANNEL = AuditChannel.KEYS;
 
     private static final Logger log = LoggerFactory.getLogger(KeysConfiguration.class);
 
@@ -35,8 +37,9 @@ class KeysConfiguration {
     /** Settles the data keys once the schema is migrated (the JdbcClient waits for Flyway). */
     @Bean
     DataKeys dataKeys(JdbcClient jdbc, KekProvider keks, AuditTrail audit, Clock clock, NodeProperties node) {
-        KeyAudit trail = (action, keyId, detail) -> audit.record(AuditTrail.Entry.of(node.nodeId(), CHANNEL, action, "OK")
-                .resource("data-key/" + keyId).code(null, detail));
+        KeyAudit trail = (action, keyId, detail) -> audit.record(AuditTrail.Entry.of(node.nodeId(),
+                CHANNEL, action, AuditOutcome.OK)
+                .resource("data-key/" + keyId).detail(detail));
         return DataKeys.start(jdbc, keks, trail, clock, node.nodeId(), node.dataDir().resolve(DataKeys.LEGACY_FILE));
     }
 

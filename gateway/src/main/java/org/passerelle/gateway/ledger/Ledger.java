@@ -18,6 +18,9 @@ import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.contracts.equivalence.v1.EquivalenceStatement;
 import org.passerelle.contracts.readmission.v1.TransferStatus;
 import org.passerelle.contracts.readmission.v1.TransferStatusValue;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.exchange.MessageObserver;
@@ -148,7 +151,8 @@ class Ledger implements MessageObserver {
                     .param("p", partner).param("k", key).param("r", f.rule()).param("l", f.level().name())
                     .param("at", clock.instant().atOffset(ZoneOffset.UTC)).update();
             String code = f.level() == EquivalencePolicy.Level.BREACH ? "EQUIVALENCE_BREACH" : "EQUIVALENCE_NEAR_BREACH";
-            audit.record(AuditTrail.Entry.of("node", "LEDGER", "LEDGER_ALERT", "ALERT").partner(partner)
+            audit.record(AuditTrail.Entry.of("node", AuditChannel.LEDGER, AuditAction.LEDGER_ALERT, AuditOutcome.ALERT)
+                    .partner(partner)
                     .code(code, f.rule() + " " + key + ": " + f.detail()));
             Counter.builder("passerelle.ledger.alerts").description("Equivalence breaches and near-breaches")
                     .tag("partner", partner).tag("rule", f.rule()).tag("level", f.level().name())
@@ -174,7 +178,8 @@ class Ledger implements MessageObserver {
         boolean agreed = differences.isEmpty();
         String discrepancy = agreed ? null : String.join("; ", differences);
         saveStatement("INBOUND", partner, s, messageId, (int) ours.returns(), (int) ours.admissions(), agreed, discrepancy);
-        audit.record(AuditTrail.Entry.of(partner, "LEDGER", "LEDGER_RECONCILED", agreed ? "OK" : "ALERT").partner(partner)
+        audit.record(AuditTrail.Entry.of(partner, AuditChannel.LEDGER, AuditAction.LEDGER_RECONCILED,
+                agreed ? AuditOutcome.OK : AuditOutcome.ALERT).partner(partner)
                 .code(agreed ? "EQUIVALENCE_AGREED" : "EQUIVALENCE_DISCREPANCY", from + "/" + to
                         + (agreed ? "" : ": " + discrepancy)));
         Counter.builder("passerelle.ledger.reconciliations").description("Partner statements reconciled")

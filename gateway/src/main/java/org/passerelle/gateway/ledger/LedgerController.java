@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -96,8 +99,9 @@ class LedgerController {
             throw invalid("week must read like 2026-W10");
         }
         List<String> ids = statements.send(partner, start);
-        audit.record(AuditTrail.Entry.of(principal.getName(), "API", "LEDGER_STATEMENT_SENT", "GRANTED")
-                .partner(partner).code(null, Ledger.isoWeek(start) + " " + ids));
+        audit.record(AuditTrail.Entry.of(principal.getName(),
+                AuditChannel.API, AuditAction.LEDGER_STATEMENT_SENT, AuditOutcome.GRANTED)
+                .partner(partner).detail(Ledger.isoWeek(start) + " " + ids));
         return ResponseEntity.accepted().body(Map.of("week", Ledger.isoWeek(start), "messageIds", ids));
     }
 
@@ -109,14 +113,16 @@ class LedgerController {
                 || !(Ledger.RETURN.equals(entry.kind()) || Ledger.ADMISSION.equals(entry.kind()))
                 || entry.caseReference() == null || !entry.caseReference().matches("[A-Z]{2}-(RA|AD)-[0-9]{4}-[0-9]{6}")
                 || entry.date() == null) {
-            audit.refused(AuditTrail.Entry.of(principal.getName(), "API", "LEDGER_ENTRY_ADDED", "REFUSED")
+            audit.refused(AuditTrail.Entry.of(principal.getName(),
+                    AuditChannel.API, AuditAction.LEDGER_ENTRY_ADDED, AuditOutcome.REFUSED)
                     .code(GatewayErrorCode.CASEWORK_REQUEST_INVALID.name(), "incomplete entry"));
             throw invalid("partner (a configured party), kind (RETURN or ADMISSION), caseReference and date are required");
         }
         boolean added = ledger.count(entry.partner(), entry.kind(), entry.caseReference(), entry.date(), "MANUAL",
                 null, false, principal.getName());
-        audit.record(AuditTrail.Entry.of(principal.getName(), "API", "LEDGER_ENTRY_ADDED", "GRANTED")
-                .partner(entry.partner()).code(null, entry.kind() + " " + entry.caseReference()));
+        audit.record(AuditTrail.Entry.of(principal.getName(),
+                AuditChannel.API, AuditAction.LEDGER_ENTRY_ADDED, AuditOutcome.GRANTED)
+                .partner(entry.partner()).detail(entry.kind() + " " + entry.caseReference()));
         return ResponseEntity.status(added ? 201 : 200).body(Map.of("added", added));
     }
 

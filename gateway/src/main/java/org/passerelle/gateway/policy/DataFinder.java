@@ -149,8 +149,7 @@ final class DataFinder {
      * forbidden categories.
      */
     private static GatewayException unmapped(String where, String namespace) {
-        return new GatewayException(GatewayErrorCode.DATA_SHARING_REFUSED.name(),
-                GatewayErrorCode.DATA_SHARING_REFUSED.status(),
+        return new GatewayException(GatewayErrorCode.DATA_SHARING_REFUSED,
                 "The data-sharing policy cannot judge content it has no category mapping for: " + where,
                 List.of("unmapped at " + where + (namespace.isEmpty() ? "" : " (namespace " + namespace + ")")), null);
     }

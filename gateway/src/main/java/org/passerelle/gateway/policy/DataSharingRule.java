@@ -39,8 +39,7 @@ class DataSharingRule implements MessageRule {
         }
         DataFinder.Finding first = findings.get(0);
         String flow = message.facts().from() + " to " + message.facts().to();
-        throw new GatewayException(GatewayErrorCode.DATA_SHARING_REFUSED.name(),
-                GatewayErrorCode.DATA_SHARING_REFUSED.status(),
+        throw new GatewayException(GatewayErrorCode.DATA_SHARING_REFUSED,
                 "The data-sharing policy forbids " + first.category() + " from " + flow + ": " + first.path()
                         + (findings.size() > 1 ? " (and " + (findings.size() - 1) + " more)" : ""),
                 findings.stream().limit(MAX_DETAILS).map(DataFinder.Finding::toString).toList(), null);

@@ -92,8 +92,7 @@ class SearchLimits implements MessageRule, MessageObserver {
         int candidates = Math.max(response.getHit().size(), response.getCandidateCount());
         int max = limits.maxCandidates(partner);
         if (candidates > max) {
-            throw new GatewayException(GatewayErrorCode.TOO_MANY_CANDIDATES.name(),
-                    GatewayErrorCode.TOO_MANY_CANDIDATES.status(),
+            throw new GatewayException(GatewayErrorCode.TOO_MANY_CANDIDATES,
                     "A search response between this node and " + partner + " may list at most " + max
                             + " candidates; this one lists " + candidates,
                     List.of("/Envelope/Body/BiometricSearchResponse/CandidateCount is " + candidates + ", at most "
@@ -141,8 +140,7 @@ class SearchLimits implements MessageRule, MessageObserver {
         String which = direction == Direction.INBOUND
                 ? "Partner " + partner + " has used its " + cap + " biometric searches to this node for the day"
                 : "This node has used its " + cap + " biometric searches to " + partner + " for the day";
-        return new GatewayException(GatewayErrorCode.SEARCH_CAP_REACHED.name(),
-                GatewayErrorCode.SEARCH_CAP_REACHED.status(), which + " (" + today() + ", " + limits.zone() + ")",
+        return new GatewayException(GatewayErrorCode.SEARCH_CAP_REACHED, which + " (" + today() + ", " + limits.zone() + ")",
                 List.of("cap " + cap + " a day, " + direction.name().toLowerCase() + ", partner " + partner), null);
     }
 }

@@ -85,6 +85,6 @@ record RecordQuery(Kind kind, String caseReference, String conversationId, Strin
     }
 
     private static GatewayException invalid(String message) {
-        return new GatewayException(GatewayErrorCode.INVALID_RECORD_QUERY, message);
+        return new GatewayException(GatewayErrorCode.RECORD_QUERY_INVALID, message);
     }
 }

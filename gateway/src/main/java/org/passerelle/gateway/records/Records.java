@@ -8,6 +8,7 @@ import org.passerelle.gateway.access.AccessRules;
 import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.access.SearchRateLimiter;
 import org.passerelle.gateway.access.ViewRateLimiter;
+import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Digests;
 import org.passerelle.gateway.messagelog.MessageRecord;
@@ -22,8 +23,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class Records {
 
-    static final String QUERY = "RECORDS_QUERY";
-    static final String VIEW = "RECORD_VIEW";
+    static final AuditAction QUERY = AuditAction.RECORDS_QUERY;
+    static final AuditAction VIEW = AuditAction.RECORD_VIEW;
     static final String RECORDS = "records";
 
     /** A record as listed: metadata and its status history, never a payload. */
@@ -93,7 +94,7 @@ public class Records {
         for (RecordsRepository.Row row : found.rows()) {
             items.add(summary(row));
         }
-        rules.granted(scope, QUERY, RECORDS, e -> e.code(null, found.rows().size() + " of " + found.total()
+        rules.granted(scope, QUERY, RECORDS, e -> e.detail(found.rows().size() + " of " + found.total()
                 + " records" + (query.partner() == null ? "" : " with " + query.partner())));
         return new RecordPage(items, query.page(), query.size(), found.total(),
                 RecordQuery.SORTS.entrySet().stream().filter(s -> s.getValue().equals(query.sortColumn()))
@@ -138,7 +139,7 @@ public class Records {
         PayloadPresenter.PayloadView payload = payload(scope, id);
         rules.granted(scope, VIEW, resource, e -> e.partner(row.partner())
                 .message(id, message.messageType(), message.payloadSha256())
-                .code(null, "payload " + payload.shown()));
+                .detail("payload " + payload.shown()));
         return new CaseFile(new RecordDetail(summary, message.payloadSha256(), message.payloadSize(),
                 receipts(message), List.of(), payload), List.of(), List.of());
     }

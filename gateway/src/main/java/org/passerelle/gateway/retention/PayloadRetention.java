@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.gateway.messagelog.MessageRecord;
@@ -24,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableConfigurationProperties(RetentionProperties.class)
 public class PayloadRetention {
 
-    static final String CHANNEL = "RETENTION";
+    static final AuditChannel CHANNEL = AuditChannel.RETENTION;
 
     private static final Logger log = LoggerFactory.getLogger(PayloadRetention.class);
 
@@ -80,11 +83,11 @@ public class PayloadRetention {
             if (message == null || !store.purgePayload(messageId)) {
                 return false;
             }
-            audit.record(AuditTrail.Entry.of("node", CHANNEL, "PAYLOAD_PURGED", "OK")
+            audit.record(AuditTrail.Entry.of("node", CHANNEL, AuditAction.PAYLOAD_PURGED, AuditOutcome.OK)
                     .partner(closed.partner())
                     .message(messageId, message.messageType(), message.payloadSha256())
                     .caseReference(closed.caseReference()).resource(closed.kind().toLowerCase() + "-case")
-                    .code(null, closed.kind() + " case closed " + closed.state() + " at " + closed.closedAt()));
+                    .detail(closed.kind() + " case closed " + closed.state() + " at " + closed.closedAt()));
             return true;
         }));
     }

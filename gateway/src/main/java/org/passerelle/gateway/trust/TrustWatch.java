@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.node.Certificates;
 import org.passerelle.gateway.node.DecryptionKeys;
@@ -35,7 +38,7 @@ import org.springframework.stereotype.Component;
 public class TrustWatch {
 
     private static final Logger log = LoggerFactory.getLogger(TrustWatch.class);
-    private static final String CHANNEL = "TRUST";
+    private static final AuditChannel CHANNEL = AuditChannel.TRUST;
 
     private final CrlRefresher refresher;
     private final OcspChecker ocsp;
@@ -90,7 +93,9 @@ public class TrustWatch {
         for (ExpiryFacts.Expiry e : soon) {
             boolean expired = e.expiredAt(now);
             if (alerted.add(e.kind() + "|" + e.which() + "|" + e.when() + "|" + expired)) {
-                audit.record(AuditTrail.Entry.of("node", CHANNEL, expired ? "TRUST_EXPIRED" : "TRUST_EXPIRING", "WARNING")
+                audit.record(AuditTrail.Entry.of("node",
+                        CHANNEL, expired ? AuditAction.TRUST_EXPIRED : AuditAction.TRUST_EXPIRING,
+                        AuditOutcome.WARNING)
                         .code(e.kind().name(), e.which() + (expired ? " expired at " : " expires at ") + e.when()));
                 log.warn("{} {} at {}", e.which(), expired ? "expired" : "expires", e.when());
             }
@@ -121,12 +126,12 @@ public class TrustWatch {
         }
         for (CrlRefreshResult.Outcome o : result.outcomes()) {
             if (o.status() == CrlRefreshResult.Status.UPDATED) {
-                audit.record(AuditTrail.Entry.of("node", CHANNEL, "CRL_REFRESHED", "OK")
-                        .code(null, o.source() + ": CRL of " + o.issuer() + " issued " + o.thisUpdate()
+                audit.record(AuditTrail.Entry.of("node", CHANNEL, AuditAction.CRL_REFRESHED, AuditOutcome.OK)
+                        .detail(o.source() + ": CRL of " + o.issuer() + " issued " + o.thisUpdate()
                                 + ", next update " + o.nextUpdate()));
                 log.info("CRL refreshed from {}", o.source());
             } else if (o.failed()) {
-                audit.record(AuditTrail.Entry.of("node", CHANNEL, "CRL_REFRESH_FAILED", "FAILED")
+                audit.record(AuditTrail.Entry.of("node", CHANNEL, AuditAction.CRL_REFRESH_FAILED, AuditOutcome.FAILED)
                         .code(o.status().name(), o.source() + ": " + o.details()));
                 log.warn("CRL refresh from {} failed: {}", o.source(), o.status());
             }

@@ -13,11 +13,19 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.cluster.RateWindows;
 import org.passerelle.gateway.cluster.SharedDatabase;
+import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 
 class AccessRulesTest {
+
+    private static final AuditAction QUERY = AuditAction.RECORDS_QUERY;
+    private static final AuditAction VIEW = AuditAction.RECORD_VIEW;
+    private static final AuditAction SEARCH = AuditAction.BIOMETRIC_SEARCH;
 
     final RecordingAuditTrail audit = new RecordingAuditTrail();
     @TempDir
@@ -45,7 +53,7 @@ class AccessRulesTest {
 
     @Test
     void liaisonOfficerScopeIsForcedToTheirOwnPartnerWithPayloadAndStatedPurpose() {
-        AccessRules.Scope scope = rules.forRecords(officer("lo-1", "FR"), "Q", "records", "partner_liaison",
+        AccessRules.Scope scope = rules.forRecords(officer("lo-1", "FR"), QUERY, "records", "partner_liaison",
                 READMISSION, null);
 
         assertThat(scope.partner()).isEqualTo("FR");
@@ -56,43 +64,54 @@ class AccessRulesTest {
 
     @Test
     void liaisonOfficerWithoutPurposeIsRefusedAndTheRefusalRecorded() {
-        assertThatThrownBy(() -> rules.forRecords(officer("lo-2", "FR"), "Q", "records", null, READMISSION, null))
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-2", "FR"), QUERY, "records", null, READMISSION, null))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.code()).isEqualTo("PURPOSE_REQUIRED");
+                    assertThat(e.code().name()).isEqualTo("PURPOSE_REQUIRED");
                     assertThat(e.status().value()).isEqualTo(403);
                 });
-        assertThat(audit.last().outcome()).isEqualTo("REFUSED");
+        assertThat(audit.last().outcome()).isEqualTo(AuditOutcome.REFUSED);
         assertThat(audit.last().role()).isEqualTo("LIAISON_OFFICER");
         assertThat(audit.last().caseReference()).isEqualTo(READMISSION);
     }
 
     @Test
+    void aCallerWithoutARoleThatSeesRecordsIsRefusedAndTheRefusalRecorded() {
+        Caller nobody = new Caller("nobody", Caller.Kind.PERSON, Set.of(), null, null);
+
+        assertThatThrownBy(() -> rules.forRecords(nobody, QUERY, "records", null, null, null))
+                .hasFieldOrPropertyWithValue("code", GatewayErrorCode.RECORDS_NOT_ALLOWED);
+        assertThat(audit.last().code()).isEqualTo("RECORDS_NOT_ALLOWED");
+        assertThat(audit.last().outcome()).isEqualTo(AuditOutcome.REFUSED);
+        assertThat(audit.last().channel()).isEqualTo(AuditChannel.API);
+    }
+
+    @Test
     void aPurposeTypedOutsideTheListIsNotCopiedIntoTheAuditLog() {
-        assertThatThrownBy(() -> rules.forRecords(officer("lo-3", "FR"), "Q", "records", "looking for my neighbour",
-                READMISSION, null)).hasFieldOrPropertyWithValue("code", "PURPOSE_REQUIRED");
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-3", "FR"), QUERY, "records", "looking for my neighbour",
+                READMISSION, null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.PURPOSE_REQUIRED);
 
         assertThat(audit.last().purpose()).isNull();
     }
 
     @Test
     void aCaseReferenceOfAnUnexpectedShapeIsRefusedAndNotCopiedIntoTheAuditLog() {
-        assertThatThrownBy(() -> rules.forRecords(officer("lo-8", "FR"), "Q", "records", "PARTNER_LIAISON",
-                "GB-RA-2026-000001\nforged audit line", null)).hasFieldOrPropertyWithValue("code", "CASE_REFERENCE_REQUIRED");
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-8", "FR"), QUERY, "records", "PARTNER_LIAISON",
+                "GB-RA-2026-000001\nforged audit line", null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.CASE_REFERENCE_REQUIRED);
 
         assertThat(audit.last().caseReference()).isNull();
     }
 
     @Test
     void liaisonOfficerAskingForAnotherPartnerIsRefused() {
-        assertThatThrownBy(() -> rules.forRecords(officer("lo-4", "FR"), "Q", "records", "PARTNER_LIAISON",
-                READMISSION, "de")).hasFieldOrPropertyWithValue("code", "PARTNER_NOT_ALLOWED");
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-4", "FR"), QUERY, "records", "PARTNER_LIAISON",
+                READMISSION, "de")).hasFieldOrPropertyWithValue("code", GatewayErrorCode.PARTNER_NOT_ALLOWED);
     }
 
     @Test
     void liaisonOfficerSearchesOnlyTheirOwnPartner() {
-        assertThatThrownBy(() -> rules.forSearch(officer("lo-5", "FR"), "S", "searches", "IDENTITY_VERIFICATION",
-                READMISSION, "DE")).hasFieldOrPropertyWithValue("code", "PARTNER_NOT_ALLOWED");
-        assertThat(rules.forSearch(officer("lo-5", "FR"), "S", "searches", "IDENTITY_VERIFICATION",
+        assertThatThrownBy(() -> rules.forSearch(officer("lo-5", "FR"), SEARCH, "searches", "IDENTITY_VERIFICATION",
+                READMISSION, "DE")).hasFieldOrPropertyWithValue("code", GatewayErrorCode.PARTNER_NOT_ALLOWED);
+        assertThat(rules.forSearch(officer("lo-5", "FR"), SEARCH, "searches", "IDENTITY_VERIFICATION",
                 READMISSION, "fr").partner()).isEqualTo("FR");
     }
 
@@ -102,39 +121,39 @@ class AccessRulesTest {
         Caller admin = new Caller("b", Caller.Kind.PERSON, Set.of(Caller.Role.ADMIN), null, null);
         Caller system = new Caller("c", Caller.Kind.SYSTEM, Set.of(Caller.Role.SYSTEM), null, null);
 
-        assertThat(rules.forRecords(auditor, "Q", "records", null, null, null).payload()).isFalse();
-        assertThat(rules.forRecords(admin, "Q", "records", null, null, null).payload()).isFalse();
-        assertThat(rules.forRecords(system, "Q", "records", null, null, null).payload()).isTrue();
+        assertThat(rules.forRecords(auditor, QUERY, "records", null, null, null).payload()).isFalse();
+        assertThat(rules.forRecords(admin, QUERY, "records", null, null, null).payload()).isFalse();
+        assertThat(rules.forRecords(system, QUERY, "records", null, null, null).payload()).isTrue();
     }
 
     @Test
     void aRecordOfAnotherTeamIsRefusedToACaseworker() {
         Caller caseworker = new Caller("cw", Caller.Kind.PERSON, Set.of(Caller.Role.CASEWORKER), null, "returns");
-        AccessRules.Scope scope = rules.forRecords(caseworker, "V", "record:x", null, null, null);
+        AccessRules.Scope scope = rules.forRecords(caseworker, VIEW, "record:x", null, null, null);
 
-        assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", "legal-route", null))
-                .hasFieldOrPropertyWithValue("code", "TEAM_NOT_ALLOWED");
-        assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", null, null))
-                .hasFieldOrPropertyWithValue("code", "TEAM_NOT_ALLOWED");
-        rules.checkRecord(scope, "V", "record:x", "FR", "returns", null);
+        assertThatThrownBy(() -> rules.checkRecord(scope, VIEW, "record:x", "FR", "legal-route", null))
+                .hasFieldOrPropertyWithValue("code", GatewayErrorCode.TEAM_NOT_ALLOWED);
+        assertThatThrownBy(() -> rules.checkRecord(scope, VIEW, "record:x", "FR", null, null))
+                .hasFieldOrPropertyWithValue("code", GatewayErrorCode.TEAM_NOT_ALLOWED);
+        rules.checkRecord(scope, VIEW, "record:x", "FR", "returns", null);
     }
 
     @Test
     void theSearchLimitRefusesTheSearchAfterTheLastAllowedOneAndCountsEachPersonApart() {
         SearchRateLimiter limiter = new SearchRateLimiter(2, Duration.ofHours(1), rules, rates);
-        AccessRules.Scope first = rules.forRecords(officer("lo-6", "FR"), "Q", "records", "PARTNER_LIAISON", READMISSION, null);
-        AccessRules.Scope second = rules.forRecords(officer("lo-7", "FR"), "Q", "records", "PARTNER_LIAISON", READMISSION, null);
+        AccessRules.Scope first = rules.forRecords(officer("lo-6", "FR"), QUERY, "records", "PARTNER_LIAISON", READMISSION, null);
+        AccessRules.Scope second = rules.forRecords(officer("lo-7", "FR"), QUERY, "records", "PARTNER_LIAISON", READMISSION, null);
 
-        limiter.acquire(first, "Q", "records");
-        limiter.acquire(first, "Q", "records");
+        limiter.acquire(first, QUERY, "records");
+        limiter.acquire(first, QUERY, "records");
 
-        assertThatThrownBy(() -> limiter.acquire(first, "Q", "records")).isInstanceOfSatisfying(GatewayException.class,
+        assertThatThrownBy(() -> limiter.acquire(first, QUERY, "records")).isInstanceOfSatisfying(GatewayException.class,
                 e -> {
-                    assertThat(e.code()).isEqualTo("SEARCH_RATE_LIMITED");
+                    assertThat(e.code().name()).isEqualTo("SEARCH_RATE_LIMITED");
                     assertThat(e.status().value()).isEqualTo(429);
                 });
         assertThat(audit.last().code()).isEqualTo("SEARCH_RATE_LIMITED");
-        limiter.acquire(second, "Q", "records");
+        limiter.acquire(second, QUERY, "records");
     }
 
     @Test
@@ -142,83 +161,83 @@ class AccessRulesTest {
         // given no case GB-RA-2026-999999 at all, and READMISSION only with FR
         // when officers state them
         // then both are refused alike, so that an officer of DE learns nothing of FR's cases
-        assertThatThrownBy(() -> rules.forRecords(officer("lo-9", "FR"), "V", "record:x", "READMISSION_CASE",
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-9", "FR"), VIEW, "record:x", "READMISSION_CASE",
                 "GB-RA-2026-999999", null)).isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.code()).isEqualTo("CASE_NOT_FOUND_FOR_PURPOSE");
+                    assertThat(e.code().name()).isEqualTo("CASE_NOT_FOUND_FOR_PURPOSE");
                     assertThat(e.status().value()).isEqualTo(403);
                 });
-        assertThat(audit.last().outcome()).isEqualTo("REFUSED");
+        assertThat(audit.last().outcome()).isEqualTo(AuditOutcome.REFUSED);
         assertThat(audit.last().code()).isEqualTo("CASE_NOT_FOUND_FOR_PURPOSE");
         assertThat(audit.last().caseReference()).isEqualTo("GB-RA-2026-999999");
-        assertThatThrownBy(() -> rules.forRecords(officer("lo-10", "DE"), "V", "record:x", "READMISSION_CASE",
-                READMISSION, null)).hasFieldOrPropertyWithValue("code", "CASE_NOT_FOUND_FOR_PURPOSE");
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-10", "DE"), VIEW, "record:x", "READMISSION_CASE",
+                READMISSION, null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.CASE_NOT_FOUND_FOR_PURPOSE);
     }
 
     @Test
     void aPurposeForOneKindOfCaseIsRefusedWithACaseOfTheOtherKind() {
-        assertThatThrownBy(() -> rules.forRecords(officer("lo-11", "FR"), "V", "record:x", "READMISSION_CASE",
-                ADMISSION, null)).hasFieldOrPropertyWithValue("code", "PURPOSE_CASE_MISMATCH");
-        assertThatThrownBy(() -> rules.forRecords(officer("lo-11", "FR"), "V", "record:x", "ADMISSION_CASE",
-                READMISSION, null)).hasFieldOrPropertyWithValue("code", "PURPOSE_CASE_MISMATCH");
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-11", "FR"), VIEW, "record:x", "READMISSION_CASE",
+                ADMISSION, null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.PURPOSE_CASE_MISMATCH);
+        assertThatThrownBy(() -> rules.forRecords(officer("lo-11", "FR"), VIEW, "record:x", "ADMISSION_CASE",
+                READMISSION, null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.PURPOSE_CASE_MISMATCH);
         assertThat(audit.last().code()).isEqualTo("PURPOSE_CASE_MISMATCH");
-        assertThat(rules.forRecords(officer("lo-11", "FR"), "V", "record:x", "IDENTITY_VERIFICATION", ADMISSION, null)
+        assertThat(rules.forRecords(officer("lo-11", "FR"), VIEW, "record:x", "IDENTITY_VERIFICATION", ADMISSION, null)
                 .caseReference()).isEqualTo(ADMISSION);
     }
 
     @Test
     void aClosedCaseIsRefusedForLiveCaseworkAndSeenForLookingBack() {
         for (String live : List.of("READMISSION_CASE", "IDENTITY_VERIFICATION")) {
-            assertThatThrownBy(() -> rules.forRecords(officer("lo-12", "FR"), "V", "record:x", live,
-                    CLOSED_READMISSION, null)).hasFieldOrPropertyWithValue("code", "CASE_CLOSED_FOR_PURPOSE");
+            assertThatThrownBy(() -> rules.forRecords(officer("lo-12", "FR"), VIEW, "record:x", live,
+                    CLOSED_READMISSION, null)).hasFieldOrPropertyWithValue("code", GatewayErrorCode.CASE_CLOSED_FOR_PURPOSE);
         }
         assertThat(audit.last().code()).isEqualTo("CASE_CLOSED_FOR_PURPOSE");
         for (String lookingBack : List.of("PARTNER_LIAISON", "COMPLIANCE_REVIEW")) {
-            assertThat(rules.forRecords(officer("lo-12", "FR"), "V", "record:x", lookingBack, CLOSED_READMISSION,
+            assertThat(rules.forRecords(officer("lo-12", "FR"), VIEW, "record:x", lookingBack, CLOSED_READMISSION,
                     null).partner()).isEqualTo("FR");
         }
     }
 
     @Test
     void anOfficersBiometricSearchForAnUnknownCaseIsRefused() {
-        assertThatThrownBy(() -> rules.forSearch(officer("lo-13", "FR"), "S", "searches", "IDENTITY_VERIFICATION",
-                "GB-BS-2026-000001", "FR")).hasFieldOrPropertyWithValue("code", "CASE_NOT_FOUND_FOR_PURPOSE");
-        assertThat(audit.last().action()).isEqualTo("S");
+        assertThatThrownBy(() -> rules.forSearch(officer("lo-13", "FR"), SEARCH, "searches", "IDENTITY_VERIFICATION",
+                "GB-BS-2026-000001", "FR")).hasFieldOrPropertyWithValue("code", GatewayErrorCode.CASE_NOT_FOUND_FOR_PURPOSE);
+        assertThat(audit.last().action()).isEqualTo(SEARCH);
     }
 
     @Test
     void aRecordOutsideTheOfficersStatedCaseIsRefusedAndOneInsideItIsNot() {
-        AccessRules.Scope scope = rules.forRecords(officer("lo-14", "FR"), "V", "record:x", "READMISSION_CASE",
+        AccessRules.Scope scope = rules.forRecords(officer("lo-14", "FR"), VIEW, "record:x", "READMISSION_CASE",
                 READMISSION, null);
 
-        assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", null, "GB-RA-2026-000077"))
-                .hasFieldOrPropertyWithValue("code", "RECORD_NOT_IN_CASE");
+        assertThatThrownBy(() -> rules.checkRecord(scope, VIEW, "record:x", "FR", null, "GB-RA-2026-000077"))
+                .hasFieldOrPropertyWithValue("code", GatewayErrorCode.RECORD_NOT_IN_CASE);
         assertThat(audit.last().caseReference()).isEqualTo(READMISSION);
-        assertThatThrownBy(() -> rules.checkRecord(scope, "V", "record:x", "FR", null, null))
-                .hasFieldOrPropertyWithValue("code", "RECORD_NOT_IN_CASE");
-        rules.checkRecord(scope, "V", "record:x", "FR", null, READMISSION);
+        assertThatThrownBy(() -> rules.checkRecord(scope, VIEW, "record:x", "FR", null, null))
+                .hasFieldOrPropertyWithValue("code", GatewayErrorCode.RECORD_NOT_IN_CASE);
+        rules.checkRecord(scope, VIEW, "record:x", "FR", null, READMISSION);
     }
 
     @Test
     void theViewLimitRefusesTheViewAfterTheLastAllowedOneApartFromSearchesAndSystems() {
         ViewRateLimiter views = new ViewRateLimiter(2, Duration.ofHours(1), rules, rates);
         SearchRateLimiter searches = new SearchRateLimiter(2, Duration.ofHours(1), rules, rates);
-        AccessRules.Scope officer = rules.forRecords(officer("lo-15", "FR"), "V", "record:x", "PARTNER_LIAISON",
+        AccessRules.Scope officer = rules.forRecords(officer("lo-15", "FR"), VIEW, "record:x", "PARTNER_LIAISON",
                 READMISSION, null);
         AccessRules.Scope system = rules.forRecords(new Caller("sys", Caller.Kind.SYSTEM, Set.of(Caller.Role.SYSTEM),
-                null, null), "V", "record:x", null, null, null);
+                null, null), VIEW, "record:x", null, null, null);
 
-        views.acquire(officer, "V", "record:x");
-        views.acquire(officer, "V", "record:x");
+        views.acquire(officer, VIEW, "record:x");
+        views.acquire(officer, VIEW, "record:x");
 
-        assertThatThrownBy(() -> views.acquire(officer, "V", "record:x")).isInstanceOfSatisfying(GatewayException.class,
+        assertThatThrownBy(() -> views.acquire(officer, VIEW, "record:x")).isInstanceOfSatisfying(GatewayException.class,
                 e -> {
-                    assertThat(e.code()).isEqualTo("VIEW_RATE_LIMITED");
+                    assertThat(e.code().name()).isEqualTo("VIEW_RATE_LIMITED");
                     assertThat(e.status().value()).isEqualTo(429);
                 });
         assertThat(audit.last().code()).isEqualTo("VIEW_RATE_LIMITED");
-        searches.acquire(officer, "Q", "records");
+        searches.acquire(officer, QUERY, "records");
         for (int i = 0; i < 3; i++) {
-            views.acquire(system, "V", "record:x");
+            views.acquire(system, VIEW, "record:x");
         }
     }
 }

@@ -55,9 +55,10 @@ class AuditChainTest {
 
     @Test
     void recordedEventsAreReadBackSealedAndTheirStoredRowsHashAsTheyWereSealed() {
-        audit.record(AuditTrail.Entry.of("casework-system", "API", "MESSAGE_ACCEPTED", "OK")
+        audit.record(AuditTrail.Entry.of("casework-system", AuditChannel.API, AuditAction.MESSAGE_ACCEPTED, AuditOutcome.OK)
                 .message("m-rehash", "ReturnRequest", "ab".repeat(32)).role("SYSTEM").purpose(null, "CASE-1"));
-        audit.refused(AuditTrail.Entry.of("anonymous", "API", "AUTHENTICATION", "REFUSED").code("UNAUTHENTICATED", ""));
+        audit.refused(AuditTrail.Entry.of("anonymous", AuditChannel.API, AuditAction.AUTHENTICATION, AuditOutcome.REFUSED)
+                .code("UNAUTHENTICATED", ""));
 
         assertThat(audit.forMessage("m-rehash")).singleElement()
                 .satisfies(e -> assertThat(e.action()).isEqualTo("MESSAGE_ACCEPTED"));
@@ -73,8 +74,10 @@ class AuditChainTest {
         TransactionTemplate tx = new TransactionTemplate(transactions);
 
         tx.executeWithoutResult(status -> {
-            audit.record(AuditTrail.Entry.of("svc", "API", "MESSAGE_ACCEPTED", "OK").message("m-rolled-back", "T", null));
-            audit.refused(AuditTrail.Entry.of("svc", "API", "MESSAGE_REFUSED", "REFUSED").message("m-rolled-back", "T", null));
+            audit.record(AuditTrail.Entry.of("svc", AuditChannel.API, AuditAction.MESSAGE_ACCEPTED, AuditOutcome.OK)
+                    .message("m-rolled-back", "T", null));
+            audit.refused(AuditTrail.Entry.of("svc", AuditChannel.API, AuditAction.MESSAGE_REFUSED, AuditOutcome.REFUSED)
+                    .message("m-rolled-back", "T", null));
             status.setRollbackOnly();
         });
 
@@ -93,9 +96,11 @@ class AuditChainTest {
                 for (int i = 0; i < 25; i++) {
                     String id = "c-" + thread + "-" + i;
                     tx.executeWithoutResult(s -> {
-                        audit.record(AuditTrail.Entry.of("svc", "API", "MESSAGE_ACCEPTED", "OK").message(id, "T", null));
+                        audit.record(AuditTrail.Entry.of("svc",
+                                AuditChannel.API, AuditAction.MESSAGE_ACCEPTED, AuditOutcome.OK).message(id, "T", null));
                         if (id.hashCode() % 3 == 0) {
-                            audit.refused(AuditTrail.Entry.of("svc", "API", "MESSAGE_REFUSED", "REFUSED").message(id, "T", null));
+                            audit.refused(AuditTrail.Entry.of("svc",
+                                    AuditChannel.API, AuditAction.MESSAGE_REFUSED, AuditOutcome.REFUSED).message(id, "T", null));
                         }
                     });
                     if (i % 5 == 0) {
@@ -121,7 +126,7 @@ class AuditChainTest {
 
     @Test
     void theEmbeddedDatabaseRefusesToChangeDeleteOrTruncateAuditEntries() {
-        audit.record(AuditTrail.Entry.of("svc", "API", "MESSAGE_SENT", "OK"));
+        audit.record(AuditTrail.Entry.of("svc", AuditChannel.API, AuditAction.MESSAGE_SENT, AuditOutcome.OK));
         long seq = log.head();
 
         assertThatThrownBy(() -> jdbc.update("update audit_event set detail = 'x' where seq = ?", seq))
@@ -135,7 +140,7 @@ class AuditChainTest {
 
     @Test
     void aCheckpointIsSignedOnlyWhenTheHeadMovedAndVerifiesWithTheNodeCertificate() {
-        audit.record(AuditTrail.Entry.of("svc", "API", "MESSAGE_SENT", "OK"));
+        audit.record(AuditTrail.Entry.of("svc", AuditChannel.API, AuditAction.MESSAGE_SENT, AuditOutcome.OK));
         Checkpoint first = checkpoints.checkpointNow().orElseThrow();
 
         assertThat(checkpoints.checkpointNow()).isEmpty();
@@ -144,7 +149,7 @@ class AuditChainTest {
         assertThat(report.ok()).isTrue();
         assertThat(report.lastCheckpoint().seq()).isGreaterThanOrEqualTo(first.seq());
 
-        audit.record(AuditTrail.Entry.of("svc", "API", "MESSAGE_SENT", "OK"));
+        audit.record(AuditTrail.Entry.of("svc", AuditChannel.API, AuditAction.MESSAGE_SENT, AuditOutcome.OK));
         assertThat(checkpoints.checkpointNow()).hasValueSatisfying(c -> assertThat(c.seq()).isGreaterThan(first.seq()));
     }
 }

@@ -50,7 +50,8 @@ class AuditKeyRolloverTest {
         // given a node that signed a checkpoint with K1
         Checkpoint beforeRollover;
         try (ConfigurableApplicationContext node = start(k1, List.of())) {
-            node.getBean(AuditTrail.class).record(AuditTrail.Entry.of("svc", "API", "MESSAGE_SENT", "OK"));
+            node.getBean(AuditTrail.class).record(AuditTrail.Entry.of("svc",
+                    AuditChannel.API, AuditAction.MESSAGE_SENT, AuditOutcome.OK));
             beforeRollover = node.getBean(AuditCheckpoints.class).checkpointNow().orElseThrow();
         }
         assertThat(beforeRollover.certificateSha256()).isEqualTo(k1Sha);
@@ -59,13 +60,14 @@ class AuditKeyRolloverTest {
         Path export = dir.resolve("export.jsonl");
         long firstK1;
         try (ConfigurableApplicationContext node = start(k2, List.of(k1))) {
-            node.getBean(AuditTrail.class).record(AuditTrail.Entry.of("svc", "API", "MESSAGE_SENT", "OK"));
+            node.getBean(AuditTrail.class).record(AuditTrail.Entry.of("svc",
+                    AuditChannel.API, AuditAction.MESSAGE_SENT, AuditOutcome.OK));
             assertThat(node.getBean(AuditCheckpoints.class).checkpointNow()).hasValueSatisfying(
                     c -> assertThat(c.certificateSha256()).isEqualTo(k2Sha));
             AuditReading reading = node.getBean(AuditReading.class);
 
             // then the node's verification holds and says which certificate verified the checkpoints
-            AuditReading.Verification v = reading.verify("API");
+            AuditReading.Verification v = reading.verify(AuditChannel.API);
             assertThat(v.ok()).as(String.valueOf(v.firstBreak())).isTrue();
             assertThat(v.lastCheckpoint().certificateSha256()).isEqualTo(k2Sha);
             assertThat(v.lastCheckpoint().certificateRole()).isEqualTo(CheckpointCertificates.CURRENT);
@@ -74,7 +76,7 @@ class AuditKeyRolloverTest {
                             org.assertj.core.groups.Tuple.tuple("PREVIOUS", k1Sha));
             assertThat(v.signers()).allSatisfy(s -> assertThat(s.checkpoints()).isPositive());
             try (OutputStream out = Files.newOutputStream(export)) {
-                reading.export(reading.exportRange(null, null, null, null, "API"), out);
+                reading.export(reading.exportRange(null, null, null, null, AuditChannel.API), out);
             }
             firstK1 = node.getBean(JdbcTemplate.class).queryForObject(
                     "select min(seq) from audit_checkpoint where certificate_sha256 = ?", Long.class, k1Sha);
@@ -96,7 +98,8 @@ class AuditKeyRolloverTest {
         Path k1 = PKI.gateway("GB").pkcs12();
         long seq;
         try (ConfigurableApplicationContext node = start(k1, List.of())) {
-            node.getBean(AuditTrail.class).record(AuditTrail.Entry.of("svc", "API", "MESSAGE_SENT", "OK"));
+            node.getBean(AuditTrail.class).record(AuditTrail.Entry.of("svc",
+                    AuditChannel.API, AuditAction.MESSAGE_SENT, AuditOutcome.OK));
             node.getBean(AuditCheckpoints.class).checkpointNow();
             seq = node.getBean(JdbcTemplate.class).queryForObject("select min(seq) from audit_checkpoint", Long.class);
         }
@@ -109,7 +112,7 @@ class AuditKeyRolloverTest {
             throw new IllegalStateException(e);
         }
         try (ConfigurableApplicationContext node = start(k2, List.of())) {
-            AuditReading.Verification v = node.getBean(AuditReading.class).verify("API");
+            AuditReading.Verification v = node.getBean(AuditReading.class).verify(AuditChannel.API);
 
             // then the first K1 checkpoint is the break, and the reason names the certificate it was signed with
             assertThat(v.ok()).isFalse();
@@ -122,7 +125,7 @@ class AuditKeyRolloverTest {
         // and when its operator keeps K1's certificate alone (the key store is gone) as a retired certificate
         try (ConfigurableApplicationContext node = start(k2, List.of(),
                 "--passerelle.audit.retired-certificates[0]=" + PKI.gateway("GB").certificatePem())) {
-            AuditReading.Verification v = node.getBean(AuditReading.class).verify("API");
+            AuditReading.Verification v = node.getBean(AuditReading.class).verify(AuditChannel.API);
 
             // then the chain verifies again, the K1 checkpoints by the retired certificate
             assertThat(v.ok()).as(String.valueOf(v.firstBreak())).isTrue();

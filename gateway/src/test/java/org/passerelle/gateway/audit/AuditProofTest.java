@@ -67,7 +67,8 @@ class AuditProofTest {
 
     private Checkpoint grow(int entries) {
         for (int i = 0; i < entries; i++) {
-            audit.record(AuditTrail.Entry.of("svc-" + i, "API", "MESSAGE_ACCEPTED", "OK").message("m-" + i, "T", null));
+            audit.record(AuditTrail.Entry.of("svc-" + i, AuditChannel.API, AuditAction.MESSAGE_ACCEPTED, AuditOutcome.OK)
+                    .message("m-" + i, "T", null));
         }
         return checkpoints.checkpointNow().orElseThrow();
     }
@@ -94,11 +95,11 @@ class AuditProofTest {
         Checkpoint c = grow(270);
         for (long seq = 1; seq <= c.seq(); seq += 37) {
             // when
-            Path proof = write(reading.proof(seq, c.seq(), "API"));
+            Path proof = write(reading.proof(seq, c.seq(), AuditChannel.API));
             // then
             assertThat(run(proof)).isEqualTo("0 OK entry " + seq + " is in the log as of checkpoint " + c.seq());
         }
-        assertThat(run(write(reading.proof(c.seq(), c.seq(), "API")))).startsWith("0 OK entry " + c.seq());
+        assertThat(run(write(reading.proof(c.seq(), c.seq(), AuditChannel.API)))).startsWith("0 OK entry " + c.seq());
     }
 
     @Test
@@ -107,7 +108,7 @@ class AuditProofTest {
         Checkpoint first = grow(10);
         grow(10);
         // when
-        JsonNode proof = ExportFormat.JSON.readTree(reading.proof(first.seq() - 3, null, "API"));
+        JsonNode proof = ExportFormat.JSON.readTree(reading.proof(first.seq() - 3, null, AuditChannel.API));
         // then
         assertThat(proof.get("checkpoint").get("seq").longValue()).isEqualTo(first.seq());
         assertThat(proof.get("treeSize").longValue()).isEqualTo(first.seq());
@@ -122,7 +123,7 @@ class AuditProofTest {
     void anEntryFieldChangedInTheProofIsRefused() throws Exception {
         // given
         Checkpoint c = grow(40);
-        ObjectNode proof = (ObjectNode) ExportFormat.JSON.readTree(reading.proof(5, c.seq(), "API"));
+        ObjectNode proof = (ObjectNode) ExportFormat.JSON.readTree(reading.proof(5, c.seq(), AuditChannel.API));
         // when
         ((ObjectNode) proof.get("entry")).put("actor", "someone else");
         // then
@@ -134,7 +135,7 @@ class AuditProofTest {
     void aFlippedAuditPathElementIsRefused() throws Exception {
         // given
         Checkpoint c = grow(40);
-        ObjectNode proof = (ObjectNode) ExportFormat.JSON.readTree(reading.proof(5, c.seq(), "API"));
+        ObjectNode proof = (ObjectNode) ExportFormat.JSON.readTree(reading.proof(5, c.seq(), AuditChannel.API));
         ArrayNode path = (ArrayNode) proof.get("auditPath");
         String first = path.get(0).stringValue();
         // when
@@ -150,7 +151,7 @@ class AuditProofTest {
         Checkpoint c = grow(40);
         KeyMaterial other = TestPki.shared().issuedByRootCa("GB", TestPki.gatewayTemplate("GB"));
         Checkpoint forged = new CheckpointSigner(other, c.nodeId()).sign(c.seq(), c.headHash(), c.merkleRoot(), c.at());
-        ObjectNode proof = (ObjectNode) ExportFormat.JSON.readTree(reading.proof(5, c.seq(), "API"));
+        ObjectNode proof = (ObjectNode) ExportFormat.JSON.readTree(reading.proof(5, c.seq(), AuditChannel.API));
         // when it names its own certificate, then the node's
         proof.set("checkpoint", ExportFormat.JSON.valueToTree(ExportFormat.map(forged)));
         String ownName = run(write(proof.toString()));
@@ -166,8 +167,8 @@ class AuditProofTest {
     void aProofForAnotherLeafOrTreeSizeIsRefused() throws Exception {
         // given
         Checkpoint c = grow(40);
-        ObjectNode proof = (ObjectNode) ExportFormat.JSON.readTree(reading.proof(5, c.seq(), "API"));
-        ObjectNode otherEntry = (ObjectNode) ExportFormat.JSON.readTree(reading.proof(6, c.seq(), "API")).get("entry");
+        ObjectNode proof = (ObjectNode) ExportFormat.JSON.readTree(reading.proof(5, c.seq(), AuditChannel.API));
+        ObjectNode otherEntry = (ObjectNode) ExportFormat.JSON.readTree(reading.proof(6, c.seq(), AuditChannel.API)).get("entry");
         // when
         ObjectNode wrongLeaf = proof.deepCopy();
         wrongLeaf.set("entry", otherEntry);
@@ -184,7 +185,7 @@ class AuditProofTest {
         // given
         Checkpoint a = grow(25);
         Checkpoint b = grow(40);
-        String proof = reading.consistency(a.seq(), b.seq(), "API");
+        String proof = reading.consistency(a.seq(), b.seq(), AuditChannel.API);
         // when
         ObjectNode forged = (ObjectNode) ExportFormat.JSON.readTree(proof);
         ArrayNode hashes = (ArrayNode) forged.get("proof");
@@ -201,14 +202,14 @@ class AuditProofTest {
         // given
         Checkpoint c = grow(5);
         // then
-        assertThat(code(() -> reading.proof(0, c.seq(), "API"))).isEqualTo(GatewayErrorCode.AUDIT_QUERY_INVALID);
-        assertThat(code(() -> reading.proof(c.seq(), c.seq() - 1, "API")))
+        assertThat(code(() -> reading.proof(0, c.seq(), AuditChannel.API))).isEqualTo(GatewayErrorCode.AUDIT_QUERY_INVALID);
+        assertThat(code(() -> reading.proof(c.seq(), c.seq() - 1, AuditChannel.API)))
                 .isEqualTo(GatewayErrorCode.AUDIT_QUERY_INVALID);
-        assertThat(code(() -> reading.proof(1, c.seq() + 1_000_000, "API")))
+        assertThat(code(() -> reading.proof(1, c.seq() + 1_000_000, AuditChannel.API)))
                 .isEqualTo(GatewayErrorCode.AUDIT_CHECKPOINT_NOT_FOUND);
-        assertThat(code(() -> reading.proof(c.seq() + 1_000_000, null, "API")))
+        assertThat(code(() -> reading.proof(c.seq() + 1_000_000, null, AuditChannel.API)))
                 .isEqualTo(GatewayErrorCode.AUDIT_ENTRY_NOT_FOUND);
-        assertThat(code(() -> reading.consistency(c.seq(), 1, "API"))).isEqualTo(GatewayErrorCode.AUDIT_QUERY_INVALID);
+        assertThat(code(() -> reading.consistency(c.seq(), 1, AuditChannel.API))).isEqualTo(GatewayErrorCode.AUDIT_QUERY_INVALID);
     }
 
     @Test
@@ -221,7 +222,7 @@ class AuditProofTest {
         try {
             call.run();
         } catch (GatewayException e) {
-            return GatewayErrorCode.valueOf(e.code());
+            return GatewayErrorCode.valueOf(e.code().name());
         }
         throw new AssertionError("not refused");
     }

@@ -13,7 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditEvent;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -99,19 +102,20 @@ class AuditPagesTest {
     void theSearchListsMatchingEntriesPageByPageAndRecordsOnlyTheFilterNames() throws Exception {
         MockHttpSession auditor = signIn(mvc, "auditor");
         for (int i = 0; i < 25; i++) {
-            audit.record(AuditTrail.Entry.of("svc-" + i, "API", "SEARCH_PAGING_PROBE", "OK").caseReference("GB-RA-2026-000001"));
+            audit.record(AuditTrail.Entry.of("svc-" + i, AuditChannel.API, AuditAction.DEADLINE_OVERDUE, AuditOutcome.OK)
+                    .caseReference("GB-RA-2026-000001"));
         }
 
-        MockHttpServletResponse first = page(mvc, auditor, "/console/audit/entries?action=SEARCH_PAGING_PROBE&outcome=OK");
+        MockHttpServletResponse first = page(mvc, auditor, "/console/audit/entries?action=DEADLINE_OVERDUE&outcome=OK");
 
         assertThat(first.getStatus()).isEqualTo(200);
         assertThat(first.getContentAsString()).contains("25 entries match", "page 1 of 2", "<th scope=\"col\" class=\"govuk-table__header\">Case reference</th>",
                 "GB-RA-2026-000001", "svc-24", "govuk-pagination", "page=2").doesNotContain("svc-4<");
         AuditEvent search = newest(audit, "AUDIT_SEARCH");
-        assertThat(search.detail()).startsWith("filters: action,outcome").doesNotContain("SEARCH_PAGING_PROBE");
+        assertThat(search.detail()).startsWith("filters: action,outcome").doesNotContain("DEADLINE_OVERDUE");
         assertThat(search.channel()).isEqualTo("CONSOLE");
 
-        MockHttpServletResponse second = page(mvc, auditor, "/console/audit/entries?action=SEARCH_PAGING_PROBE&outcome=OK&page=2");
+        MockHttpServletResponse second = page(mvc, auditor, "/console/audit/entries?action=DEADLINE_OVERDUE&outcome=OK&page=2");
         assertThat(second.getContentAsString()).contains("page 2 of 2", "svc-4<", "rel=\"prev\"");
     }
 

@@ -45,10 +45,10 @@ class KeyEncryptionKeysTest {
         tampered[20] ^= 1;
 
         assertThatThrownBy(() -> keks.unwrap(id, wrapped.kekId(), tampered))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code().name()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"))
                 .hasMessageContaining("does not open under KEK " + keks.currentKekId());
         assertThatThrownBy(() -> keks.unwrap("k-0000000000000000", wrapped.kekId(), wrapped.wrapped()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"));
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code().name()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"));
     }
 
     @Test
@@ -60,7 +60,7 @@ class KeyEncryptionKeysTest {
 
         assertThat(other.currentKekId()).isNotEqualTo(one.currentKekId());
         assertThatThrownBy(() -> other.unwrap(DataKeys.idOf(data), wrapped.kekId(), wrapped.wrapped()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code().name()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"))
                 .hasMessageContaining("wrapped under KEK " + one.currentKekId() + ", which this node does not hold")
                 .hasMessageContaining(other.currentKekId());
     }

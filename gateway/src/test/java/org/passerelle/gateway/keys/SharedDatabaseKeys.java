@@ -25,6 +25,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.messagelog.Direction;
 import org.passerelle.gateway.messagelog.MessageStatus;
@@ -148,10 +149,10 @@ abstract class SharedDatabaseKeys {
 
         assertThat(node.dataKeys.survey().unavailable()).containsExactly(other.vault.keyId() + " (KEK " + stranger.id() + ")");
         assertThatThrownBy(() -> node.payload(message))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code().name()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"))
                 .hasMessageContaining("which this node does not hold");
         assertThatThrownBy(() -> node.vault.open("m", "k-0123456789abcdef", new byte[12], new byte[32]))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code().name()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"))
                 .hasMessageContaining("No data key k-0123456789abcdef is stored");
     }
 
@@ -165,7 +166,7 @@ abstract class SharedDatabaseKeys {
         jdbc.sql("update payload_data_key set wrapped = :w").param("w", wrapped).update();
 
         assertThatThrownBy(() -> node("GB-2", keys(kek))).isInstanceOfSatisfying(GatewayException.class,
-                e -> assertThat(e.code()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE")).hasMessageContaining("does not open");
+                e -> assertThat(e.code().name()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE")).hasMessageContaining("does not open");
         assertThat(a.payload(message)).isEqualTo("payload"); // the node that had it unwrapped before
     }
 
@@ -187,7 +188,7 @@ abstract class SharedDatabaseKeys {
         assertThat(audited).containsExactly("DATA_KEY_CREATED");
         assertThat(after.dataKeys.survey().awaitingRewrap()).containsExactly(changed + " (KEK " + kek1.id() + ")");
         assertThatThrownBy(() -> after.payload(message))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"));
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code().name()).isEqualTo("PAYLOAD_KEY_UNAVAILABLE"));
         assertThat(after.payload(after.accept("sealed under the new active key"))).isEqualTo("sealed under the new active key");
     }
 
@@ -256,9 +257,9 @@ abstract class SharedDatabaseKeys {
         return new Node(keys, vault, new MessageStore(jdbc, vault, Clock.systemUTC()));
     }
 
-    private void audit(String action, String keyId, String detail) {
+    private void audit(AuditAction action, String keyId, String detail) {
         assertThat(detail).contains(keyId);
-        audited.add(action);
+        audited.add(action.name());
     }
 
     private static KeyEncryptionKeys keys(Kek current, Kek... others) {

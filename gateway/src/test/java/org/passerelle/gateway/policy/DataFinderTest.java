@@ -99,7 +99,7 @@ class DataFinderTest {
     void refusesContentOfANamespaceItHasNoMappingFor() {
         assertThatThrownBy(() -> DataFinder.find(new Later(), "Later", PERSONAL))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.code()).isEqualTo("DATA_SHARING_REFUSED");
+                    assertThat(e.code().name()).isEqualTo("DATA_SHARING_REFUSED");
                     assertThat(e.details()).singleElement().asString().contains("urn:passerelle:envelope:2");
                 });
     }

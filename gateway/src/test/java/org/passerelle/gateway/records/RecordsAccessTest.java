@@ -585,9 +585,9 @@ class RecordsAccessTest {
         assertThat(ids(first)).doesNotContainAnyElementsOf(ids(second));
 
         MvcResult badSort = mvc.perform(as(system(), get("/api/v1/records").param("sort", "payload_sha256,asc"))).andReturn();
-        assertThat(json(badSort, 400).get("code").asText()).isEqualTo("INVALID_RECORD_QUERY");
+        assertThat(json(badSort, 400).get("code").asText()).isEqualTo("RECORD_QUERY_INVALID");
         MvcResult tooBig = mvc.perform(as(system(), get("/api/v1/records").param("size", "101"))).andReturn();
-        assertThat(json(tooBig, 400).get("code").asText()).isEqualTo("INVALID_RECORD_QUERY");
+        assertThat(json(tooBig, 400).get("code").asText()).isEqualTo("RECORD_QUERY_INVALID");
     }
 
     @Test

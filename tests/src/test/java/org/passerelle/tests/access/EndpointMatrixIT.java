@@ -319,7 +319,7 @@ class EndpointMatrixIT {
                         .json("{\"action\":\"NONSENSE\"}")
                         .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
-                        .auditor(403, FORBIDDEN).admin(400, "INVALID_CASE_QUERY").system(400, "INVALID_CASE_QUERY")
+                        .auditor(403, FORBIDDEN).admin(400, "CASE_QUERY_INVALID").system(400, "CASE_QUERY_INVALID")
                         .anonymous(401, UNAUTHENTICATED),
 
                 // Admission cases: caseworkers of the case's team, the casework system, administrators to read.

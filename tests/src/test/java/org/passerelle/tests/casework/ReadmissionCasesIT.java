@@ -351,7 +351,7 @@ class ReadmissionCasesIT {
     void theListNeedsAKnownFilter() {
         HttpResponse<String> response = exchange.gb.get("/api/v1/cases/readmission?due=tomorrow", Node.ADMIN_TOKEN);
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("INVALID_CASE_QUERY");
+        assertThat(response.body()).contains("CASE_QUERY_INVALID");
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------

@@ -18,7 +18,10 @@ import org.passerelle.contracts.audit.v1.SignatureAlgorithm;
 import org.passerelle.contracts.common.v1.MessageType;
 import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.contracts.envelope.v1.Envelope;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditMerkle;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditProperties;
 import org.passerelle.gateway.audit.AuditRows;
 import org.passerelle.gateway.audit.AuditTrail;
@@ -69,7 +72,7 @@ public class Witnessing implements MessageRule, MessageObserver, Witnesses {
 
     private static final Logger log = LoggerFactory.getLogger(Witnessing.class);
     static final String NODE = "node";
-    private static final String CHANNEL = "EXCHANGE";
+    private static final AuditChannel CHANNEL = AuditChannel.EXCHANGE;
     private static final HexFormat HEX = HexFormat.of();
     /**
      * Outcomes after which a witness message is no longer on its way (FAILED is not one: another attempt follows; a
@@ -148,7 +151,8 @@ public class Witnessing implements MessageRule, MessageObserver, Witnesses {
         if (latest.isPresent() && !merkle.root(latest.get().seq()).equalsIgnoreCase(latest.get().merkleRoot())) {
             // This node's log no longer extends what the partner witnessed: say so, and prove nothing false.
             Checkpoint k = latest.get();
-            audit.refused(AuditTrail.Entry.of(NODE, CHANNEL, "AUDIT_WITNESS_DISAGREES", "REFUSED").partner(party)
+            audit.refused(AuditTrail.Entry.of(NODE, CHANNEL, AuditAction.AUDIT_WITNESS_DISAGREES, AuditOutcome.REFUSED)
+                    .partner(party)
                     .code("WITNESS_INCONSISTENT", party + " witnessed seq " + k.seq() + " with Merkle root "
                             + k.merkleRoot() + "; this node's log has another root there"));
             log.error("The audit log no longer extends the checkpoint {} witnessed at seq {}", party, k.seq());
@@ -223,9 +227,10 @@ public class Witnessing implements MessageRule, MessageObserver, Witnesses {
         jdbc.sql("update audit_witness set receipted_at = :at where message_id = :id")
                 .param("at", receivedAt.atOffset(ZoneOffset.UTC)).param("id", messageId).update();
         String party = sent.get().partner();
-        audit.record(AuditTrail.Entry.of(NODE, CHANNEL, "AUDIT_CHECKPOINT_WITNESSED", "OK").partner(party)
+        audit.record(AuditTrail.Entry.of(NODE, CHANNEL, AuditAction.AUDIT_CHECKPOINT_WITNESSED, AuditOutcome.OK)
+                .partner(party)
                 .message(messageId, Partner.AUDIT_CHECKPOINT, null)
-                .code(null, party + " receipted the checkpoint over seq " + sent.get().seq()));
+                .detail(party + " receipted the checkpoint over seq " + sent.get().seq()));
     }
 
     // ----- the witness -----
@@ -313,9 +318,9 @@ public class Witnessing implements MessageRule, MessageObserver, Witnesses {
                     .param("mid", message.facts().messageId())
                     .param("now", clock.instant().atOffset(ZoneOffset.UTC)).param("prev", prev).update();
         }
-        audit.record(AuditTrail.Entry.of(NODE, CHANNEL, "AUDIT_CHECKPOINT_KEPT", "OK").partner(party)
+        audit.record(AuditTrail.Entry.of(NODE, CHANNEL, AuditAction.AUDIT_CHECKPOINT_KEPT, AuditOutcome.OK).partner(party)
                 .message(message.facts().messageId(), Partner.AUDIT_CHECKPOINT, message.facts().sha256())
-                .code(null, "kept " + party + "'s checkpoint over seq " + c.seq() + (known ? " (already kept)" : "")));
+                .detail("kept " + party + "'s checkpoint over seq " + c.seq() + (known ? " (already kept)" : "")));
     }
 
     /** The latest checkpoint of the party's log this node kept as a witness. */
@@ -349,8 +354,9 @@ public class Witnessing implements MessageRule, MessageObserver, Witnesses {
         answer.put("party", party);
         answer.put("checkpoints", page.stream().map(ExportFormat::map).toList());
         answer.put("more", page.size() == COPIES_PAGE);
-        audit.record(AuditTrail.Entry.of(party, CHANNEL, "WITNESSED_CHECKPOINTS_READ", "OK").partner(party)
-                .code(null, latestOnly ? "the latest checkpoint of " + party + "'s log"
+        audit.record(AuditTrail.Entry.of(party, CHANNEL, AuditAction.WITNESSED_CHECKPOINTS_READ, AuditOutcome.OK)
+                .partner(party)
+                .detail(latestOnly ? "the latest checkpoint of " + party + "'s log"
                         : page.size() + " checkpoints of " + party + "'s log after seq " + afterSeq));
         return ExportFormat.JSON.writeValueAsBytes(answer);
     }

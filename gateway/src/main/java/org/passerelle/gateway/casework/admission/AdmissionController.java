@@ -9,6 +9,9 @@ import java.util.Optional;
 import org.passerelle.gateway.access.AccessRules;
 import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.access.Callers;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -79,7 +82,7 @@ class AdmissionController {
     @PreAuthorize("hasAnyRole('SYSTEM', 'CASEWORKER', 'ADMIN')")
     @Operation(summary = "One admission case with its full transition history (roles SYSTEM, CASEWORKER, ADMIN)")
     CaseView get(@PathVariable String ref) {
-        requireTeam(ref, "ADMISSION_CASE_VIEW");
+        requireTeam(ref, AuditAction.ADMISSION_CASE_VIEW);
         AdmissionCase c = cases.find(ref).orElseThrow(() -> new GatewayException(
                 GatewayErrorCode.ADMISSION_CASE_NOT_FOUND, "No admission case " + AdmissionWorkflow.safe(ref)));
         return view(c, cases.history(ref));
@@ -90,7 +93,7 @@ class AdmissionController {
     @Operation(summary = "Record that the applicant confirmed presence in the partner state (roles SYSTEM, CASEWORKER)",
             description = "Deciding side only, within the presence window; 409 ILLEGAL_ADMISSION_TRANSITION otherwise.")
     CaseView confirmPresence(@PathVariable String ref, Principal principal) {
-        requireTeam(ref, "ADMISSION_PRESENCE");
+        requireTeam(ref, AuditAction.ADMISSION_PRESENCE);
         AdmissionCase c = workflow.confirmPresence(ref, principal.getName());
         return view(c, cases.history(ref));
     }
@@ -99,7 +102,7 @@ class AdmissionController {
     @PreAuthorize("hasAnyRole('SYSTEM', 'CASEWORKER')")
     @Operation(summary = "Record the outcome of the security checks, CLEARED or NOT_CLEARED (roles SYSTEM, CASEWORKER)")
     CaseView securityCheck(@PathVariable String ref, @RequestBody SecurityCheck body, Principal principal) {
-        requireTeam(ref, "ADMISSION_SECURITY_CHECK");
+        requireTeam(ref, AuditAction.ADMISSION_SECURITY_CHECK);
         AdmissionCase c = workflow.recordSecurityCheck(ref, body == null ? null : body.outcome(), principal.getName());
         return view(c, cases.history(ref));
     }
@@ -108,7 +111,7 @@ class AdmissionController {
     @PreAuthorize("hasAnyRole('SYSTEM', 'CASEWORKER')")
     @Operation(summary = "Record that the applicant withdrew (roles SYSTEM, CASEWORKER)")
     CaseView withdraw(@PathVariable String ref, Principal principal) {
-        requireTeam(ref, "ADMISSION_WITHDRAWAL");
+        requireTeam(ref, AuditAction.ADMISSION_WITHDRAWAL);
         AdmissionCase c = workflow.withdraw(ref, principal.getName());
         return view(c, cases.history(ref));
     }
@@ -122,12 +125,12 @@ class AdmissionController {
     CaseView reviewGalleryMatch(@PathVariable String ref, @RequestBody GalleryReview body, Principal principal) {
         Caller caller = Callers.current();
         if (caller == null || caller.kind() != Caller.Kind.PERSON) {
-            throw rules.refuse(caller, "GALLERY_MATCH_REVIEW", "admission-case:" + AdmissionWorkflow.safe(ref), null, null,
-                    GatewayErrorCode.FORBIDDEN, "A person reviews a gallery match, never a system");
+            throw rules.refuse(caller, AuditAction.GALLERY_MATCH_REVIEW, "admission-case:" + AdmissionWorkflow.safe(ref),
+                    null, null, GatewayErrorCode.FORBIDDEN, "A person reviews a gallery match, never a system");
         }
         if (!cases.team(ref).equals(Optional.ofNullable(caller.team()))) {
-            throw rules.refuse(caller, "GALLERY_MATCH_REVIEW", "admission-case:" + AdmissionWorkflow.safe(ref), null, null,
-                    GatewayErrorCode.TEAM_NOT_ALLOWED, "This case is not of your team");
+            throw rules.refuse(caller, AuditAction.GALLERY_MATCH_REVIEW, "admission-case:" + AdmissionWorkflow.safe(ref),
+                    null, null, GatewayErrorCode.TEAM_NOT_ALLOWED, "This case is not of your team");
         }
         String decision = body == null ? null : body.decision();
         AdmissionCase c;
@@ -135,13 +138,13 @@ class AdmissionController {
             c = cases.find(ref).orElseThrow(() -> new GatewayException(
                     GatewayErrorCode.ADMISSION_CASE_NOT_FOUND, "No admission case " + AdmissionWorkflow.safe(ref)));
             if (!"CONFIRMED".equals(decision) && !"REJECTED".equals(decision)) {
-                throw new GatewayException(GatewayErrorCode.GALLERY_REVIEW_INVALID.name(),
-                        GatewayErrorCode.GALLERY_REVIEW_INVALID.status(), "The review needs a decision",
+                throw new GatewayException(GatewayErrorCode.GALLERY_REVIEW_INVALID, "The review needs a decision",
                         List.of("decision must be CONFIRMED or REJECTED"), null);
             }
             gallery.review(ref, "CONFIRMED".equals(decision), body.note(), principal.getName());
         } catch (GatewayException e) {
-            audit.refused(AuditTrail.Entry.of(principal.getName(), "API", "GALLERY_MATCH_REVIEW", "REFUSED")
+            audit.refused(AuditTrail.Entry.of(principal.getName(),
+                    AuditChannel.API, AuditAction.GALLERY_MATCH_REVIEW, AuditOutcome.REFUSED)
                     .caseReference(AdmissionWorkflow.safe(ref)).code(e.code(), e.getMessage()));
             throw e;
         }
@@ -149,7 +152,7 @@ class AdmissionController {
     }
 
     /** A caseworker sees and acts on the cases of their team only (refused with TEAM_NOT_ALLOWED, audited). */
-    private void requireTeam(String ref, String action) {
+    private void requireTeam(String ref, AuditAction action) {
         Caller caller = Callers.current();
         if (actsAsCaseworker(caller) && !cases.team(ref).equals(Optional.ofNullable(caller.team()))) {
             throw rules.refuse(caller, action, "admission-case:" + AdmissionWorkflow.safe(ref), null, null,

@@ -12,6 +12,9 @@ import org.passerelle.contracts.admission.v1.AdmissionReferral;
 import org.passerelle.contracts.admission.v1.EligibilityOutcome;
 import org.passerelle.contracts.admission.v1.EligibilityResult;
 import org.passerelle.contracts.envelope.v1.Body;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -75,7 +78,7 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
         Optional<AdmissionCase> existing = cases.find(step.caseReference());
         if (step.event() == AdmissionEvent.REFERRAL && !GalleryTemplates.declaresSearchable(step.referral().getBiometricSet())) {
             GatewayErrorCode code = GatewayErrorCode.FINGERPRINTS_REQUIRED;
-            throw new GatewayException(code.name(), code.status(), "An admission referral carries the applicant's"
+            throw new GatewayException(code, "An admission referral carries the applicant's"
                     + " fingerprints", List.of("BiometricSet with a WSQ or uncompressed Fingerprint record"), null);
         }
         if (properties.enforceTransitions()) {
@@ -152,7 +155,7 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
             case GALLERY_REVIEW_PENDING -> "the gallery search awaits a caseworker's review";
             default -> "the applicant's fingerprints have not been searched against the gallery yet; retry shortly";
         };
-        throw new GatewayException(code.name(), code.status(), "Case " + caseReference + " cannot be ELIGIBLE: " + why,
+        throw new GatewayException(code, "Case " + caseReference + " cannot be ELIGIBLE: " + why,
                 List.of("gallery check " + status, code == GatewayErrorCode.ELIGIBILITY_CONTRADICTS_REGISTRY
                         ? "expected: INELIGIBLE with reason code PREVIOUSLY_RETURNED" : "expected: wait for the check"),
                 null);
@@ -224,8 +227,7 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
     /** Records the outcome of the security checks: CLEARED or NOT_CLEARED (a refusal decision follows). */
     AdmissionCase recordSecurityCheck(String caseReference, String outcome, String actor) {
         if (!"CLEARED".equals(outcome) && !"NOT_CLEARED".equals(outcome)) {
-            throw new GatewayException(GatewayErrorCode.CASEWORK_REQUEST_INVALID.name(),
-                    GatewayErrorCode.CASEWORK_REQUEST_INVALID.status(), "The outcome must be CLEARED or NOT_CLEARED",
+            throw new GatewayException(GatewayErrorCode.CASEWORK_REQUEST_INVALID, "The outcome must be CLEARED or NOT_CLEARED",
                     List.of("outcome"), null);
         }
         return act(caseReference, actor, AdmissionEvent.SECURITY_CHECK_RECORDED, outcome, c -> Optional.empty());
@@ -259,16 +261,16 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
                             "the referral's biometric set", null, now);
                     moved = cases.find(caseReference).orElseThrow();
                 }
-                audit.record(AuditTrail.Entry.of(actor, "API", action(event), "GRANTED")
-                        .partner(moved.partner()).code(null, caseReference + " -> " + moved.state()));
+                audit.record(AuditTrail.Entry.of(actor, AuditChannel.API, action(event), AuditOutcome.GRANTED)
+                        .partner(moved.partner()).detail(caseReference + " -> " + moved.state()));
                 counted(event, moved.state());
                 return moved;
             });
         } catch (GatewayException e) {
-            audit.refused(AuditTrail.Entry.of(actor, "API", action(event), "REFUSED")
+            audit.refused(AuditTrail.Entry.of(actor, AuditChannel.API, action(event), AuditOutcome.REFUSED)
                     .code(e.code(), safe(caseReference) + ": " + e.getMessage()));
             Counter.builder("passerelle.admission.refused").description("Admission transitions refused")
-                    .tag("code", e.code()).register(meters).increment();
+                    .tag("code", e.code().name()).register(meters).increment();
             throw e;
         }
     }
@@ -283,8 +285,9 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
                 boolean ok = cases.move(c, AdmissionState.LAPSED, AdmissionEvent.LAPSED, NODE, null,
                         "presence not confirmed by " + c.presenceDueAt(), null, clock.instant());
                 if (ok) {
-                    audit.record(AuditTrail.Entry.of(NODE, "CASEWORK", "ADMISSION_LAPSED", "OK").partner(c.partner())
-                            .code(null, c.caseReference() + ": presence not confirmed by " + c.presenceDueAt()));
+                    audit.record(AuditTrail.Entry.of(NODE,
+                            AuditChannel.CASEWORK, AuditAction.ADMISSION_LAPSED, AuditOutcome.OK).partner(c.partner())
+                            .detail(c.caseReference() + ": presence not confirmed by " + c.presenceDueAt()));
                 }
                 return ok;
             });
@@ -298,13 +301,24 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
     }
 
     /** The audit action of a caseworker action (the audit column holds 32 characters). */
-    private static String action(AdmissionEvent event) {
-        return event == AdmissionEvent.SECURITY_CHECK_RECORDED ? "ADMISSION_SECURITY_CHECK" : "ADMISSION_" + event.name();
+    private static AuditAction action(AdmissionEvent event) {
+        return switch (event) {
+            case REFERRAL -> AuditAction.ADMISSION_REFERRAL;
+            case PRESENCE_CONFIRMED -> AuditAction.ADMISSION_PRESENCE_CONFIRMED;
+            case BIOMETRICS_ON_FILE -> AuditAction.ADMISSION_BIOMETRICS_ON_FILE;
+            case ELIGIBLE -> AuditAction.ADMISSION_ELIGIBLE;
+            case INELIGIBLE -> AuditAction.ADMISSION_INELIGIBLE;
+            case SECURITY_CHECK_RECORDED -> AuditAction.ADMISSION_SECURITY_CHECK;
+            case APPROVED -> AuditAction.ADMISSION_APPROVED;
+            case REFUSED -> AuditAction.ADMISSION_REFUSED;
+            case ARRIVAL_CONFIRMED -> AuditAction.ADMISSION_ARRIVAL_CONFIRMED;
+            case WITHDRAWN -> AuditAction.ADMISSION_WITHDRAWN;
+            case LAPSED -> AuditAction.ADMISSION_LAPSED;
+        };
     }
 
     private GatewayException illegal(String caseReference, String reason) {
-        return new GatewayException(GatewayErrorCode.ILLEGAL_ADMISSION_TRANSITION.name(),
-                GatewayErrorCode.ILLEGAL_ADMISSION_TRANSITION.status(),
+        return new GatewayException(GatewayErrorCode.ILLEGAL_ADMISSION_TRANSITION,
                 "Illegal transition of admission case " + safe(caseReference), List.of(reason), null);
     }
 

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.slf4j.Logger;
@@ -121,7 +123,8 @@ class DeadlineWatch {
                     return false;
                 }
                 cases.addAlert(c.id(), d.deadline().name(), d.dueAt(), clock.instant());
-                audit.record(AuditTrail.Entry.of("clock", ReadmissionWorkflow.CHANNEL, "DEADLINE_OVERDUE", "OK")
+                audit.record(AuditTrail.Entry.of("clock",
+                        ReadmissionWorkflow.CHANNEL, AuditAction.DEADLINE_OVERDUE, AuditOutcome.OK)
                         .partner(c.partner()).code(d.deadline().name(),
                                 c.caseReference() + " " + d.deadline() + " deadline " + d.dueAt() + " passed in state "
                                         + c.state()));

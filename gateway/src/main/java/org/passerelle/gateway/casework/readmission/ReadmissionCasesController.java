@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.gallery.GalleryChecks;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -61,7 +63,7 @@ class ReadmissionCasesController {
         List<DeadlineWatch.Due> found = switch (due.toLowerCase(Locale.ROOT)) {
             case "overdue" -> deadlines.overdue();
             case "soon" -> deadlines.soon();
-            default -> throw new GatewayException(GatewayErrorCode.INVALID_CASE_QUERY.name(), HttpStatus.BAD_REQUEST,
+            default -> throw new GatewayException(GatewayErrorCode.CASE_QUERY_INVALID,
                     "due is overdue or soon", List.of("due"), null);
         };
         // A case past (or near) both deadlines is listed once, at its earliest.
@@ -82,8 +84,8 @@ class ReadmissionCasesController {
     @PreAuthorize("hasAnyRole('SYSTEM', 'ADMIN')")
     @Operation(summary = "Cancel, suspend (legal challenge) or resume a case (roles SYSTEM for casework systems, ADMIN)",
             description = "Body {\"action\": \"CANCEL\" | \"SUSPEND\" | \"RESUME\", \"partner\": \"FR\" (when the "
-                    + "reference is held with several partners)}. An illegal action is refused with 409 "
-                    + "ILLEGAL_TRANSITION and changes nothing. Changes this node's case only: the back-end tells the "
+                    + "reference is held with several partners, else 409 CASE_PARTNER_REQUIRED)}; no such case is 404 "
+                    + "READMISSION_CASE_NOT_FOUND. An illegal action is refused with 409 ILLEGAL_TRANSITION and changes nothing. Changes this node's case only: the back-end tells the "
                     + "partner with a CaseStatusUpdate or TransferStatus.")
     CaseView act(@PathVariable String caseReference, @RequestBody ActionRequest request, Principal principal) {
         String actor = principal.getName();
@@ -92,11 +94,13 @@ class ReadmissionCasesController {
             ReadmissionCase c = find(caseReference, request.partner());
             ReadmissionCase after = transaction.execute(tx -> workflow.apply(
                     CaseCommand.action(c.caseReference(), c.partner(), event, actor, clock.instant())));
-            audit.record(AuditTrail.Entry.of(actor, "API", "CASE_ACTION", "GRANTED").partner(c.partner())
-                    .code(null, caseReference + " " + event));
+            audit.record(AuditTrail.Entry.of(actor, AuditChannel.API, AuditAction.CASE_ACTION, AuditOutcome.GRANTED)
+                    .partner(c.partner())
+                    .detail(caseReference + " " + event));
             return view(after, true);
         } catch (GatewayException e) {
-            audit.refused(AuditTrail.Entry.of(actor, "API", "CASE_ACTION", "REFUSED").code(e.code(),
+            audit.refused(AuditTrail.Entry.of(actor, AuditChannel.API, AuditAction.CASE_ACTION, AuditOutcome.REFUSED)
+                    .code(e.code(),
                     caseReference.replaceAll("[^A-Z0-9-]", "") + " " + e.getMessage()));
             throw e;
         }
@@ -106,10 +110,10 @@ class ReadmissionCasesController {
         List<ReadmissionCase> found = cases.byReference(caseReference).stream()
                 .filter(c -> partner == null || c.partner().equals(partner)).toList();
         if (found.size() != 1) {
-            GatewayErrorCode code = GatewayErrorCode.UNKNOWN_CASE;
-            throw new GatewayException(code.name(), found.isEmpty() ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT,
-                    found.isEmpty() ? "No such readmission case" : "The case is held with several partners: name one",
-                    List.of(), null);
+            throw found.isEmpty()
+                    ? new GatewayException(GatewayErrorCode.READMISSION_CASE_NOT_FOUND, "No such readmission case")
+                    : new GatewayException(GatewayErrorCode.CASE_PARTNER_REQUIRED,
+                            "The case is held with several partners: name one");
         }
         return found.get(0);
     }
@@ -120,7 +124,7 @@ class ReadmissionCasesController {
             case "CANCEL" -> CaseEvent.CANCEL;
             case "SUSPEND" -> CaseEvent.SUSPEND;
             case "RESUME" -> CaseEvent.RESUME;
-            default -> throw new GatewayException(GatewayErrorCode.INVALID_CASE_QUERY.name(), HttpStatus.BAD_REQUEST,
+            default -> throw new GatewayException(GatewayErrorCode.CASE_QUERY_INVALID,
                     "action is CANCEL, SUSPEND or RESUME", List.of("action"), null);
         };
     }

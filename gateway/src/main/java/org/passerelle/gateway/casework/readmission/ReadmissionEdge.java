@@ -103,7 +103,7 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
     private void checkRequest(ReadmissionRequest request, CaseCommand command, Direction direction) {
         if (!GalleryTemplates.declaresSearchable(request.getBiometricSet())) {
             GatewayErrorCode code = GatewayErrorCode.FINGERPRINTS_REQUIRED;
-            throw new GatewayException(code.name(), code.status(), "A readmission request carries the person's"
+            throw new GatewayException(code, "A readmission request carries the person's"
                     + " fingerprints", List.of("BiometricSet with a WSQ or uncompressed Fingerprint record"), null);
         }
         ReadmissionProperties.Rules rules = properties.rules(command.partner());
@@ -111,14 +111,14 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
                 .filter(e -> e.applies(request.getVulnerabilityScreening())).map(Enum::name).toList();
         if (!stopped.isEmpty()) {
             GatewayErrorCode code = GatewayErrorCode.EXCLUDED_FROM_READMISSION;
-            throw new GatewayException(code.name(), code.status(), "The person may not be proposed for readmission: "
+            throw new GatewayException(code, "The person may not be proposed for readmission: "
                     + String.join(", ", stopped), stopped, null);
         }
         // The window binds the first request; a request sent again with more information belongs to an open case.
         if (direction == Direction.OUTBOUND && cases.find(command.caseReference(), command.partner()).isEmpty()
                 && command.at().isAfter(command.arrivedAt().plus(rules.requestWithin()))) {
             GatewayErrorCode code = GatewayErrorCode.REQUEST_WINDOW_CLOSED;
-            throw new GatewayException(code.name(), code.status(), "A readmission request to " + command.partner()
+            throw new GatewayException(code, "A readmission request to " + command.partner()
                     + " must leave within " + rules.requestWithin() + " of arrival",
                     List.of("request-within " + rules.requestWithin()), null);
         }

@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -20,7 +23,7 @@ import org.springframework.stereotype.Component;
 @Component
 class ReadmissionWorkflow {
 
-    static final String CHANNEL = "CASEWORK";
+    static final AuditChannel CHANNEL = AuditChannel.CASEWORK;
 
     private final ReadmissionCases cases;
     private final ReadmissionProperties properties;
@@ -60,9 +63,10 @@ class ReadmissionWorkflow {
         }
         for (Transition t : transitions) {
             cases.addTransition(id, t);
-            audit.record(AuditTrail.Entry.of(command.actor(), CHANNEL, "CASE_TRANSITION", "OK").partner(c.partner())
+            audit.record(AuditTrail.Entry.of(command.actor(), CHANNEL, AuditAction.CASE_TRANSITION, AuditOutcome.OK)
+                    .partner(c.partner())
                     .message(command.messageId(), command.messageType(), null)
-                    .code(null, c.caseReference() + " " + t.from() + "->" + t.to() + " on " + t.event()));
+                    .detail(c.caseReference() + " " + t.from() + "->" + t.to() + " on " + t.event()));
             Counter.builder("passerelle.readmission.transitions").description("Readmission case transitions")
                     .tag("event", t.event().name()).tag("to", t.to().name()).register(registry).increment();
         }
@@ -171,6 +175,6 @@ class ReadmissionWorkflow {
         details.add("case " + command.caseReference());
         Optional.ofNullable(state).ifPresent(s -> details.add("state " + s));
         details.add("event " + command.event());
-        return new GatewayException(code.name(), code.status(), message, details, null);
+        return new GatewayException(code, message, details, null);
     }
 }

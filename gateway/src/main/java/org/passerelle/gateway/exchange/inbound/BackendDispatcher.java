@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Backoff;
@@ -55,8 +56,8 @@ public class BackendDispatcher extends OutboxWorker {
     }
 
     @Override
-    protected String channel() {
-        return "DISPATCH";
+    protected AuditChannel channel() {
+        return AuditChannel.DISPATCH;
     }
 
     @Override

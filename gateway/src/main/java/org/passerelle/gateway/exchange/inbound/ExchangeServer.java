@@ -145,13 +145,13 @@ class ExchangeServer implements SmartLifecycle {
                 // Every refusal reaching here was audited where it was raised (admit, receive, refusedAtPort).
                 String messageId = exchange.getRequestHeaders().getFirst("X-Passerelle-Message-Id");
                 byte[] fault = inbox.faultFor(refusal, partner == null ? null : partner.party(), messageId);
-                if (GatewayErrorCode.NODE_BUSY.name().equals(refusal.code())) {
+                if (refusal.is(GatewayErrorCode.NODE_BUSY)) {
                     exchange.getResponseHeaders().set("Retry-After", String.valueOf(InboundMemory.RETRY_AFTER_SECONDS));
                     // Read through and thrown away, a buffer at a time (no heap to speak of), so that the sender gets
                     // this answer rather than a reset connection, which would count against our node as a failure.
                     BoundedBody.discard(exchange.getRequestBody(), inbox.maxBody(partner));
                 }
-                answer(exchange, refusal.status().value(), refusal.code(), messageId, "application/xml", fault);
+                answer(exchange, refusal.status().value(), refusal.code().name(), messageId, "application/xml", fault);
             }
         } catch (RuntimeException e) {
             log.error("Exchange request failed", e);

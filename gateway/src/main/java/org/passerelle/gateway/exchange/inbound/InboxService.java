@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import org.passerelle.contracts.DecodedMessage;
 import org.passerelle.contracts.MessageCodec;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -53,7 +56,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class InboxService {
 
     private static final Logger log = LoggerFactory.getLogger(InboxService.class);
-    private static final String CHANNEL = "INBOX";
+    private static final AuditChannel CHANNEL = AuditChannel.INBOX;
 
     private final NodeProperties node;
     private final PartnerRegistry partners;
@@ -135,9 +138,10 @@ public class InboxService {
     public void refusedAtHandshake(String partyOrNull, SecurityCheckException reason) {
         GatewayException refusal = Faults.from(reason);
         // The certificate was refused, so the party it names is only claimed: the entry is not put on that partner.
-        audit.refused(AuditTrail.Entry.of("unverified TLS client", CHANNEL, "HANDSHAKE_REFUSED", "REFUSED")
+        audit.refused(AuditTrail.Entry.of("unverified TLS client",
+                CHANNEL, AuditAction.HANDSHAKE_REFUSED, AuditOutcome.REFUSED)
                 .code(refusal.code(), "claims " + (partyOrNull == null ? "no party" : partyOrNull) + ": " + reason.details()));
-        metrics.refused("unknown", Direction.INBOUND, refusal.code());
+        metrics.refused("unknown", Direction.INBOUND, refusal.code().name());
         log.info("Refused a TLS client of {} at the handshake: {}", partyOrNull, refusal.code());
     }
 
@@ -182,9 +186,10 @@ public class InboxService {
                     if (accepted) {
                         store.saveInboundReceipt(f.messageId(), f.sha256(), receipt);
                         hooks.accepted(context);
-                        audit.record(AuditTrail.Entry.of(partner.party(), CHANNEL, "MESSAGE_RECEIVED", "OK")
+                        audit.record(AuditTrail.Entry.of(partner.party(),
+                                CHANNEL, AuditAction.MESSAGE_RECEIVED, AuditOutcome.OK)
                                 .partner(partner.party()).message(f.messageId(), f.messageType(), f.sha256()));
-                        audit.record(AuditTrail.Entry.of("node", CHANNEL, "RECEIPT_ISSUED", "OK")
+                        audit.record(AuditTrail.Entry.of("node", CHANNEL, AuditAction.RECEIPT_ISSUED, AuditOutcome.OK)
                                 .partner(partner.party()).message(f.messageId(), f.messageType(), f.sha256()));
                     }
                     return accepted;
@@ -210,7 +215,7 @@ public class InboxService {
 
     /** A fault envelope for a refusal, signed by this node, addressed to the partner (or to no one known: "ZZ"). */
     public byte[] faultFor(GatewayException refusal, String partyOrNull, String messageId) {
-        byte[] xml = envelopes.fault(node.party(), partyOrNull == null ? "ZZ" : partyOrNull, messageId, refusal.code(),
+        byte[] xml = envelopes.fault(node.party(), partyOrNull == null ? "ZZ" : partyOrNull, messageId, refusal.code().name(),
                 refusal.getMessage(), refusal.details(), clock.instant());
         return xml;
     }
@@ -237,7 +242,7 @@ public class InboxService {
             throw new GatewayException(GatewayErrorCode.REPLAYED_MESSAGE,
                     "Message id " + facts.messageId() + " was already received with other content");
         }
-        audit.record(AuditTrail.Entry.of(partner.party(), CHANNEL, "MESSAGE_RETRANSMITTED", "OK")
+        audit.record(AuditTrail.Entry.of(partner.party(), CHANNEL, AuditAction.MESSAGE_RETRANSMITTED, AuditOutcome.OK)
                 .partner(partner.party()).message(facts.messageId(), facts.messageType(), facts.sha256()));
         log.info("Retransmission of message {} from {}: same receipt again", facts.messageId(), partner.party());
         return earlier.receipt();
@@ -245,14 +250,15 @@ public class InboxService {
 
     private GatewayException refused(RuntimeException e, String party, EnvelopeFacts facts) {
         GatewayException refusal = Faults.from(e);
-        AuditTrail.Entry entry = AuditTrail.Entry.of(party == null ? "unknown" : party, CHANNEL, "MESSAGE_REFUSED", "REFUSED")
+        AuditTrail.Entry entry = AuditTrail.Entry.of(party == null ? "unknown" : party,
+                CHANNEL, AuditAction.MESSAGE_REFUSED, AuditOutcome.REFUSED)
                 .partner(party).code(refusal.code(), refusal.getMessage());
         if (facts != null) {
             entry = entry.message(facts.messageId(), facts.messageType(), facts.sha256());
         }
         audit.refused(entry);
-        metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.INBOUND, refusal.code());
-        if (refusal.code().equals(GatewayErrorCode.INTERNAL_ERROR.name())) {
+        metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.INBOUND, refusal.code().name());
+        if (refusal.is(GatewayErrorCode.INTERNAL_ERROR)) {
             log.error("Inbox failed on a message from {}", party, e);
         } else {
             log.info("Refused a message from {}: {}", party, refusal.code());

@@ -1,6 +1,7 @@
 package org.passerelle.gateway.exchange.outbound;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,6 +33,6 @@ public class IntakeRoutes extends RouteBuilder {
                 .process(exchange -> exchange.getMessage().setBody(intake.submit(
                         exchange.getMessage().getMandatoryBody(byte[].class),
                         exchange.getProperty(ACTOR, String.class),
-                        exchange.getProperty(CHANNEL, String.class))));
+                        exchange.getProperty(CHANNEL, AuditChannel.class))));
     }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 import org.passerelle.contracts.ContractViolationException;
 import org.passerelle.contracts.DecodedMessage;
 import org.passerelle.contracts.MessageCodec;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -37,7 +40,7 @@ public class IntakeService {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeService.class);
     /** The channel of the back-end API; the queue and drop-folder connectors name their own. */
-    public static final String API = "API";
+    public static final AuditChannel API = AuditChannel.API;
 
     private final MessageCodec codec;
     private final MessageStore store;
@@ -63,7 +66,7 @@ public class IntakeService {
         this.transaction = transaction;
     }
 
-    /** Accepts the envelope from the back-end API; see {@link #submit(byte[], String, String)}. */
+    /** Accepts the envelope from the back-end API; see {@link #submit(byte[], String, AuditChannel)}. */
     public String submit(byte[] xml, String actor) {
         return submit(xml, actor, API);
     }
@@ -72,7 +75,7 @@ public class IntakeService {
      * Accepts the envelope and returns its message id; a resubmission of the same bytes returns the same id. The
      * channel (API, QUEUE, FILE) is the connector it came through, recorded with every audit entry.
      */
-    public String submit(byte[] xml, String actor, String channel) {
+    public String submit(byte[] xml, String actor, AuditChannel channel) {
         EnvelopeFacts facts = null;
         try {
             DecodedMessage decoded = decode(xml);
@@ -94,21 +97,22 @@ public class IntakeService {
             if (!stored) {
                 return resubmission(facts, actor, channel);
             }
-            audit.record(AuditTrail.Entry.of(actor, channel, "MESSAGE_ACCEPTED", "OK").partner(facts.to())
+            audit.record(AuditTrail.Entry.of(actor, channel, AuditAction.MESSAGE_ACCEPTED, AuditOutcome.OK)
+                    .partner(facts.to())
                     .message(facts.messageId(), facts.messageType(), facts.sha256()));
             metrics.accepted(facts.messageType(), Direction.OUTBOUND);
             log.info("Accepted message {} ({} to {})", facts.messageId(), facts.messageType(), facts.to());
             return facts.messageId();
         } catch (RuntimeException e) {
             GatewayException refusal = Faults.from(e);
-            AuditTrail.Entry entry = AuditTrail.Entry.of(actor, channel, "MESSAGE_REFUSED", "REFUSED")
+            AuditTrail.Entry entry = AuditTrail.Entry.of(actor, channel, AuditAction.MESSAGE_REFUSED, AuditOutcome.REFUSED)
                     .code(refusal.code(), refusal.getMessage());
             if (facts != null) {
                 entry = entry.partner(facts.to()).message(facts.messageId(), facts.messageType(), facts.sha256());
             }
             audit.refused(entry);
-            metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.OUTBOUND, refusal.code());
-            if (GatewayErrorCode.INTERNAL_ERROR.name().equals(refusal.code())) {
+            metrics.refused(facts == null ? "unknown" : facts.messageType(), Direction.OUTBOUND, refusal.code().name());
+            if (refusal.is(GatewayErrorCode.INTERNAL_ERROR)) {
                 // Not the submitter's fault: the operator needs the cause (exceptions here carry no payload).
                 log.error("Submission from {} failed inside the node", actor, e);
             } else {
@@ -134,9 +138,9 @@ public class IntakeService {
     /** A refusal before the body is read (nothing about the message is known yet), audited and counted. */
     private GatewayException refusedBeforeReading(String actor, GatewayErrorCode code, String why) {
         GatewayException refusal = new GatewayException(code, why);
-        audit.refused(AuditTrail.Entry.of(actor, API, "MESSAGE_REFUSED", "REFUSED")
+        audit.refused(AuditTrail.Entry.of(actor, API, AuditAction.MESSAGE_REFUSED, AuditOutcome.REFUSED)
                 .code(refusal.code(), refusal.getMessage()));
-        metrics.refused("unknown", Direction.OUTBOUND, refusal.code());
+        metrics.refused("unknown", Direction.OUTBOUND, refusal.code().name());
         return refusal;
     }
 
@@ -166,10 +170,11 @@ public class IntakeService {
         return partner;
     }
 
-    private String resubmission(EnvelopeFacts facts, String actor, String channel) {
+    private String resubmission(EnvelopeFacts facts, String actor, AuditChannel channel) {
         MessageRecord existing = store.find(facts.messageId()).orElseThrow();
         if (existing.direction() == Direction.OUTBOUND && existing.payloadSha256().equals(facts.sha256())) {
-            audit.record(AuditTrail.Entry.of(actor, channel, "MESSAGE_RESUBMITTED", "OK").partner(facts.to())
+            audit.record(AuditTrail.Entry.of(actor, channel, AuditAction.MESSAGE_RESUBMITTED, AuditOutcome.OK)
+                    .partner(facts.to())
                     .message(facts.messageId(), facts.messageType(), facts.sha256()));
             return facts.messageId();
         }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.BoundedBody;
 import org.passerelle.gateway.exchange.InboundMemory;
@@ -88,7 +89,8 @@ class MessagesController {
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "Put a parked message back in the queue (role ADMIN)")
     MessageView replay(@PathVariable String id, Principal principal) {
-        MessageRecord record = operations.replay(id, new PartnerOperations.Actor(principal.getName(), null, "API"));
+        MessageRecord record = operations.replay(id,
+                new PartnerOperations.Actor(principal.getName(), null, AuditChannel.API));
         return view(record);
     }
 
@@ -96,7 +98,8 @@ class MessagesController {
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "Give up on a parked message for good, with a reason, so that the later messages of its conversation flow (role ADMIN)")
     MessageView release(@PathVariable String id, @RequestParam String reason, Principal principal) {
-        MessageRecord record = operations.release(id, reason, new PartnerOperations.Actor(principal.getName(), null, "API"));
+        MessageRecord record = operations.release(id, reason,
+                new PartnerOperations.Actor(principal.getName(), null, AuditChannel.API));
         return view(record);
     }
 

@@ -14,6 +14,9 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLParameters;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.node.Certificates;
@@ -77,7 +80,8 @@ public class PartnerClients {
                     .sslContext(PartyTls.clientContext(nodeKey, validator, party, (claimed, reason) ->
                             // The partner's server was refused at our handshake: the attempt fails as unavailable and
                             // is retried; the audit log keeps why (NOT_A_GATEWAY_CERTIFICATE, CERTIFICATE_REVOKED, ...).
-                            audit.refused(AuditTrail.Entry.of("node", "DELIVERY", "PARTNER_HANDSHAKE_REFUSED", "REFUSED")
+                            audit.refused(AuditTrail.Entry.of("node",
+                                    AuditChannel.DELIVERY, AuditAction.PARTNER_HANDSHAKE_REFUSED, AuditOutcome.REFUSED)
                                     .partner(party).code(reason.code().name(), reason.details()))))
                     .sslParameters(tls)
                     .connectTimeout(delivery.connectTimeout())
@@ -154,11 +158,13 @@ public class PartnerClients {
         boolean usable = !validated.usable().isEmpty();
         SecurityCheckException problem = validated.problem();
         if (wasUsable && !usable) {
-            audit.record(AuditTrail.Entry.of("node", "DELIVERY", "PARTNER_CERTIFICATE_INVALID", "FAILED").partner(party)
+            audit.record(AuditTrail.Entry.of("node",
+                    AuditChannel.DELIVERY, AuditAction.PARTNER_CERTIFICATE_INVALID, AuditOutcome.FAILED).partner(party)
                     .code(problem.code().name(), "messages to " + party + " wait: " + problem.details()));
             log.warn("Messages to {} wait: its gateway certificate is refused ({})", party, problem.code());
         } else if (!wasUsable && usable) {
-            audit.record(AuditTrail.Entry.of("node", "DELIVERY", "PARTNER_CERTIFICATE_VALID", "OK").partner(party));
+            audit.record(AuditTrail.Entry.of("node",
+                    AuditChannel.DELIVERY, AuditAction.PARTNER_CERTIFICATE_VALID, AuditOutcome.OK).partner(party));
             log.info("The gateway certificate of {} validates again", party);
         }
     }

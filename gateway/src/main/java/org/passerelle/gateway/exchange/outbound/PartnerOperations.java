@@ -2,6 +2,9 @@ package org.passerelle.gateway.exchange.outbound;
 
 import java.time.Instant;
 import java.util.List;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -40,7 +43,7 @@ public class PartnerOperations {
     }
 
     /** Who acted, with which role (may be null), through which channel. */
-    public record Actor(String name, String role, String channel) {
+    public record Actor(String name, String role, AuditChannel channel) {
     }
 
     /**
@@ -80,15 +83,17 @@ public class PartnerOperations {
         Partner partner = partners.require(party);
         String why = reason == null ? "" : reason.strip();
         if (why.isEmpty() || why.length() > MAX_REASON) {
-            audit.refused(AuditTrail.Entry.of(actor.name(), actor.channel(), "PARTNER_SUSPENDED", "REFUSED")
+            audit.refused(AuditTrail.Entry.of(actor.name(),
+                    actor.channel(), AuditAction.PARTNER_SUSPENDED, AuditOutcome.REFUSED)
                     .role(actor.role()).partner(partner.party()).resource("partner:" + partner.party())
                     .code(GatewayErrorCode.SUSPENSION_REASON_REQUIRED.name(), "reason missing or too long"));
             throw new GatewayException(GatewayErrorCode.SUSPENSION_REASON_REQUIRED,
                     "A reason of 1 to " + MAX_REASON + " characters is required");
         }
         if (suspensions.suspend(partner.party(), why, actor.name())) {
-            audit.record(AuditTrail.Entry.of(actor.name(), actor.channel(), "PARTNER_SUSPENDED", "GRANTED")
-                    .role(actor.role()).partner(partner.party()).resource("partner:" + partner.party()).code(null, why));
+            audit.record(AuditTrail.Entry.of(actor.name(),
+                    actor.channel(), AuditAction.PARTNER_SUSPENDED, AuditOutcome.GRANTED)
+                    .role(actor.role()).partner(partner.party()).resource("partner:" + partner.party()).detail(why));
         }
         return view(partner);
     }
@@ -97,7 +102,8 @@ public class PartnerOperations {
     public PartnerView resume(String party, Actor actor) {
         Partner partner = partners.require(party);
         if (suspensions.resume(partner.party())) {
-            audit.record(AuditTrail.Entry.of(actor.name(), actor.channel(), "PARTNER_RESUMED", "GRANTED")
+            audit.record(AuditTrail.Entry.of(actor.name(),
+                    actor.channel(), AuditAction.PARTNER_RESUMED, AuditOutcome.GRANTED)
                     .role(actor.role()).partner(partner.party()).resource("partner:" + partner.party()));
         }
         return view(partner);
@@ -107,13 +113,14 @@ public class PartnerOperations {
     public MessageRecord replay(String messageId, Actor actor) {
         store.find(messageId).orElseThrow(() -> notFound(messageId));
         if (!store.replay(messageId, actor.name())) {
-            audit.refused(AuditTrail.Entry.of(actor.name(), actor.channel(), "MESSAGE_REPLAY", "REFUSED")
+            audit.refused(AuditTrail.Entry.of(actor.name(),
+                    actor.channel(), AuditAction.MESSAGE_REPLAY, AuditOutcome.REFUSED)
                     .role(actor.role()).message(messageId, null, null)
                     .code(GatewayErrorCode.NOT_PARKED.name(), "not parked"));
             throw new GatewayException(GatewayErrorCode.NOT_PARKED, "Message " + messageId + " is not parked");
         }
         MessageRecord record = store.find(messageId).orElseThrow();
-        audit.record(AuditTrail.Entry.of(actor.name(), actor.channel(), "MESSAGE_REPLAY", "GRANTED")
+        audit.record(AuditTrail.Entry.of(actor.name(), actor.channel(), AuditAction.MESSAGE_REPLAY, AuditOutcome.GRANTED)
                 .role(actor.role()).message(messageId, record.messageType(), record.payloadSha256()));
         return record;
     }
@@ -127,21 +134,23 @@ public class PartnerOperations {
         store.find(messageId).orElseThrow(() -> notFound(messageId));
         String why = reason == null ? "" : reason.strip();
         if (why.isEmpty() || why.length() > MAX_REASON) {
-            audit.refused(AuditTrail.Entry.of(actor.name(), actor.channel(), "MESSAGE_RELEASE", "REFUSED")
+            audit.refused(AuditTrail.Entry.of(actor.name(),
+                    actor.channel(), AuditAction.MESSAGE_RELEASE, AuditOutcome.REFUSED)
                     .role(actor.role()).message(messageId, null, null)
                     .code(GatewayErrorCode.RELEASE_REASON_REQUIRED.name(), "reason missing or too long"));
             throw new GatewayException(GatewayErrorCode.RELEASE_REASON_REQUIRED,
                     "A reason of 1 to " + MAX_REASON + " characters is required");
         }
         if (!store.releaseParked(messageId, actor.name(), why)) {
-            audit.refused(AuditTrail.Entry.of(actor.name(), actor.channel(), "MESSAGE_RELEASE", "REFUSED")
+            audit.refused(AuditTrail.Entry.of(actor.name(),
+                    actor.channel(), AuditAction.MESSAGE_RELEASE, AuditOutcome.REFUSED)
                     .role(actor.role()).message(messageId, null, null)
                     .code(GatewayErrorCode.NOT_PARKED.name(), "not parked"));
             throw new GatewayException(GatewayErrorCode.NOT_PARKED, "Message " + messageId + " is not parked");
         }
         MessageRecord record = store.find(messageId).orElseThrow();
-        audit.record(AuditTrail.Entry.of(actor.name(), actor.channel(), "MESSAGE_RELEASE", "GRANTED")
-                .role(actor.role()).message(messageId, record.messageType(), record.payloadSha256()).code(null, why));
+        audit.record(AuditTrail.Entry.of(actor.name(), actor.channel(), AuditAction.MESSAGE_RELEASE, AuditOutcome.GRANTED)
+                .role(actor.role()).message(messageId, record.messageType(), record.payloadSha256()).detail(why));
         return record;
     }
 

@@ -10,6 +10,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Bulkheads;
@@ -140,8 +143,9 @@ public class PartnerRecovery {
             int count = store.bringForward(OutboxKind.SEND, party, CURED);
             if (count > 0) {
                 metrics.broughtForward(party, count);
-                audit.record(AuditTrail.Entry.of("node", "DELIVERY", "PARTNER_RECOVERED", "OK").partner(party)
-                        .code(null, count + " waiting messages brought forward: " + why));
+                audit.record(AuditTrail.Entry.of("node",
+                        AuditChannel.DELIVERY, AuditAction.PARTNER_RECOVERED, AuditOutcome.OK).partner(party)
+                        .detail(count + " waiting messages brought forward: " + why));
                 log.info("{} answers again ({}): {} waiting messages brought forward", party, why, count);
             }
             return count;

@@ -13,6 +13,9 @@ import org.passerelle.contracts.ContractViolationException;
 import org.passerelle.contracts.DecodedMessage;
 import org.passerelle.contracts.MessageCodec;
 import org.passerelle.contracts.envelope.v1.Receipt;
+import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Bulkheads;
@@ -90,8 +93,8 @@ public class PartnerSender extends OutboxWorker {
     }
 
     @Override
-    protected String channel() {
-        return "DELIVERY";
+    protected AuditChannel channel() {
+        return AuditChannel.DELIVERY;
     }
 
     @Override
@@ -157,9 +160,10 @@ public class PartnerSender extends OutboxWorker {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(cms))
                     .build();
             store.recordStatus(message.messageId(), MessageStatus.SENT, null, partner.party());
-            audit.record(AuditTrail.Entry.of("node", channel(), "MESSAGE_SENT", "OK").partner(partner.party())
+            audit.record(AuditTrail.Entry.of("node", channel(), AuditAction.MESSAGE_SENT, AuditOutcome.OK)
+                    .partner(partner.party())
                     .message(message.messageId(), message.messageType(), message.payloadSha256())
-                    .code(null, "attempt " + (entry.attempts() + 1)));
+                    .detail("attempt " + (entry.attempts() + 1)));
             call.begin();
             response = clients.client(partner).send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {

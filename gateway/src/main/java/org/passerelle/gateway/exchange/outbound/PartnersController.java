@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
 import java.util.List;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -53,13 +54,13 @@ class PartnersController {
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "Suspend the exchange with a partner (role ADMIN): outbound messages wait, inbound ones are answered 503 PARTNER_SUSPENDED")
     PartnerOperations.PartnerView suspend(@PathVariable String party, @RequestParam String reason, Principal principal) {
-        return operations.suspend(party, reason, new PartnerOperations.Actor(principal.getName(), null, "API"));
+        return operations.suspend(party, reason, new PartnerOperations.Actor(principal.getName(), null, AuditChannel.API));
     }
 
     @PostMapping("/{party}/resume")
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "Resume the exchange with a suspended partner (role ADMIN); waiting messages then go out in order")
     PartnerOperations.PartnerView resume(@PathVariable String party, Principal principal) {
-        return operations.resume(party, new PartnerOperations.Actor(principal.getName(), null, "API"));
+        return operations.resume(party, new PartnerOperations.Actor(principal.getName(), null, AuditChannel.API));
     }
 }

@@ -7,6 +7,7 @@ import org.passerelle.contracts.biometric.v1.Urgency;
 import org.passerelle.gateway.access.AccessRules;
 import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.access.SearchRateLimiter;
+import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Faults;
 import org.passerelle.gateway.exchange.outbound.IntakeService;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class BiometricSearches {
 
-    static final String ACTION = "BIOMETRIC_SEARCH";
+    static final AuditAction ACTION = AuditAction.BIOMETRIC_SEARCH;
     static final String RESOURCE = "searches";
 
     /** Reads the transaction once the search may go on: null or empty when it is missing or too large. */

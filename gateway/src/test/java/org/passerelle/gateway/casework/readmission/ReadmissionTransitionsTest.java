@@ -99,7 +99,7 @@ class ReadmissionTransitionsTest {
     @Test
     void refusesAnEventForAnUnknownCase() {
         assertThatThrownBy(() -> workflow.plan(null, message(CaseEvent.DECISION_ACCEPTED, Direction.INBOUND)))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo("UNKNOWN_CASE"));
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code().name()).isEqualTo("UNKNOWN_CASE"));
     }
 
     @Test
@@ -107,7 +107,7 @@ class ReadmissionTransitionsTest {
         ReadmissionCase requested = inState(ReadmissionState.ACKNOWLEDGED, ReadmissionCase.Role.REQUESTED);
         assertThatThrownBy(() -> workflow.plan(requested, message(CaseEvent.DECISION_ACCEPTED, Direction.INBOUND)))
                 .isInstanceOfSatisfying(GatewayException.class,
-                        e -> assertThat(e.code()).isEqualTo("ILLEGAL_TRANSITION"));
+                        e -> assertThat(e.code().name()).isEqualTo("ILLEGAL_TRANSITION"));
         assertThat(workflow.plan(requested, message(CaseEvent.DECISION_ACCEPTED, Direction.OUTBOUND)))
                 .containsExactly(CaseEvent.DECISION_ACCEPTED);
     }
@@ -119,7 +119,7 @@ class ReadmissionTransitionsTest {
         assertThatThrownBy(() -> workflow.plan(suspended,
                 CaseCommand.action("GB-RA-2026-000123", "FR", CaseEvent.SUSPEND, "admin", T)))
                 .isInstanceOfSatisfying(GatewayException.class,
-                        e -> assertThat(e.code()).isEqualTo("ILLEGAL_TRANSITION"));
+                        e -> assertThat(e.code().name()).isEqualTo("ILLEGAL_TRANSITION"));
     }
 
     private static CaseCommand message(CaseEvent event, Direction direction) {
