@@ -2,10 +2,8 @@ package org.passerelle.gateway.audit;
 
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.security.audit.Checkpoint;
 import org.passerelle.security.audit.CheckpointSigner;
 import org.slf4j.Logger;
@@ -13,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -30,7 +27,6 @@ class AuditCheckpoints {
     private static final Logger log = LoggerFactory.getLogger(AuditCheckpoints.class);
 
     private final JdbcTemplate jdbc;
-    private final SingletonJobs jobs;
     private final TransactionTemplate tx;
     private final ChainSealer sealer;
     private final CheckpointSigner signer;
@@ -41,9 +37,8 @@ class AuditCheckpoints {
 
     AuditCheckpoints(JdbcTemplate jdbc, PlatformTransactionManager transactions, ChainSealer sealer,
                      CheckpointSigner signer, AuditMerkle merkle, Witnesses witnesses, AuditTrail audit,
-                     Clock clock, SingletonJobs jobs) {
+                     Clock clock) {
         this.jdbc = jdbc;
-        this.jobs = jobs;
         this.tx = new TransactionTemplate(transactions);
         this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.sealer = sealer;
@@ -76,18 +71,17 @@ class AuditCheckpoints {
         });
     }
 
-    @Scheduled(fixedDelayString = "${passerelle.audit.checkpoint-interval:5m}",
-            initialDelayString = "${passerelle.audit.checkpoint-interval:5m}")
+    /**
+     * The {@code audit-checkpoint} job ({@link AuditConfiguration}), on one node of the party at a time, so that
+     * partners are not asked to witness a round twice.
+     */
     void scheduled() {
-        // One node of the party signs and sends each round, so partners are not asked to witness it twice.
-        jobs.runAlone("audit-checkpoint", Duration.ofMinutes(10), () -> quietly("scheduled", true));
+        quietly("scheduled", true);
     }
 
-    /** Seals what the background sealer missed, on one node of the party at a time. */
-    @Scheduled(fixedDelayString = "${passerelle.audit.sweep-interval:10s}",
-            initialDelayString = "${passerelle.audit.sweep-interval:10s}")
+    /** The {@code audit-sealing} job: seals what the background sealer missed, on one node of the party at a time. */
     void sweep() {
-        jobs.runAlone("audit-sealing", Duration.ofMinutes(2), sealer::sweep);
+        sealer.sweep();
     }
 
     /** Signed at startup; sent to the partners at the first scheduled round, so a start never waits on a partner. */

@@ -18,11 +18,10 @@ import org.passerelle.contracts.common.v1.BiometricSet;
 import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.contracts.readmission.v1.TransferStatus;
 import org.passerelle.contracts.readmission.v1.TransferStatusValue;
-import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
-import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.exchange.MessageObserver;
 import org.passerelle.gateway.messagelog.Direction;
@@ -31,7 +30,6 @@ import org.passerelle.gateway.node.NodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -76,14 +74,11 @@ class GalleryWork implements MessageObserver {
     /** How long a node holds an item it claimed: longer than the longest search. */
     private static final Duration LEASE = Duration.ofMinutes(5);
     private final String node;
-    private final SingletonJobs jobs;
     private final TransferredCases transferred;
 
     GalleryWork(JdbcClient jdbc, Gallery gallery, GalleryChecks checks, MessageStore messages, MessageCodec codec,
                 GalleryProperties properties, AuditTrail audit, Clock clock, TransactionTemplate transaction,
-                MeterRegistry meters, NodeProperties nodeProperties, SingletonJobs jobs,
-                TransferredCases transferred) {
-        this.jobs = jobs;
+                MeterRegistry meters, NodeProperties nodeProperties, TransferredCases transferred) {
         this.transferred = transferred;
         this.node = nodeProperties.nodeId();
         this.jdbc = jdbc;
@@ -138,15 +133,13 @@ class GalleryWork implements MessageObserver {
      * attempt counted before the work, so that an item that kills its worker is not retried for ever) for a lease,
      * so that two nodes sharing the database never do it twice at once.
      */
-    @Scheduled(fixedDelayString = "${passerelle.gallery.work-interval:1s}", initialDelayString = "${passerelle.gallery.work-interval:1s}")
     public int runDue() {
         return runClaimed();
     }
 
-    /** The retention purge of the gallery, on one node of the party at a time. */
-    @Scheduled(fixedDelayString = "${passerelle.gallery.purge-interval:1h}", initialDelayString = "${passerelle.gallery.purge-interval:1h}")
+    /** The {@code gallery-retention} job ({@link GalleryConfiguration}): the gallery's retention purge. */
     void purgeExpired() {
-        jobs.runAlone("gallery-retention", Duration.ofHours(1), gallery::purgeExpired);
+        gallery.purgeExpired();
     }
 
     private int runClaimed() {

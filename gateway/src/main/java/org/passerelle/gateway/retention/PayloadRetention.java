@@ -1,20 +1,16 @@
 package org.passerelle.gateway.retention;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
-import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -24,7 +20,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * which bytes were erased and why. A payload still owed to a partner or back-end is left alone.
  */
 @Component
-@EnableConfigurationProperties(RetentionProperties.class)
 public class PayloadRetention {
 
     static final AuditChannel CHANNEL = AuditChannel.RETENTION;
@@ -37,11 +32,9 @@ public class PayloadRetention {
     private final RetentionProperties properties;
     private final TransactionTemplate transaction;
     private final Clock clock;
-    private final SingletonJobs jobs;
 
     PayloadRetention(List<ClosedCases> sources, MessageStore store, AuditTrail audit, RetentionProperties properties,
-                     TransactionTemplate transaction, Clock clock, SingletonJobs jobs) {
-        this.jobs = jobs;
+                     TransactionTemplate transaction, Clock clock) {
         this.sources = sources;
         this.store = store;
         this.audit = audit;
@@ -50,11 +43,10 @@ public class PayloadRetention {
         this.clock = clock;
     }
 
-    @Scheduled(fixedDelayString = "${passerelle.retention.check-interval:1h}",
-            initialDelayString = "${passerelle.retention.check-interval:1h}")
-    void scheduled() {
+    /** The {@code payload-retention} job ({@link RetentionConfiguration}): erases what is due, when retention is on. */
+    void purgeIfEnabled() {
         if (properties.enabled()) {
-            jobs.runAlone("payload-retention", Duration.ofHours(1), this::purgeDue);
+            purgeDue();
         }
     }
 

@@ -4,18 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
-import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -42,15 +39,12 @@ class DeadlineWatch {
     private final Clock clock;
     private final TransactionTemplate transaction;
     private final MeterRegistry registry;
-    private final SingletonJobs jobs;
     private final AtomicInteger replyOverdue = new AtomicInteger();
     private final AtomicInteger processOverdue = new AtomicInteger();
     private final AtomicInteger dueSoon = new AtomicInteger();
 
     DeadlineWatch(ReadmissionCases cases, ReadmissionWorkflow workflow, ReadmissionProperties properties,
-                  AuditTrail audit, Clock clock, TransactionTemplate transaction, MeterRegistry registry,
-                  SingletonJobs jobs) {
-        this.jobs = jobs;
+                  AuditTrail audit, Clock clock, TransactionTemplate transaction, MeterRegistry registry) {
         this.cases = cases;
         this.workflow = workflow;
         this.properties = properties;
@@ -80,12 +74,13 @@ class DeadlineWatch {
                 .filter(d -> !d.dueAt().isBefore(now)).toList();
     }
 
-    @Scheduled(fixedDelayString = "${passerelle.readmission.check-interval:1m}",
-            initialDelayString = "${passerelle.readmission.check-interval:1m}")
+    /**
+     * The {@code readmission-deadlines} job ({@link ReadmissionConfiguration}), on one node of the party at a time: its
+     * gauges are the party's (the other nodes' stay as last set).
+     */
     void check() {
         if (properties.enabled()) {
-            // One node of the party at a time; its gauges are the party's (the other nodes' stay as last set).
-            jobs.runAlone("readmission-deadlines", Duration.ofMinutes(10), this::checkNow);
+            checkNow();
         }
     }
 

@@ -3,6 +3,7 @@ package org.passerelle.gateway.exchange.inbound;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpComponent;
 import org.passerelle.gateway.exchange.DeliveryProperties;
+import org.passerelle.gateway.routes.RouteErrors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,6 +38,7 @@ class BackendRoutes extends RouteBuilder {
 
         from(DISPATCH)
                 .routeId("backend-dispatch")
+                .routeConfigurationId(RouteErrors.ID)
                 .toD("${exchangeProperty." + TARGET + "}");
     }
 }

@@ -12,11 +12,13 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.apache.camel.ProducerTemplate;
 import org.passerelle.gateway.audit.witness.Witnessing;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
@@ -24,6 +26,7 @@ import org.passerelle.gateway.exchange.BoundedBody;
 import org.passerelle.gateway.exchange.InboundMemory;
 import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.gateway.partner.Partner;
+import org.passerelle.gateway.routes.RouteCalls;
 import org.passerelle.security.CertificateValidator;
 import org.passerelle.security.KeyMaterial;
 import org.passerelle.security.PartyTls;
@@ -35,7 +38,8 @@ import org.springframework.stereotype.Component;
 /**
  * The partner port: HTTPS with TLS 1.3 only and a client certificate required, validated at the handshake by
  * the party-aware trust manager (chain to that party's anchors, validity, revocation). It serves exactly one
- * resource, {@code POST /exchange/v1/messages}, and reads a body no further than the partner's limit. Every refusal,
+ * resource, {@code POST /exchange/v1/messages}, reads a body no further than the partner's limit, and hands it to the
+ * {@code partner-inbox} route ({@link InboxRoutes}), answering with the receipt it ends with. Every refusal,
  * down to a wrong path or method, is audited with its code and answered with a signed XML fault. The bodies it holds
  * at once are bounded by {@link InboundMemory}: past the budget a request is answered {@code 503 NODE_BUSY} with
  * {@code Retry-After}, its body read through and thrown away, never held.
@@ -53,12 +57,14 @@ class ExchangeServer implements SmartLifecycle {
     private final Witnessing witnessing;
     private final SSLContext tls;
     private final InboundMemory memory;
+    private final ProducerTemplate routes;
     private HttpsServer server;
     private ExecutorService workers;
 
     ExchangeServer(NodeProperties node, InboxService inbox, Witnessing witnessing, KeyMaterial nodeKey,
-                   CertificateValidator validator, InboundMemory memory) {
+                   CertificateValidator validator, InboundMemory memory, ProducerTemplate routes) {
         this.memory = memory;
+        this.routes = routes;
         this.witnessing = witnessing;
         this.node = node;
         this.inbox = inbox;
@@ -137,7 +143,8 @@ class ExchangeServer implements SmartLifecycle {
                         throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.BODY_TOO_LARGE,
                                 "The body is larger than this node takes"), partner);
                     }
-                    byte[] receipt = inbox.receive(partner, body);
+                    byte[] receipt = RouteCalls.request(routes, InboxRoutes.INBOX, body,
+                            Map.of(InboxRoutes.PARTNER, partner), byte[].class);
                     body = null; // not held while the receipt goes out
                     answer(exchange, 200, null, null, CMS_TYPE + "; smime-type=signed-data", receipt);
                 }

@@ -2,6 +2,7 @@ package org.passerelle.gateway.exchange.outbound;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.routes.RouteErrors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +31,7 @@ public class IntakeRoutes extends RouteBuilder {
     public void configure() {
         from(INTAKE)
                 .routeId("intake")
+                .routeConfigurationId(RouteErrors.ID)
                 .process(exchange -> exchange.getMessage().setBody(intake.submit(
                         exchange.getMessage().getMandatoryBody(byte[].class),
                         exchange.getProperty(ACTOR, String.class),

@@ -1,14 +1,15 @@
 package org.passerelle.gateway.exchange.outbound;
 
 import io.swagger.v3.oas.annotations.Operation;
-import jakarta.servlet.http.HttpServletRequest;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.ProducerTemplate;
 import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.BoundedBody;
@@ -17,6 +18,7 @@ import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.messagelog.StatusChange;
 import org.passerelle.gateway.node.NodeProperties;
+import org.passerelle.gateway.routes.RouteCalls;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -28,7 +30,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The back-end API: submit an envelope, follow its status history, and (administrators) replay a parked message or
+ * The back-end API: submit (through the {@code intake} route, as every connector does) an envelope, follow its status history, and (administrators) replay a parked message or
  * release it (give it up so that the messages held behind it in its conversation flow).
  */
 @RestController
@@ -41,10 +43,12 @@ class MessagesController {
     private final NodeProperties node;
     private final PartnerOperations operations;
     private final InboundMemory memory;
+    private final ProducerTemplate routes;
 
     MessagesController(IntakeService intake, MessageStore store, NodeProperties node,
-                       PartnerOperations operations, InboundMemory memory) {
+                       PartnerOperations operations, InboundMemory memory, ProducerTemplate routes) {
         this.memory = memory;
+        this.routes = routes;
         this.intake = intake;
         this.store = store;
         this.node = node;
@@ -71,7 +75,9 @@ class MessagesController {
             if (xml == null) {
                 intake.refuseOversize(principal.getName());
             }
-            id = intake.submit(xml, principal.getName());
+            // Through the intake route, as every connector submits; a refusal comes back as its GatewayException.
+            id = RouteCalls.request(routes, IntakeRoutes.INTAKE, xml, Map.of(IntakeRoutes.ACTOR, principal.getName(),
+                    IntakeRoutes.CHANNEL, IntakeService.API), String.class);
         }
         return ResponseEntity.accepted().location(URI.create("/api/v1/messages/" + id))
                 .body(Map.of("messageId", id, "status", store.find(id).orElseThrow().status().name()));

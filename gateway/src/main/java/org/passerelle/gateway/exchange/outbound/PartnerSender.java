@@ -6,9 +6,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import org.apache.camel.ProducerTemplate;
 import org.passerelle.contracts.ContractViolationException;
 import org.passerelle.contracts.DecodedMessage;
 import org.passerelle.contracts.MessageCodec;
@@ -20,10 +22,9 @@ import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Bulkheads;
 import org.passerelle.gateway.exchange.DeliveryProperties;
-import org.passerelle.gateway.exchange.EdgeHooks;
 import org.passerelle.gateway.exchange.ExchangeMetrics;
-import org.passerelle.gateway.exchange.Outcome;
 import org.passerelle.gateway.exchange.OutboxWorker;
+import org.passerelle.gateway.exchange.Outcome;
 import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStatus;
 import org.passerelle.gateway.messagelog.MessageStore;
@@ -33,16 +34,18 @@ import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.gateway.partner.Partner;
 import org.passerelle.gateway.partner.PartnerRegistry;
 import org.passerelle.gateway.partner.PartnerSuspensions;
+import org.passerelle.gateway.routes.RouteCalls;
 import org.passerelle.security.CmsEncryptor;
 import org.passerelle.security.CmsSigner;
 import org.passerelle.security.SecurityCheckException;
-import org.passerelle.security.VerifiedMessage;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends one outbox entry to its partner node: signs the exact envelope bytes, encrypts to the partner's
- * certificate, posts over mutual TLS, and verifies the signed receipt, whose digest must be that of the bytes sent.
+ * Sends one outbox entry to its partner node, through the {@code partner-send} route: signs the exact envelope bytes,
+ * encrypts to the partner's certificate and posts over mutual TLS; the signed receipt the partner answers with is
+ * verified by {@link Receipts} in the {@code receipts} route (its digest must be that of the bytes sent) before the
+ * message counts as delivered.
  * A retried message that the partner answers tells {@link PartnerRecovery}, which brings the partner's backlog forward.
  */
 @Component
@@ -54,18 +57,15 @@ public class PartnerSender extends OutboxWorker {
     private final PartnerClients clients;
     private final CmsSigner signer;
     private final CmsEncryptor encryptor;
-    private final ReceiptVerifier verifier;
-    private final MessageCodec codec;
     private final DeliveryProperties delivery;
-    private final EdgeHooks hooks;
     private final PartnerSuspensions suspensions;
     private final PartnerRecovery recovery;
+    private final ProducerTemplate routes;
 
     PartnerSender(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock, DeliveryProperties delivery,
                   NodeProperties node, PartnerRegistry partners, PartnerClients clients, CmsSigner signer,
-                  CmsEncryptor encryptor, ReceiptVerifier verifier, MessageCodec codec, EdgeHooks hooks,
-                  PartnerSuspensions suspensions, PartnerRecovery recovery,
-                  @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor) {
+                  CmsEncryptor encryptor, PartnerSuspensions suspensions, PartnerRecovery recovery,
+                  @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor, ProducerTemplate routes) {
         super(store, audit, metrics, clock, new RetryPolicy(delivery.batchSize(), delivery.lease(),
                 delivery.maxAttempts(), org.passerelle.gateway.exchange.Backoff.of(delivery)), node.nodeId(),
                 Bulkheads.of("send", delivery, executor, metrics));
@@ -73,12 +73,10 @@ public class PartnerSender extends OutboxWorker {
         this.clients = clients;
         this.signer = signer;
         this.encryptor = encryptor;
-        this.verifier = verifier;
-        this.codec = codec;
         this.delivery = delivery;
-        this.hooks = hooks;
         this.suspensions = suspensions;
         this.recovery = recovery;
+        this.routes = routes;
     }
 
     /** Nothing is claimed for a partner whose circuit is open: it would only be handed back (its trial call comes). */
@@ -97,8 +95,23 @@ public class PartnerSender extends OutboxWorker {
         return AuditChannel.DELIVERY;
     }
 
+    /** Each attempt goes through the {@code partner-send} route (and a receipt on through {@code receipts}). */
     @Override
     protected Outcome attempt(OutboxEntry entry, MessageRecord message) {
+        return RouteCalls.request(routes, PartnerRoutes.SEND, new Attempt(entry, message), Map.of(), Outcome.class);
+    }
+
+    /** One claimed outbox entry and its message, as the {@code partner-send} route carries it. */
+    record Attempt(OutboxEntry entry, MessageRecord message) {
+    }
+
+    /**
+     * Posts the attempt's message to its partner (the {@code partner-send} route's step): the outcome when there is one
+     * already, or the partner's signed receipt, which the {@code receipts} route verifies.
+     */
+    Object post(Attempt attempt) {
+        OutboxEntry entry = attempt.entry();
+        MessageRecord message = attempt.message();
         if (!message.expiresAt().isAfter(clock.instant())) {
             return new Outcome.Park(GatewayErrorCode.MESSAGE_EXPIRED.name(), "expired before it could be delivered");
         }
@@ -132,6 +145,10 @@ public class PartnerSender extends OutboxWorker {
             recovery.unreachable(partner.party());
         }
         return exchanged.outcome() != null ? exchanged.outcome() : answered(partner, message, exchanged.response());
+    }
+
+    /** A partner's signed receipt for a message, to be verified before the message counts as delivered. */
+    record SignedReceipt(Partner partner, MessageRecord message, byte[] bytes) {
     }
 
     /**
@@ -189,37 +206,12 @@ public class PartnerSender extends OutboxWorker {
         return new Exchanged(null, response, false);
     }
 
-    private Outcome answered(Partner partner, MessageRecord message, HttpResponse<byte[]> response) {
+    private Object answered(Partner partner, MessageRecord message, HttpResponse<byte[]> response) {
         int status = response.statusCode();
         if (status != 200) {
             return new Outcome.Park(GatewayErrorCode.PARTNER_REFUSED.name(), "partner answered " + status + faultOf(response));
         }
-        return verifyReceipt(partner, message, response.body());
-    }
-
-    private Outcome verifyReceipt(Partner partner, MessageRecord message, byte[] signedReceipt) {
-        Receipt receipt;
-        try {
-            VerifiedMessage verified = verifier.verify(signedReceipt, partner.party());
-            DecodedMessage decoded = codec.decode(verified.content());
-            var header = decoded.envelope().getHeader();
-            receipt = decoded.envelope().getBody().getReceipt();
-            if (receipt == null || !partner.party().equals(header.getFrom())
-                    || !message.messageId().equals(receipt.getReceivedMessageId())) {
-                return new Outcome.Retry(GatewayErrorCode.RECEIPT_INVALID.name(), "the receipt is not about this message");
-            }
-        } catch (SecurityCheckException e) {
-            return new Outcome.Retry(GatewayErrorCode.RECEIPT_INVALID.name(), "receipt " + e.code());
-        } catch (ContractViolationException e) {
-            return new Outcome.Retry(GatewayErrorCode.RECEIPT_INVALID.name(), "receipt " + e.code());
-        }
-        if (!message.payloadSha256().equalsIgnoreCase(receipt.getDigest())) {
-            return new Outcome.Park(GatewayErrorCode.RECEIPT_DIGEST_MISMATCH.name(),
-                    "the partner acknowledged other bytes than those sent");
-        }
-        store.saveOutboundReceipt(message.messageId(), signedReceipt);
-        hooks.receiptVerified(message.messageId(), receipt.getReceivedAt().toInstant());
-        return new Outcome.Delivered(MessageStatus.RECEIPT_VERIFIED, "receipt from " + partner.party());
+        return new SignedReceipt(partner, message, response.body());
     }
 
     private static URI exchangeUri(Partner partner) {
