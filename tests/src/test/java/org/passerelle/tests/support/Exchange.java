@@ -7,8 +7,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -115,13 +113,12 @@ public final class Exchange implements AutoCloseable {
         return server;
     }
 
+    /**
+     * A free port for a node, chosen as {@link ProcessNode#freePort()} chooses one: the nodes bind their ports seconds
+     * later, while test classes in other forks open connections from ephemeral ports.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ProcessNode.freePort();
     }
 
     public static String sha256(String text) {

@@ -85,9 +85,9 @@ public final class ProcessNode implements AutoCloseable {
     }
 
     /**
-     * A free port for a node process, below the system's ephemeral range: a process node binds its ports seconds
-     * after they are chosen and again after every restart, and in between another test's {@code bind(0)} could be
-     * handed a port from the ephemeral range, but never one below it.
+     * A free port for a node, below the system's ephemeral range: a node binds its ports seconds after they are chosen
+     * and again after every restart, and in between another test's {@code bind(0)} or outgoing connection (in this JVM
+     * or in another fork) could be handed a port from the ephemeral range, but never one below it.
      */
     public static int freePort() {
         int low = 32768;
@@ -99,7 +99,7 @@ public final class ProcessNode implements AutoCloseable {
             // Not Linux: the usual range.
         }
         if (low < 16384) {
-            return Exchange.freePort();
+            return anyFreePort();
         }
         int from = low - 12000;
         for (int i = 0; i < 200; i++) {
@@ -111,7 +111,16 @@ public final class ProcessNode implements AutoCloseable {
                 // Try another.
             }
         }
-        return Exchange.freePort();
+        return anyFreePort();
+    }
+
+    private static int anyFreePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The gateway's executable jar. */
