@@ -1,7 +1,7 @@
 package org.passerelle.gateway.access;
 
-import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditAction;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.springframework.stereotype.Component;

@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.passerelle.gateway.audit.AuditReading;
+import org.passerelle.gateway.audit.AuditChannel;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
@@ -19,7 +19,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriComponentsBuilder;
-import org.passerelle.gateway.audit.AuditChannel;
+import org.passerelle.gateway.audit.AuditReading;
 
 /**
  * The audit log for auditors: the chain's verification status and last checkpoint, a search of the entries (GET: the

@@ -352,6 +352,16 @@ class UsersApiTest {
     }
 
     @Test
+    void unlockingAUserWhoDoesNotExistIsNotFoundAndTheRefusalIsAudited() throws Exception {
+        MockHttpServletResponse r = call(post("/api/v1/users/nobody-here/unlock"), "rita", PASSWORD, null);
+
+        assertThat(r.getStatus()).isEqualTo(404);
+        assertThat(r.getContentAsString()).contains("\"code\":\"USER_NOT_FOUND\"");
+        assertThat(last("rita")).extracting(AuditEvent::action, AuditEvent::outcome, AuditEvent::code)
+                .containsExactly("USER_UNLOCKED", "REFUSED", "USER_NOT_FOUND");
+    }
+
+    @Test
     void unknownGrantIsNotFoundAndTheRefusalIsAudited() throws Exception {
         MockHttpServletResponse r = call(post("/api/v1/users/role-grants/999999/reject"), "rita", PASSWORD, null);
 

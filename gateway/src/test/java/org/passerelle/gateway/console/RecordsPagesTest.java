@@ -164,7 +164,7 @@ class RecordsPagesTest {
         Map<String, Object> entry = ConsoleRecordsSupport.lastAudit(audit, jdbc, officer);
         assertThat(entry).containsEntry("action", "RECORDS_QUERY").containsEntry("outcome", "GRANTED")
                 .containsEntry("purpose", "IDENTITY_VERIFICATION").containsEntry("case_reference", BS_CASE)
-                .containsEntry("partner", "FR");
+                .containsEntry("partner", "FR").containsEntry("channel", "CONSOLE");
     }
 
     @Test
@@ -180,7 +180,8 @@ class RecordsPagesTest {
                 "Biometric transaction (not shown)", Digests.sha256Hex(transaction), transaction.length + " bytes");
         assertNoBiometricBytes(page, transaction);
         assertThat(ConsoleRecordsSupport.lastAudit(audit, jdbc, officer)).containsEntry("action", "RECORD_VIEW")
-                .containsEntry("outcome", "GRANTED").containsEntry("resource", "record:" + bsToFrance);
+                .containsEntry("outcome", "GRANTED").containsEntry("resource", "record:" + bsToFrance)
+                .containsEntry("channel", "CONSOLE");
     }
 
     @Test
@@ -263,7 +264,7 @@ class RecordsPagesTest {
         assertThat(page).contains("TEAM_NOT_ALLOWED").doesNotContain("Reply due");
         assertThat(search).contains("TEAM_NOT_ALLOWED");
         assertThat(ConsoleRecordsSupport.lastAudit(audit, jdbc, caseworker)).containsEntry("outcome", "REFUSED")
-                .containsEntry("code", "TEAM_NOT_ALLOWED");
+                .containsEntry("code", "TEAM_NOT_ALLOWED").containsEntry("channel", "CONSOLE");
     }
 
     @Test

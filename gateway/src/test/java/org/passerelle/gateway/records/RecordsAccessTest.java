@@ -1,6 +1,7 @@
 package org.passerelle.gateway.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.passerelle.gateway.access.TestCallers.as;
 import static org.passerelle.gateway.access.TestCallers.caseworker;
 import static org.passerelle.gateway.access.TestCallers.officer;
@@ -32,6 +33,8 @@ import org.passerelle.gateway.NodeTestSupport;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.access.Caller;
 import org.passerelle.gateway.exchange.Digests;
+import org.passerelle.gateway.error.GatewayErrorCode;
+import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.outbound.IntakeService;
 import org.passerelle.gateway.messagelog.Direction;
 import org.passerelle.gateway.messagelog.MessageStatus;
@@ -163,6 +166,7 @@ class RecordsAccessTest {
         assertThat(audit).containsEntry("action", "RECORDS_QUERY").containsEntry("outcome", "GRANTED")
                 .containsEntry("actor_role", "LIAISON_OFFICER").containsEntry("purpose", PURPOSE)
                 .containsEntry("case_reference", SEARCH_CASE).containsEntry("resource", "records")
+                .containsEntry("channel", "API")
                 .containsEntry("partner", "FR");
     }
 
@@ -535,6 +539,86 @@ class RecordsAccessTest {
 
         assertThat(result.getResponse().getStatus()).isEqualTo(403);
         assertThat(json(result, 403).get("code").asText()).isEqualTo("FORBIDDEN");
+    }
+
+    @Test
+    void liaisonOfficerSearchWithoutATransactionIsRefusedAndAudited() throws Exception {
+        Caller officer = officer("FR");
+
+        MvcResult result = mvc.perform(as(officer, post("/api/v1/searches")
+                .param("partner", "FR").param("purpose", PURPOSE).param("caseReference", SEARCH_CASE)
+                .contentType(MediaType.APPLICATION_OCTET_STREAM).content(new byte[0]))).andReturn();
+
+        assertRefused(result, 400, "SEARCH_REQUEST_INVALID", officer, "BIOMETRIC_SEARCH");
+    }
+
+    // ---- the gallery's gate on an admission decision ---------------------------------------------------------------
+
+    @Test
+    void anEligibleResultBeforeTheGallerySearchedTheApplicantIsRefused() {
+        // given an admission case this node decides, whose applicant's fingerprints the gallery has not searched yet
+        String unsearched = "FR-AD-2026-000555";
+        Instant now = Instant.now();
+        jdbc.sql("""
+                insert into admission_case (case_reference, partner, role, state, eoi_id, opened_at, presence_due_at,
+                  updated_at, version, team)
+                values (:ref, 'FR', 'DECIDING', 'BIOMETRICS_CAPTURED', 'FR-EOI-2026-000555', :now, :now,
+                  :now, 0, 'legal-route')""").param("ref", unsearched).param("now", now.atOffset(ZoneOffset.UTC))
+                .update();
+        String eligible = new String(withCaseReference(envelope("EligibilityResult", "FR"), "adm", unsearched),
+                StandardCharsets.UTF_8).replace("<adm:Result>INELIGIBLE</adm:Result>", "<adm:Result>ELIGIBLE</adm:Result>")
+                .replaceAll("\\s*<adm:ReasonCode>[A-Z_]+</adm:ReasonCode>", "");
+
+        // when the back-end submits an ELIGIBLE result, then it is refused until the gallery has searched
+        assertThatThrownBy(() -> intake.submit(eligible.getBytes(StandardCharsets.UTF_8), "backend"))
+                .isInstanceOfSatisfying(GatewayException.class,
+                        e -> assertThat(e.code()).isEqualTo(GatewayErrorCode.GALLERY_SEARCH_PENDING));
+    }
+
+    // ---- what no caller finds ----------------------------------------------------------------------------------
+
+    @Test
+    void aRecordThatDoesNotExistIsNotFoundAndAudited() throws Exception {
+        Caller system = system();
+
+        MvcResult result = mvc.perform(as(system, get("/api/v1/records/GB-RA-2026-999999"))).andReturn();
+
+        assertRefused(result, 404, "RECORD_NOT_FOUND", system, "RECORD_VIEW");
+    }
+
+    @Test
+    void anAdmissionCaseThatDoesNotExistIsNotFound() throws Exception {
+        MvcResult result = mvc.perform(as(system(), get("/api/v1/admissions/cases/GB-AD-2026-999999"))).andReturn();
+
+        assertThat(json(result, 404).get("code").asText()).isEqualTo("ADMISSION_CASE_NOT_FOUND");
+    }
+
+    @Test
+    void anActionOnAReadmissionCaseThatDoesNotExistIsNotFound() throws Exception {
+        MvcResult result = mvc.perform(as(system(), post("/api/v1/cases/readmission/GB-RA-2026-999998/actions")
+                .contentType(MediaType.APPLICATION_JSON).content("{\"action\": \"SUSPEND\"}"))).andReturn();
+
+        assertThat(json(result, 404).get("code").asText()).isEqualTo("READMISSION_CASE_NOT_FOUND");
+    }
+
+    @Test
+    void anActionOnACaseHeldWithTwoPartnersMustNameThePartner() throws Exception {
+        String twin = "GB-RA-2026-000888";
+        readmissionCaseOf(twin, "FR", "ACKNOWLEDGED");
+        readmissionCaseOf(twin, "DE", "ACKNOWLEDGED");
+
+        MvcResult result = mvc.perform(as(system(), post("/api/v1/cases/readmission/" + twin + "/actions")
+                .contentType(MediaType.APPLICATION_JSON).content("{\"action\": \"SUSPEND\"}"))).andReturn();
+
+        assertThat(json(result, 409).get("code").asText()).isEqualTo("CASE_PARTNER_REQUIRED");
+    }
+
+    @Test
+    void aRecordsQueryNoRepresentationOfWhichIsAcceptableIsRefused() throws Exception {
+        MvcResult result = mvc.perform(as(system(), get("/api/v1/records").accept(MediaType.APPLICATION_PDF)))
+                .andReturn();
+
+        assertThat(json(result, 406).get("code").asText()).isEqualTo("NOT_ACCEPTABLE");
     }
 
     // ---- systems --------------------------------------------------------------------------------------------

@@ -216,15 +216,10 @@ class AuditChainIT {
     @Test
     void anEntryDeletedFromTheDatabaseIsFoundAtItsSeq() throws Exception {
         Map<String, Object> row = row(12);
-        long checkpoint = verify().get("lastCheckpoint").get("seq").longValue();
         tamper(s -> s.executeUpdate("delete from audit_event where seq = 12"));
         try {
             assertBreak(verify(), 12, "DELETED");
             assertThat(cli(export(""))).startsWith("1 entry 12: DELETED");
-            // and no proof of another entry can be built over a tree that lacks it
-            HttpResponse<String> proof = gb.get("/api/v1/audit/entries/10/proof?checkpoint=" + checkpoint, AUDITOR_TOKEN);
-            assertThat(proof.statusCode()).as(proof.body()).isEqualTo(409);
-            assertThat(proof.body()).contains("\"code\":\"AUDIT_CHAIN_BROKEN\"");
         } finally {
             tamper(s -> insert(s, row));
         }

@@ -1,5 +1,7 @@
 package org.passerelle.tests.exchange;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +57,7 @@ class PartnerOutageIT {
                 "GB:passerelle.delivery.max-attempts", "12",
                 "GB:passerelle.delivery.max-backoff", "1s",
                 "GB:passerelle.delivery.request-timeout", "3s",
+                "FR:passerelle.delivery.max-backoff", "1s",
                 // Sample arrivals of no admission case: followed, not refused, by the admission workflow.
                 "passerelle.admission.enforce-transitions", "false"));
         fr = new FlakyPartner(exchange.pki, "FR", "GB", standIn, exchange.fr::exchangePort).start();
@@ -69,6 +72,7 @@ class PartnerOutageIT {
     @AfterEach
     void partnerBackToNormal() {
         fr.mode(FlakyPartner.Mode.FORWARD).start();
+        exchange.frBackend.stubFor(post(urlPathEqualTo(Exchange.INBOUND_PATH)).willReturn(aResponse().withStatus(202)));
     }
 
     @Test
@@ -114,6 +118,55 @@ class PartnerOutageIT {
 
         fr.mode(FlakyPartner.Mode.FORWARD);
         assertDeliveredOnceInOrder(sent);
+    }
+
+    @Test
+    void aReceiptThatDoesNotVerifyIsRetriedAndTheMessageArrivesOnce() {
+        // given FR's receipts reach GB with their signature broken
+        fr.mode(FlakyPartner.Mode.GARBLED_RECEIPT);
+
+        Map<String, List<String>> sent = submitConversations(1, 1);
+
+        // then the attempt fails with RECEIPT_INVALID, and once the receipts are whole the message is verified once
+        awaitFailedAttempt(sent.values().iterator().next().get(0), "RECEIPT_INVALID");
+        fr.mode(FlakyPartner.Mode.FORWARD);
+        assertDeliveredOnceInOrder(sent);
+    }
+
+    @Test
+    void aReceiptForOtherBytesThanThoseSentParksTheMessage() {
+        // given FR's receipt, signed by FR, acknowledges another digest than that of the message sent
+        fr.mode(FlakyPartner.Mode.OTHER_DIGEST_RECEIPT);
+        String id = submitConversations(1, 1).values().iterator().next().get(0);
+
+        // then the message is parked with RECEIPT_DIGEST_MISMATCH, not retried
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(store().find(id).orElseThrow().status()).isEqualTo(MessageStatus.PARKED));
+        assertThat(store().history(id)).anySatisfy(change -> {
+            assertThat(change.status()).isEqualTo(MessageStatus.PARKED);
+            assertThat(change.reason()).isEqualTo("RECEIPT_DIGEST_MISMATCH");
+        });
+    }
+
+    @Test
+    void messagesWaitWhileTheBackEndAnswers503AndAreHandedToItOnceItRecovers() {
+        // given FR's back-end answers 503
+        exchange.frBackend.stubFor(post(urlPathEqualTo(Exchange.INBOUND_PATH)).willReturn(aResponse().withStatus(503)));
+
+        String id = submitConversations(1, 1).values().iterator().next().get(0);
+
+        // then FR keeps the message and its dispatch fails with BACKEND_UNAVAILABLE
+        MessageStore frStore = exchange.fr.bean(MessageStore.class);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(frStore.history(id)).anySatisfy(change -> {
+                    assertThat(change.status()).isEqualTo(MessageStatus.FAILED);
+                    assertThat(change.reason()).isEqualTo("BACKEND_UNAVAILABLE");
+                }));
+
+        // when the back-end recovers, the message is handed to it
+        exchange.frBackend.stubFor(post(urlPathEqualTo(Exchange.INBOUND_PATH)).willReturn(aResponse().withStatus(202)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(frStore.find(id).orElseThrow().status()).isEqualTo(MessageStatus.DELIVERED));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedData;
 import org.passerelle.security.CertificateValidator;
+import org.passerelle.security.CmsSigner;
 import org.passerelle.security.PartyTls;
 import org.passerelle.security.pki.DevPki;
 
@@ -29,7 +33,12 @@ import org.passerelle.security.pki.DevPki;
 public final class FlakyPartner implements AutoCloseable {
 
     /** What the stand-in does with the next request. */
-    public enum Mode { FORWARD, FAIL_500, SLOW }
+    /**
+     * How the stand-in answers: forwards to the partner; answers 500; forwards after a delay; forwards and answers
+     * the partner's receipt with one byte of its signature changed; forwards and answers the partner's receipt
+     * re-signed with the partner's key after changing its digest (a receipt for other bytes than those sent).
+     */
+    public enum Mode { FORWARD, FAIL_500, SLOW, GARBLED_RECEIPT, OTHER_DIGEST_RECEIPT }
 
     private final DevPki pki;
     private final String partner;
@@ -133,12 +142,36 @@ public final class FlakyPartner implements AutoCloseable {
                     exchange.getResponseHeaders().put(name, values);
                 }
             });
-            exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+            byte[] receipt = answer.statusCode() != 200 ? answer.body() : switch (now) {
+                case GARBLED_RECEIPT -> garbled(answer.body());
+                case OTHER_DIGEST_RECEIPT -> otherDigest(answer.body());
+                default -> answer.body();
+            };
+            exchange.sendResponseHeaders(answer.statusCode(), receipt.length == 0 ? -1 : receipt.length);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer.body());
+                out.write(receipt);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The signed receipt with its last byte (within the signature value) changed. */
+    private static byte[] garbled(byte[] signed) {
+        byte[] copy = signed.clone();
+        copy[copy.length - 1] ^= 0x01;
+        return copy;
+    }
+
+    /** The receipt's content with another digest, signed again with the partner's gateway key. */
+    private byte[] otherDigest(byte[] signed) {
+        try {
+            byte[] content = (byte[]) new CMSSignedData(signed).getSignedContent().getContent();
+            String xml = new String(content, StandardCharsets.UTF_8)
+                    .replaceAll("(<(?:\\w+:)?Digest>)[^<]*(</(?:\\w+:)?Digest>)", "$1" + "0".repeat(64) + "$2");
+            return new CmsSigner(pki.gateway(partner).load()).sign(xml.getBytes(StandardCharsets.UTF_8));
+        } catch (CMSException e) {
+            throw new IllegalStateException(e);
         }
     }
 
