@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.gateway.NodeTestSupport;
@@ -210,6 +211,31 @@ class AuditProofTest {
         assertThat(code(() -> reading.proof(c.seq() + 1_000_000, null, AuditChannel.API)))
                 .isEqualTo(GatewayErrorCode.AUDIT_ENTRY_NOT_FOUND);
         assertThat(code(() -> reading.consistency(c.seq(), 1, AuditChannel.API))).isEqualTo(GatewayErrorCode.AUDIT_QUERY_INVALID);
+    }
+
+    @Test
+    void aProofOverAnEntryGoneFromTheChainIsRefusedAsBrokenAndNotComputedAroundTheGap() {
+        // given a checkpoint over entries in a complete block of the tree, which a proof reads back from the database
+        // (the tree keeps in memory only its incomplete last block and the levels above its blocks)
+        Checkpoint c = grow((1 << AuditMerkle.KEPT_FROM_LEVEL) * 2);
+        long gone = c.seq() - (1 << AuditMerkle.KEPT_FROM_LEVEL) - 40;
+        Map<String, Object> row = jdbc.queryForMap("select * from audit_event where seq = ?", gone);
+        // (as whoever holds the database: the append-only trigger is dropped for the deletion and put back after)
+        jdbc.execute("drop trigger audit_event_append_only");
+        jdbc.update("delete from audit_event where seq = ?", gone);
+        try {
+            // then a proof that needs the missing entry's hash is refused, never built from what is left
+            assertThat(code(() -> reading.proof(gone + 1, c.seq(), AuditChannel.API)))
+                    .isEqualTo(GatewayErrorCode.AUDIT_CHAIN_BROKEN);
+        } finally {
+            String columns = String.join(", ", row.keySet());
+            String marks = String.join(", ", java.util.Collections.nCopies(row.size(), "?"));
+            jdbc.update("insert into audit_event (" + columns + ") values (" + marks + ")", row.values().toArray());
+            jdbc.execute("create trigger audit_event_append_only before update, delete on audit_event"
+                    + " for each row call 'org.passerelle.gateway.audit.AppendOnlyTrigger'");
+        }
+        // and once the entry is back, the same proof is given
+        assertThat(reading.proof(gone + 1, c.seq(), AuditChannel.API)).contains("\"auditPath\"");
     }
 
     @Test
