@@ -126,19 +126,30 @@ public class IntakeService {
 
     /** Refuses (and audits) a submission whose declared length is over the limit. */
     public void refuseOversize(String actor) {
-        throw refusedBeforeReading(actor, GatewayErrorCode.BODY_TOO_LARGE, "The envelope is larger than this node takes");
+        refuseOversize(actor, API);
+    }
+
+    /** Refuses (and audits) a submission over the limit that came through {@code channel}. */
+    public void refuseOversize(String actor, AuditChannel channel) {
+        throw refusedBeforeReading(actor, channel, GatewayErrorCode.BODY_TOO_LARGE,
+                "The envelope is larger than this node takes");
     }
 
     /** Refuses a submission while the inbound memory budget is full ({@code 503 NODE_BUSY}, with Retry-After). */
     public GatewayException refuseBusy(String actor) {
-        return refusedBeforeReading(actor, GatewayErrorCode.NODE_BUSY,
+        return refuseBusy(actor, API);
+    }
+
+    /** Refuses a submission that came through {@code channel} while the inbound memory budget is full. */
+    public GatewayException refuseBusy(String actor, AuditChannel channel) {
+        return refusedBeforeReading(actor, channel, GatewayErrorCode.NODE_BUSY,
                 "This node is taking in as much as it can; send again later");
     }
 
     /** A refusal before the body is read (nothing about the message is known yet), audited and counted. */
-    private GatewayException refusedBeforeReading(String actor, GatewayErrorCode code, String why) {
+    private GatewayException refusedBeforeReading(String actor, AuditChannel channel, GatewayErrorCode code, String why) {
         GatewayException refusal = new GatewayException(code, why);
-        audit.refused(AuditTrail.Entry.of(actor, API, AuditAction.MESSAGE_REFUSED, AuditOutcome.REFUSED)
+        audit.refused(AuditTrail.Entry.of(actor, channel, AuditAction.MESSAGE_REFUSED, AuditOutcome.REFUSED)
                 .code(refusal.code(), refusal.getMessage()));
         metrics.refused("unknown", Direction.OUTBOUND, refusal.code().name());
         return refusal;
