@@ -122,19 +122,25 @@ public class IntakeService {
 
     /** Refuses (and audits) a submission whose declared length is over the limit. */
     public void refuseOversize(String actor) {
-        throw refusedBeforeReading(actor, GatewayErrorCode.BODY_TOO_LARGE, "The envelope is larger than this node takes");
+        refuseOversize(actor, API);
+    }
+
+    /** As {@link #refuseOversize(String)}, for a submission that came through the given channel. */
+    public void refuseOversize(String actor, String channel) {
+        throw refusedBeforeReading(actor, channel, GatewayErrorCode.BODY_TOO_LARGE,
+                "The envelope is larger than this node takes");
     }
 
     /** Refuses a submission while the inbound memory budget is full ({@code 503 NODE_BUSY}, with Retry-After). */
     public GatewayException refuseBusy(String actor) {
-        return refusedBeforeReading(actor, GatewayErrorCode.NODE_BUSY,
+        return refusedBeforeReading(actor, API, GatewayErrorCode.NODE_BUSY,
                 "This node is taking in as much as it can; send again later");
     }
 
     /** A refusal before the body is read (nothing about the message is known yet), audited and counted. */
-    private GatewayException refusedBeforeReading(String actor, GatewayErrorCode code, String why) {
+    private GatewayException refusedBeforeReading(String actor, String channel, GatewayErrorCode code, String why) {
         GatewayException refusal = new GatewayException(code, why);
-        audit.refused(AuditTrail.Entry.of(actor, API, "MESSAGE_REFUSED", "REFUSED")
+        audit.refused(AuditTrail.Entry.of(actor, channel, "MESSAGE_REFUSED", "REFUSED")
                 .code(refusal.code(), refusal.getMessage()));
         metrics.refused("unknown", Direction.OUTBOUND, refusal.code());
         return refusal;
