@@ -127,7 +127,8 @@ class DropFolderIT {
 
         // then it is refused with BODY_TOO_LARGE, and kept whole in the error folder
         Path error = gbSftp.resolve("error");
-        await().atMost(Duration.ofSeconds(60)).until(() -> DropFolders.names(error).contains("too-large.xml.fault.xml"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> DropFolders.names(error).contains("too-large.xml.fault.xml")
+                && DropFolders.names(error).contains("too-large.xml"));
         assertThat(new String(DropFolders.read(error.resolve("too-large.xml.fault.xml")), StandardCharsets.UTF_8))
                 .contains("BODY_TOO_LARGE");
         assertThat(Files.size(error.resolve("too-large.xml"))).isEqualTo(big.length);
