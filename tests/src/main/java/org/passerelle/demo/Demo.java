@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -52,9 +53,12 @@ public final class Demo {
     private final Path dir;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, String> deliveredTo = new ConcurrentHashMap<>();
+    /** FR's back-end in the transport round: on a drop folder, not HTTP. */
+    private final DropFolderBackend frBackend;
 
     Demo(Path dir) {
         this.dir = dir;
+        this.frBackend = new DropFolderBackend(dir.resolve("fr-backend"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -106,11 +110,12 @@ public final class Demo {
         say("");
         say("The transport: every message type both ways (casework off)");
         startBackend(GB);
-        startBackend(FR);
         ConfigurableApplicationContext gb = startNode(pki, GB, FR, "", Map.of());
-        ConfigurableApplicationContext fr = startNode(pki, FR, GB, "", Map.of());
+        ConfigurableApplicationContext fr = startNode(pki, FR, GB, "", frBackend.settings(TYPES));
         say("GB node: API http://localhost:%d, partner port https://localhost:%d (mutual TLS 1.3)", GB.apiPort(), GB.exchangePort());
         say("FR node: API http://localhost:%d, partner port https://localhost:%d (mutual TLS 1.3)", FR.apiPort(), FR.exchangePort());
+        say("FR's back-end is a drop folder, %s: it submits by dropping files into outbox/ (archive/ when accepted,"
+                + " error/ with a .fault.xml when refused) and takes inbound messages from inbox/<MessageType>/", frBackend.base());
 
         int failures = schemeFailures;
         for (String type : TYPES) {
@@ -162,6 +167,19 @@ public final class Demo {
     private boolean step(String type, Party from, Party to) throws Exception {
         byte[] xml = Envelopes.sample(type, from.code(), to.code(), UUID.randomUUID().toString());
         String id = Envelopes.header(xml, "MessageId");
+        if (from == FR) {
+            Optional<String> refused = frBackend.submit(type + "-" + id, xml);
+            if (refused.filter("DATA_SHARING_REFUSED"::equals).isPresent()) {
+                say("  ✔ %s  %-24s %s → %s  dropped; refused by %s before it left: carries personal data"
+                        + " (error/%s-%s.xml.fault.xml: DATA_SHARING_REFUSED)", id, type, from.code(), to.code(), from.code(), type, id);
+                return true;
+            }
+            if (refused.isPresent()) {
+                say("  ✘ %-24s %s → %s dropped, refused: %s", type, from.code(), to.code(), refused.get());
+                return false;
+            }
+            return awaitDelivery(type, id, from, to, "dropped into FR's outbox folder, ");
+        }
         HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + from.apiPort() + "/api/v1/messages"))
                 .header("Content-Type", "application/xml").header("Authorization", "Bearer " + SYSTEM_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(xml)).build(), HttpResponse.BodyHandlers.ofString());
@@ -175,12 +193,21 @@ public final class Demo {
             say("  ✘ %-24s %s → %s refused: %s", type, from.code(), to.code(), accepted.body());
             return false;
         }
+        return awaitDelivery(type, id, from, to, "");
+    }
+
+    private boolean awaitDelivery(String type, String id, Party from, Party to, String how) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         String status = "";
         while (Instant.now().isBefore(deadline)) {
             status = status(from, id);
+            if ("RECEIPT_VERIFIED".equals(status) && to == FR && frBackend.delivered(type, id)) {
+                say("  ✔ %s  %-24s %s → %s  %s, written to FR's inbox folder %s/", id, type, from.code(), to.code(), status, type);
+                return true;
+            }
             if ("RECEIPT_VERIFIED".equals(status) && deliveredTo.containsKey(id)) {
-                say("  ✔ %s  %-24s %s → %s  %s, delivered to the %s back-end", id, type, from.code(), to.code(), status, to.code());
+                say("  ✔ %s  %-24s %s → %s  %s%s, delivered to the %s back-end", id, type, from.code(), to.code(), how,
+                        status, to.code());
                 return true;
             }
             if ("PARKED".equals(status)) {

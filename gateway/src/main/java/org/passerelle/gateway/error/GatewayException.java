@@ -1,6 +1,7 @@
 package org.passerelle.gateway.error;
 
 import java.util.List;
+import java.util.Set;
 import org.passerelle.contracts.ErrorCode;
 import org.springframework.http.HttpStatus;
 
@@ -10,6 +11,9 @@ import org.springframework.http.HttpStatus;
  * details safe to show to the caller, and the cause.
  */
 public final class GatewayException extends RuntimeException {
+
+    private static final Set<ErrorCode> NODE_FAILURES = Set.of(GatewayErrorCode.INTERNAL_ERROR,
+            GatewayErrorCode.NODE_BUSY, GatewayErrorCode.PAYLOAD_KEY_UNAVAILABLE);
 
     private final ErrorCode code;
     private final List<String> details;
@@ -35,6 +39,15 @@ public final class GatewayException extends RuntimeException {
     /** Whether this is a refusal with the given code. */
     public boolean is(ErrorCode other) {
         return code == other;
+    }
+
+    /**
+     * Whether the failure is the node's own (it failed inside, is full, or cannot open its keys) rather than a refusal
+     * of the submission: the same submission may be taken later, so a connector leaves it to be taken again instead of
+     * answering it as refused.
+     */
+    public boolean nodeFailure() {
+        return NODE_FAILURES.contains(code);
     }
 
     public HttpStatus status() {

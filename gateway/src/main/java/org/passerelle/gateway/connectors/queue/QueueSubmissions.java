@@ -2,12 +2,10 @@ package org.passerelle.gateway.connectors.queue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.passerelle.gateway.audit.AuditChannel;
-import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.InboundMemory;
 import org.passerelle.gateway.exchange.outbound.IntakeRoutes;
@@ -21,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
  * oversize one before it is handed on, holds its bytes against the inbound memory budget while it is taken in, and
  * writes its outcome as the reply: accepted with the message id, or refused with the stable code, title and details
  * the API's problem answers carry, correlated with the submission. Failures inside the node (codes
- * {@link #TRANSIENT}, or any other exception) are not refusals: they are left to fail the route, so the submission is
+ * {@link GatewayException#nodeFailure()}, or any other exception) are not refusals: they are left to fail the route, so the submission is
  * tried again and then put back on its queue, unanswered.
  */
 final class QueueSubmissions {
@@ -29,8 +27,6 @@ final class QueueSubmissions {
     /** The audit channel of submissions taken from the queue. */
     static final AuditChannel CHANNEL = AuditChannel.QUEUE;
     /** Codes that say the node, not the submission, failed: the submission is taken again later. */
-    static final Set<String> TRANSIENT = Set.of(GatewayErrorCode.INTERNAL_ERROR.name(),
-            GatewayErrorCode.NODE_BUSY.name(), GatewayErrorCode.PAYLOAD_KEY_UNAVAILABLE.name());
     /** Reply header: {@code ACCEPTED} or {@code REFUSED}, the same as the body's {@code outcome}. */
     static final String OUTCOME = "X-Passerelle-Outcome";
     private static final String CORRELATION = "JMSCorrelationID";
@@ -89,7 +85,7 @@ final class QueueSubmissions {
     boolean isRefusal(Exchange exchange) {
         Exception failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        return failure instanceof GatewayException refusal && !TRANSIENT.contains(refusal.code());
+        return failure instanceof GatewayException refusal && !refusal.nodeFailure();
     }
 
     /** The reply to an accepted submission; the body in is the message id. */

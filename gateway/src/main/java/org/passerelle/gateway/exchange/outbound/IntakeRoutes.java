@@ -9,7 +9,10 @@ import org.springframework.stereotype.Component;
  * The intake as a route: every connector (the back-end API, the submission queue, the drop folders) hands an envelope
  * to {@code direct:intake} with the submitting system and its channel as exchange properties (never headers, which a
  * submitter could set on the wire), and gets the message id back as the body, or the refusal as a
- * {@link org.passerelle.gateway.error.GatewayException} with its stable code.
+ * {@link org.passerelle.gateway.error.GatewayException} with its stable code. The route has no error handler of its
+ * own: the intake audits and counts its refusals itself, and the refusal reaches the connector's route as it was
+ * thrown, for its {@code doTry}/{@code onException} to answer (an error handler here would log every refusal as an
+ * error and mark it exhausted, so that the caller's {@code doCatch} never saw it).
  */
 @Component
 public class IntakeRoutes extends RouteBuilder {
