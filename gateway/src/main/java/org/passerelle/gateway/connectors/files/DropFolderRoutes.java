@@ -10,6 +10,7 @@ import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.outbound.IntakeRoutes;
 import org.passerelle.gateway.node.NodeProperties;
+import org.passerelle.gateway.routes.RouteErrors;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -64,6 +65,7 @@ class DropFolderRoutes extends RouteBuilder {
                     "preMove=../" + work + "/${file:onlyname}", endpoints.polling(), endpoints.renameOnly(),
                     endpoints.download(false)))
                     .routeId("files-claims-" + folder.name())
+                    .routeConfigurationId(RouteErrors.ID)
                     .log(LoggingLevel.DEBUG, "org.passerelle.gateway.connectors.files",
                             "Claimed a file of drop folder " + folder.name());
 
@@ -71,6 +73,7 @@ class DropFolderRoutes extends RouteBuilder {
                     "move=../../${exchangeProperty." + OUTCOME + "}/${file:onlyname}", endpoints.polling(),
                     endpoints.download(true)))
                     .routeId("files-submissions-" + folder.name())
+                    .routeConfigurationId(RouteErrors.ID)
                     .setProperty(IntakeRoutes.ACTOR, constant(folder.actor()))
                     .setProperty(IntakeRoutes.CHANNEL, constant(folder.local() ? FILE : SFTP))
                     .doTry()
