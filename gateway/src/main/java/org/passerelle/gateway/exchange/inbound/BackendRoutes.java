@@ -5,18 +5,14 @@ import java.util.Map;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.model.ChoiceDefinition;
-import org.apache.camel.support.jsse.KeyManagersParameters;
-import org.apache.camel.support.jsse.KeyStoreParameters;
-import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
-import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.partner.Partner;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Component;
 
 /**
- * The way to back-ends as two routes.
+ * The way to back-ends as two routes, made once {@link BackendComponents} has readied the components and checked the
+ * configuration.
  *
  * <p>{@code backend-routing} is the content-based router: given a message's type and sending partner (headers
  * {@link BackendDispatcher#MESSAGE_TYPE} and {@link BackendDispatcher#FROM}), it answers the endpoint URIs the message
@@ -24,16 +20,12 @@ import org.springframework.stereotype.Component;
  * that matches, else those configured for the type, else the default ones. The inbox asks it when it accepts a message
  * and stores one outbox DISPATCH entry per endpoint, so that every endpoint has its own retries, bulkhead and order.
  *
- * <p>{@code backend-dispatch} sends each attempt of such an entry to the Camel endpoint URI the entry names (property
- * placeholders resolved then). It adds nothing of its own; an exception from the endpoint's producer is left on the
- * exchange for {@link BackendDispatcher} to settle. The http and https components share the delivery timeouts and
- * pool connections (keep-alive) per endpoint; https presents the node's client certificate
- * ({@code passerelle.backend.tls}) and verifies the back-end's certificate and host name.
- *
- * <p>Before either route exists, {@link BackendConfigurationCheck} has refused any configuration the node could not
- * deliver with, so the node does not start with one.
+ * <p>{@code backend-dispatch} sends each attempt of such an entry to the Camel endpoint URI the entry names, its
+ * property placeholders resolved then. It adds nothing of its own; an exception from the endpoint's producer is left
+ * on the exchange for {@link BackendDispatcher} to settle.
  */
 @Component
+@DependsOn("backendComponents")
 class BackendRoutes extends RouteBuilder {
 
     static final String ROUTING = "direct:backend-routing";
@@ -41,25 +33,14 @@ class BackendRoutes extends RouteBuilder {
     /** Exchange property, not a header: headers travel to the back-end (as HTTP or AMQP headers). */
     static final String TARGET = "passerelleTarget";
 
-    private final DeliveryProperties delivery;
     private final BackendProperties backend;
 
-    BackendRoutes(DeliveryProperties delivery, BackendProperties backend) {
-        this.delivery = delivery;
+    BackendRoutes(BackendProperties backend) {
         this.backend = backend;
     }
 
     @Override
     public void configure() {
-        HttpComponent http = getContext().getComponent("http", HttpComponent.class);
-        withTimeouts(http);
-        HttpComponent https = getContext().getComponent("https", HttpComponent.class);
-        withTimeouts(https);
-        if (backend.tls().keyStore() != null) {
-            https.setSslContextParameters(sslContext(backend.tls()));
-        }
-        BackendConfigurationCheck.check(backend, getContext());
-
         ChoiceDefinition router = from(ROUTING).routeId("backend-routing").choice();
         // Kept by the node as a witness of the partner's audit log; no back-end system takes part.
         router.when(header(BackendDispatcher.MESSAGE_TYPE).isEqualTo(Partner.AUDIT_CHECKPOINT)).setBody(constant(List.of()));
@@ -84,33 +65,5 @@ class BackendRoutes extends RouteBuilder {
     /** True when the header is one of the values, or always when there are none. */
     private Predicate anyOf(String name, List<String> values) {
         return values.isEmpty() ? PredicateBuilder.constant(true) : header(name).in(values.toArray());
-    }
-
-    private void withTimeouts(HttpComponent component) {
-        component.setConnectTimeout(delivery.connectTimeout().toMillis());
-        component.setResponseTimeout(delivery.requestTimeout().toMillis());
-        component.setSoTimeout(delivery.requestTimeout().toMillis());
-    }
-
-    private static SSLContextParameters sslContext(BackendProperties.Tls tls) {
-        KeyStoreParameters keyStore = new KeyStoreParameters();
-        keyStore.setResource("file:" + tls.keyStore().toAbsolutePath());
-        keyStore.setPassword(tls.keyStorePassword());
-        keyStore.setType(tls.keyStoreType());
-        KeyManagersParameters keyManagers = new KeyManagersParameters();
-        keyManagers.setKeyStore(keyStore);
-        keyManagers.setKeyPassword(tls.keyStorePassword());
-        SSLContextParameters parameters = new SSLContextParameters();
-        parameters.setKeyManagers(keyManagers);
-        if (tls.trustStore() != null) {
-            KeyStoreParameters trustStore = new KeyStoreParameters();
-            trustStore.setResource("file:" + tls.trustStore().toAbsolutePath());
-            trustStore.setPassword(tls.trustStorePassword());
-            trustStore.setType(tls.trustStoreType());
-            TrustManagersParameters trustManagers = new TrustManagersParameters();
-            trustManagers.setKeyStore(trustStore);
-            parameters.setTrustManagers(trustManagers);
-        }
-        return parameters;
     }
 }

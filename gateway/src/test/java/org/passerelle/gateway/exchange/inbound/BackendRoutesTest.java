@@ -50,7 +50,8 @@ class BackendRoutesTest extends CamelTestSupport {
 
     @Override
     protected RoutesBuilder createRouteBuilder() {
-        return new BackendRoutes(DELIVERY, ROUTED);
+        new BackendComponents(context, DELIVERY, ROUTED);
+        return new BackendRoutes(ROUTED);
     }
 
     @Test
@@ -113,7 +114,7 @@ class BackendRoutesTest extends CamelTestSupport {
                 Map.of("TransferStatus", List.of("nosuchcomponent:x", "http://casework.test/inbound")),
                 List.of("https://casework.test/inbound", "direct:b?noSuchOption=1"), false, NO_TLS);
 
-        assertThatThrownBy(() -> start(wrong)).rootCause()
+        assertThatThrownBy(() -> start(wrong)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("passerelle.backend.routes[0].types: unknown message type 'ReadmisionDecision'")
                 .hasMessageContaining("passerelle.backend.routes[0].partners: 'France' is not a party code")
                 .hasMessageContaining("passerelle.backend.routes[1].types: AuditCheckpoint is kept by the node")
@@ -133,7 +134,7 @@ class BackendRoutesTest extends CamelTestSupport {
                 new BackendProperties.Tls(Path.of("no-such-store.p12"), "changeit", "PKCS12", null, null, "PKCS12"));
 
         start(development).close();
-        assertThatThrownBy(() -> start(missingStore)).rootCause()
+        assertThatThrownBy(() -> start(missingStore))
                 .hasMessageContaining("passerelle.backend.tls.key-store: cannot read no-such-store.p12");
     }
 
@@ -144,15 +145,11 @@ class BackendRoutesTest extends CamelTestSupport {
         return endpoints;
     }
 
-    private static CamelContext start(BackendProperties properties) {
+    private static CamelContext start(BackendProperties properties) throws Exception {
         DefaultCamelContext camel = new DefaultCamelContext();
-        try {
-            camel.addRoutes(new BackendRoutes(DELIVERY, properties));
-            camel.start();
-            return camel;
-        } catch (Exception e) {
-            camel.stop();
-            throw new IllegalStateException(e);
-        }
+        new BackendComponents(camel, DELIVERY, properties);
+        camel.addRoutes(new BackendRoutes(properties));
+        camel.start();
+        return camel;
     }
 }
