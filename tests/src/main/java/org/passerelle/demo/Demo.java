@@ -1,6 +1,9 @@
 package org.passerelle.demo;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -8,6 +11,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
 import org.passerelle.gateway.PasserelleApplication;
 import org.passerelle.security.pki.DevPki;
 import org.passerelle.tests.support.Envelopes;
@@ -109,11 +118,13 @@ public final class Demo {
         // The transport round: every message type both ways, casework off.
         say("");
         say("The transport: every message type both ways (casework off)");
-        startBackend(GB);
-        ConfigurableApplicationContext gb = startNode(pki, GB, FR, "", Map.of());
+        startBackend(GB, httpsBackend(pki, GB));
+        ConfigurableApplicationContext gb = startNode(pki, GB, FR, "", httpsDispatch(pki, GB));
         ConfigurableApplicationContext fr = startNode(pki, FR, GB, "", frBackend.settings(TYPES));
         say("GB node: API http://localhost:%d, partner port https://localhost:%d (mutual TLS 1.3)", GB.apiPort(), GB.exchangePort());
         say("FR node: API http://localhost:%d, partner port https://localhost:%d (mutual TLS 1.3)", FR.apiPort(), FR.exchangePort());
+        say("GB's casework back-end: https://localhost:%d%s, mutual TLS (the node presents %s)", GB.backendPort(),
+                NodeSettings.INBOUND_PATH, pki.directory().relativize(pki.dispatch(GB.code()).pkcs12()));
         say("FR's back-end is a drop folder, %s: it submits by dropping files into outbox/ (archive/ when accepted,"
                 + " error/ with a .fault.xml when refused) and takes inbound messages from inbox/<MessageType>/", frBackend.base());
 
@@ -241,9 +252,8 @@ public final class Demo {
         return new SpringApplicationBuilder(PasserelleApplication.class).run(NodeSettings.asArguments(settings));
     }
 
-    /** A simulated back-end: takes inbound envelopes and notes which message ids it received. */
-    private void startBackend(Party party) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("localhost", party.backendPort()), 16);
+    /** A simulated back-end on the server given: takes inbound envelopes and notes which message ids it received. */
+    private void startBackend(Party party, HttpServer server) {
         server.createContext(NodeSettings.INBOUND_PATH, exchange -> {
             try (exchange; InputStream body = exchange.getRequestBody()) {
                 body.readAllBytes();
@@ -255,6 +265,43 @@ public final class Demo {
             }
         });
         server.start();
+    }
+
+    /**
+     * The party's casework back-end over HTTPS: it presents the PKI's back-end server certificate and takes only a
+     * client certificate issued by the party's root CA (the node's dispatch certificate).
+     */
+    private static HttpsServer httpsBackend(DevPki pki, Party party) throws IOException, GeneralSecurityException {
+        char[] password = DevPki.PASSWORD.toCharArray();
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(KeyStore.getInstance(pki.backend(party.code()).pkcs12().toFile(), password), password);
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("root-ca", pki.rootCa(party.code()).load().certificate());
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(anchors);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress("localhost", party.backendPort()), 16);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+                SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+                ssl.setNeedClientAuth(true);
+                parameters.setSSLParameters(ssl);
+            }
+        });
+        return server;
+    }
+
+    /** The node's settings for delivering to {@link #httpsBackend}: its dispatch certificate, the PKI's roots as trust. */
+    private static Map<String, Object> httpsDispatch(DevPki pki, Party party) {
+        return Map.of(
+                "passerelle.backend.default-endpoints[0]", "https://localhost:" + party.backendPort() + NodeSettings.INBOUND_PATH,
+                "passerelle.backend.tls.key-store", pki.dispatch(party.code()).pkcs12().toString(),
+                "passerelle.backend.tls.key-store-password", DevPki.PASSWORD,
+                "passerelle.backend.tls.trust-store", pki.trustStore().toString(),
+                "passerelle.backend.tls.trust-store-password", DevPki.PASSWORD);
     }
 
     private static void clean(Path dir) throws IOException {

@@ -52,8 +52,13 @@ public enum GatewayErrorCode implements ErrorCode {
     PARTNER_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
     /** The partner node refused the message (4xx with a fault). */
     PARTNER_REFUSED(HttpStatus.BAD_GATEWAY),
-    /** A back-end endpoint could not take the message. */
+    /** A back-end endpoint could not take the message (down, timed out, TLS refused, 5xx, 408, 429): retried. */
     BACKEND_UNAVAILABLE(HttpStatus.BAD_GATEWAY),
+    /**
+     * A back-end answered the envelope with a 4xx other than 408 and 429: it refuses that message, and would refuse it
+     * again, so it is parked at once for an administrator to replay once the back-end is fixed.
+     */
+    BACKEND_REFUSED(HttpStatus.BAD_GATEWAY),
     /** Delivery gave up: attempts exhausted. */
     RETRIES_EXHAUSTED(HttpStatus.GATEWAY_TIMEOUT),
     /** Something failed inside the node; details are in its log, under the message id. */

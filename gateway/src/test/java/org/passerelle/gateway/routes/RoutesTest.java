@@ -49,7 +49,7 @@ class RoutesTest {
 
     /** Every flow of a node, by route id. */
     static final List<String> FLOWS = List.of("intake", "outbox-send", "partner-send", "receipts", "partner-inbox",
-            "outbox-dispatch", "backend-dispatch", "admission-lapse", "ledger-weekly-statements", "trust-watch",
+            "outbox-dispatch", "backend-routing", "backend-dispatch", "admission-lapse", "ledger-weekly-statements", "trust-watch",
             "payload-retention", "readmission-deadlines", "audit-sealing", "audit-checkpoint", "gallery-work",
             "gallery-retention");
 

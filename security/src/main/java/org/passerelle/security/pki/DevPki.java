@@ -43,7 +43,8 @@ import org.passerelle.security.SecurityErrorCode;
  * {@link #generate(Path, List)}, or opens one generated before with {@link #open(Path)}, and hands out its files.
  *
  * <p>Layout, for each party {@code XX}: {@code XX/root-ca.*}, {@code XX/root-ca-crl.pem}, {@code XX/gateway.*},
- * {@code XX/gateway-rsa.*}, {@code XX/officer-<role>.*}, {@code XX/system-casework.*}, {@code XX/revoked.*},
+ * {@code XX/gateway-rsa.*}, {@code XX/officer-<role>.*}, {@code XX/system-casework.*}, {@code XX/dispatch.*},
+ * {@code XX/backend.*}, {@code XX/revoked.*},
  * {@code XX/expired.*}, {@code XX/ocsp-responder.*}, where {@code .*} is {@code .p12} (key and chain), {@code -cert.pem} and
  * {@code -key.pem} (PKCS#8, unencrypted); and {@code truststore.p12} with every party's root CA. Every
  * PKCS#12 password is {@link #PASSWORD}. And {@code XX/data-kek.p12}, the party's key-encryption key (an AES-256 secret
@@ -185,6 +186,19 @@ public final class DevPki {
         return credential(party, "system-" + SYSTEM_NAME);
     }
 
+    /**
+     * The node's client certificate for delivering to its party's back-ends over HTTPS (mutual TLS, clientAuth only,
+     * SAN {@code dispatch.xx.passerelle.test}): what a back-end checks to know the envelope comes from its gateway.
+     */
+    public Credential dispatch(String party) {
+        return credential(party, "dispatch");
+    }
+
+    /** A back-end's HTTPS server certificate (serverAuth only, SAN localhost, 127.0.0.1, backend.xx.passerelle.test). */
+    public Credential backend(String party) {
+        return credential(party, "backend");
+    }
+
     /** A gateway-like certificate listed on the party's CRL. */
     public Credential revoked(String party) {
         return credential(party, "revoked");
@@ -255,6 +269,17 @@ public final class DevPki {
                 "CN=" + SYSTEM_NAME + "." + lower + ".passerelle.test,O=Passerelle development,C=" + party,
                 now.minus(Duration.ofDays(1)), now.plus(LEAF_LIFETIME), false, Set.of(DIGITAL_SIGNATURE), false, true,
                 List.of(PartyBinding.SYSTEM_URI_PREFIX + party + ":" + SYSTEM_NAME), List.of(), List.of(), List.of()),
+                DevCertificates.ecKeyPair("secp256r1"), ca, caKeys.getPrivate());
+
+        issue(dispatch(party), new DevCertificates.Template(
+                "CN=dispatch." + lower + ".passerelle.test,O=Passerelle development,C=" + party,
+                now.minus(Duration.ofDays(1)), now.plus(LEAF_LIFETIME), false, Set.of(DIGITAL_SIGNATURE), false, true,
+                List.of(), List.of("dispatch." + lower + ".passerelle.test"), List.of(), List.of()),
+                DevCertificates.ecKeyPair("secp256r1"), ca, caKeys.getPrivate());
+        issue(backend(party), new DevCertificates.Template(
+                "CN=backend." + lower + ".passerelle.test,O=Passerelle development,C=" + party,
+                now.minus(Duration.ofDays(1)), now.plus(LEAF_LIFETIME), false, Set.of(DIGITAL_SIGNATURE, KEY_AGREEMENT), true, false,
+                List.of(), List.of("localhost", "backend." + lower + ".passerelle.test"), List.of("127.0.0.1"), List.of()),
                 DevCertificates.ecKeyPair("secp256r1"), ca, caKeys.getPrivate());
 
         X509Certificate revoked = issue(revoked(party), gateway, DevCertificates.ecKeyPair("secp256r1"), ca, caKeys.getPrivate());
@@ -335,6 +360,10 @@ public final class DevPki {
                 .append("XX/officer-<role>.*          officer client certificates, roles ").append(String.join(", ", OFFICER_ROLES)).append(";\n")
                 .append("                             SAN urn:passerelle:party:XX, urn:passerelle:officer:<id>, urn:passerelle:role:<role>, e-mail\n")
                 .append("XX/system-casework.*         back-end client certificate, SAN urn:passerelle:system:XX:casework\n")
+                .append("XX/dispatch.*                the node's client certificate for HTTPS delivery to back-ends (clientAuth),\n")
+                .append("                             SAN dispatch.xx.passerelle.test (passerelle.backend.tls.key-store)\n")
+                .append("XX/backend.*                 a back-end's HTTPS server certificate (serverAuth), SAN localhost, 127.0.0.1,\n")
+                .append("                             backend.xx.passerelle.test\n")
                 .append("XX/revoked.*                 gateway-like certificate listed on the CRL (for tests)\n")
                 .append("XX/expired.*                 gateway-like certificate expired a day before generation (for tests)\n")
                 .append("XX/ocsp-responder.*          delegated OCSP responder of that CA: EC P-256, digitalSignature, EKU OCSPSigning\n")

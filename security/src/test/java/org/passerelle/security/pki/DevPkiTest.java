@@ -57,6 +57,22 @@ class DevPkiTest {
     }
 
     @Test
+    void issuesADispatchClientCertificateAndABackEndServerCertificate() throws Exception {
+        DevPki pki = DevPki.generate(directory, List.of("GB"));
+        X509Certificate ca = pki.rootCa("GB").load().certificate();
+        X509Certificate dispatch = pki.dispatch("GB").load().certificate();
+        X509Certificate backend = pki.backend("GB").load().certificate();
+
+        assertThat(dispatch.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(backend.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+        assertThat(backend.getSubjectAlternativeNames().stream().map(name -> (Object) name.get(1)).toList())
+                .contains("localhost", "127.0.0.1", "backend.gb.passerelle.test");
+        dispatch.verify(ca.getPublicKey());
+        backend.verify(ca.getPublicKey());
+        assertThat(pki.readme()).content().contains("XX/dispatch.*", "XX/backend.*");
+    }
+
+    @Test
     void issuesADelegatedOcspResponderPerParty() throws Exception {
         DevPki pki = DevPki.generate(directory, List.of("GB"));
         KeyMaterial responder = pki.ocspResponder("GB").load();

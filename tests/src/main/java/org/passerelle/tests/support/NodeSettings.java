@@ -43,6 +43,8 @@ public final class NodeSettings {
         p.put(prefix + "trust-anchors[0]", pki.rootCa(partner).certificatePem().toString());
         p.put(prefix + "crls[0]", pki.crl(partner).toString());
         p.put("passerelle.backend.default-endpoints[0]", "http://localhost:" + backendPort + INBOUND_PATH);
+        // Development and tests only: the simulated back-ends take plain http (a real node uses https with mutual TLS).
+        p.put("passerelle.backend.allow-plain-http", true);
         p.put("passerelle.api.tokens[0].name", "casework-system");
         p.put("passerelle.api.tokens[0].sha256", sha256(systemToken));
         p.put("passerelle.api.tokens[0].roles[0]", "SYSTEM");

@@ -28,7 +28,9 @@ import org.springframework.stereotype.Component;
  * route to each Camel endpoint configured for the type (an HTTPS URL, a queue, a drop folder), with the message id in
  * {@code X-Passerelle-Message-Id} so the back-end can recognise a redelivery after a crash, and the same retry and
  * parking rules as sending. An attempt counts as delivered only when the endpoint's producer completed without an
- * exception (a 2xx answer, a broker's confirm, a file renamed into place). Each endpoint has its own bulkhead, so an
+ * exception (a 2xx answer, a broker's confirm, a file renamed into place). An HTTP back-end's 4xx other than 408 and
+ * 429 parks the message at once ({@code BACKEND_REFUSED}); any other failure (5xx, 3xx, timeouts, connection and TLS
+ * errors) is retried with back-off ({@code BACKEND_UNAVAILABLE}) and parks when the attempts are spent. Each endpoint has its own bulkhead, so an
  * endpoint that hangs holds up only the messages for it.
  */
 @Component
@@ -82,10 +84,21 @@ public class BackendDispatcher extends OutboxWorker {
             return new Outcome.Delivered(MessageStatus.DELIVERED, "back-end took it");
         }
         if (failure instanceof HttpOperationFailedException answered) {
-            return new Outcome.Retry(GatewayErrorCode.BACKEND_UNAVAILABLE.name(),
-                    "back-end answered " + answered.getStatusCode());
+            int status = answered.getStatusCode();
+            String detail = "back-end answered " + status;
+            return refusal(status)
+                    ? new Outcome.Park(GatewayErrorCode.BACKEND_REFUSED.name(), detail)
+                    : new Outcome.Retry(GatewayErrorCode.BACKEND_UNAVAILABLE.name(), detail);
         }
         return new Outcome.Retry(GatewayErrorCode.BACKEND_UNAVAILABLE.name(), rootCause(failure));
+    }
+
+    /**
+     * A 4xx other than 408 (timeout) and 429 (too many requests) says the back-end looked at this message and will not
+     * take it: trying the same bytes again would get the same answer, so it parks at once.
+     */
+    private static boolean refusal(int status) {
+        return status >= 400 && status < 500 && status != 408 && status != 429;
     }
 
     /** The innermost cause's class name: never its message, which may quote the payload or a path. */

@@ -1,28 +1,26 @@
 package org.passerelle.gateway.exchange.inbound;
 
-import java.net.URI;
 import java.util.List;
-import org.passerelle.gateway.partner.Partner;
+import java.util.Map;
+import org.apache.camel.ProducerTemplate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
-/** Which back-end endpoints an inbound message of a given type is dispatched to. */
+/** Asks the {@code backend-routing} route which back-end endpoints an inbound message goes to. */
 @Component
 @EnableConfigurationProperties(BackendProperties.class)
 class BackendRouting {
 
-    private final BackendProperties properties;
+    private final ProducerTemplate producer;
 
-    BackendRouting(BackendProperties properties) {
-        this.properties = properties;
+    BackendRouting(ProducerTemplate producer) {
+        this.producer = producer;
     }
 
-    List<String> endpointsFor(String messageType) {
-        if (Partner.AUDIT_CHECKPOINT.equals(messageType)) {
-            // Kept by the node as a witness of the partner's audit log; no back-end system takes part.
-            return List.of();
-        }
-        List<URI> own = properties.endpoints().get(messageType);
-        return (own == null || own.isEmpty() ? properties.defaultEndpoints() : own).stream().map(URI::toString).toList();
+    /** The endpoint URIs, as configured (placeholders unresolved), for a message of this type from this partner. */
+    @SuppressWarnings("unchecked")
+    List<String> endpointsFor(String messageType, String fromParty) {
+        return producer.requestBodyAndHeaders(BackendRoutes.ROUTING, null,
+                Map.of(BackendDispatcher.MESSAGE_TYPE, messageType, BackendDispatcher.FROM, fromParty), List.class);
     }
 }

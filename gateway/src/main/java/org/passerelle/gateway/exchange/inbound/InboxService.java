@@ -181,7 +181,7 @@ public class InboxService {
                 boolean stored = Boolean.TRUE.equals(transaction.execute(tx -> {
                     boolean accepted = store.accept(f.toNewMessage(Direction.INBOUND), decoded.bytes(),
                             List.of(MessageStatus.RECEIVED, MessageStatus.VALIDATED),
-                            routing.endpointsFor(f.messageType()).stream()
+                            routing.endpointsFor(f.messageType(), partner.party()).stream()
                                     .map(url -> new OutboxTarget(OutboxKind.DISPATCH, url)).toList());
                     if (accepted) {
                         store.saveInboundReceipt(f.messageId(), f.sha256(), receipt);
