@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passerelle.gateway.MovableClock;
 import org.passerelle.gateway.NodeTestSupport;
+import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.security.testing.TestPki;
@@ -237,7 +238,7 @@ class PeopleSignInTest {
                 .param("now", clock.instant().atOffset(java.time.ZoneOffset.UTC)).update();
         AccessProperties.User configured = new AccessProperties.User("prov", newHash, List.of("AUDITOR"), null, null, true);
 
-        assertThat(users.provision(configured)).isEqualTo("updated");
+        assertThat(users.provision(configured)).isEqualTo(AuditAction.USER_UPDATED);
         assertThat(users.provision(configured)).isNull();
         UserStore.StoredUser stored = users.find("prov").orElseThrow();
         assertThat(stored.passwordHash()).isEqualTo(newHash);

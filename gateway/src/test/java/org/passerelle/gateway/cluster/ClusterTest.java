@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.gateway.messagelog.MessageStore;
@@ -78,7 +79,7 @@ class ClusterTest {
                 .as("a live node's claims stay").isEqualTo(1);
         assertThat(db.jdbc.sql("select count(*) from shedlock where locked_by = 'gb-b'").query(Integer.class).single())
                 .isZero();
-        assertThat(audited).filteredOn(e -> e.action().equals("NODE_LOST")).singleElement()
+        assertThat(audited).filteredOn(e -> e.action() == AuditAction.NODE_LOST).singleElement()
                 .satisfies(e -> assertThat(e.detail()).contains("gb-b").contains("1 outbox claims")
                         .contains("1 job locks"));
         AtomicInteger ran = new AtomicInteger();
@@ -107,7 +108,7 @@ class ClusterTest {
 
         assertThat(db.jdbc.sql("select count(*) from outbox where claimed_by = 'gb-a'").query(Integer.class).single())
                 .isZero();
-        assertThat(audited).filteredOn(e -> e.action().equals("NODE_STARTED")).last()
+        assertThat(audited).filteredOn(e -> e.action() == AuditAction.NODE_STARTED).last()
                 .satisfies(e -> assertThat(e.detail()).contains("released from its previous run: 1 outbox claims"));
     }
 
