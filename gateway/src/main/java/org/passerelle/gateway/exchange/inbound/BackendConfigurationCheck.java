@@ -1,6 +1,7 @@
 package org.passerelle.gateway.exchange.inbound;
 
 import jakarta.xml.bind.annotation.XmlElement;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
+import org.apache.camel.util.URISupport;
 import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.gateway.partner.Partner;
 import org.passerelle.security.PartyBinding;
@@ -22,6 +24,10 @@ import org.passerelle.security.PartyBinding;
  * {@code passerelle.backend.allow-plain-http}, and an {@code https:} endpoint without a client key store.
  */
 final class BackendConfigurationCheck {
+
+    /** Folder schemes that would send the decrypted envelopes unauthenticated or in the clear. */
+    private static final List<String> REFUSED_FOLDERS = List.of("ftp", "ftps");
+
 
     /** The business message types a back-end may receive: the envelope's bodies, less what the node keeps itself. */
     static final Set<String> DISPATCHED_TYPES = Arrays.stream(Body.class.getDeclaredFields())
@@ -87,6 +93,43 @@ final class BackendConfigurationCheck {
         }
     }
 
+    /**
+     * Folders are written safely or not at all: an SFTP server's host key is always checked (Camel's default accepts
+     * any server, so a man in the middle would receive the decrypted envelopes), FTP is refused, and a file is written
+     * under a temporary name and renamed into place, so that a back-end never reads half a message.
+     */
+    private boolean connectorAllows(String at, String scheme, String resolved) {
+        if (REFUSED_FOLDERS.contains(scheme)) {
+            problems.add(at + ": " + scheme + " is refused (the envelopes would travel with an unchecked server or in the"
+                    + " clear); use sftp with strictHostKeyChecking=yes and a knownHostsFile");
+            return false;
+        }
+        if (!"file".equals(scheme) && !"sftp".equals(scheme)) {
+            return true;
+        }
+        Map<String, Object> options;
+        try {
+            int query = resolved.indexOf('?');
+            options = query < 0 ? Map.of() : URISupport.parseQuery(resolved.substring(query + 1));
+        } catch (URISyntaxException e) {
+            problems.add(at + ": unreadable options");
+            return false;
+        }
+        boolean ok = true;
+        if (!options.containsKey("tempPrefix") && !options.containsKey("tempFileName")) {
+            problems.add(at + ": a folder endpoint needs tempPrefix (or tempFileName), so that each file is renamed into"
+                    + " place whole");
+            ok = false;
+        }
+        if ("sftp".equals(scheme) && (!"yes".equals(String.valueOf(options.get("strictHostKeyChecking")))
+                || !options.containsKey("knownHostsFile"))) {
+            problems.add(at + ": sftp needs strictHostKeyChecking=yes and a knownHostsFile: the server's host key is"
+                    + " always checked");
+            ok = false;
+        }
+        return ok;
+    }
+
     private void endpoint(String at, String uri) {
         String resolved;
         try {
@@ -113,6 +156,9 @@ final class BackendConfigurationCheck {
         try {
             if (camel.getComponent(scheme) == null) {
                 problems.add(at + ": no Camel component '" + scheme + "' on the class path");
+                return;
+            }
+            if (!connectorAllows(at, scheme, resolved)) {
                 return;
             }
             camel.getEndpoint(resolved);

@@ -112,7 +112,9 @@ class BackendRoutesTest extends CamelTestSupport {
                 new BackendProperties.Route(List.of("ReadmisionDecision"), List.of("France"), List.of("mock:a")),
                 new BackendProperties.Route(List.of("AuditCheckpoint"), List.of(), List.of("{{no.such.setting}}"))),
                 Map.of("TransferStatus", List.of("nosuchcomponent:x", "http://casework.test/inbound")),
-                List.of("https://casework.test/inbound", "direct:b?noSuchOption=1"), false, NO_TLS);
+                List.of("https://casework.test/inbound", "direct:b?noSuchOption=1",
+                        "sftp://backend.test/inbox?username=p&tempPrefix=.part-", "file:target/inbox", "ftp://backend.test/in"),
+                false, NO_TLS);
 
         assertThatThrownBy(() -> start(wrong)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("passerelle.backend.routes[0].types: unknown message type 'ReadmisionDecision'")
@@ -123,7 +125,10 @@ class BackendRoutesTest extends CamelTestSupport {
                 .hasMessageContaining("passerelle.backend.endpoints.TransferStatus[1]: plain http is refused")
                 .hasMessageContaining("passerelle.backend.default-endpoints[0]: https needs the node's client certificate")
                 .hasMessageContaining("passerelle.backend.default-endpoints[1]: ")
-                .hasMessageContaining("noSuchOption");
+                .hasMessageContaining("noSuchOption")
+                .hasMessageContaining("passerelle.backend.default-endpoints[2]: sftp needs strictHostKeyChecking=yes and a knownHostsFile")
+                .hasMessageContaining("passerelle.backend.default-endpoints[3]: a folder endpoint needs tempPrefix")
+                .hasMessageContaining("passerelle.backend.default-endpoints[4]: ftp is refused");
     }
 
     @Test
