@@ -37,6 +37,7 @@ import org.passerelle.tests.support.Envelopes;
 import org.passerelle.tests.support.NodeSettings;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The demo: a GB node and an FR node on this machine with a fresh development PKI, the embedded database and
@@ -64,6 +65,8 @@ public final class Demo {
     private final Map<String, String> deliveredTo = new ConcurrentHashMap<>();
     /** FR's back-end in the transport round: on a drop folder, not HTTP. */
     private final DropFolderBackend frBackend;
+    /** GB's biometric unit in the transport round: on RabbitMQ, when a broker answers on the machine. */
+    private Optional<QueueBackend> gbQueue = Optional.empty();
 
     Demo(Path dir) {
         this.dir = dir;
@@ -119,7 +122,10 @@ public final class Demo {
         say("");
         say("The transport: every message type both ways (casework off)");
         startBackend(GB, httpsBackend(pki, GB));
-        ConfigurableApplicationContext gb = startNode(pki, GB, FR, "", httpsDispatch(pki, GB));
+        gbQueue = QueueBackend.connect();
+        Map<String, Object> transportGb = new LinkedHashMap<>(httpsDispatch(pki, GB));
+        gbQueue.ifPresent(unit -> transportGb.putAll(unit.settings()));
+        ConfigurableApplicationContext gb = startNode(pki, GB, FR, "", transportGb);
         ConfigurableApplicationContext fr = startNode(pki, FR, GB, "", frBackend.settings(TYPES));
         say("GB node: API http://localhost:%d, partner port https://localhost:%d (mutual TLS 1.3)", GB.apiPort(), GB.exchangePort());
         say("FR node: API http://localhost:%d, partner port https://localhost:%d (mutual TLS 1.3)", FR.apiPort(), FR.exchangePort());
@@ -127,6 +133,15 @@ public final class Demo {
                 NodeSettings.INBOUND_PATH, pki.directory().relativize(pki.dispatch(GB.code()).pkcs12()));
         say("FR's back-end is a drop folder, %s: it submits by dropping files into outbox/ (archive/ when accepted,"
                 + " error/ with a .fault.xml when refused) and takes inbound messages from inbox/<MessageType>/", frBackend.base());
+        if (gbQueue.isPresent()) {
+            say("GB's biometric unit is on RabbitMQ at %s:%d: it submits %s on queue %s, reads each outcome on %s,"
+                    + " and takes inbound ones from the delivery queues %s", QueueBackend.HOST, QueueBackend.PORT,
+                    QueueBackend.TYPES, QueueBackend.SUBMISSIONS, QueueBackend.REPLIES,
+                    QueueBackend.TYPES.stream().map(QueueBackend::deliveryQueue).toList());
+        } else {
+            say("No RabbitMQ answers at %s:%d: GB's biometric unit on queues is left out (its messages go over HTTPS)",
+                    QueueBackend.HOST, QueueBackend.PORT);
+        }
 
         int failures = schemeFailures;
         for (String type : TYPES) {
@@ -166,6 +181,9 @@ public final class Demo {
         if (!stay) {
             gb.close();
             fr.close();
+            if (gbQueue.isPresent()) {
+                gbQueue.get().close();
+            }
             schemeGb.close();
             schemeFr.close();
             scheme.stopBackends();
@@ -191,6 +209,17 @@ public final class Demo {
             }
             return awaitDelivery(type, id, from, to, "dropped into FR's outbox folder, ");
         }
+        if (from == GB && gbQueue.isPresent() && QueueBackend.TYPES.contains(type)) {
+            Optional<JsonNode> reply = gbQueue.get().submit(xml);
+            if (reply.isEmpty() || !"ACCEPTED".equals(reply.get().path("outcome").asString())
+                    || !id.equals(reply.get().path("messageId").asString())) {
+                say("  ✘ %-24s %s → %s put on GB's submission queue, reply: %s", type, from.code(), to.code(),
+                        reply.map(JsonNode::toString).orElse("none within a minute"));
+                return false;
+            }
+            return awaitDelivery(type, id, from, to, "put on GB's submission queue, its reply ACCEPTED read off "
+                    + QueueBackend.REPLIES + ", ");
+        }
         HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + from.apiPort() + "/api/v1/messages"))
                 .header("Content-Type", "application/xml").header("Authorization", "Bearer " + SYSTEM_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(xml)).build(), HttpResponse.BodyHandlers.ofString());
@@ -213,7 +242,13 @@ public final class Demo {
         while (Instant.now().isBefore(deadline)) {
             status = status(from, id);
             if ("RECEIPT_VERIFIED".equals(status) && to == FR && frBackend.delivered(type, id)) {
-                say("  ✔ %s  %-24s %s → %s  %s, written to FR's inbox folder %s/", id, type, from.code(), to.code(), status, type);
+                say("  ✔ %s  %-24s %s → %s  %s%s, written to FR's inbox folder %s/", id, type, from.code(), to.code(), how,
+                        status, type);
+                return true;
+            }
+            if ("RECEIPT_VERIFIED".equals(status) && to == GB && gbQueue.isPresent() && gbQueue.get().delivered(type, id)) {
+                say("  ✔ %s  %-24s %s → %s  %s%s, on GB's delivery queue %s", id, type, from.code(), to.code(), how,
+                        status, QueueBackend.deliveryQueue(type));
                 return true;
             }
             if ("RECEIPT_VERIFIED".equals(status) && deliveredTo.containsKey(id)) {
