@@ -10,8 +10,9 @@ import org.passerelle.gateway.routes.RouteErrors;
  * through the intake, and its outcome is published to the reply queue; the submission is acknowledged to the broker
  * only after both (the intake's transaction committed and the broker committed the reply), so a node that stops at
  * any point leaves it on the queue to be taken again (the intake gives a resubmitted envelope its first id). A failure
- * inside the node or at the broker is tried three more times {@code redelivery-delay} apart, then the submission is
- * put back on the queue: it is never answered as refused, and never retried faster than once a delay.
+ * inside the node puts the submission back on the queue after {@code redelivery-delay}; a failure to publish the reply is
+ * tried three more times that delay apart, then likewise: a failure of the node is never answered as refused, and
+ * never retried faster than once a delay.
  */
 final class QueueSubmissionRoutes extends RouteBuilder {
 
@@ -46,6 +47,11 @@ final class QueueSubmissionRoutes extends RouteBuilder {
                     .process(submissions::accepted)
                 .doCatch(GatewayException.class).onWhen(submissions::isRefusal)
                     .process(submissions::refused)
+                .doCatch(Exception.class)
+                    // A failure of the node: nothing inside doTry is redelivered by the error handler, and the
+                    // broker would hand the submission straight back; wait first, so a busy or failing node is asked
+                    // again once a delay, never in a tight loop.
+                    .process(submissions::giveBackAfterDelay)
                 .end()
                 .to(REPLIES);
     }

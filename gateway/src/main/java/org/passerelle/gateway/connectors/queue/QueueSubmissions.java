@@ -88,6 +88,16 @@ final class QueueSubmissions {
         return failure instanceof GatewayException refusal && !refusal.nodeFailure();
     }
 
+    /**
+     * After a failure of the node: waits {@code redelivery-delay} on the consumer's thread, then fails the exchange
+     * again with what was caught, so that the submission goes back on the queue unanswered and is not taken again
+     * before the delay.
+     */
+    void giveBackAfterDelay(Exchange exchange) throws Exception {
+        Thread.sleep(settings.redeliveryDelay().toMillis());
+        throw exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    }
+
     /** The reply to an accepted submission; the body in is the message id. */
     void accepted(Exchange exchange) throws InvalidPayloadException {
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -102,7 +112,7 @@ final class QueueSubmissions {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("outcome", "REFUSED");
         answer.put("status", refusal.status().value());
-        answer.put("code", refusal.code());
+        answer.put("code", refusal.code().name());
         answer.put("title", refusal.getMessage());
         answer.put("details", refusal.details());
         reply(exchange, "REFUSED", answer);
