@@ -89,8 +89,9 @@ class ApiErrors {
                     .code(e.code(), request.getMethod() + " " + request.getRequestURI()));
         }
         ResponseEntity<ProblemDetail> answer = problem(e.status(), e.code().name(), e.getMessage(), e.details());
-        if (e.is(GatewayErrorCode.NODE_BUSY)) {
-            // The intake's memory budget is full: the system sends again after this many seconds.
+        if (e.retryLater()) {
+            // The intake's memory budget is full, or the node is starting or stopping: the system sends again after
+            // this many seconds.
             return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
                     .header("Retry-After", String.valueOf(InboundMemory.RETRY_AFTER_SECONDS)).body(answer.getBody());
         }

@@ -119,6 +119,11 @@ public enum GatewayErrorCode implements ErrorCode {
      * nothing was read or stored; send again after {@code Retry-After} seconds.
      */
     NODE_BUSY(HttpStatus.SERVICE_UNAVAILABLE),
+    /**
+     * The node is starting or stopping (its routes are not running): nothing was read or stored; send again after
+     * {@code Retry-After} seconds, or to another node.
+     */
+    NODE_NOT_READY(HttpStatus.SERVICE_UNAVAILABLE),
     /** Suspending a partner needs a reason (1 to 200 characters), recorded in the audit log. */
     SUSPENSION_REASON_REQUIRED(HttpStatus.BAD_REQUEST),
     /** A user of the embedded store that an administrator creates or changes is incomplete or invalid; details say why. */

@@ -13,7 +13,7 @@ import org.springframework.http.HttpStatus;
 public final class GatewayException extends RuntimeException {
 
     private static final Set<ErrorCode> NODE_FAILURES = Set.of(GatewayErrorCode.INTERNAL_ERROR,
-            GatewayErrorCode.NODE_BUSY, GatewayErrorCode.PAYLOAD_KEY_UNAVAILABLE);
+            GatewayErrorCode.NODE_BUSY, GatewayErrorCode.NODE_NOT_READY, GatewayErrorCode.PAYLOAD_KEY_UNAVAILABLE);
 
     private final ErrorCode code;
     private final List<String> details;
@@ -48,6 +48,14 @@ public final class GatewayException extends RuntimeException {
      */
     public boolean nodeFailure() {
         return NODE_FAILURES.contains(code);
+    }
+
+    /**
+     * Whether the caller is told to send the same again after {@code Retry-After} seconds: the node is full or not
+     * running its routes; nothing was taken.
+     */
+    public boolean retryLater() {
+        return code == GatewayErrorCode.NODE_BUSY || code == GatewayErrorCode.NODE_NOT_READY;
     }
 
     public HttpStatus status() {

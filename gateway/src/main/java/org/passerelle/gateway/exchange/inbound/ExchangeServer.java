@@ -143,8 +143,7 @@ class ExchangeServer implements SmartLifecycle {
                         throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.BODY_TOO_LARGE,
                                 "The body is larger than this node takes"), partner);
                     }
-                    byte[] receipt = RouteCalls.request(routes, InboxRoutes.INBOX, body,
-                            Map.of(InboxRoutes.PARTNER, partner), byte[].class);
+                    byte[] receipt = receive(body, partner);
                     body = null; // not held while the receipt goes out
                     answer(exchange, 200, null, null, CMS_TYPE + "; smime-type=signed-data", receipt);
                 }
@@ -152,7 +151,7 @@ class ExchangeServer implements SmartLifecycle {
                 // Every refusal reaching here was audited where it was raised (admit, receive, refusedAtPort).
                 String messageId = exchange.getRequestHeaders().getFirst("X-Passerelle-Message-Id");
                 byte[] fault = inbox.faultFor(refusal, partner == null ? null : partner.party(), messageId);
-                if (refusal.is(GatewayErrorCode.NODE_BUSY)) {
+                if (refusal.retryLater()) {
                     exchange.getResponseHeaders().set("Retry-After", String.valueOf(InboundMemory.RETRY_AFTER_SECONDS));
                     // Read through and thrown away, a buffer at a time (no heap to speak of), so that the sender gets
                     // this answer rather than a reset connection, which would count against our node as a failure.
@@ -188,6 +187,19 @@ class ExchangeServer implements SmartLifecycle {
         }
         answer(exchange, 200, null, null, "application/json",
                 witnessing.copiesFor(partner.party(), Math.max(0, after), latest));
+    }
+
+    /**
+     * The receipt for an admitted body, from the inbox route; {@code NODE_NOT_READY}, audited, while the node's routes are
+     * not running (starting or stopping), the sender trying again later as it does on {@code NODE_BUSY}.
+     */
+    private byte[] receive(byte[] body, Partner partner) {
+        try {
+            return RouteCalls.request(routes, InboxRoutes.INBOX, body, Map.of(InboxRoutes.PARTNER, partner),
+                    byte[].class);
+        } catch (GatewayException refusal) {
+            throw refusal.is(GatewayErrorCode.NODE_NOT_READY) ? inbox.refusedAtPort(refusal, partner) : refusal;
+        }
     }
 
     /**

@@ -9,6 +9,8 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.ProducerTemplate;
 import org.passerelle.gateway.audit.AuditAction;
@@ -46,6 +48,10 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class PartnerSender extends OutboxWorker {
+
+    /** The faults with which a partner's node says "not now, nothing taken": retried without counting as a failure. */
+    private static final Set<String> BUSY_FAULTS = Set.of(GatewayErrorCode.NODE_BUSY.name(),
+            GatewayErrorCode.NODE_NOT_READY.name());
 
     static final String MEDIA_TYPE = "application/pkcs7-mime; smime-type=enveloped-data";
 
@@ -187,11 +193,13 @@ public class PartnerSender extends OutboxWorker {
             return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(), "interrupted"), null, false);
         }
         int status = response.statusCode();
-        if (status == 503 && response.headers().firstValue("X-Passerelle-Fault").filter("NODE_BUSY"::equals).isPresent()) {
-            // Busy, not failing (its memory budget for bodies in flight is full): retried, not counted against its
-            // circuit (the call is neither recorded nor failed, so closing it gives the permission back).
+        Optional<String> later = response.headers().firstValue("X-Passerelle-Fault").filter(BUSY_FAULTS::contains);
+        if (status == 503 && later.isPresent()) {
+            // Busy or starting, not failing (its memory budget for bodies in flight is full, or its routes are not
+            // running yet): retried, not counted against its circuit (the call is neither recorded nor failed, so
+            // closing it gives the permission back).
             return new Exchanged(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(),
-                    "partner answered 503 (NODE_BUSY)"), null, false);
+                    "partner answered 503 (" + later.get() + ")"), null, false);
         }
         if (status >= 500 || status == 429) {
             call.failed(new IOException("HTTP " + status));
