@@ -74,6 +74,9 @@ final class QueueBackend implements AutoCloseable {
         p.put("passerelle.connectors.queue.port", PORT);
         p.put("passerelle.connectors.queue.username", "guest");
         p.put("passerelle.connectors.queue.password", "guest");
+        // The machine's broker listens without TLS: allowed in the demo only.
+        p.put("passerelle.connectors.queue.tls", "false");
+        p.put("passerelle.connectors.queue.allow-plain", "true");
         p.put("passerelle.connectors.queue.submission-queue", SUBMISSIONS);
         p.put("passerelle.connectors.queue.reply-queue", REPLIES);
         p.put("passerelle.connectors.queue.system", "gb-biometric-unit");

@@ -59,6 +59,11 @@ public enum GatewayErrorCode implements ErrorCode {
      * again, so it is parked at once for an administrator to replay once the back-end is fixed.
      */
     BACKEND_REFUSED(HttpStatus.BAD_GATEWAY),
+    /**
+     * A dispatch entry names an endpoint the node is not configured with (written into the database by someone else,
+     * or left from an endpoint since removed): parked unsent.
+     */
+    BACKEND_NOT_CONFIGURED(HttpStatus.BAD_GATEWAY),
     /** Delivery gave up: attempts exhausted. */
     RETRIES_EXHAUSTED(HttpStatus.GATEWAY_TIMEOUT),
     /** Something failed inside the node; details are in its log, under the message id. */

@@ -18,11 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,6 +160,30 @@ class HttpsBackendIT {
                 assertThat(status(id)).isEqualTo(MessageStatus.DELIVERED));
         assertThat(late.findAll(postRequestedFor(urlPathEqualTo(INBOUND))
                 .withHeader("X-Passerelle-Message-Id", equalTo(id)))).hasSize(1);
+    }
+
+    @Test
+    void anEntryRewrittenInTheDatabaseToAnEndpointTheNodeIsNotConfiguredWithIsParkedUnsent() throws Exception {
+        String id = submit("ReadmissionRequest");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(status(id)).isEqualTo(MessageStatus.DELIVERED));
+        Path stolen = dir.resolve("stolen");
+
+        // Whoever holds the database points the entry at a folder of theirs and makes it due again.
+        try (Connection c = exchange.fr.bean(DataSource.class).getConnection();
+             PreparedStatement rewrite = c.prepareStatement("update outbox set target = ?, state = 'PENDING',"
+                     + " claimed_by = null, claimed_until = null, next_attempt_at = current_timestamp"
+                     + " where message_id = ? and kind = 'DISPATCH'")) {
+            rewrite.setString(1, "file:" + stolen + "?tempPrefix=.part-");
+            rewrite.setString(2, id);
+            assertThat(rewrite.executeUpdate()).isEqualTo(1);
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(audit(id))
+                .anySatisfy(parked("BACKEND_NOT_CONFIGURED", "not one this node is configured with")));
+        assertThat(stolen).doesNotExist();
+        assertThat(exchange.frBackend.findAll(postRequestedFor(urlPathEqualTo(INBOUND))
+                .withHeader("X-Passerelle-Message-Id", equalTo(id)))).as("delivered once, before").hasSize(1);
     }
 
     @Test

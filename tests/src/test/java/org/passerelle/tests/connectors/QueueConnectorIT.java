@@ -68,6 +68,8 @@ class QueueConnectorIT {
                 Map.entry("GB:passerelle.connectors.queue.port", proxy.port()),
                 Map.entry("GB:passerelle.connectors.queue.username", "guest"),
                 Map.entry("GB:passerelle.connectors.queue.password", "guest"),
+                Map.entry("GB:passerelle.connectors.queue.tls", "false"),
+                Map.entry("GB:passerelle.connectors.queue.allow-plain", "true"),
                 Map.entry("GB:passerelle.connectors.queue.submission-queue", submissions),
                 Map.entry("GB:passerelle.connectors.queue.reply-queue", replies),
                 Map.entry("GB:passerelle.connectors.queue.system", SYSTEM),

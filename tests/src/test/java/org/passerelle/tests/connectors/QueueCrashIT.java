@@ -77,6 +77,8 @@ class QueueCrashIT {
         gbExtra.put("passerelle.connectors.queue.port", Broker.PORT);
         gbExtra.put("passerelle.connectors.queue.username", "guest");
         gbExtra.put("passerelle.connectors.queue.password", "guest");
+        gbExtra.put("passerelle.connectors.queue.tls", "false");
+        gbExtra.put("passerelle.connectors.queue.allow-plain", "true");
         gbExtra.put("passerelle.connectors.queue.submission-queue", submissions);
         gbExtra.put("passerelle.connectors.queue.reply-queue", replies);
         gbExtra.put("passerelle.connectors.queue.system", "gb-biometric-unit");

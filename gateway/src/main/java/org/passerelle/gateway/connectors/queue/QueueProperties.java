@@ -16,7 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param virtualHost      the broker's virtual host
  * @param username         the node's user on the broker
  * @param password         its password
- * @param tls              connect with TLS, trusting the JVM's default trust store and checking the host name
+ * @param tls              connect with TLS, trusting the JVM's default trust store and checking the host name (the
+ *                         default)
+ * @param allowPlain       let {@code tls=false} start: the decrypted envelopes and the password would cross the network
+ *                         in the clear, so only in development
  * @param submissionQueue  the queue the back-end puts envelopes on for the node to take in
  * @param replyQueue       the queue the node answers each submission on, correlated with it
  * @param system           the back-end system the submissions are attributed to (the actor in the audit log)
@@ -33,7 +36,8 @@ public record QueueProperties(
         @DefaultValue("/") String virtualHost,
         String username,
         String password,
-        @DefaultValue("false") boolean tls,
+        @DefaultValue("true") boolean tls,
+        @DefaultValue("false") boolean allowPlain,
         String submissionQueue,
         String replyQueue,
         String system,
@@ -49,6 +53,11 @@ public record QueueProperties(
         require(submissionQueue, "submission-queue");
         require(replyQueue, "reply-queue");
         require(system, "system");
+        if (!tls && !allowPlain) {
+            throw new IllegalStateException("passerelle.connectors.queue.tls=false is refused: the decrypted envelopes"
+                    + " and the broker password would travel in the clear; connect with TLS, or set"
+                    + " passerelle.connectors.queue.allow-plain=true in development");
+        }
         if (consumers < 1) {
             throw new IllegalStateException("passerelle.connectors.queue.consumers must be at least 1");
         }
@@ -68,7 +77,7 @@ public record QueueProperties(
     @Override
     public String toString() {
         return "QueueProperties[host=" + host + ", port=" + port + ", virtualHost=" + virtualHost + ", username="
-                + username + ", password=(hidden), tls=" + tls + ", submissionQueue=" + submissionQueue
+                + username + ", password=(hidden), tls=" + tls + ", allowPlain=" + allowPlain + ", submissionQueue=" + submissionQueue
                 + ", replyQueue=" + replyQueue + ", system=" + system + ", exchange=" + exchange
                 + ", deliveryQueues=" + deliveryQueues + ", consumers=" + consumers
                 + ", redeliveryDelay=" + redeliveryDelay + "]";

@@ -131,6 +131,11 @@ final class BackendConfigurationCheck {
     }
 
     private void endpoint(String at, String uri) {
+        if (uri.length() > BackendProperties.MAX_ENDPOINT_LENGTH) {
+            problems.add(at + ": longer than " + BackendProperties.MAX_ENDPOINT_LENGTH + " characters (as written, before"
+                    + " its placeholders resolve); put the long parts in placeholders");
+            return;
+        }
         String resolved;
         try {
             resolved = camel.resolvePropertyPlaceholders(uri);

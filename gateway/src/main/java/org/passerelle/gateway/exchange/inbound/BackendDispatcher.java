@@ -1,6 +1,7 @@
 package org.passerelle.gateway.exchange.inbound;
 
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -28,9 +29,14 @@ import org.springframework.stereotype.Component;
  * route to each Camel endpoint configured for the type (an HTTPS URL, a queue, a drop folder), with the message id in
  * {@code X-Passerelle-Message-Id} so the back-end can recognise a redelivery after a crash, and the same retry and
  * parking rules as sending. An attempt counts as delivered only when the endpoint's producer completed without an
- * exception (a 2xx answer, a broker's confirm, a file renamed into place). An HTTP back-end's 4xx other than 408 and
- * 429 parks the message at once ({@code BACKEND_REFUSED}); any other failure (5xx, 3xx, timeouts, connection and TLS
- * errors) is retried with back-off ({@code BACKEND_UNAVAILABLE}) and parks when the attempts are spent. Each endpoint has its own bulkhead, so an
+ * exception (a 2xx answer, a broker's confirm, a file renamed into place). An HTTP back-end's 400, 413, 415 or 422
+ * (it read this message and will not take it) parks the message at once ({@code BACKEND_REFUSED}); any other failure
+ * (5xx, 3xx, the other 4xx such as 401, 403 or 404, which say the back-end or the node is misconfigured rather than
+ * that the message is bad, timeouts, connection and TLS errors) is retried with back-off ({@code BACKEND_UNAVAILABLE})
+ * and parks when the attempts are spent. An entry is sent only to an endpoint the node is configured with now: one
+ * naming any other URI (written into the database by someone else, or left from an endpoint since removed) is parked
+ * unsent ({@code BACKEND_NOT_CONFIGURED}), so that whoever can write the outbox table cannot make the node run an
+ * arbitrary Camel endpoint with the decrypted envelope. Each endpoint has its own bulkhead, so an
  * endpoint that hangs holds up only the messages for it.
  */
 @Component
@@ -41,15 +47,21 @@ public class BackendDispatcher extends OutboxWorker {
     public static final String MESSAGE_TYPE = "X-Passerelle-Message-Type";
     public static final String FROM = "X-Passerelle-From";
 
+    /** The HTTP answers that refuse the message itself: sending the same bytes again would be refused again. */
+    private static final Set<Integer> REFUSALS = Set.of(400, 413, 415, 422);
+
     private final ProducerTemplate producer;
+    private final Set<String> configured;
 
     BackendDispatcher(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock,
                       DeliveryProperties delivery, NodeProperties node,
-                      @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor, ProducerTemplate producer) {
+                      @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor, ProducerTemplate producer,
+                      BackendProperties backend) {
         super(store, audit, metrics, clock, new RetryPolicy(delivery.batchSize(), delivery.lease(),
                 delivery.maxAttempts(), Backoff.of(delivery)), node.nodeId(),
                 Bulkheads.of("dispatch", delivery, executor, metrics));
         this.producer = producer;
+        this.configured = backend.allEndpoints();
     }
 
     @Override
@@ -67,6 +79,10 @@ public class BackendDispatcher extends OutboxWorker {
         byte[] xml = store.payload(message.messageId()).orElse(null);
         if (xml == null) {
             return new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before dispatch");
+        }
+        if (!configured.contains(entry.target())) {
+            return new Outcome.Park(GatewayErrorCode.BACKEND_NOT_CONFIGURED.name(),
+                    "the entry's endpoint is not one this node is configured with");
         }
         Exchange sent = producer.send(BackendRoutes.DISPATCH, exchange -> {
             exchange.setProperty(BackendRoutes.TARGET, entry.target());
@@ -94,11 +110,12 @@ public class BackendDispatcher extends OutboxWorker {
     }
 
     /**
-     * A 4xx other than 408 (timeout) and 429 (too many requests) says the back-end looked at this message and will not
-     * take it: trying the same bytes again would get the same answer, so it parks at once.
+     * 400, 413, 415 and 422 say the back-end read this message and will not take it: trying the same bytes again would
+     * get the same answer, so it parks at once. Any other status (401, 403 or 404 among them: a certificate not yet
+     * allowed, a path being deployed) may pass once an operator has fixed the back-end, and is retried.
      */
     private static boolean refusal(int status) {
-        return status >= 400 && status < 500 && status != 408 && status != 429;
+        return REFUSALS.contains(status);
     }
 
     /** The innermost cause's class name: never its message, which may quote the payload or a path. */

@@ -1,8 +1,10 @@
 package org.passerelle.gateway.exchange.inbound;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -26,6 +28,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record BackendProperties(@DefaultValue List<Route> routes, @DefaultValue Map<String, List<String>> endpoints,
                                 @DefaultValue List<String> defaultEndpoints, @DefaultValue("false") boolean allowPlainHttp,
                                 @DefaultValue Tls tls) {
+
+    /** The longest endpoint URI an outbox entry holds (its {@code target} column). */
+    public static final int MAX_ENDPOINT_LENGTH = 500;
+
+    /** Every endpoint URI configured, as written (placeholders unresolved): the only ones the node dispatches to. */
+    public Set<String> allEndpoints() {
+        Set<String> all = new HashSet<>(defaultEndpoints);
+        routes.forEach(route -> all.addAll(route.endpoints()));
+        endpoints.values().forEach(all::addAll);
+        return Set.copyOf(all);
+    }
 
     /**
      * One rule of the content-based router.
