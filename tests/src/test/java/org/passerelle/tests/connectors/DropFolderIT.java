@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,35 @@ class DropFolderIT {
         String fault = new String(DropFolders.read(error.resolve("wrong-sender.xml.fault.xml")), StandardCharsets.UTF_8);
         assertThat(fault).contains("WRONG_NODE").contains("Fault");
         assertThat(DropFolders.names(gbLocal.resolve("archive"))).doesNotContain("wrong-sender.xml");
+    }
+
+    @Test
+    void aFileDroppedAgainUnderANameAlreadyClaimedDoesNotReplaceTheFirstBeforeItIsTaken() throws Exception {
+        // given GB has claimed a file but not yet taken it (its taking route held still for the test)
+        CamelContext camel = exchange.gb.bean(CamelContext.class);
+        camel.getRouteController().stopRoute("files-submissions-casework");
+        Path outbox = gbLocal.resolve("outbox");
+        List<String> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                // when the back-end drops a second envelope under the same name once the first has been claimed
+                byte[] xml = Envelopes.sample(LOCAL_TYPE, "GB", "FR", UUID.randomUUID().toString());
+                ids.add(Envelopes.header(xml, "MessageId"));
+                DropFolders.drop(gbLocal, "same-name", xml);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !DropFolders.names(outbox).contains("same-name.xml"));
+            }
+            assertThat(DropFolders.names(gbLocal.resolve("work").resolve("GB-test")))
+                    .as("both claimed, each under a name of its own").hasSize(2)
+                    .allSatisfy(name -> assertThat(name).endsWith("~same-name.xml"));
+        } finally {
+            camel.getRouteController().startRoute("files-submissions-casework");
+        }
+
+        // then both are taken: neither replaced the other
+        await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> known(exchange.gb, id)));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                DropFolders.names(gbLocal.resolve("work").resolve("GB-test")).isEmpty());
+        assertThat(DropFolders.names(gbLocal.resolve("archive"))).contains("same-name.xml");
     }
 
     @Test

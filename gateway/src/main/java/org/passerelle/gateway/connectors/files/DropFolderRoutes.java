@@ -19,15 +19,18 @@ import org.springframework.stereotype.Component;
  * Two routes per drop folder, on the local file system or over SFTP.
  *
  * <p>{@code files-claims-<name>} lists {@code <base>/outbox} and claims each {@code *.xml} file by renaming it into
- * {@code <base>/work/<node id>} (Camel's {@code preMove}): a rename within one file system or SFTP server is atomic,
- * so of several nodes sharing the folder exactly one moves a given file, and the others find it gone and pass over
- * it (no copy-and-delete fallback, which would not be atomic). It never reads a file. Any other name ({@code *.tmp},
+ * {@code <base>/work/<node id>} (Camel's {@code preMove}) under a name of its own, {@code <claim id>~<name>}: a rename
+ * within one file system or SFTP server is atomic, so of several nodes sharing the folder exactly one moves a given
+ * file, and the others find it gone and pass over it (no copy-and-delete fallback, which would not be atomic). The
+ * claim id keeps a file that a back-end drops again under a name already claimed from replacing the first one before
+ * it is taken (Camel deletes a rename's target first). It never reads a file. Any other name ({@code *.tmp},
  * a name starting with a dot) is left alone: a back-end writes a file under such a name and renames it to
  * {@code <name>.xml} once it is complete.
  *
  * <p>{@code files-submissions-<name>} takes the files in this node's own work folder, one at a time: reads each within
  * the body limit and the inbound memory budget, hands it to {@code direct:intake} as the folder's actor, and moves it
- * to {@code <base>/archive} when accepted, or to {@code <base>/error} with {@code <name>.fault.xml} (the stable code
+ * under its dropped name to {@code <base>/archive} when accepted, or to {@code <base>/error} with
+ * {@code <name>.fault.xml} (the stable code
  * and details, as the partner port's Fault XML) when refused. A failure worth another try (the database down, the
  * memory budget full) leaves the file in the work folder, to be taken again at the next poll; so does a node killed
  * while it takes a file, at its restart. Taking a file again is safe: the intake answers the same bytes with the same
@@ -43,6 +46,10 @@ class DropFolderRoutes extends RouteBuilder {
     static final AuditChannel SFTP = AuditChannel.SFTP;
     /** Exchange property: where a taken file goes, {@code archive} or {@code error}. */
     static final String OUTCOME = "passerelleDropOutcome";
+    /** Exchange property: the name the back-end dropped a taken file under, without the claim id. */
+    static final String DROPPED_AS = "passerelleDroppedAs";
+    /** Between the claim id and the dropped name in a claimed file's name. */
+    static final String CLAIM_SEPARATOR = "~";
 
     private final FilesProperties files;
     private final DropFolderFiles dropped;
@@ -62,7 +69,7 @@ class DropFolderRoutes extends RouteBuilder {
             String work = "work/" + node.nodeId();
 
             from(endpoints.of("outbox", "noop=true", "idempotent=false", "readLock=none", "antInclude=*.xml",
-                    "preMove=../" + work + "/${file:onlyname}", endpoints.polling(), endpoints.renameOnly(),
+                    "preMove=../" + work + "/${exchangeId}" + CLAIM_SEPARATOR + "${file:onlyname}", endpoints.polling(), endpoints.renameOnly(),
                     endpoints.download(false)))
                     .routeId("files-claims-" + folder.name())
                     .routeConfigurationId(RouteErrors.ID)
@@ -70,10 +77,12 @@ class DropFolderRoutes extends RouteBuilder {
                             "Claimed a file of drop folder " + folder.name());
 
             from(endpoints.of(work, "readLock=none", "antInclude=*.xml",
-                    "move=../../${exchangeProperty." + OUTCOME + "}/${file:onlyname}", endpoints.polling(),
+                    "move=../../${exchangeProperty." + OUTCOME + "}/${exchangeProperty." + DROPPED_AS + "}", endpoints.polling(),
                     endpoints.download(true)))
                     .routeId("files-submissions-" + folder.name())
                     .routeConfigurationId(RouteErrors.ID)
+                    .process(exchange -> exchange.setProperty(DROPPED_AS, droppedAs(exchange.getMessage()
+                            .getHeader(FileConstants.FILE_NAME_ONLY, String.class))))
                     .setProperty(IntakeRoutes.ACTOR, constant(folder.actor()))
                     .setProperty(IntakeRoutes.CHANNEL, constant(folder.local() ? FILE : SFTP))
                     .doTry()
@@ -87,7 +96,7 @@ class DropFolderRoutes extends RouteBuilder {
                             GatewayException refusal = (GatewayException) caught(exchange);
                             exchange.getMessage().setBody(dropped.fault(refusal));
                             exchange.getMessage().setHeader(Exchange.FILE_NAME,
-                                    exchange.getMessage().getHeader(FileConstants.FILE_NAME_ONLY) + ".fault.xml");
+                                    exchange.getProperty(DROPPED_AS) + ".fault.xml");
                         })
                         .to(endpoints.of("error", "tempPrefix=.part-"))
                         .setProperty(OUTCOME, constant("error"))
@@ -105,6 +114,12 @@ class DropFolderRoutes extends RouteBuilder {
                         })
                     .end();
         }
+    }
+
+    /** The name a claimed file was dropped under: its own name less the claim id. */
+    static String droppedAs(String claimed) {
+        int separator = claimed.indexOf(CLAIM_SEPARATOR);
+        return separator < 0 ? claimed : claimed.substring(separator + CLAIM_SEPARATOR.length());
     }
 
     private static Throwable caught(Exchange exchange) {
