@@ -4,17 +4,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.node.HeldWork;
 import org.passerelle.gateway.node.NodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +34,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * This node among the party's nodes on one database. At start, before any route or job runs, it takes its row in
- * {@code cluster_node} (refusing to start if a node with the same id still beats) and releases the outbox and gallery
- * claims and job locks its previous run left behind, so that they need not wait out their lease. While it runs it
+ * {@code cluster_node} (refusing to start if a node with the same id still beats) and has the outbox and gallery
+ * claims and job locks its previous run left behind released, so that they need not wait out their lease (each by the
+ * owner of its table, as {@link HeldWork}: this class writes only {@code cluster_node}). While it runs it
  * beats every {@code heartbeat-interval}, renews its outbox claims (so that a slow attempt never outlives its claim),
  * and looks for nodes that stopped beating more than {@code stale-after} ago:
  * the first live node to see one marks it {@code LOST}, releases its claims and locks, and audits it
@@ -52,6 +58,8 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
     private final TransactionTemplate transaction;
     private final Duration lease;
     private final MessageStore store;
+    /** What nodes hold in the database, each released by its table's owner; in a fixed order for the audit log. */
+    private final List<HeldWork> held;
     /** When this node last recorded its heartbeat (System.nanoTime). */
     private volatile long lastBeat = System.nanoTime();
     private final String instance = UUID.randomUUID().toString();
@@ -60,9 +68,11 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
     private volatile boolean displaced;
 
     ClusterMembers(JdbcClient jdbc, NodeProperties node, ClusterProperties properties, AuditTrail audit,
-                   PlatformTransactionManager transactions, DeliveryProperties delivery, MessageStore store) {
+                   PlatformTransactionManager transactions, DeliveryProperties delivery, MessageStore store,
+                   List<HeldWork> held) {
         this.jdbc = jdbc;
         this.store = store;
+        this.held = held.stream().sorted(Comparator.comparing(HeldWork::what)).toList();
         this.lease = delivery.lease();
         this.transaction = new TransactionTemplate(transactions);
         this.nodeId = node.nodeId();
@@ -88,7 +98,7 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
         store.claimOnlyWhile(this::beatsFresh);
         // Beats from now on, not from when the context has started: that can take longer than stale-after.
         startBeating();
-        Released released = release(nodeId);
+        Released released = release(nodeId, false);
         audit.record(AuditTrail.Entry.of("node", CHANNEL, AuditAction.NODE_STARTED, AuditOutcome.OK).detail("node " + nodeId
                 + (released.any() ? "; released from its previous run: " + released : "")));
         log.info("Node {} joined its party's nodes{}", nodeId, released.any() ? "; released " + released : "");
@@ -243,25 +253,22 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
         if (marked != 1) {
             return false;
         }
-        Released released = release(other);
+        Released released = release(other, false);
         audit.record(AuditTrail.Entry.of("node", CHANNEL, AuditAction.NODE_LOST, AuditOutcome.OK).detail("node " + other
                 + " stopped beating; taken over by " + nodeId + ": released " + released));
         log.warn("Node {} stopped beating; released {}", other, released);
         return true;
     }
 
-    private Released release(String node) {
-        int outbox = jdbc.sql("update outbox set claimed_by = null, claimed_until = null "
-                + "where claimed_by = :n and state = 'PENDING'").param("n", node).update();
-        Released jobs = releaseJobsOf(node);
-        return new Released(outbox, jobs.gallery(), jobs.locks());
-    }
-
-    private Released releaseJobsOf(String node) {
-        int gallery = jdbc.sql("update gallery_work set claimed_by = null, claimed_until = null where claimed_by = :n")
-                .param("n", node).update();
-        int locks = jdbc.sql("delete from shedlock where locked_by = :n").param("n", node).update();
-        return new Released(0, gallery, locks);
+    /** Releases what the node holds (at a clean stop, only what {@link HeldWork#releasedAtStop()}). */
+    private Released release(String node, boolean stopping) {
+        Map<String, Integer> released = new LinkedHashMap<>();
+        for (HeldWork work : held) {
+            if (!stopping || work.releasedAtStop()) {
+                released.put(work.what(), work.releaseHeldBy(node));
+            }
+        }
+        return new Released(released);
     }
 
     /** The party's nodes as the database knows them, for health. */
@@ -285,7 +292,7 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
         try {
             // Routes and jobs have stopped (this bean stops last). Outbox claims are kept: an attempt still in flight
             // after the delivery's drain wait keeps its claim until its lease lapses, so no other node repeats it.
-            Released released = releaseJobsOf(nodeId);
+            Released released = release(nodeId, true);
             jdbc.sql("update cluster_node set state = 'LEFT' where node_id = :n and instance = :i")
                     .param("n", nodeId).param("i", instance).update();
             log.info("Node {} left its party's nodes{}", nodeId, released.any() ? "; released " + released : "");
@@ -314,15 +321,17 @@ public class ClusterMembers implements InitializingBean, DisposableBean, SmartLi
     public record Member(String nodeId, String instance, String state, OffsetDateTime heartbeatAt) {
     }
 
-    /** What was released of a node: outbox claims, gallery claims, job locks. */
-    record Released(int outbox, int gallery, int locks) {
+    /** What was released of a node: how many of each kind of held work ("outbox claims": 3). */
+    record Released(Map<String, Integer> counts) {
         boolean any() {
-            return outbox + gallery + locks > 0;
+            return counts.values().stream().anyMatch(n -> n > 0);
         }
 
         @Override
         public String toString() {
-            return outbox + " outbox claims, " + gallery + " gallery claims, " + locks + " job locks";
+            // Only what there was: "1 outbox claims, 1 job locks".
+            return counts.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getValue() + " " + e.getKey())
+                    .collect(Collectors.joining(", "));
         }
     }
 }

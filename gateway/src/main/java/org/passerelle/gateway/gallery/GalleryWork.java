@@ -26,6 +26,7 @@ import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.exchange.MessageObserver;
 import org.passerelle.gateway.messagelog.Direction;
 import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.node.HeldWork;
 import org.passerelle.gateway.node.NodeProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * so; keeping test traffic out of both is one change, with the scheme's agreements.)
  */
 @Component
-class GalleryWork implements MessageObserver {
+class GalleryWork implements MessageObserver, HeldWork {
 
     private static final Logger log = LoggerFactory.getLogger(GalleryWork.class);
     static final String ENROL = "ENROL";
@@ -126,6 +127,22 @@ class GalleryWork implements MessageObserver {
                 values (:kind, :case, :partner, :id, :due)""")
                 .param("kind", kind).param("case", caseReference).param("partner", partner).param("id", messageId)
                 .param("due", clock.instant().atOffset(ZoneOffset.UTC)).update();
+    }
+
+    @Override
+    public String what() {
+        return "gallery claims";
+    }
+
+    @Override
+    public boolean releasedAtStop() {
+        return true;
+    }
+
+    @Override
+    public int releaseHeldBy(String nodeId) {
+        return jdbc.sql("update gallery_work set claimed_by = null, claimed_until = null where claimed_by = :n")
+                .param("n", nodeId).update();
     }
 
     /**

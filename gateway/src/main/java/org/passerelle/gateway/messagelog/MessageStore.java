@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import org.passerelle.gateway.node.HeldWork;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -22,7 +23,7 @@ import org.springframework.transaction.annotation.Transactional;
  * runs on H2 and PostgreSQL. Every method that changes more than one row does so in one transaction.
  */
 @Repository
-public class MessageStore {
+public class MessageStore implements HeldWork {
 
     private static final int DETAIL_MAX = 500;
 
@@ -202,6 +203,23 @@ public class MessageStore {
                 update outbox set claimed_until = :until
                 where claimed_by = :node and state = 'PENDING' and id in (:ids)""")
                 .param("until", ts(clock.instant().plus(lease))).param("node", nodeId).param("ids", ids).update();
+    }
+
+    @Override
+    public String what() {
+        return "outbox claims";
+    }
+
+    @Override
+    public boolean releasedAtStop() {
+        return false;
+    }
+
+    /** Releases the claims of the node's pending entries (those it settled are released already). */
+    @Override
+    public int releaseHeldBy(String nodeId) {
+        return jdbc.sql("update outbox set claimed_by = null, claimed_until = null "
+                + "where claimed_by = :n and state = 'PENDING'").param("n", nodeId).update();
     }
 
     /** The targets that have an entry of this kind due and unclaimed now (a hint for whom to claim for; claimDue decides). */

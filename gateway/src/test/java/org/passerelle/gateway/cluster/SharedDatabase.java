@@ -52,7 +52,7 @@ public final class SharedDatabase {
 
     ClusterMembers member(String nodeId, Duration heartbeat, Duration staleAfter, AuditTrail audit, MessageStore store) {
         return new ClusterMembers(jdbc, node(nodeId), new ClusterProperties(heartbeat, staleAfter), audit,
-                new DataSourceTransactionManager(dataSource), DELIVERY, store);
+                new DataSourceTransactionManager(dataSource), DELIVERY, store, java.util.List.of(store, jobs(nodeId)));
     }
 
     /** A node's message store for claims (no payloads: no data keys). */

@@ -8,6 +8,7 @@ import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,6 +46,43 @@ final class Broker implements AutoCloseable {
 
     static String runPrefix() {
         return "passerelle-it." + UUID.randomUUID().toString().substring(0, 8) + ".";
+    }
+
+    /**
+     * One test run's queues for GB's queue connector (named with a fresh {@link #runPrefix()}), and the node settings
+     * that name them.
+     *
+     * @param deliveredType the message type delivered to a queue of its own ({@code deliveries})
+     */
+    record Queues(String run, String deliveredType, String submissions, String replies, String deliveries,
+                  String exchange) {
+
+        static Queues forRun(String deliveredType) {
+            String run = runPrefix();
+            return new Queues(run, deliveredType, run + "gb.submissions", run + "gb.replies", run + "gb." + deliveredType,
+                    run + "delivery");
+        }
+
+        /** GB's settings for the connector at this port of this machine, plain AMQP (allowed in tests only). */
+        Map<String, Object> settings(int port) {
+            String prefix = "passerelle.connectors.queue.";
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put(prefix + "host", HOST);
+            settings.put(prefix + "port", port);
+            settings.put(prefix + "username", "guest");
+            settings.put(prefix + "password", "guest");
+            settings.put(prefix + "tls", "false");
+            settings.put(prefix + "allow-plain", "true");
+            settings.put(prefix + "submission-queue", submissions);
+            settings.put(prefix + "reply-queue", replies);
+            settings.put(prefix + "system", "gb-biometric-unit");
+            settings.put(prefix + "exchange", exchange);
+            settings.put(prefix + "delivery-queues." + deliveredType, deliveries);
+            settings.put(prefix + "redelivery-delay", "200ms");
+            settings.put("passerelle.backend.endpoints." + deliveredType + "[0]",
+                    "passerelle-queue:queue:${" + prefix + "delivery-queues." + deliveredType + "}");
+            return settings;
+        }
     }
 
     /** Declares a queue as the node does (durable), so a test may publish before the node has connected. */

@@ -56,19 +56,12 @@ class DropFolderCrashIT {
         fr = new ProcessNode("FR", frApi, frExchange, ProcessNode.settings(pki, dir, "FR", "GB", frApi, frExchange,
                 gbExchange, ProcessNode.freePort(), frExtra), dir.resolve("FR.log"));
         System.out.println("DropFolderCrashIT: node logs in " + dir);
-        gb.launch();
-        fr.launch();
-        gb.awaitReady();
-        fr.awaitReady();
+        ProcessNode.startAll(gb, fr);
     }
 
     @AfterAll
     static void stopNodes() {
-        for (ProcessNode node : new ProcessNode[] {gb, fr}) {
-            if (node != null) {
-                node.close();
-            }
-        }
+        ProcessNode.killAll(gb, fr);
     }
 
     @Test
@@ -76,7 +69,7 @@ class DropFolderCrashIT {
         // given a batch of files in GB's outbox
         List<byte[]> batch = messages(BATCH);
         List<String> names = IntStream.range(0, BATCH).mapToObj(i -> "crash-" + i).toList();
-        ensureRunning(gb);
+        ProcessNode.ensureRunning(gb);
         for (int i = 0; i < BATCH; i++) {
             DropFolders.drop(gbDrop, names.get(i), batch.get(i));
         }
@@ -109,8 +102,8 @@ class DropFolderCrashIT {
     void everyInboundMessageIsWrittenOnceAndWholeThoughTheNodeIsKilledWhileWritingTheBatch() {
         // given GB sends a batch of messages to FR, whose back-end takes them from its inbox folder
         List<byte[]> batch = messages(BATCH);
-        ensureRunning(gb);
-        ensureRunning(fr);
+        ProcessNode.ensureRunning(gb);
+        ProcessNode.ensureRunning(fr);
         Path inbox = frDrop.resolve("inbox").resolve(TYPE);
         List<String> ids = batch.stream().map(xml -> Envelopes.header(xml, "MessageId")).toList();
         for (byte[] xml : batch) {
@@ -146,11 +139,5 @@ class DropFolderCrashIT {
         String conversation = UUID.randomUUID().toString();
         return IntStream.range(0, count).mapToObj(i -> Envelopes.sample(TYPE, "GB", "FR", i % 4 == 0
                 ? UUID.randomUUID().toString() : conversation)).toList();
-    }
-
-    private static void ensureRunning(ProcessNode node) {
-        if (!node.running()) {
-            node.start();
-        }
     }
 }

@@ -41,10 +41,7 @@ class DropFolderRaceIT {
         first = node(pki, "GB-1");
         second = node(pki, "GB-2");
         System.out.println("DropFolderRaceIT: node logs in " + dir);
-        first.launch();
-        second.launch();
-        first.awaitReady();
-        second.awaitReady();
+        ProcessNode.startAll(first, second);
     }
 
     private static ProcessNode node(DevPki pki, String nodeId) {
@@ -59,11 +56,7 @@ class DropFolderRaceIT {
 
     @AfterAll
     static void stopNodes() {
-        for (ProcessNode node : new ProcessNode[] {first, second}) {
-            if (node != null) {
-                node.close();
-            }
-        }
+        ProcessNode.killAll(first, second);
     }
 
     @Test

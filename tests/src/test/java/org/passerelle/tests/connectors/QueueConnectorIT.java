@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,41 +47,22 @@ class QueueConnectorIT {
     static Broker broker;
     static TcpProxy proxy;
     static Exchange exchange;
-    static String submissions;
-    static String replies;
-    static String deliveries;
-    static String deliveryExchange;
+    static Broker.Queues queues;
     /** Everything taken off the reply and delivery queues so far, for the tests to look through. */
     static final List<GetResponse> replied = Collections.synchronizedList(new ArrayList<>());
     static final List<GetResponse> delivered = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void start() {
-        String run = Broker.runPrefix();
-        submissions = run + "gb.submissions";
-        replies = run + "gb.replies";
-        deliveries = run + "gb." + DELIVERED_TYPE;
-        deliveryExchange = run + "delivery";
-        broker = new Broker().declare(submissions).declare(replies);
+        queues = Broker.Queues.forRun(DELIVERED_TYPE);
+        broker = new Broker().declare(queues.submissions()).declare(queues.replies());
         proxy = new TcpProxy(Exchange.freePort(), new InetSocketAddress(Broker.HOST, Broker.PORT)).restore();
-        exchange = Exchange.start(dir, Map.ofEntries(
-                Map.entry("GB:passerelle.connectors.queue.host", "127.0.0.1"),
-                Map.entry("GB:passerelle.connectors.queue.port", proxy.port()),
-                Map.entry("GB:passerelle.connectors.queue.username", "guest"),
-                Map.entry("GB:passerelle.connectors.queue.password", "guest"),
-                Map.entry("GB:passerelle.connectors.queue.tls", "false"),
-                Map.entry("GB:passerelle.connectors.queue.allow-plain", "true"),
-                Map.entry("GB:passerelle.connectors.queue.submission-queue", submissions),
-                Map.entry("GB:passerelle.connectors.queue.reply-queue", replies),
-                Map.entry("GB:passerelle.connectors.queue.system", SYSTEM),
-                Map.entry("GB:passerelle.connectors.queue.exchange", deliveryExchange),
-                Map.entry("GB:passerelle.connectors.queue.delivery-queues." + DELIVERED_TYPE, deliveries),
-                Map.entry("GB:passerelle.connectors.queue.redelivery-delay", "200ms"),
-                Map.entry("GB:passerelle.backend.endpoints." + DELIVERED_TYPE + "[0]",
-                        "passerelle-queue:queue:${passerelle.connectors.queue.delivery-queues." + DELIVERED_TYPE + "}"),
-                Map.entry("GB:passerelle.node.max-body-size", "256KB"),
-                // Sample messages of no admission case: followed, not refused, by the admission workflow.
-                Map.entry("passerelle.admission.enforce-transitions", "false")));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        queues.settings(proxy.port()).forEach((key, value) -> settings.put("GB:" + key, value));
+        settings.put("GB:passerelle.node.max-body-size", "256KB");
+        // Sample messages of no admission case: followed, not refused, by the admission workflow.
+        settings.put("passerelle.admission.enforce-transitions", "false");
+        exchange = Exchange.start(dir, settings);
     }
 
     @AfterAll
@@ -89,7 +71,7 @@ class QueueConnectorIT {
             exchange.close();
         }
         proxy.close();
-        broker.delete(List.of(submissions, replies, deliveries), deliveryExchange);
+        broker.delete(List.of(queues.submissions(), queues.replies(), queues.deliveries()), queues.exchange());
         broker.close();
     }
 
@@ -99,7 +81,7 @@ class QueueConnectorIT {
         String id = Envelopes.header(xml, "MessageId");
         String correlation = UUID.randomUUID().toString();
 
-        broker.publish(submissions, xml, correlation);
+        broker.publish(queues.submissions(), xml, correlation);
 
         JsonNode reply = awaitReply(correlation);
         assertThat(reply.path("outcome").asString()).isEqualTo("ACCEPTED");
@@ -129,9 +111,9 @@ class QueueConnectorIT {
     @Test
     void aRefusedSubmissionGetsItsStableCodeOnTheReplyQueueAndIsAudited() {
         String notAnEnvelope = UUID.randomUUID().toString();
-        broker.publish(submissions, "<NotAnEnvelope/>".getBytes(StandardCharsets.UTF_8), notAnEnvelope);
+        broker.publish(queues.submissions(), "<NotAnEnvelope/>".getBytes(StandardCharsets.UTF_8), notAnEnvelope);
         String tooLarge = UUID.randomUUID().toString();
-        broker.publish(submissions, new byte[300 * 1024], tooLarge);
+        broker.publish(queues.submissions(), new byte[300 * 1024], tooLarge);
 
         JsonNode refused = awaitReply(notAnEnvelope);
         assertThat(refused.path("outcome").asString()).isEqualTo("REFUSED");
@@ -160,7 +142,7 @@ class QueueConnectorIT {
                 byte[] xml = Envelopes.sample("CaseStatusUpdate", "GB", "FR");
                 submitted.add(Envelopes.header(xml, "MessageId"));
                 correlations.add(UUID.randomUUID().toString());
-                broker.publish(submissions, xml, correlations.get(i));
+                broker.publish(queues.submissions(), xml, correlations.get(i));
             }
             for (int i = 0; i < 2; i++) {
                 byte[] xml = Envelopes.sample(DELIVERED_TYPE, "FR", "GB");
@@ -223,11 +205,11 @@ class QueueConnectorIT {
     }
 
     private static void takeReplies() {
-        replied.addAll(broker.drain(replies));
+        replied.addAll(broker.drain(queues.replies()));
     }
 
     private static void takeDeliveries() {
-        delivered.addAll(broker.drain(deliveries));
+        delivered.addAll(broker.drain(queues.deliveries()));
     }
 
     private static long arrivedAtFr(String id) {

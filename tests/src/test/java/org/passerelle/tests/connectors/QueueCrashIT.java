@@ -50,22 +50,15 @@ class QueueCrashIT {
     static Broker broker;
     static ProcessNode gb;
     static ProcessNode fr;
-    static String submissions;
-    static String replies;
-    static String deliveries;
-    static String deliveryExchange;
+    static Broker.Queues queues;
     /** Everything taken off the reply and delivery queues so far. */
     static final List<GetResponse> replied = Collections.synchronizedList(new ArrayList<>());
     static final List<GetResponse> delivered = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void startNodes() {
-        String run = Broker.runPrefix();
-        submissions = run + "gb.submissions";
-        replies = run + "gb.replies";
-        deliveries = run + "gb." + DELIVERED_TYPE;
-        deliveryExchange = run + "delivery";
-        broker = new Broker().declare(submissions).declare(replies).declare(deliveries);
+        queues = Broker.Queues.forRun(DELIVERED_TYPE);
+        broker = new Broker().declare(queues.submissions()).declare(queues.replies()).declare(queues.deliveries());
         DevPki pki = DevPki.generate(dir.resolve("pki"), List.of("GB", "FR"));
         int gbApi = ProcessNode.freePort();
         int gbExchange = ProcessNode.freePort();
@@ -73,19 +66,7 @@ class QueueCrashIT {
         int frExchange = ProcessNode.freePort();
         // Sample messages of no admission case: followed, not refused, by the admission workflow.
         Map<String, Object> gbExtra = new LinkedHashMap<>(Map.of("passerelle.admission.enforce-transitions", false));
-        gbExtra.put("passerelle.connectors.queue.host", Broker.HOST);
-        gbExtra.put("passerelle.connectors.queue.port", Broker.PORT);
-        gbExtra.put("passerelle.connectors.queue.username", "guest");
-        gbExtra.put("passerelle.connectors.queue.password", "guest");
-        gbExtra.put("passerelle.connectors.queue.tls", "false");
-        gbExtra.put("passerelle.connectors.queue.allow-plain", "true");
-        gbExtra.put("passerelle.connectors.queue.submission-queue", submissions);
-        gbExtra.put("passerelle.connectors.queue.reply-queue", replies);
-        gbExtra.put("passerelle.connectors.queue.system", "gb-biometric-unit");
-        gbExtra.put("passerelle.connectors.queue.exchange", deliveryExchange);
-        gbExtra.put("passerelle.connectors.queue.delivery-queues." + DELIVERED_TYPE, deliveries);
-        gbExtra.put("passerelle.connectors.queue.redelivery-delay", "200ms");
-        gbExtra.put("passerelle.backend.endpoints." + DELIVERED_TYPE + "[0]", "passerelle-queue:queue:" + deliveries);
+        gbExtra.putAll(queues.settings(Broker.PORT));
         gbExtra.put("passerelle.delivery.max-attempts", 1000);
         Map<String, Object> frExtra = new LinkedHashMap<>(Map.of("passerelle.admission.enforce-transitions", false));
         frExtra.put("passerelle.backend.endpoints." + SUBMITTED_TYPE + "[0]",
@@ -95,22 +76,15 @@ class QueueCrashIT {
                 frExchange, ProcessNode.freePort(), gbExtra), dir.resolve("GB.log"));
         fr = new ProcessNode("FR", frApi, frExchange, ProcessNode.settings(pki, dir, "FR", "GB", frApi, frExchange,
                 gbExchange, ProcessNode.freePort(), frExtra), dir.resolve("FR.log"));
-        System.out.println("QueueCrashIT: node logs in " + dir + ", queues " + run + "*");
-        gb.launch();
-        fr.launch();
-        gb.awaitReady();
-        fr.awaitReady();
+        System.out.println("QueueCrashIT: node logs in " + dir + ", queues " + queues.run() + "*");
+        ProcessNode.startAll(gb, fr);
     }
 
     @AfterAll
     static void stopNodes() {
-        for (ProcessNode node : new ProcessNode[] {gb, fr}) {
-            if (node != null) {
-                node.close();
-            }
-        }
+        ProcessNode.killAll(gb, fr);
         if (broker != null) {
-            broker.delete(List.of(submissions, replies, deliveries), deliveryExchange);
+            broker.delete(List.of(queues.submissions(), queues.replies(), queues.deliveries()), queues.exchange());
             broker.close();
         }
     }
@@ -121,10 +95,10 @@ class QueueCrashIT {
         List<byte[]> batch = messages(SUBMITTED_TYPE, "GB", "FR");
         List<String> ids = batch.stream().map(xml -> Envelopes.header(xml, "MessageId")).toList();
         List<String> correlations = IntStream.range(0, BATCH).mapToObj(i -> UUID.randomUUID().toString()).toList();
-        ensureRunning(gb);
-        ensureRunning(fr);
+        ProcessNode.ensureRunning(gb);
+        ProcessNode.ensureRunning(fr);
         for (int i = 0; i < BATCH; i++) {
-            broker.publish(submissions, batch.get(i), correlations.get(i));
+            broker.publish(queues.submissions(), batch.get(i), correlations.get(i));
         }
 
         // when GB is killed once it has answered a few of them
@@ -165,8 +139,8 @@ class QueueCrashIT {
         List<byte[]> batch = messages(DELIVERED_TYPE, "FR", "GB");
         Map<String, byte[]> xmlById = batch.stream()
                 .collect(Collectors.toMap(xml -> Envelopes.header(xml, "MessageId"), Function.identity()));
-        ensureRunning(gb);
-        ensureRunning(fr);
+        ProcessNode.ensureRunning(gb);
+        ProcessNode.ensureRunning(fr);
         for (byte[] xml : batch) {
             HttpResponse<String> accepted = fr.submit(xml);
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
@@ -200,7 +174,7 @@ class QueueCrashIT {
 
     /** The replies taken so far to these submissions. */
     private static List<GetResponse> repliesTo(List<String> correlations) {
-        replied.addAll(broker.drain(replies));
+        replied.addAll(broker.drain(queues.replies()));
         synchronized (replied) {
             return replied.stream().filter(reply -> correlations.contains(reply.getProps().getCorrelationId()))
                     .toList();
@@ -209,7 +183,7 @@ class QueueCrashIT {
 
     /** The deliveries taken so far of these messages; any other message on the delivery queue fails the test. */
     private static List<GetResponse> deliveriesOf(Map<String, byte[]> xmlById) {
-        delivered.addAll(broker.drain(deliveries));
+        delivered.addAll(broker.drain(queues.deliveries()));
         synchronized (delivered) {
             assertThat(delivered).extracting(QueueCrashIT::messageId).allMatch(xmlById::containsKey);
             return List.copyOf(delivered);
@@ -224,11 +198,5 @@ class QueueCrashIT {
         String conversation = UUID.randomUUID().toString();
         return IntStream.range(0, BATCH).mapToObj(i -> Envelopes.sample(type, from, to, i % 4 == 0
                 ? UUID.randomUUID().toString() : conversation)).toList();
-    }
-
-    private static void ensureRunning(ProcessNode node) {
-        if (!node.running()) {
-            node.start();
-        }
     }
 }

@@ -76,10 +76,7 @@ class ReceiverCrashIT {
         fr = new ProcessNode("FR", frApi, frExchange, ProcessNode.settings(pki, dir, "FR", "GB", frApi, frExchange,
                 gbExchange, frBackend.port(), CrashScenario.DELIVERY), dir.resolve("FR.log"));
         System.out.println("ReceiverCrashIT: node logs in " + dir);
-        gb.launch();
-        fr.launch();
-        gb.awaitReady();
-        fr.awaitReady();
+        ProcessNode.startAll(gb, fr);
     }
 
     @AfterAll

@@ -298,6 +298,32 @@ public final class ProcessNode implements AutoCloseable {
         return launch().awaitReady();
     }
 
+    /** Launches the nodes side by side, then waits until each is ready. */
+    public static void startAll(ProcessNode... nodes) {
+        for (ProcessNode node : nodes) {
+            node.launch();
+        }
+        for (ProcessNode node : nodes) {
+            node.awaitReady();
+        }
+    }
+
+    /** Starts the node again if a test before this one left it killed. */
+    public static void ensureRunning(ProcessNode node) {
+        if (!node.running()) {
+            node.start();
+        }
+    }
+
+    /** Kills each node there is (a test class's clean-up: nulls are those never made). */
+    public static void killAll(ProcessNode... nodes) {
+        for (ProcessNode node : nodes) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
     /** SIGKILL to the node's process (and any process it started), then waits until it is gone. */
     public synchronized void kill() {
         if (process != null) {

@@ -7,6 +7,7 @@ import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+import org.passerelle.gateway.node.HeldWork;
 import org.passerelle.gateway.node.NodeProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -23,18 +24,35 @@ import org.springframework.stereotype.Component;
  * "once" hold when two nodes look at the same moment, such as two nodes sending the same week's statement.
  */
 @Component
-public class SingletonJobs {
+public class SingletonJobs implements HeldWork {
 
     private final LockingTaskExecutor executor;
+    private final JdbcTemplate jdbc;
 
     public SingletonJobs(DataSource dataSource, NodeProperties node) {
+        this.jdbc = new JdbcTemplate(dataSource);
         this.executor = new DefaultLockingTaskExecutor(new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration
                 .builder()
-                .withJdbcTemplate(new JdbcTemplate(dataSource))
+                .withJdbcTemplate(jdbc)
                 .withTableName("shedlock")
                 .withLockedByValue(node.nodeId())
                 .usingDbTime()
                 .build()));
+    }
+
+    @Override
+    public String what() {
+        return "job locks";
+    }
+
+    @Override
+    public boolean releasedAtStop() {
+        return true;
+    }
+
+    @Override
+    public int releaseHeldBy(String nodeId) {
+        return jdbc.update("delete from shedlock where locked_by = ?", nodeId);
     }
 
     /** Runs {@code job} if no other node of the party is running the job {@code name}; skips this run if one is. */
