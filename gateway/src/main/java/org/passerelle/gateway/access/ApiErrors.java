@@ -83,7 +83,8 @@ class ApiErrors {
         if (!api(request)) {
             throw e;
         }
-        if (!audit.refusalAudited(e.code())) {
+        // NODE_NOT_READY is not audited: nothing was read or decided, and the audit log may be starting or stopping.
+        if (!audit.refusalAudited(e.code()) && !e.is(GatewayErrorCode.NODE_NOT_READY)) {
             // Thrown without an audit entry of its own (a malformed query, an unknown id): every API error is audited.
             audit.refused(entry(request, AuditAction.REQUEST_REFUSED)
                     .code(e.code(), request.getMethod() + " " + request.getRequestURI()));

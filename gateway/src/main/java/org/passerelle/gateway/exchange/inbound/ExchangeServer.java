@@ -148,7 +148,8 @@ class ExchangeServer implements SmartLifecycle {
                     answer(exchange, 200, null, null, CMS_TYPE + "; smime-type=signed-data", receipt);
                 }
             } catch (GatewayException refusal) {
-                // Every refusal reaching here was audited where it was raised (admit, receive, refusedAtPort).
+                // Every refusal reaching here was audited where it was raised (admit, receive, refusedAtPort), but for
+                // NODE_NOT_READY, which decides nothing (see receive).
                 String messageId = exchange.getRequestHeaders().getFirst("X-Passerelle-Message-Id");
                 byte[] fault = inbox.faultFor(refusal, partner == null ? null : partner.party(), messageId);
                 if (refusal.retryLater()) {
@@ -190,15 +191,20 @@ class ExchangeServer implements SmartLifecycle {
     }
 
     /**
-     * The receipt for an admitted body, from the inbox route; {@code NODE_NOT_READY}, audited, while the node's routes are
-     * not running (starting or stopping), the sender trying again later as it does on {@code NODE_BUSY}.
+     * The receipt for an admitted body, from the inbox route; {@code NODE_NOT_READY} while the node's routes are not
+     * running (starting or stopping), the sender trying again later as it does on {@code NODE_BUSY}. That answer is
+     * logged, not audited: nothing of the message was read or decided, and the audit log may itself be starting or
+     * stopping.
      */
     private byte[] receive(byte[] body, Partner partner) {
         try {
             return RouteCalls.request(routes, InboxRoutes.INBOX, body, Map.of(InboxRoutes.PARTNER, partner),
                     byte[].class);
         } catch (GatewayException refusal) {
-            throw refusal.is(GatewayErrorCode.NODE_NOT_READY) ? inbox.refusedAtPort(refusal, partner) : refusal;
+            if (refusal.is(GatewayErrorCode.NODE_NOT_READY)) {
+                log.info("Answered {} NODE_NOT_READY: this node's routes are not running", partner.party());
+            }
+            throw refusal;
         }
     }
 
