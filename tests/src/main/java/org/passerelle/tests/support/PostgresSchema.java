@@ -40,8 +40,15 @@ public record PostgresSchema(String url, String admin, String schema, String own
         if (!"postgres".equals(System.getProperty("passerelle.test.database"))) {
             return null;
         }
-        String name = ("t" + Long.toHexString(System.nanoTime()) + "_" + party + "_" + dir.getFileName())
-                .toLowerCase().replaceAll("[^a-z0-9_]", "_");
+        return create(party + "_" + dir.getFileName());
+    }
+
+    /**
+     * A fresh schema and its two roles, named after {@code label} and made unique, in the server at
+     * {@code passerelle.test.postgres.url} as {@code passerelle.test.postgres.user} (defaults as above).
+     */
+    public static PostgresSchema create(String label) {
+        String name = ("t" + Long.toHexString(System.nanoTime()) + "_" + label).toLowerCase().replaceAll("[^a-z0-9_]", "_");
         // PostgreSQL cuts names at 63 bytes: room for the roles' suffixes.
         name = name.substring(0, Math.min(name.length(), 50));
         PostgresSchema db = new PostgresSchema(
@@ -52,7 +59,7 @@ public record PostgresSchema(String url, String admin, String schema, String own
     }
 
     /** The node's database settings: the runtime role for the node, the owner for Flyway, grants to the runtime role. */
-    Map<String, Object> settings() {
+    public Map<String, Object> settings() {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("spring.datasource.url", withSchema());
         p.put("spring.datasource.username", runtime);

@@ -1,0 +1,362 @@
+package org.passerelle.tests.load;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.passerelle.security.pki.DevPki;
+import org.passerelle.tests.support.Envelopes;
+import org.passerelle.tests.support.NodeSettings;
+import org.passerelle.tests.support.PostgresSchema;
+
+/**
+ * The end-to-end load benchmark: a GB node and an FR node, each its own JVM started from the gateway's executable jar
+ * as in production, on H2 (each node its own file database) or on the machine's PostgreSQL (each node its own schema
+ * and roles). GB's back-end submits envelopes of a given size through {@code POST /api/v1/messages} at each offered
+ * rate in turn; GB signs, encrypts and sends each over mutual TLS; FR checks, stores, receipts and dispatches it to
+ * FR's back-end, an HTTP server here that notes when each message id arrived. For each rate it prints what was
+ * offered, taken and delivered per second, the backlog left when the rate stopped, and the end-to-end latency (from
+ * GB's back-end calling the API to FR's back-end receiving the message) at the median, 95th and 99th percentile.
+ *
+ * <p>{@code ./passerelle load [--database h2|postgres] [--rates 10,25,50] [--seconds 30] [--size 10240]
+ * [--conversations 0] [--dir data/load]}. {@code --conversations 0} gives each message a conversation of its own; N
+ * spreads them round robin over N conversations, each delivered in order.
+ */
+public final class LoadBenchmark {
+
+    private static final String SYSTEM_TOKEN = "load-system-token";
+    private static final String ADMIN_TOKEN = "load-admin-token";
+    private static final String TYPE = "CaseStatusUpdate";
+    private static final Pattern CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
+
+    private final Options options;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    /** Message id → when GB's back-end began to submit it (System.nanoTime). */
+    private final Map<String, Long> submittedAt = new ConcurrentHashMap<>();
+    /** Message id → when FR's back-end received it first (System.nanoTime). */
+    private final Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
+    private final AtomicInteger conversationTurn = new AtomicInteger();
+    private final List<String> conversations = new ArrayList<>();
+
+    private LoadBenchmark(Options options) {
+        this.options = options;
+        for (int i = 0; i < options.conversations(); i++) {
+            conversations.add(UUID.randomUUID().toString());
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        try {
+            new LoadBenchmark(options).run();
+            System.exit(0);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    record Options(String database, List<Integer> rates, int seconds, int size, int conversations, Path dir) {
+
+        static Options parse(String[] args) {
+            Map<String, String> given = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                if (!args[i].startsWith("--")) {
+                    throw new IllegalArgumentException("usage: --database h2|postgres --rates 10,25,50 --seconds 30"
+                            + " --size 10240 --conversations 0 --dir data/load (got " + args[i] + ")");
+                }
+                given.put(args[i].substring(2), args[i + 1]);
+            }
+            String database = given.getOrDefault("database", "h2");
+            if (!database.equals("h2") && !database.equals("postgres")) {
+                throw new IllegalArgumentException("--database is h2 or postgres");
+            }
+            List<Integer> rates = Arrays.stream(given.getOrDefault("rates", "10,25,50").split(","))
+                    .map(String::trim).map(Integer::parseInt).toList();
+            return new Options(database, rates, Integer.parseInt(given.getOrDefault("seconds", "30")),
+                    Integer.parseInt(given.getOrDefault("size", "10240")),
+                    Integer.parseInt(given.getOrDefault("conversations", "0")),
+                    Path.of(given.getOrDefault("dir", "data/load")).toAbsolutePath().normalize());
+        }
+    }
+
+    void run() throws Exception {
+        delete(options.dir());
+        Files.createDirectories(options.dir());
+        DevPki pki = DevPki.generate(options.dir().resolve("pki"), List.of("GB", "FR"));
+        int gbApi = freePort();
+        int gbExchange = freePort();
+        int frApi = freePort();
+        int frExchange = freePort();
+        HttpServer gbBackend = backend(freePort(), null);
+        HttpServer frBackend = backend(freePort(), arrivedAt);
+        List<PostgresSchema> schemas = new ArrayList<>();
+        List<Process> nodes = new ArrayList<>();
+        try {
+            Map<String, Object> gb = settings(pki, "GB", "FR", gbApi, gbExchange, frExchange,
+                    gbBackend.getAddress().getPort(), schemas);
+            Map<String, Object> fr = settings(pki, "FR", "GB", frApi, frExchange, gbExchange,
+                    frBackend.getAddress().getPort(), schemas);
+            long launched = System.nanoTime();
+            nodes.add(launch("GB", gb));
+            nodes.add(launch("FR", fr));
+            double gbReady = awaitReady(gbApi, gbExchange, launched);
+            double frReady = awaitReady(frApi, frExchange, launched);
+
+            byte[] probe = envelope();
+            System.out.printf(Locale.ROOT, "%nPasserelle end-to-end load: GB → FR, %s, %d-byte %s envelopes, %s;"
+                            + " %d CPUs, Java %s%n", options.database(), probe.length, TYPE,
+                    options.conversations() == 0 ? "a conversation each" : options.conversations() + " conversations",
+                    Runtime.getRuntime().availableProcessors(), Runtime.version());
+            System.out.printf(Locale.ROOT, "Start-up to ready (both launched together): GB %.1f s, FR %.1f s%n", gbReady,
+                    frReady);
+            // Warm-up, not reported: the JIT compiles the paths, the connection pools fill.
+            step(gbApi, Math.min(10, options.rates().get(0)), 10);
+            System.out.printf(Locale.ROOT, "%n%8s %9s %9s %10s %8s %8s %8s %8s %9s  %s%n", "offered", "taken/s",
+                    "deliv./s", "backlog", "p50 ms", "p95 ms", "p99 ms", "max ms", "drained", "refused");
+            for (int rate : options.rates()) {
+                Step result = step(gbApi, rate, options.seconds());
+                System.out.println(result.row(rate));
+            }
+            System.out.printf("%nNode logs and data in %s%n", options.dir());
+        } finally {
+            for (Process node : nodes) {
+                node.destroy();
+            }
+            for (Process node : nodes) {
+                if (!node.waitFor(30, TimeUnit.SECONDS)) {
+                    node.destroyForcibly();
+                }
+            }
+            gbBackend.stop(0);
+            frBackend.stop(0);
+            schemas.forEach(PostgresSchema::drop);
+        }
+    }
+
+    /** One offered rate for a while: what was taken, delivered, and how late. */
+    private Step step(int apiPort, int rate, int seconds) throws InterruptedException {
+        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        int total = rate * seconds;
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < total; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                senders.submit(() -> submit(apiPort, ids, refused));
+            }
+            senders.shutdown();
+            senders.awaitTermination(5, TimeUnit.MINUTES);
+        }
+        long offeredFor = System.nanoTime() - start;
+        List<String> taken = List.copyOf(ids);
+        long backlog = taken.stream().filter(id -> !arrivedAt.containsKey(id)).count();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline && taken.stream().anyMatch(id -> !arrivedAt.containsKey(id))) {
+            Thread.sleep(100);
+        }
+        long drained = System.nanoTime() - start;
+        long lastArrival = taken.stream().map(arrivedAt::get).filter(java.util.Objects::nonNull)
+                .mapToLong(Long::longValue).max().orElse(start);
+        long[] latencies = taken.stream().filter(arrivedAt::containsKey)
+                .mapToLong(id -> arrivedAt.get(id) - submittedAt.get(id)).sorted().toArray();
+        long delivered = latencies.length;
+        return new Step(taken.size() / (offeredFor / 1e9), delivered / ((lastArrival - start) / 1e9), backlog,
+                taken.size() - delivered, latencies, drained / 1e9, new TreeMap<>(refused));
+    }
+
+    record Step(double takenPerSecond, double deliveredPerSecond, long backlog, long lost, long[] latencies,
+                double drainedAfter, Map<String, AtomicInteger> refused) {
+
+        String row(int rate) {
+            return String.format(Locale.ROOT, "%6d/s %9.1f %9.1f %10d %8.0f %8.0f %8.0f %8.0f %7.1f s  %s", rate,
+                    takenPerSecond, deliveredPerSecond, backlog, percentile(0.50), percentile(0.95), percentile(0.99),
+                    percentile(1.0), drainedAfter, (refused.isEmpty() ? "none" : refused.toString())
+                            + (lost > 0 ? "; " + lost + " not delivered within 3 minutes" : ""));
+        }
+
+        private double percentile(double p) {
+            if (latencies.length == 0) {
+                return Double.NaN;
+            }
+            int index = (int) Math.ceil(p * latencies.length) - 1;
+            return latencies[Math.max(0, Math.min(latencies.length - 1, index))] / 1e6;
+        }
+    }
+
+    private void submit(int apiPort, List<String> ids, Map<String, AtomicInteger> refused) {
+        byte[] xml = envelope();
+        String id = Envelopes.header(xml, "MessageId");
+        submittedAt.put(id, System.nanoTime());
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + apiPort + "/api/v1/messages"))
+                    .header("Content-Type", "application/xml").header("Authorization", "Bearer " + SYSTEM_TOKEN)
+                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(xml)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 202) {
+                ids.add(id);
+            } else {
+                Matcher code = CODE.matcher(answer.body());
+                refused.computeIfAbsent(answer.statusCode() + (code.find() ? " " + code.group(1) : ""),
+                        k -> new AtomicInteger()).incrementAndGet();
+            }
+        } catch (IOException e) {
+            refused.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A fresh envelope, padded with whitespace between its elements to the size asked for (never shorter). */
+    private byte[] envelope() {
+        String conversation = conversations.isEmpty() ? UUID.randomUUID().toString()
+                : conversations.get(Math.floorMod(conversationTurn.getAndIncrement(), conversations.size()));
+        String xml = new String(Envelopes.sample(TYPE, "GB", "FR", conversation), StandardCharsets.UTF_8);
+        int missing = options.size() - xml.getBytes(StandardCharsets.UTF_8).length;
+        if (missing > 0) {
+            StringBuilder padding = new StringBuilder(missing);
+            while (padding.length() < missing) {
+                padding.append(padding.length() % 100 == 99 ? '\n' : ' ');
+            }
+            xml = xml.replace("</env:Body>", padding + "</env:Body>");
+        }
+        return xml.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Map<String, Object> settings(DevPki pki, String party, String partner, int apiPort, int exchangePort,
+                                         int partnerExchangePort, int backendPort, List<PostgresSchema> schemas) {
+        Map<String, Object> p = new LinkedHashMap<>(NodeSettings.of(pki, options.dir().resolve("node-" + party), party,
+                partner, apiPort, exchangePort, partnerExchangePort, backendPort, SYSTEM_TOKEN, ADMIN_TOKEN));
+        p.put("passerelle.node.node-id", party + "-load");
+        // The partner may send as fast as the benchmark offers (600 a minute by default).
+        p.put("passerelle.partners." + partner + ".rate-per-minute", 1_000_000);
+        p.put("logging.file.name", options.dir().resolve(party + ".log").toString());
+        p.put("logging.threshold.console", "WARN");
+        if (options.database().equals("postgres")) {
+            PostgresSchema schema = PostgresSchema.create("load_" + party);
+            schemas.add(schema);
+            p.putAll(schema.settings());
+        }
+        return p;
+    }
+
+    private Process launch(String party, Map<String, Object> settings) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+ExitOnOutOfMemoryError", "-jar", gatewayJar().toString()));
+        command.addAll(List.of(NodeSettings.asArguments(settings)));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(options.dir().resolve(party + ".out").toFile()).start();
+    }
+
+    /** Seconds from {@code launched} until the node answers its health check and its partner port takes connections. */
+    private double awaitReady(int apiPort, int exchangePort, long launched) throws InterruptedException {
+        long deadline = launched + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> health = http.send(HttpRequest.newBuilder(
+                                URI.create("http://localhost:" + apiPort + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                if (health.statusCode() == 200 && accepts(exchangePort)) {
+                    return (System.nanoTime() - launched) / 1e9;
+                }
+            } catch (IOException notYet) {
+                // Starting.
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("A node did not become ready within 3 minutes; see " + options.dir());
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("localhost", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A back-end that takes every envelope; with {@code arrivals}, it notes when each message id first arrived. */
+    private static HttpServer backend(int port, Map<String, Long> arrivals) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("localhost", port), 256);
+        server.createContext(NodeSettings.INBOUND_PATH, exchange -> {
+            long at = System.nanoTime();
+            try (exchange; InputStream body = exchange.getRequestBody()) {
+                body.readAllBytes();
+                String id = exchange.getRequestHeaders().getFirst("X-Passerelle-Message-Id");
+                if (arrivals != null && id != null) {
+                    arrivals.putIfAbsent(id, at);
+                }
+                exchange.sendResponseHeaders(202, -1);
+            }
+        });
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.start();
+        return server;
+    }
+
+    /** The gateway's executable jar, as {@code ./passerelle load} builds it. */
+    private static Path gatewayJar() throws IOException {
+        Path target = Path.of("gateway", "target").toAbsolutePath();
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "passerelle-gateway-*-exec.jar")) {
+            for (Path jar : jars) {
+                return jar;
+            }
+        }
+        throw new IllegalStateException("No executable gateway jar in " + target + ": run ./passerelle load");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
