@@ -30,8 +30,7 @@ import org.springframework.stereotype.Component;
  * <p>{@code files-submissions-<name>} takes the files in this node's own work folder, one at a time: reads each within
  * the body limit and the inbound memory budget, hands it to {@code direct:intake} as the folder's actor, and moves it
  * under its dropped name to {@code <base>/archive} when accepted, or to {@code <base>/error} with
- * {@code <name>.fault.xml} (the stable code
- * and details, as the partner port's Fault XML) when refused. A failure worth another try (the database down, the
+ * {@code <name>.fault.xml} (the stable code and details, as the partner port's Fault XML) when refused. A failure worth another try (the database down, the
  * memory budget full) leaves the file in the work folder, to be taken again at the next poll; so does a node killed
  * while it takes a file, at its restart. Taking a file again is safe: the intake answers the same bytes with the same
  * message id.
@@ -69,16 +68,16 @@ class DropFolderRoutes extends RouteBuilder {
             String work = "work/" + node.nodeId();
 
             from(endpoints.of("outbox", "noop=true", "idempotent=false", "readLock=none", "antInclude=*.xml",
-                    "preMove=../" + work + "/${exchangeId}" + CLAIM_SEPARATOR + "${file:onlyname}", endpoints.polling(), endpoints.renameOnly(),
-                    endpoints.download(false)))
+                    "preMove=../" + work + "/${exchangeId}" + CLAIM_SEPARATOR + "${file:onlyname}", endpoints.polling(),
+                    endpoints.renameOnly(), endpoints.download(false)))
                     .routeId("files-claims-" + folder.name())
                     .routeConfigurationId(RouteErrors.ID)
                     .log(LoggingLevel.DEBUG, "org.passerelle.gateway.connectors.files",
                             "Claimed a file of drop folder " + folder.name());
 
             from(endpoints.of(work, "readLock=none", "antInclude=*.xml",
-                    "move=../../${exchangeProperty." + OUTCOME + "}/${exchangeProperty." + DROPPED_AS + "}", endpoints.polling(),
-                    endpoints.download(true)))
+                    "move=../../${exchangeProperty." + OUTCOME + "}/${exchangeProperty." + DROPPED_AS + "}",
+                    endpoints.polling(), endpoints.download(true)))
                     .routeId("files-submissions-" + folder.name())
                     .routeConfigurationId(RouteErrors.ID)
                     .process(exchange -> exchange.setProperty(DROPPED_AS, droppedAs(exchange.getMessage()
