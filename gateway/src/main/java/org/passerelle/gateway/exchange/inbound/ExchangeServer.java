@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -48,6 +49,8 @@ import org.springframework.stereotype.Component;
 class ExchangeServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ExchangeServer.class);
+    /** How long a stopping node lets the partner port's requests in flight finish. */
+    private static final int DRAIN_SECONDS = 10;
     static final String PATH = "/exchange/v1/messages";
     private static final String CMS_TYPE = "application/pkcs7-mime";
     private static final long UNREADABLE_LENGTH = -2;
@@ -255,10 +258,24 @@ class ExchangeServer implements SmartLifecycle {
         }
     }
 
+    /**
+     * Stops taking connections, then lets the requests in flight finish (their messages stored and receipted, before the
+     * routes and the database go) for up to {@value #DRAIN_SECONDS} seconds; only then are the ones left interrupted.
+     * Interrupting at once failed a receipt half-way (its database connection closed by the interrupt), which the
+     * sender retried, but the node had audited it as refused.
+     */
     @Override
     public void stop() {
         if (server != null) {
             server.stop(1);
+            workers.shutdown();
+            try {
+                if (!workers.awaitTermination(DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                    log.warn("Partner port: requests still in flight after {} s are interrupted", DRAIN_SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             workers.shutdownNow();
             server = null;
         }
