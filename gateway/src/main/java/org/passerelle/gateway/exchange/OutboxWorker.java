@@ -4,6 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditOutcome;
@@ -14,9 +21,11 @@ import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.messagelog.OutboxEntry;
 import org.passerelle.gateway.messagelog.OutboxKind;
+import org.passerelle.gateway.messagelog.OutboxWorkAdded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Works one kind of outbox entry: claims what is due, attempts each, and settles it — done, retried after
@@ -39,6 +48,10 @@ public abstract class OutboxWorker implements SmartLifecycle {
     private final RetryPolicy retry;
     private final String nodeId;
     private final Bulkheads bulkheads;
+    /** Targets with work committed since the waker last looked, claimed for without waiting for the next poll. */
+    private final Set<String> woken = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final ExecutorService waker;
     private volatile boolean running;
 
     protected OutboxWorker(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock,
@@ -50,6 +63,8 @@ public abstract class OutboxWorker implements SmartLifecycle {
         this.retry = retry;
         this.nodeId = nodeId;
         this.bulkheads = bulkheads;
+        this.waker = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon()
+                .name("outbox-" + kind().name().toLowerCase(Locale.ROOT) + "-wake").factory());
     }
 
     protected abstract OutboxKind kind();
@@ -79,6 +94,44 @@ public abstract class OutboxWorker implements SmartLifecycle {
             }
             if (accepting(target)) {
                 fill(target, retry.batchSize(), true);
+            }
+        }
+    }
+
+    /**
+     * Work of this kind was committed for {@code target}: its entries are claimed now, on the waker's thread, rather
+     * than at the next poll, which remains the safety net (for retries that fall due, entries given back, other
+     * nodes' work, and a wake-up lost to a failure). Wake-ups that arrive while one is pending are folded into it.
+     */
+    @TransactionalEventListener(fallbackExecution = true)
+    public void workAdded(OutboxWorkAdded added) {
+        if (added.kind() != kind() || !running) {
+            return;
+        }
+        woken.add(added.target());
+        if (wakeQueued.compareAndSet(false, true)) {
+            try {
+                waker.execute(this::claimWoken);
+            } catch (RejectedExecutionException stopping) {
+                wakeQueued.set(false);
+            }
+        }
+    }
+
+    private void claimWoken() {
+        wakeQueued.set(false);
+        for (String target : List.copyOf(woken)) {
+            woken.remove(target);
+            if (bulkheads.closed()) {
+                return;
+            }
+            try {
+                if (accepting(target)) {
+                    fill(target, retry.batchSize(), false);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Claiming new work for {} failed: {}; the next poll will", Bulkheads.label(target),
+                        e.getClass().getSimpleName());
             }
         }
     }
@@ -152,6 +205,7 @@ public abstract class OutboxWorker implements SmartLifecycle {
     /** Takes no more work and waits a bounded time for the attempts in flight, before the database goes away. */
     @Override
     public void stop() {
+        waker.shutdown();
         bulkheads.close();
         running = false;
     }

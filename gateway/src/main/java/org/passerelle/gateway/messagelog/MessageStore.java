@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.passerelle.gateway.node.HeldWork;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,11 +36,19 @@ public class MessageStore implements HeldWork {
     private volatile BooleanSupplier mayClaim = () -> true;
     private final PayloadVault vault;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     public MessageStore(JdbcClient jdbc, PayloadVault vault, Clock clock) {
+        this(jdbc, vault, clock, null);
+    }
+
+    /** With {@code events}, each stored outbox entry is announced ({@link OutboxWorkAdded}) for its workers. */
+    @Autowired
+    public MessageStore(JdbcClient jdbc, PayloadVault vault, Clock clock, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.vault = vault;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -504,6 +514,9 @@ public class MessageStore implements HeldWork {
                 .param("id", messageId).param("kind", t.kind().name()).param("target", t.target())
                 .param("conversation", conversationId).param("now", ts(now))
                 .update();
+        if (events != null) {
+            events.publishEvent(new OutboxWorkAdded(t.kind(), t.target()));
+        }
     }
 
     private static MessageRecord mapMessage(ResultSet rs, int row) throws SQLException {

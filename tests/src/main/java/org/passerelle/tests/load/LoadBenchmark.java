@@ -46,8 +46,14 @@ import org.passerelle.tests.support.PostgresSchema;
  * GB's back-end calling the API to FR's back-end receiving the message) at the median, 95th and 99th percentile.
  *
  * <p>{@code ./passerelle load [--database h2|postgres] [--rates 10,25,50] [--seconds 30] [--size 10240]
- * [--conversations 0] [--dir data/load]}. {@code --conversations 0} gives each message a conversation of its own; N
- * spreads them round robin over N conversations, each delivered in order.
+ * [--conversations 0] [--warmup 60] [--node-options '-Xmx256m ...'] [--dir data/load]}. {@code --conversations 0}
+ * gives each message a conversation of its own; N spreads them round robin over N conversations, each delivered in
+ * order. The warm-up runs the first rate for that many seconds, unreported. Node options are added to both nodes' JVM
+ * command lines; {@code {party}} and {@code {dir}} in them become GB or FR and the benchmark's folder (for example
+ * {@code -XX:StartFlightRecording=filename={dir}/{party}.jfr,settings=profile} records a profile of each node).
+ *
+ * <p>Each row also gives the CPU time both node processes used from the start of the step until it drained, per
+ * message delivered, and the highest heap in use that each node's Prometheus endpoint reported during the step.
  */
 public final class LoadBenchmark {
 
@@ -55,6 +61,8 @@ public final class LoadBenchmark {
     private static final String ADMIN_TOKEN = "load-admin-token";
     private static final String TYPE = "CaseStatusUpdate";
     private static final Pattern CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
+    private static final Pattern HEAP_USED = Pattern.compile(
+            "(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.eE+]+)$");
 
     private final Options options;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -84,14 +92,16 @@ public final class LoadBenchmark {
         }
     }
 
-    record Options(String database, List<Integer> rates, int seconds, int size, int conversations, Path dir) {
+    record Options(String database, List<Integer> rates, int seconds, int size, int conversations, Path dir,
+                   int warmup, List<String> nodeOptions) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
                 if (!args[i].startsWith("--")) {
                     throw new IllegalArgumentException("usage: --database h2|postgres --rates 10,25,50 --seconds 30"
-                            + " --size 10240 --conversations 0 --dir data/load (got " + args[i] + ")");
+                            + " --size 10240 --conversations 0 --warmup 60 --node-options '-Xmx256m ...'"
+                            + " --dir data/load (got " + args[i] + ")");
                 }
                 given.put(args[i].substring(2), args[i + 1]);
             }
@@ -104,7 +114,9 @@ public final class LoadBenchmark {
             return new Options(database, rates, Integer.parseInt(given.getOrDefault("seconds", "30")),
                     Integer.parseInt(given.getOrDefault("size", "10240")),
                     Integer.parseInt(given.getOrDefault("conversations", "0")),
-                    Path.of(given.getOrDefault("dir", "data/load")).toAbsolutePath().normalize());
+                    Path.of(given.getOrDefault("dir", "data/load")).toAbsolutePath().normalize(),
+                    Integer.parseInt(given.getOrDefault("warmup", "60")),
+                    given.containsKey("node-options") ? List.of(given.get("node-options").trim().split("\\s+")) : List.of());
         }
     }
 
@@ -139,11 +151,13 @@ public final class LoadBenchmark {
             System.out.printf(Locale.ROOT, "Start-up to ready (both launched together): GB %.1f s, FR %.1f s%n", gbReady,
                     frReady);
             // Warm-up, not reported: the JIT compiles the paths, the connection pools fill.
-            step(gbApi, Math.min(10, options.rates().get(0)), 10);
-            System.out.printf(Locale.ROOT, "%n%8s %9s %9s %10s %8s %8s %8s %8s %9s  %s%n", "offered", "taken/s",
-                    "deliv./s", "backlog", "p50 ms", "p95 ms", "p99 ms", "max ms", "drained", "refused");
+            List<Watched> watched = List.of(new Watched(nodes.get(0), gbApi), new Watched(nodes.get(1), frApi));
+            step(gbApi, Math.min(10, options.rates().get(0)), 10, watched);
+            System.out.printf(Locale.ROOT, "%n%8s %9s %9s %8s %7s %7s %7s %7s %8s %15s %13s  %s%n", "offered", "taken/s",
+                    "deliv./s", "backlog", "p50 ms", "p95 ms", "p99 ms", "max ms", "drained", "CPU ms/msg GB+FR",
+                    "heap MB GB/FR", "refused");
             for (int rate : options.rates()) {
-                Step result = step(gbApi, rate, options.seconds());
+                Step result = step(gbApi, rate, options.seconds(), watched);
                 System.out.println(result.row(rate));
             }
             System.out.printf("%nNode logs and data in %s%n", options.dir());
@@ -163,7 +177,19 @@ public final class LoadBenchmark {
     }
 
     /** One offered rate for a while: what was taken, delivered, and how late. */
-    private Step step(int apiPort, int rate, int seconds) throws InterruptedException {
+    private Step step(int apiPort, int rate, int seconds, List<Watched> watched) throws InterruptedException {
+        long cpuBefore = watched.stream().mapToLong(Watched::cpuNanos).sum();
+        watched.forEach(w -> w.heapPeak().set(0));
+        Thread heapWatch = Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                watched.forEach(this::sampleHeap);
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
         List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
         Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
         long start = System.nanoTime();
@@ -189,22 +215,61 @@ public final class LoadBenchmark {
             Thread.sleep(100);
         }
         long drained = System.nanoTime() - start;
+        heapWatch.interrupt();
+        heapWatch.join();
+        long cpu = watched.stream().mapToLong(Watched::cpuNanos).sum() - cpuBefore;
         long lastArrival = taken.stream().map(arrivedAt::get).filter(java.util.Objects::nonNull)
                 .mapToLong(Long::longValue).max().orElse(start);
         long[] latencies = taken.stream().filter(arrivedAt::containsKey)
                 .mapToLong(id -> arrivedAt.get(id) - submittedAt.get(id)).sorted().toArray();
         long delivered = latencies.length;
         return new Step(taken.size() / (offeredFor / 1e9), delivered / ((lastArrival - start) / 1e9), backlog,
-                taken.size() - delivered, latencies, drained / 1e9, new TreeMap<>(refused));
+                taken.size() - delivered, latencies, drained / 1e9, delivered == 0 ? Double.NaN : cpu / 1e6 / delivered,
+                watched.get(0).heapPeak.get() / 1048576, watched.get(1).heapPeak.get() / 1048576,
+                new TreeMap<>(refused));
+    }
+
+    /** A node's process and API port, with the highest heap use sampled during the current step. */
+    record Watched(Process process, int apiPort, java.util.concurrent.atomic.AtomicLong heapPeak) {
+
+        Watched(Process process, int apiPort) {
+            this(process, apiPort, new java.util.concurrent.atomic.AtomicLong());
+        }
+
+        long cpuNanos() {
+            return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        }
+    }
+
+    /** Notes the node's heap in use (all areas, as its Prometheus endpoint reports it) if higher than seen so far. */
+    private void sampleHeap(Watched node) {
+        try {
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + node.apiPort() + "/actuator/prometheus"))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN).timeout(Duration.ofSeconds(2)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher used = HEAP_USED.matcher(metrics.body());
+            long heap = 0;
+            while (used.find()) {
+                heap += (long) Double.parseDouble(used.group(1));
+            }
+            node.heapPeak().accumulateAndGet(heap, Math::max);
+        } catch (IOException | RuntimeException e) {
+            // A sample missed under load; the next one counts.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     record Step(double takenPerSecond, double deliveredPerSecond, long backlog, long lost, long[] latencies,
-                double drainedAfter, Map<String, AtomicInteger> refused) {
+                double drainedAfter, double cpuMillisPerMessage, long gbHeapMb, long frHeapMb,
+                Map<String, AtomicInteger> refused) {
 
         String row(int rate) {
-            return String.format(Locale.ROOT, "%6d/s %9.1f %9.1f %10d %8.0f %8.0f %8.0f %8.0f %7.1f s  %s", rate,
-                    takenPerSecond, deliveredPerSecond, backlog, percentile(0.50), percentile(0.95), percentile(0.99),
-                    percentile(1.0), drainedAfter, (refused.isEmpty() ? "none" : refused.toString())
+            return String.format(Locale.ROOT, "%6d/s %9.1f %9.1f %8d %7.0f %7.0f %7.0f %7.0f %6.1f s %15.1f %13s  %s",
+                    rate, takenPerSecond, deliveredPerSecond, backlog, percentile(0.50), percentile(0.95),
+                    percentile(0.99), percentile(1.0), drainedAfter, cpuMillisPerMessage, gbHeapMb + "/" + frHeapMb,
+                    (refused.isEmpty() ? "none" : refused.toString())
                             + (lost > 0 ? "; " + lost + " not delivered within 3 minutes" : ""));
         }
 
@@ -277,7 +342,11 @@ public final class LoadBenchmark {
     private Process launch(String party, Map<String, Object> settings) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+ExitOnOutOfMemoryError", "-jar", gatewayJar().toString()));
+                "-XX:+ExitOnOutOfMemoryError"));
+        for (String option : options.nodeOptions()) {
+            command.add(option.replace("{party}", party).replace("{dir}", options.dir().toString()));
+        }
+        command.addAll(List.of("-jar", gatewayJar().toString()));
         command.addAll(List.of(NodeSettings.asArguments(settings)));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(options.dir().resolve(party + ".out").toFile()).start();
