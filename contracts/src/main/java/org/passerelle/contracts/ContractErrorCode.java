@@ -19,7 +19,10 @@ public enum ContractErrorCode implements ErrorCode {
     XML_UNSUPPORTED_NAMESPACE(400),
     /** The document is well-formed but breaks the schema; every violation is listed. */
     XML_SCHEMA_INVALID(400),
-    /** The ANSI/NIST-ITL transaction cannot be parsed or one of its images cannot be decoded. */
+    /**
+     * The ANSI/NIST-ITL transaction cannot be parsed, or a WSQ image in it is not a well-formed WSQ codestream, or (where
+     * pixels are decoded) one of its images cannot be decoded.
+     */
     BIO_TRANSACTION_MALFORMED(400),
     /** The ANSI/NIST-ITL transaction contradicts what the message body states about it. */
     BIO_TRANSACTION_MISMATCH(400);

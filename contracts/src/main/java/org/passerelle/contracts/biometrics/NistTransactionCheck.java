@@ -1,6 +1,7 @@
 package org.passerelle.contracts.biometrics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,8 +21,22 @@ import org.passerelle.contracts.ContractViolationException;
 import org.passerelle.contracts.Violation;
 
 /**
- * Parses the ANSI/NIST-ITL transaction (traditional encoding) a message carries, decodes every WSQ image in it, and
- * refuses a transaction that is malformed or contradicts what the message body states about it.
+ * Parses the ANSI/NIST-ITL transaction (traditional encoding) a message carries, checks the structure of every WSQ
+ * image in it, and refuses a transaction that is malformed or contradicts what the message body states about it.
+ *
+ * <p><b>What is checked without pixels.</b> {@link #read}, {@link #check} and {@link #describe} (the codec's check of
+ * every message, at intake and at the inbox) decode no image. For each WSQ image they walk every marker of its
+ * codestream as {@link WsqFrame} describes: start and end markers, exactly one frame header, one to three blocks, the
+ * tables every block needs before it, segment lengths that stay inside the image and agree with what the segments
+ * hold, stuffed bytes and the markers that end each block's entropy-coded data, nothing after the end. The frame
+ * header's width and height must be the record's, and they count against the size limits below. An uncompressed
+ * image must be exactly width × height × bits per pixel long.
+ *
+ * <p><b>What is not.</b> Whether a WSQ image's entropy-coded data decode: a Huffman code missing from its table, too
+ * many or too few coefficients, or data altered in a way that keeps the framing (WSQ has no checksum, so such
+ * an image may also decode, to other pixels) pass these three methods. Such an image is found only where pixels are
+ * decoded, by {@link #images}, which the gallery and the matcher use: there it is refused as malformed. Images in
+ * JPEG, JPEG 2000 or PNG are neither walked nor decoded; their records' fields are checked as for any image.
  *
  * <p>Rules, beyond reading the fields:
  * <ul>
@@ -38,7 +53,8 @@ import org.passerelle.contracts.Violation;
  *       the quality as null, so a policy that needs a proven quality can see that it has none.</li>
  *   <li><b>Limits.</b> Input longer than the limit is refused before parsing; every record length is checked against
  *       the input before jnbis allocates for it; a WSQ image may hold at most {@value #MAX_IMAGE_PIXELS} pixels and
- *       a transaction {@value #MAX_TRANSACTION_PIXELS} in all, read from the WSQ frame header before decoding.</li>
+ *       a transaction {@value #MAX_TRANSACTION_PIXELS} in all, read from the WSQ frame headers, so that every
+ *       transaction {@link #read} accepts is one {@link #images} may decode.</li>
  *   <li><b>Records.</b> Fingerprints travel as Type-4 or Type-14; a legacy or latent friction-ridge record (Type-3,
  *       5, 6, 13 or 15) is refused as malformed, because no body can declare it.</li>
  * </ul>
@@ -48,9 +64,9 @@ import org.passerelle.contracts.Violation;
  */
 public final class NistTransactionCheck {
 
-    /** Largest WSQ image decoded: a 500 ppi two-thumb or four-finger slap is about 1,600 × 1,500 pixels. */
+    /** Largest WSQ image accepted: a 500 ppi two-thumb or four-finger slap is about 1,600 × 1,500 pixels. */
     static final int MAX_IMAGE_PIXELS = 10_000_000;
-    /** Largest total of WSQ pixels decoded for one transaction: a tenprint card holds about 10 million. */
+    /** Largest total of WSQ pixels accepted in one transaction: a tenprint card holds about 10 million. */
     static final int MAX_TRANSACTION_PIXELS = 60_000_000;
     /** The minimum scanning resolution of ANSI/NIST-ITL, 19.69 pixels per millimetre, is called 500 ppi. */
     private static final int MINIMUM_SCANNING_PPI = 500;
@@ -58,6 +74,8 @@ public final class NistTransactionCheck {
     private static final double MM_PER_INCH = 25.4;
     private static final double CM_PER_INCH = 2.54;
     private static final Set<Integer> UNSUPPORTED_FRICTION_RIDGE_TYPES = Set.of(3, 5, 6, 13, 15);
+    /** FS, which closes every tagged record. */
+    private static final byte RECORD_SEPARATOR = 0x1C;
 
     /** Guards jnbis' record parser, which is not thread-safe (see {@link #decodeRecords}). */
     private static final ReentrantLock RECORD_PARSER = new ReentrantLock();
@@ -72,7 +90,10 @@ public final class NistTransactionCheck {
         this.maxTransactionBytes = maxTransactionBytes;
     }
 
-    /** Parses the transaction and decodes its WSQ images; refuses with {@code BIO_TRANSACTION_MALFORMED} on any failure. */
+    /**
+     * Parses the transaction and walks the structure of its WSQ images without decoding them; refuses with
+     * {@code BIO_TRANSACTION_MALFORMED} on any failure.
+     */
     public TransactionFacts read(byte[] transaction) {
         return parse(transaction, false).facts();
     }
@@ -99,7 +120,8 @@ public final class NistTransactionCheck {
     /**
      * Every WSQ-compressed or uncompressed 8-bit fingerprint image of the transaction, decoded, in record order. Images in
      * JPEG, JPEG 2000 or PNG are left out: the JDK cannot decode lossless JPEG or JPEG 2000, and a matcher fed by this
-     * gateway expects WSQ at 500 ppi.
+     * gateway expects WSQ at 500 ppi. Checks all that {@link #read} checks, and refuses with
+     * {@code BIO_TRANSACTION_MALFORMED} a WSQ image that does not decode, or decodes to another size than its header's.
      */
     public List<FingerprintImage> images(byte[] transaction) {
         return parse(transaction, true).images();
@@ -132,7 +154,8 @@ public final class NistTransactionCheck {
      * jnbis 2.1.2 reads the records' text fields with one {@code CharsetDecoder} shared by every caller, so two
      * transactions parsed at once can fail with an {@code IllegalStateException} that would be reported as a malformed
      * transaction: a valid message refused for good because another arrived at the same time. Parsing the records is
-     * cheap (the WSQ images are decoded afterwards, outside the lock), so it is done one transaction at a time.
+     * cheap (the WSQ images are walked, or decoded, afterwards, outside the lock), so it is done one transaction at a
+     * time.
      */
     private static Nist decodeRecords(byte[] bytes) {
         RECORD_PARSER.lock();
@@ -244,7 +267,7 @@ public final class NistTransactionCheck {
         private final boolean keepImages;
         private final List<Found> found = new ArrayList<>();
         private final List<FingerprintImage> images = new ArrayList<>();
-        private long pixelsDecoded;
+        private long wsqPixels;
         private int recordNumber;
 
         Reader(byte[] bytes, boolean keepImages) {
@@ -343,7 +366,19 @@ public final class NistTransactionCheck {
             found.add(quality == null
                     ? new Found(facts, ppi, 0, 100, "no quality")
                     : new Found(facts, ppi, quality.low(), quality.high(), quality.source()));
-            image(14, position, compression, width, height, bitsPerPixel, (int) Math.round(ppi), r.getImageData());
+            image(14, position, compression, width, height, bitsPerPixel, (int) Math.round(ppi),
+                    withoutRecordSeparator(r.getImageData()));
+        }
+
+        /**
+         * The image field (14.999) as it stands in the record: jnbis hands it over with the FS separator that closes
+         * the record (which {@link NistFraming} found there), and that byte is no part of the image.
+         */
+        private static byte[] withoutRecordSeparator(byte[] field) {
+            if (field == null || field.length == 0 || field[field.length - 1] != RECORD_SEPARATOR) {
+                return field;
+            }
+            return Arrays.copyOf(field, field.length - 1);
         }
 
         /** The record's quality, or null when it states none: FQM as it stands, else NQM mapped to its band. */
@@ -415,16 +450,17 @@ public final class NistTransactionCheck {
                             + " pixels but the record says " + width + " × " + height);
                 }
                 long pixels = (long) width * height;
-                if (pixels > MAX_IMAGE_PIXELS || pixelsDecoded + pixels > MAX_TRANSACTION_PIXELS) {
+                if (pixels > MAX_IMAGE_PIXELS || wsqPixels + pixels > MAX_TRANSACTION_PIXELS) {
                     throw fault("the WSQ image is larger than this gateway decodes");
                 }
-                pixelsDecoded += pixels;
-                Bitmap bitmap = Jnbis.wsq().decode(data).asBitmap();
-                if (bitmap.getWidth() != width || bitmap.getHeight() != height
-                        || bitmap.getPixels() == null || bitmap.getPixels().length != pixels) {
-                    throw fault("the WSQ image does not decode to the size its header states");
-                }
+                wsqPixels += pixels;
                 if (keepImages) {
+                    // Only here are pixels needed, so only here is the entropy-coded data decoded (see the class comment).
+                    Bitmap bitmap = Jnbis.wsq().decode(data).asBitmap();
+                    if (bitmap.getWidth() != width || bitmap.getHeight() != height
+                            || bitmap.getPixels() == null || bitmap.getPixels().length != pixels) {
+                        throw fault("the WSQ image does not decode to the size its header states");
+                    }
                     images.add(new FingerprintImage(type, position, width, height, ppi, bitmap.getPixels()));
                 }
             }

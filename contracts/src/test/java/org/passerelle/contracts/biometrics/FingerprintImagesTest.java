@@ -2,6 +2,8 @@ package org.passerelle.contracts.biometrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +77,53 @@ class FingerprintImagesTest {
 
         // then
         assertThat(image.pixels()[0]).isEqualTo(before);
+    }
+
+    @Test
+    void readsAndDecodesAnUncompressedType14FingerWithoutItsRecordSeparator() {
+        // given: a Type-14 record of 4 × 3 uncompressed pixels; jnbis hands over its image field with the FS that
+        // closes the record, which once made every such image one byte too long and the transaction malformed
+        byte[] pixels = {0, 20, 40, 60, 80, 100, 120, (byte) 140, (byte) 160, (byte) 180, (byte) 200, (byte) 220};
+        byte[] transaction = uncompressedType14(4, 3, pixels);
+
+        // when
+        TransactionFacts facts = check.read(transaction);
+        List<FingerprintImage> images = check.images(transaction);
+
+        // then
+        assertThat(facts.fingerprints()).containsExactly(
+                new DeclaredFingerprint(14, 2, ImpressionType.LIVE_ROLLED, Compression.NONE, 500, null));
+        assertThat(images).singleElement().satisfies(image -> {
+            assertThat(image.width()).isEqualTo(4);
+            assertThat(image.height()).isEqualTo(3);
+            assertThat(image.pixels()).isEqualTo(pixels);
+        });
+    }
+
+    /** A Type-1 record and one Type-14 record (right index finger, live rolled, 500 ppi) holding uncompressed pixels. */
+    private static byte[] uncompressedType14(int width, int height, byte[] pixels) {
+        String type1 = "\u001d1.002:0502\u001d1.003:1\u001f1\u001e14\u001f01\u001d1.004:CAR\u001d1.005:20261203"
+                + "\u001d1.007:GBTEST0000\u001d1.008:FRTEST0000\u001d1.009:UNCOMPRESSED\u001d1.011:19.69\u001d1.012:19.69";
+        String type14 = "\u001d14.002:01\u001d14.003:1\u001d14.004:GBTEST0000\u001d14.005:20261203\u001d14.006:" + width
+                + "\u001d14.007:" + height + "\u001d14.008:1\u001d14.009:500\u001d14.010:500\u001d14.011:NONE"
+                + "\u001d14.012:8\u001d14.013:2\u001d14.999:";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(taggedRecord(1, type1, new byte[0]));
+        out.writeBytes(taggedRecord(14, type14, pixels));
+        return out.toByteArray();
+    }
+
+    /** {@code <type>.001:<LEN>}, the fields, the binary value, FS; LEN counts the whole record, its own digits included. */
+    private static byte[] taggedRecord(int type, String fields, byte[] value) {
+        String head = type + ".001:";
+        int length = head.length() + fields.length() + value.length + 1;
+        length += String.valueOf(length + String.valueOf(length).length()).length();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes((head + length + fields).getBytes(StandardCharsets.ISO_8859_1));
+        out.writeBytes(value);
+        out.write(0x1C);
+        assertThat(out.size()).as("record length").isEqualTo(length);
+        return out.toByteArray();
     }
 
     private static long distinctGrayLevels(FingerprintImage image) {

@@ -148,14 +148,15 @@ class NistTransactionCheckMalformedTest {
 
     @Test
     void refusesAWsqImageCutShortInsideItsRecord() {
-        // given: the compressed data of the Type-14 slap is overwritten by zeros from its middle on
+        // given: the compressed data of the Type-14 slap is overwritten by zeros from its middle on, end marker included
         byte[] damaged = slaps.clone();
         int start = Samples.recordOffset(damaged, 4, SLAPS_RECORD_TYPES);
         int image = Samples.indexOf(damaged, WSQ_START_OF_IMAGE, start);
         Arrays.fill(damaged, image + (damaged.length - image) / 2, damaged.length - 1, (byte) 0);
 
-        // when / then
-        assertMalformed(damaged);
+        // when / then: found by the walk of its structure, without decoding it
+        assertThat(assertMalformed(damaged).violations().get(0).message())
+                .isEqualTo("record 5: the WSQ image ends inside its compressed data");
     }
 
     @Test
@@ -199,8 +200,9 @@ class NistTransactionCheckMalformedTest {
     @Test
     @Timeout(120)
     void refusesOrReadsEveryBitFlipButNeverLeaksARawException() {
-        // given: WSQ has no checksum, so a flip in entropy-coded data can decode to another image; the check's promise
-        // is that it never fails in any way other than BIO_TRANSACTION_MALFORMED, and never hangs.
+        // given: WSQ has no checksum, and read walks the images' structure without decoding their entropy-coded data,
+        // so a flip there passes; the check's promise is that it never fails in any way other than
+        // BIO_TRANSACTION_MALFORMED, and never hangs.
         Random random = new Random(42);
         byte[] piv = Samples.load(Samples.PIV_INDEX_IRIS);
         int refused = 0;
