@@ -1,5 +1,6 @@
 package org.passerelle.gateway;
 
+import org.passerelle.gateway.node.OutOfMemoryExit;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -8,6 +9,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class PasserelleApplication {
 
     public static void main(String[] args) {
+        OutOfMemoryExit.install();
         SpringApplication.run(PasserelleApplication.class, args);
     }
 }

@@ -28,6 +28,7 @@ public final class NodeTestSupport {
         r.add("passerelle.partners.FR.crls[0]", () -> pki.crl("FR").toString());
         // Delivery is not under test here: keep the pollers quiet.
         r.add("passerelle.delivery.poll-interval", () -> "1h");
+        r.add("passerelle.delivery.wake-on-commit", () -> "false");
         // A node without its partner: nothing to witness its audit log (WitnessedAuditIT runs two nodes for that).
         r.add("passerelle.audit.witness", () -> "false");
     }

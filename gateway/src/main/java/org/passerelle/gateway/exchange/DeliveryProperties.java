@@ -7,7 +7,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * How the outbox is worked ({@code passerelle.delivery}), for partners and back-ends alike.
  *
- * @param pollInterval      how often due outbox entries are looked for
+ * @param pollInterval      how often due outbox entries are looked for: the safety net when entries are claimed as
+ *                          they are committed, the only way when not
+ * @param wakeOnCommit      whether a committed outbox entry is claimed at once by its worker (true), or waits for the
+ *                          next poll (false: tests that work the outbox by hand set it)
  * @param batchSize         how many entries one poll claims at most
  * @param lease             how long a claim holds before another node may take the entry (a crashed node's claims lapse)
  * @param maxAttempts       attempts before an entry is parked
@@ -23,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("passerelle.delivery")
 public record DeliveryProperties(
         @DefaultValue("250ms") Duration pollInterval,
+        @DefaultValue("true") boolean wakeOnCommit,
         @DefaultValue("20") int batchSize,
         @DefaultValue("2m") Duration lease,
         @DefaultValue("12") int maxAttempts,

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Works one kind of outbox entry: claims what is due, attempts each, and settles it — done, retried after
@@ -45,6 +46,8 @@ public abstract class OutboxWorker implements SmartLifecycle {
     protected final AuditTrail audit;
     protected final ExchangeMetrics metrics;
     protected final Clock clock;
+    /** For what one step records in several tables: stored together or not at all, in one commit. */
+    protected final TransactionTemplate transaction;
     private final RetryPolicy retry;
     private final String nodeId;
     private final Bulkheads bulkheads;
@@ -52,17 +55,21 @@ public abstract class OutboxWorker implements SmartLifecycle {
     private final Set<String> woken = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private final ExecutorService waker;
+    private final boolean wakeOnCommit;
     private volatile boolean running;
 
     protected OutboxWorker(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock,
-                           RetryPolicy retry, String nodeId, Bulkheads bulkheads) {
+                           TransactionTemplate transaction, RetryPolicy retry, String nodeId, Bulkheads bulkheads,
+                           boolean wakeOnCommit) {
         this.store = store;
         this.audit = audit;
         this.metrics = metrics;
         this.clock = clock;
+        this.transaction = transaction;
         this.retry = retry;
         this.nodeId = nodeId;
         this.bulkheads = bulkheads;
+        this.wakeOnCommit = wakeOnCommit;
         this.waker = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon()
                 .name("outbox-" + kind().name().toLowerCase(Locale.ROOT) + "-wake").factory());
     }
@@ -105,7 +112,7 @@ public abstract class OutboxWorker implements SmartLifecycle {
      */
     @TransactionalEventListener(fallbackExecution = true)
     public void workAdded(OutboxWorkAdded added) {
-        if (added.kind() != kind() || !running) {
+        if (added.kind() != kind() || !running || !wakeOnCommit) {
             return;
         }
         woken.add(added.target());
@@ -233,12 +240,29 @@ public abstract class OutboxWorker implements SmartLifecycle {
         Instant now = clock.instant();
         switch (outcome) {
             case Outcome.Delivered d -> {
-                if (!store.complete(entry, nodeId, d.status(), d.detail())) {
+                // The settlement, what the attempt brought back (a receipt) and its audit entry: one commit.
+                boolean settled;
+                try {
+                    settled = Boolean.TRUE.equals(transaction.execute(tx -> {
+                        if (!store.complete(entry, nodeId, d.status(), d.detail())) {
+                            return false;
+                        }
+                        d.record().run();
+                        audit.record(audited(entry, message, AuditAction.valueOf(d.status().name()), AuditOutcome.OK)
+                                .detail(d.detail()));
+                        return true;
+                    }));
+                } catch (RuntimeException e) {
+                    // Nothing of it stored: an attempt that failed, counted and retried like any other.
+                    GatewayException failure = Faults.from(e);
+                    log.warn("Settling message {} to {} failed: {}", entry.messageId(), entry.target(), failure.code(), e);
+                    settle(entry, message, new Outcome.Retry(failure.code().name(), failure.getMessage()));
+                    return;
+                }
+                if (!settled) {
                     claimLost(entry);
                     return;
                 }
-                audit.record(audited(entry, message, AuditAction.valueOf(d.status().name()), AuditOutcome.OK)
-                        .detail(d.detail()));
                 metrics.delivered(message.messageType(), message.direction(),
                         Duration.between(message.acceptedAt(), now));
                 log.info("Message {} {} ({})", message.messageId(), d.status(), entry.target());

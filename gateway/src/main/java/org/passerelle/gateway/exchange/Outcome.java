@@ -6,8 +6,15 @@ import org.passerelle.gateway.messagelog.MessageStatus;
 /** What one delivery attempt came to; the outbox worker settles the entry accordingly. */
 public sealed interface Outcome {
 
-    /** Done: the message reached its target, which proved it (receipt) or acknowledged it (2xx). */
-    record Delivered(MessageStatus status, String detail) implements Outcome {
+    /**
+     * Done: the message reached its target, which proved it (receipt) or acknowledged it (2xx). {@code record} stores
+     * what the attempt brought back (the receipt) in the transaction that settles the entry, and only if it does.
+     */
+    record Delivered(MessageStatus status, String detail, Runnable record) implements Outcome {
+
+        public Delivered(MessageStatus status, String detail) {
+            this(status, detail, () -> { });
+        }
     }
 
     /** Failed for now: try again after back-off, unless attempts or the message's lifetime are spent. */

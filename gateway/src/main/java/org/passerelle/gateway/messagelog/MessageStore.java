@@ -19,6 +19,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The message log, its payloads, status history, outbox and receipts, over plain JDBC so that the same SQL
@@ -134,6 +136,7 @@ public class MessageStore implements HeldWork {
      * administrator releases it ({@link #releaseParked}). The claim is a conditional update, so two nodes sharing
      * the database never claim the same entry.
      */
+    @Transactional
     public List<OutboxEntry> claimDue(OutboxKind kind, String nodeId, int limit, Duration lease) {
         return claimDue(kind, null, nodeId, limit, lease);
     }
@@ -142,6 +145,7 @@ public class MessageStore implements HeldWork {
      * As {@link #claimDue(OutboxKind, String, int, Duration)}, for one target only when {@code target} is not null:
      * the delivery workers claim per target as many entries as the target has free slots in its bulkhead.
      */
+    @Transactional
     public List<OutboxEntry> claimDue(OutboxKind kind, String target, String nodeId, int limit, Duration lease) {
         if (!mayClaim.getAsBoolean()) {
             return List.of();
@@ -155,8 +159,12 @@ public class MessageStore implements HeldWork {
                                   where p.kind = o.kind and p.target = o.target
                                     and p.conversation_id = o.conversation_id
                                     and p.state in ('PENDING', 'PARKED') and p.id < o.id)
-                """ + (target == null ? "" : "  and o.target = :target\n") + """
-                order by o.id
+                """ + (target == null ? """
+                  order by o.kind, o.state, o.id
+                """ : """
+                  and o.target = :target
+                order by o.kind, o.target, o.state, o.id
+                """) + """
                 fetch first :limit rows only""")
                 .param("kind", kind.name()).param("now", ts(now)).param("limit", limit);
         if (target != null) {
@@ -174,6 +182,17 @@ public class MessageStore implements HeldWork {
                 inFlight.add(e.id());
                 claimed.add(e);
             }
+        }
+        if (!claimed.isEmpty() && TransactionSynchronizationManager.isSynchronizationActive()) {
+            // The claims are one commit; if it fails, none of them holds and none is renewed.
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    if (status != STATUS_COMMITTED) {
+                        claimed.forEach(e -> inFlight.remove(e.id()));
+                    }
+                }
+            });
         }
         return claimed;
     }

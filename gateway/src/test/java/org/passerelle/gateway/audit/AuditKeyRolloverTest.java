@@ -154,7 +154,7 @@ class AuditKeyRolloverTest {
                 "--passerelle.partners.FR.trust-anchors[0]=" + PKI.rootCa("FR").certificatePem(),
                 "--passerelle.partners.FR.crls[0]=" + PKI.crl("FR"),
                 // Delivery is not under test here: keep the pollers quiet.
-                "--passerelle.delivery.poll-interval=1h"));
+                "--passerelle.delivery.poll-interval=1h", "--passerelle.delivery.wake-on-commit=false"));
         for (int i = 0; i < previous.size(); i++) {
             args.add("--passerelle.node.previous-keystores[" + i + "]=" + previous.get(i));
         }

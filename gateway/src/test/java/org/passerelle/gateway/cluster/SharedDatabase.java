@@ -22,7 +22,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 public final class SharedDatabase {
 
     /** The delivery settings' defaults (a 2-minute lease). */
-    static final DeliveryProperties DELIVERY = new DeliveryProperties(Duration.ofMillis(250), 20, Duration.ofMinutes(2),
+    static final DeliveryProperties DELIVERY = new DeliveryProperties(Duration.ofMillis(250), true, 20, Duration.ofMinutes(2),
             12, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2, Duration.ofSeconds(5), Duration.ofSeconds(30),
             new DeliveryProperties.Circuit(50, 5, 10, Duration.ofSeconds(10)), new DeliveryProperties.Bulkhead(4));
 

@@ -23,6 +23,7 @@ import org.passerelle.gateway.messagelog.OutboxKind;
 import org.passerelle.gateway.node.NodeProperties;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Hands accepted inbound messages to our back-end: sends the exact envelope bytes through the {@code backend-dispatch}
@@ -56,10 +57,10 @@ public class BackendDispatcher extends OutboxWorker {
     BackendDispatcher(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock,
                       DeliveryProperties delivery, NodeProperties node,
                       @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor, ProducerTemplate producer,
-                      BackendProperties backend) {
-        super(store, audit, metrics, clock, new RetryPolicy(delivery.batchSize(), delivery.lease(),
+                      BackendProperties backend, TransactionTemplate transaction) {
+        super(store, audit, metrics, clock, transaction, new RetryPolicy(delivery.batchSize(), delivery.lease(),
                 delivery.maxAttempts(), Backoff.of(delivery)), node.nodeId(),
-                Bulkheads.of("dispatch", delivery, executor, metrics));
+                Bulkheads.of("dispatch", delivery, executor, metrics), delivery.wakeOnCommit());
         this.producer = producer;
         this.configured = backend.allEndpoints();
     }

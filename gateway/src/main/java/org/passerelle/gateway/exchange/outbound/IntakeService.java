@@ -91,15 +91,15 @@ public class IntakeService {
                         List.of(new OutboxTarget(OutboxKind.SEND, partner.party())));
                 if (accepted) {
                     hooks.accepted(context);
+                    audit.record(AuditTrail.Entry.of(actor, channel, AuditAction.MESSAGE_ACCEPTED, AuditOutcome.OK)
+                            .partner(f.to())
+                            .message(f.messageId(), f.messageType(), f.sha256()));
                 }
                 return accepted;
             }));
             if (!stored) {
                 return resubmission(facts, actor, channel);
             }
-            audit.record(AuditTrail.Entry.of(actor, channel, AuditAction.MESSAGE_ACCEPTED, AuditOutcome.OK)
-                    .partner(facts.to())
-                    .message(facts.messageId(), facts.messageType(), facts.sha256()));
             metrics.accepted(facts.messageType(), Direction.OUTBOUND);
             log.info("Accepted message {} ({} to {})", facts.messageId(), facts.messageType(), facts.to());
             return facts.messageId();

@@ -38,6 +38,7 @@ import org.passerelle.security.CmsSigner;
 import org.passerelle.security.SecurityCheckException;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Sends one outbox entry to its partner node, through the {@code partner-send} route: signs the exact envelope bytes,
@@ -67,10 +68,11 @@ public class PartnerSender extends OutboxWorker {
     PartnerSender(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock, DeliveryProperties delivery,
                   NodeProperties node, PartnerRegistry partners, PartnerClients clients, CmsSigner signer,
                   CmsEncryptor encryptor, PartnerSuspensions suspensions, PartnerRecovery recovery,
-                  @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor, ProducerTemplate routes) {
-        super(store, audit, metrics, clock, new RetryPolicy(delivery.batchSize(), delivery.lease(),
+                  @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor, ProducerTemplate routes,
+                  TransactionTemplate transaction) {
+        super(store, audit, metrics, clock, transaction, new RetryPolicy(delivery.batchSize(), delivery.lease(),
                 delivery.maxAttempts(), org.passerelle.gateway.exchange.Backoff.of(delivery)), node.nodeId(),
-                Bulkheads.of("send", delivery, executor, metrics));
+                Bulkheads.of("send", delivery, executor, metrics), delivery.wakeOnCommit());
         this.partners = partners;
         this.clients = clients;
         this.signer = signer;
@@ -168,7 +170,6 @@ public class PartnerSender extends OutboxWorker {
             return new Exchanged(new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before delivery"), null, false);
         }
         byte[] cms = encryptor.encrypt(signer.sign(xml), recipients);
-        store.recordStatus(message.messageId(), MessageStatus.SIGNED, null, "attempt " + (entry.attempts() + 1));
 
         HttpResponse<byte[]> response;
         try {
@@ -178,11 +179,15 @@ public class PartnerSender extends OutboxWorker {
                     .header("X-Passerelle-Message-Id", message.messageId())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(cms))
                     .build();
-            store.recordStatus(message.messageId(), MessageStatus.SENT, null, partner.party());
-            audit.record(AuditTrail.Entry.of("node", channel(), AuditAction.MESSAGE_SENT, AuditOutcome.OK)
-                    .partner(partner.party())
-                    .message(message.messageId(), message.messageType(), message.payloadSha256())
-                    .detail("attempt " + (entry.attempts() + 1)));
+            // Signed and sent, as the message's history and the audit trail say it: one commit before the bytes leave.
+            transaction.executeWithoutResult(tx -> {
+                store.recordStatus(message.messageId(), MessageStatus.SIGNED, null, "attempt " + (entry.attempts() + 1));
+                store.recordStatus(message.messageId(), MessageStatus.SENT, null, partner.party());
+                audit.record(AuditTrail.Entry.of("node", channel(), AuditAction.MESSAGE_SENT, AuditOutcome.OK)
+                        .partner(partner.party())
+                        .message(message.messageId(), message.messageType(), message.payloadSha256())
+                        .detail("attempt " + (entry.attempts() + 1)));
+            });
             call.begin();
             response = clients.client(partner).send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package org.passerelle.gateway.exchange.outbound;
 
+import java.time.Instant;
 import org.passerelle.contracts.ContractViolationException;
 import org.passerelle.contracts.DecodedMessage;
 import org.passerelle.contracts.MessageCodec;
@@ -55,8 +56,10 @@ class Receipts {
             return new Outcome.Park(GatewayErrorCode.RECEIPT_DIGEST_MISMATCH.name(),
                     "the partner acknowledged other bytes than those sent");
         }
-        store.saveOutboundReceipt(message.messageId(), signed.bytes());
-        hooks.receiptVerified(message.messageId(), receipt.getReceivedAt().toInstant());
-        return new Outcome.Delivered(MessageStatus.RECEIPT_VERIFIED, "receipt from " + party);
+        Instant receivedAt = receipt.getReceivedAt().toInstant();
+        return new Outcome.Delivered(MessageStatus.RECEIPT_VERIFIED, "receipt from " + party, () -> {
+            store.saveOutboundReceipt(message.messageId(), signed.bytes());
+            hooks.receiptVerified(message.messageId(), receivedAt);
+        });
     }
 }

@@ -26,7 +26,7 @@ import org.passerelle.gateway.exchange.DeliveryProperties;
  */
 class BackendRoutesTest extends CamelTestSupport {
 
-    static final DeliveryProperties DELIVERY = new DeliveryProperties(Duration.ofMillis(250), 20, Duration.ofMinutes(2),
+    static final DeliveryProperties DELIVERY = new DeliveryProperties(Duration.ofMillis(250), true, 20, Duration.ofMinutes(2),
             12, Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2, Duration.ofSeconds(5), Duration.ofSeconds(30),
             new DeliveryProperties.Circuit(50, 5, 10, Duration.ofSeconds(3)), new DeliveryProperties.Bulkhead(4));
     static final BackendProperties.Tls NO_TLS = new BackendProperties.Tls(null, null, "PKCS12", null, null, "PKCS12");
