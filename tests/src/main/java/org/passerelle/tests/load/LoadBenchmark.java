@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.passerelle.security.pki.DevPki;
+import org.passerelle.tests.support.BiometricSets;
 import org.passerelle.tests.support.Envelopes;
 import org.passerelle.tests.support.NodeSettings;
 import org.passerelle.tests.support.PostgresSchema;
@@ -46,9 +47,11 @@ import org.passerelle.tests.support.PostgresSchema;
  * GB's back-end calling the API to FR's back-end receiving the message) at the median, 95th and 99th percentile.
  *
  * <p>{@code ./passerelle load [--database h2|postgres] [--rates 10,25,50] [--seconds 30] [--size 10240]
- * [--conversations 0] [--warmup 60] [--node-options '-Xmx256m ...'] [--dir data/load]}. {@code --conversations 0}
+ * [--conversations 0] [--warmup 60] [--type CaseStatusUpdate] [--launch jar|aot] [--node-options '-Xmx256m ...']
+ * [--dir data/load]}. {@code --conversations 0}
  * gives each message a conversation of its own; N spreads them round robin over N conversations, each delivered in
- * order. The warm-up runs the first rate for that many seconds, unreported. Node options are added to both nodes' JVM
+ * order. {@code --type} is the sample message sent (any type with a valid sample); {@code BiometricSearchRequest}
+ * carries the repository's tenprint card (14 WSQ images, about 1 MiB as the envelope's base64). The warm-up runs the first rate for that many seconds, unreported. Node options are added to both nodes' JVM
  * command lines; {@code {party}} and {@code {dir}} in them become GB or FR and the benchmark's folder (for example
  * {@code -XX:StartFlightRecording=filename={dir}/{party}.jfr,settings=profile} records a profile of each node).
  *
@@ -59,7 +62,8 @@ public final class LoadBenchmark {
 
     private static final String SYSTEM_TOKEN = "load-system-token";
     private static final String ADMIN_TOKEN = "load-admin-token";
-    private static final String TYPE = "CaseStatusUpdate";
+    /** The biometric message type: its sample is sent with the repository's tenprint card (about 1 MiB on the wire). */
+    private static final String BIOMETRIC = "BiometricSearchRequest";
     private static final Pattern CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
     private static final Pattern HEAP_USED = Pattern.compile(
             "(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.eE+]+)$");
@@ -73,6 +77,9 @@ public final class LoadBenchmark {
     private final Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
     private final AtomicInteger conversationTurn = new AtomicInteger();
     private final List<String> conversations = new ArrayList<>();
+    private byte[] biometric;
+    /** The JVM options and jar that start a node (see {@link #launcher}). */
+    private List<String> launcher = List.of();
 
     private LoadBenchmark(Options options) {
         this.options = options;
@@ -93,14 +100,21 @@ public final class LoadBenchmark {
     }
 
     record Options(String database, List<Integer> rates, int seconds, int size, int conversations, Path dir,
-                   int warmup, List<String> nodeOptions) {
+                   int warmup, String type, String launch, List<String> nodeOptions) {
+
+        private static String launch(String launch) {
+            if (!launch.equals("jar") && !launch.equals("aot")) {
+                throw new IllegalArgumentException("--launch is jar or aot");
+            }
+            return launch;
+        }
 
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
                 if (!args[i].startsWith("--")) {
                     throw new IllegalArgumentException("usage: --database h2|postgres --rates 10,25,50 --seconds 30"
-                            + " --size 10240 --conversations 0 --warmup 60 --node-options '-Xmx256m ...'"
+                            + " --size 10240 --conversations 0 --warmup 60 --type CaseStatusUpdate --launch jar|aot --node-options '-Xmx256m ...'"
                             + " --dir data/load (got " + args[i] + ")");
                 }
                 given.put(args[i].substring(2), args[i + 1]);
@@ -116,6 +130,7 @@ public final class LoadBenchmark {
                     Integer.parseInt(given.getOrDefault("conversations", "0")),
                     Path.of(given.getOrDefault("dir", "data/load")).toAbsolutePath().normalize(),
                     Integer.parseInt(given.getOrDefault("warmup", "60")),
+                    given.getOrDefault("type", "CaseStatusUpdate"), launch(given.getOrDefault("launch", "jar")),
                     given.containsKey("node-options") ? List.of(given.get("node-options").trim().split("\\s+")) : List.of());
         }
     }
@@ -137,6 +152,7 @@ public final class LoadBenchmark {
                     gbBackend.getAddress().getPort(), schemas);
             Map<String, Object> fr = settings(pki, "FR", "GB", frApi, frExchange, gbExchange,
                     frBackend.getAddress().getPort(), schemas);
+            launcher(gb);
             long launched = System.nanoTime();
             nodes.add(launch("GB", gb));
             nodes.add(launch("FR", fr));
@@ -145,14 +161,17 @@ public final class LoadBenchmark {
 
             byte[] probe = envelope();
             System.out.printf(Locale.ROOT, "%nPasserelle end-to-end load: GB → FR, %s, %d-byte %s envelopes, %s;"
-                            + " %d CPUs, Java %s%n", options.database(), probe.length, TYPE,
+                            + " %d CPUs, Java %s%n", options.database(), probe.length, options.type(),
                     options.conversations() == 0 ? "a conversation each" : options.conversations() + " conversations",
                     Runtime.getRuntime().availableProcessors(), Runtime.version());
-            System.out.printf(Locale.ROOT, "Start-up to ready (both launched together): GB %.1f s, FR %.1f s%n", gbReady,
-                    frReady);
-            // Warm-up, not reported: the JIT compiles the paths, the connection pools fill.
+            System.out.printf(Locale.ROOT, "Start-up to ready (both launched together, --launch %s): GB %.1f s, FR %.1f s%n",
+                    options.launch(), gbReady, frReady);
+            // Warm-up, not reported: the JIT compiles the paths (on two cores this takes minutes, during which a message
+            // costs several times its steady CPU), the connection pools fill.
             List<Watched> watched = List.of(new Watched(nodes.get(0), gbApi), new Watched(nodes.get(1), frApi));
-            step(gbApi, Math.min(10, options.rates().get(0)), 10, watched);
+            if (options.warmup() > 0) {
+                step(gbApi, options.rates().get(0), options.warmup(), watched);
+            }
             System.out.printf(Locale.ROOT, "%n%8s %9s %9s %8s %7s %7s %7s %7s %8s %15s %13s  %s%n", "offered", "taken/s",
                     "deliv./s", "backlog", "p50 ms", "p95 ms", "p99 ms", "max ms", "drained", "CPU ms/msg GB+FR",
                     "heap MB GB/FR", "refused");
@@ -310,7 +329,15 @@ public final class LoadBenchmark {
     private byte[] envelope() {
         String conversation = conversations.isEmpty() ? UUID.randomUUID().toString()
                 : conversations.get(Math.floorMod(conversationTurn.getAndIncrement(), conversations.size()));
-        String xml = new String(Envelopes.sample(TYPE, "GB", "FR", conversation), StandardCharsets.UTF_8);
+        byte[] sample;
+        if (options.type().equals(BIOMETRIC)) {
+            // Declaring the card (reading it) once; each message is the same card under a fresh id.
+            sample = Envelopes.withHeader(Envelopes.withHeader(biometricSample(), "MessageId",
+                    UUID.randomUUID().toString()), "ConversationId", conversation);
+        } else {
+            sample = Envelopes.sample(options.type(), "GB", "FR", conversation);
+        }
+        String xml = new String(sample, StandardCharsets.UTF_8);
         int missing = options.size() - xml.getBytes(StandardCharsets.UTF_8).length;
         if (missing > 0) {
             StringBuilder padding = new StringBuilder(missing);
@@ -322,6 +349,13 @@ public final class LoadBenchmark {
         return xml.getBytes(StandardCharsets.UTF_8);
     }
 
+    private synchronized byte[] biometricSample() {
+        if (biometric == null) {
+            biometric = BiometricSets.withTransaction(Envelopes.sample(BIOMETRIC, "GB", "FR"), BiometricSets.TENPRINT_CARD);
+        }
+        return biometric;
+    }
+
     private Map<String, Object> settings(DevPki pki, String party, String partner, int apiPort, int exchangePort,
                                          int partnerExchangePort, int backendPort, List<PostgresSchema> schemas) {
         Map<String, Object> p = new LinkedHashMap<>(NodeSettings.of(pki, options.dir().resolve("node-" + party), party,
@@ -329,6 +363,7 @@ public final class LoadBenchmark {
         p.put("passerelle.node.node-id", party + "-load");
         // The partner may send as fast as the benchmark offers (600 a minute by default).
         p.put("passerelle.partners." + partner + ".rate-per-minute", 1_000_000);
+        p.put("passerelle.search-limits.searches-per-day", 100_000_000);
         p.put("logging.file.name", options.dir().resolve(party + ".log").toString());
         p.put("logging.threshold.console", "WARN");
         if (options.database().equals("postgres")) {
@@ -346,10 +381,50 @@ public final class LoadBenchmark {
         for (String option : options.nodeOptions()) {
             command.add(option.replace("{party}", party).replace("{dir}", options.dir().toString()));
         }
-        command.addAll(List.of("-jar", gatewayJar().toString()));
+        command.addAll(launcher);
         command.addAll(List.of(NodeSettings.asArguments(settings)));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(options.dir().resolve(party + ".out").toFile()).start();
+    }
+
+    /**
+     * How the nodes' JVMs are started: {@code jar}, the executable jar as it is built; {@code aot}, the jar extracted
+     * ({@code -Djarmode=tools extract}) and started with an ahead-of-time cache (JDK 25, JEP 514/515) recorded first by
+     * a training run (a node that refreshes its context and exits, on an H2 folder of its own). README's start-up
+     * figures compare the two.
+     */
+    private void launcher(Map<String, Object> settings) throws IOException, InterruptedException {
+        if (options.launch().equals("jar")) {
+            launcher = List.of("-jar", gatewayJar().toString());
+            return;
+        }
+        Path app = options.dir().resolve("app");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        run(List.of(java, "-Djarmode=tools", "-jar", gatewayJar().toString(), "extract", "--destination", app.toString()),
+                "extracting the jar");
+        Path jar = app.resolve(gatewayJar().getFileName());
+        Path cache = app.resolve("passerelle.aot");
+        Map<String, Object> training = new LinkedHashMap<>(settings);
+        training.keySet().removeIf(key -> key.startsWith("spring.datasource") || key.startsWith("spring.flyway"));
+        training.put("passerelle.node.data-dir", options.dir().resolve("training").toString());
+        List<String> train = new ArrayList<>(List.of(java, "-XX:AOTCacheOutput=" + cache,
+                "-Dspring.context.exit=onRefresh", "-jar", jar.toString()));
+        train.addAll(List.of(NodeSettings.asArguments(training)));
+        long started = System.nanoTime();
+        run(train, "the ahead-of-time cache's training run");
+        System.out.printf(Locale.ROOT, "Ahead-of-time cache recorded in %.1f s (%d MB)%n",
+                (System.nanoTime() - started) / 1e9, Files.size(cache) / 1048576);
+        launcher = List.of("-XX:AOTCache=" + cache, "-jar", jar.toString());
+    }
+
+    private void run(List<String> command, String what) throws IOException, InterruptedException {
+        Path log = options.dir().resolve("launcher.out");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException(what + " failed; see " + log);
+        }
     }
 
     /** Seconds from {@code launched} until the node answers its health check and its partner port takes connections. */
