@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           one is also signed at startup and at shutdown
  * @param sweepInterval      how often pending events are sealed as a backstop (each commit already asks for a seal)
  * @param sealBatch          how many pending events one sealing transaction moves into the chain at most
+ * @param sealLinger         how long the background sealer waits, once asked, before it seals, so that the events of
+ *                           that while go into one sealing transaction (readers seal before they read, so they never
+ *                           wait for it; a crash leaves the events pending, sealed at the next start)
  * @param retiredCertificates PEM files of the certificates of gateway keys retired after a rollover (no private key
  *                           is needed): the checkpoints they signed still verify once the key store itself is gone
  * @param witness            whether each checkpoint signed on schedule or at startup is sent to every partner to
@@ -31,6 +34,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record AuditProperties(@DefaultValue("5m") Duration checkpointInterval,
                               @DefaultValue("10s") Duration sweepInterval,
                               @DefaultValue("500") int sealBatch,
+                              @DefaultValue("50ms") Duration sealLinger,
                               @DefaultValue List<Path> retiredCertificates,
                               @DefaultValue("true") boolean witness,
                               @DefaultValue("10s") Duration witnessTimeout,

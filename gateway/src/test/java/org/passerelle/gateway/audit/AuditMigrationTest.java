@@ -38,7 +38,7 @@ class AuditMigrationTest {
         Flyway.configure().dataSource(db).locations("classpath:db/migration", "classpath:db/vendor/h2")
                 .placeholders(java.util.Map.of("auditAppRole", "none")).load().migrate();
         int sealed = new ChainSealer(jdbc, new DataSourceTransactionManager(db),
-                new AuditProperties(Duration.ofMinutes(5), Duration.ofSeconds(10), 2, java.util.List.of(), true, Duration.ofSeconds(10), Duration.ofMinutes(30), false)).sealPending();
+                new AuditProperties(Duration.ofMinutes(5), Duration.ofSeconds(10), 2, Duration.ZERO, java.util.List.of(), true, Duration.ofSeconds(10), Duration.ofMinutes(30), false)).sealPending();
 
         assertThat(sealed).isEqualTo(3);
         List<AuditRecord> chain = jdbc.query("select " + AuditRows.ENTRY_COLUMNS + " from audit_event order by seq",

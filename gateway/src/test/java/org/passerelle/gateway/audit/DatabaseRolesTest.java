@@ -142,6 +142,6 @@ class DatabaseRolesTest {
     }
 
     private static AuditProperties properties(boolean allowPrivilegedRole) {
-        return new AuditProperties(Duration.ofMinutes(5), Duration.ofSeconds(10), 500, List.of(), true, Duration.ofSeconds(10), Duration.ofMinutes(30), allowPrivilegedRole);
+        return new AuditProperties(Duration.ofMinutes(5), Duration.ofSeconds(10), 500, Duration.ZERO, List.of(), true, Duration.ofSeconds(10), Duration.ofMinutes(30), allowPrivilegedRole);
     }
 }

@@ -39,7 +39,7 @@ class SharedDatabaseSealingTest {
         DriverManagerDataSource nodeB = new DriverManagerDataSource(url, "sa", "");
         Flyway.configure().dataSource(nodeA).locations("classpath:db/migration", "classpath:db/vendor/h2")
                 .placeholders(Map.of("auditAppRole", "none")).load().migrate();
-        AuditProperties properties = new AuditProperties(Duration.ofMinutes(5), Duration.ofSeconds(10), 5, java.util.List.of(), true, Duration.ofSeconds(10), Duration.ofMinutes(30), false);
+        AuditProperties properties = new AuditProperties(Duration.ofMinutes(5), Duration.ofSeconds(10), 5, Duration.ZERO, java.util.List.of(), true, Duration.ofSeconds(10), Duration.ofMinutes(30), false);
         ChainSealer sealerA = new ChainSealer(new JdbcTemplate(nodeA), new DataSourceTransactionManager(nodeA), properties);
         ChainSealer sealerB = new ChainSealer(new JdbcTemplate(nodeB), new DataSourceTransactionManager(nodeB), properties);
         AtomicBoolean writing = new AtomicBoolean(true);
