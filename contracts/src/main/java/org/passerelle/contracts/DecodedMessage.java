@@ -2,6 +2,9 @@ package org.passerelle.contracts;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import org.passerelle.contracts.envelope.v1.Envelope;
 
@@ -48,6 +51,15 @@ public final class DecodedMessage {
     /** The exact bytes received, without copying them. */
     public InputStream openBytes() {
         return new ByteArrayInputStream(bytes);
+    }
+
+    /** The SHA-256 of the exact bytes received, in lower-case hex (computed without copying them). */
+    public String sha256Hex() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     /** How many bytes the message has. */

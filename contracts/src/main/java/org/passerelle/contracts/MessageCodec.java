@@ -105,6 +105,19 @@ public final class MessageCodec {
         return decodeOwned(xml.clone());
     }
 
+    /**
+     * Reads a message from bytes the caller hands over: they become the message's exact bytes without a copy, and the
+     * caller must not change them afterwards (for a body of several megabytes the copy was one more of it on the heap
+     * while the document is read, the costliest moment).
+     */
+    public DecodedMessage decodeHandedOver(byte[] xml) {
+        Objects.requireNonNull(xml, "xml");
+        if (xml.length > limits.maxDocumentBytes()) {
+            throw tooLarge();
+        }
+        return decodeOwned(xml);
+    }
+
     private DecodedMessage decodeOwned(byte[] xml) {
         SecureDocumentReader.Result read = new SecureDocumentReader(served, limits).read(xml);
         checkRules(read.set(), read.root(), read.locations());

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Objects;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
-import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataGenerator;
@@ -61,8 +60,8 @@ public final class CmsEncryptor {
             for (X509Certificate recipient : recipients) {
                 generator.addRecipientInfoGenerator(recipientInfo(recipient));
             }
-            return generator.generate(new CMSProcessableByteArray(content), contentEncryptor()).toASN1Structure()
-                    .getEncoded(ASN1Encoding.DER);
+            return DerBytes.of(generator.generate(new CMSProcessableByteArray(content), contentEncryptor())
+                    .toASN1Structure());
         } catch (CMSException | IOException e) {
             throw new SecurityCheckException(OPERATION_FAILED, "encryption failed", e);
         }

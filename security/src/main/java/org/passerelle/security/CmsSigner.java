@@ -66,7 +66,7 @@ public final class CmsSigner {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(signerInfoGenerator());
             generator.addCertificates(certificates);
-            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded("DER");
+            return DerBytes.of(generator.generate(new CMSProcessableByteArray(content), true).toASN1Structure());
         } catch (CMSException | IOException e) {
             throw new SecurityCheckException(OPERATION_FAILED, "signing failed", e);
         }

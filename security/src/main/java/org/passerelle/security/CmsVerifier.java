@@ -21,12 +21,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.SignedData;
 import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -96,7 +98,9 @@ public final class CmsVerifier {
             if (encapsulated == null || !CMSObjectIdentifiers.data.equals(encapsulated.getContentType())) {
                 throw new SecurityCheckException(CMS_MALFORMED, "no encapsulated data content (detached signatures are refused)");
             }
-            content = (byte[]) encapsulated.getContent();
+            // The octets as parsed, not CMSTypedData.getContent()'s copy of them: one copy fewer of a large body.
+            content = ASN1OctetString.getInstance(SignedData.getInstance(info.getContent()).getEncapContentInfo()
+                    .getContent()).getOctets();
             signer = onlySigner(signed.getSignerInfos().getSigners());
         } catch (CMSException | RuntimeException e) {
             throw malformed(e);

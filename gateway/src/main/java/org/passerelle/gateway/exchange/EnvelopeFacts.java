@@ -18,7 +18,7 @@ public record EnvelopeFacts(String messageId, String conversationId, String refT
         Header h = decoded.envelope().getHeader();
         return new EnvelopeFacts(h.getMessageId(), h.getConversationId(), h.getRefToMessageId(), h.getFrom(), h.getTo(),
                 h.getCreatedAt().toInstant(), h.getExpiresAt().toInstant(), h.getMessageType().value(),
-                h.isTestIndicator(), Digests.sha256Hex(decoded.bytes()), decoded.size());
+                h.isTestIndicator(), decoded.sha256Hex(), decoded.size());
     }
 
     public NewMessage toNewMessage(Direction direction) {

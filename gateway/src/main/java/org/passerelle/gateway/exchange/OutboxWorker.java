@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -56,11 +57,12 @@ public abstract class OutboxWorker implements SmartLifecycle {
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private final ExecutorService waker;
     private final boolean wakeOnCommit;
+    private final InboundMemory memory;
     private volatile boolean running;
 
     protected OutboxWorker(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock,
                            TransactionTemplate transaction, RetryPolicy retry, String nodeId, Bulkheads bulkheads,
-                           boolean wakeOnCommit) {
+                           boolean wakeOnCommit, InboundMemory memory) {
         this.store = store;
         this.audit = audit;
         this.metrics = metrics;
@@ -70,6 +72,7 @@ public abstract class OutboxWorker implements SmartLifecycle {
         this.nodeId = nodeId;
         this.bulkheads = bulkheads;
         this.wakeOnCommit = wakeOnCommit;
+        this.memory = memory;
         this.waker = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon()
                 .name("outbox-" + kind().name().toLowerCase(Locale.ROOT) + "-wake").factory());
     }
@@ -224,8 +227,17 @@ public abstract class OutboxWorker implements SmartLifecycle {
 
     private Outcome attemptAndSettle(OutboxEntry entry) {
         MessageRecord message = store.find(entry.messageId()).orElseThrow();
+        // An attempt holds its payload several times over (decrypted from the store, signed, encrypted, posted): it
+        // takes its size from the same budget as the bodies coming in, or waits, uncounted, while that is spent.
+        Optional<InboundMemory.Reservation> reserved = memory.tryReserve(message.payloadSize());
+        if (reserved.isEmpty()) {
+            Outcome later = new Outcome.Deferred(clock.instant().plusSeconds(InboundMemory.RETRY_AFTER_SECONDS));
+            log.debug("Message {} to {} waits for memory ({} bytes)", entry.messageId(), entry.target(), message.payloadSize());
+            settle(entry, message, later);
+            return later;
+        }
         Outcome outcome;
-        try {
+        try (InboundMemory.Reservation held = reserved.get()) {
             outcome = attempt(entry, message);
         } catch (RuntimeException e) {
             GatewayException failure = Faults.from(e);

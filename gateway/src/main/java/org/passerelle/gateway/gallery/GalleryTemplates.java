@@ -11,7 +11,23 @@ import org.passerelle.contracts.biometrics.FingerprintImage;
  */
 public final class GalleryTemplates {
 
+    /**
+     * The largest impression the matcher is given, per side: a slap of four fingers is captured on 3.2 by 3.0 inches
+     * (ANSI/NIST-ITL's capture areas), so a larger image is not a finger impression. Its template extraction, which
+     * works on several arrays of the image's size, would take the heap in hundreds of megabytes.
+     */
+    static final double MAX_INCHES = 3.5;
+    /** And at most this many pixels whatever the resolution (a rolled finger at 1000 ppi is about 2.4 million). */
+    static final long MAX_PIXELS = 4_000_000;
+
     private GalleryTemplates() {
+    }
+
+    /** Whether the image is the size of a finger impression (see {@link #MAX_INCHES}), so the matcher takes it. */
+    static boolean matcherSized(FingerprintImage image) {
+        double ppi = image.resolutionPpi() > 0 ? image.resolutionPpi() : 500;
+        return (long) image.width() * image.height() <= MAX_PIXELS
+                && image.width() / ppi <= MAX_INCHES && image.height() / ppi <= MAX_INCHES;
     }
 
     /**
@@ -19,7 +35,7 @@ public final class GalleryTemplates {
      * single thumb (11, 12) before slap (13–15), so a slap is kept only when it shows a finger no better impression
      * shows. Of two impressions of the same kind and finger the first is kept. Images of unknown position (0) are kept
      * only when no image has a known one, since nothing says which finger they duplicate; positions beyond 15 (palms,
-     * joints, tips) are not kept.
+     * joints, tips) are not kept, nor is an image larger than a finger impression ({@link #MAX_INCHES}).
      */
     public static List<FingerprintImage> forEnrolment(List<FingerprintImage> images) {
         Objects.requireNonNull(images, "images");
@@ -27,7 +43,7 @@ public final class GalleryTemplates {
         int[] bestRank = new int[11];
         for (FingerprintImage image : images) {
             int position = image.position();
-            if (position < 1 || position > 15) {
+            if (position < 1 || position > 15 || !matcherSized(image)) {
                 continue;
             }
             int fingers = FingerPositions.fingers(position);
@@ -48,18 +64,18 @@ public final class GalleryTemplates {
             }
         }
         if (kept.isEmpty()) {
-            return images.stream().filter(image -> image.position() == 0).toList();
+            return images.stream().filter(image -> image.position() == 0 && matcherSized(image)).toList();
         }
         return List.copyOf(kept);
     }
 
     /**
-     * The images to search with: all of them that show a finger (FGP 0–15). Each extra impression of a finger is one
+     * The images to search with: all of them that show a finger (FGP 0–15) and are the size of one. Each extra impression of a finger is one
      * more chance to match the one the gallery kept, and the probe is never stored.
      */
     public static List<FingerprintImage> forSearch(List<FingerprintImage> images) {
         Objects.requireNonNull(images, "images");
-        return images.stream().filter(image -> FingerPositions.known(image.position())).toList();
+        return images.stream().filter(image -> FingerPositions.known(image.position()) && matcherSized(image)).toList();
     }
 
     /**

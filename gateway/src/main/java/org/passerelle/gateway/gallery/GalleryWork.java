@@ -22,9 +22,11 @@ import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditOutcome;
 import org.passerelle.gateway.audit.AuditTrail;
+import org.passerelle.gateway.exchange.InboundMemory;
 import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.exchange.MessageObserver;
 import org.passerelle.gateway.messagelog.Direction;
+import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.node.HeldWork;
 import org.passerelle.gateway.node.NodeProperties;
@@ -76,11 +78,16 @@ class GalleryWork implements MessageObserver, HeldWork {
     private static final Duration LEASE = Duration.ofMinutes(5);
     private final String node;
     private final TransferredCases transferred;
+    private final InboundMemory memory;
+    private final long maxBody;
 
     GalleryWork(JdbcClient jdbc, Gallery gallery, GalleryChecks checks, MessageStore messages, MessageCodec codec,
                 GalleryProperties properties, AuditTrail audit, Clock clock, TransactionTemplate transaction,
-                MeterRegistry meters, NodeProperties nodeProperties, TransferredCases transferred) {
+                MeterRegistry meters, NodeProperties nodeProperties, TransferredCases transferred,
+                InboundMemory memory) {
         this.transferred = transferred;
+        this.memory = memory;
+        this.maxBody = nodeProperties.maxBodySize().toBytes();
         this.node = nodeProperties.nodeId();
         this.jdbc = jdbc;
         this.gallery = gallery;
@@ -170,32 +177,59 @@ class GalleryWork implements MessageObserver, HeldWork {
                 .list();
         int done = 0;
         for (Work claimed : due) {
-            Instant now = clock.instant();
-            int won = jdbc.sql("""
-                    update gallery_work set attempts = attempts + 1, claimed_by = :node, claimed_until = :until
-                    where id = :id and attempts = :attempts and (claimed_until is null or claimed_until < :now)""")
-                    .param("node", node).param("until", now.plus(LEASE).atOffset(ZoneOffset.UTC))
-                    .param("id", claimed.id()).param("attempts", claimed.attempts())
-                    .param("now", now.atOffset(ZoneOffset.UTC)).update();
-            if (won != 1) {
-                continue;
+            // Reading a biometric set back holds its message several times over, as taking it in did: the work takes
+            // that from the node's budget of bodies in flight, or waits for the next round, no attempt counted.
+            Optional<InboundMemory.Reservation> memoryFor = memory.tryReserve(bytesFor(claimed));
+            if (memoryFor.isEmpty()) {
+                break;
             }
-            Work work = new Work(claimed.id(), claimed.kind(), claimed.caseReference(), claimed.partner(),
-                    claimed.messageId(), claimed.attempts() + 1);
-            try {
-                switch (work.kind()) {
-                    case ENROL -> enrol(work);
-                    case SEARCH_ADMISSION, SEARCH_READMISSION -> search(work);
-                    default -> throw new IllegalStateException("unknown gallery work " + work.kind());
+            try (InboundMemory.Reservation held = memoryFor.get()) {
+                if (runOne(claimed)) {
+                    done++;
                 }
-                done++;
-                Counter.builder("passerelle.gallery.work").description("Gallery enrolments and searches done")
-                        .tag("kind", work.kind()).register(meters).increment();
-            } catch (RuntimeException e) {
-                failed(work, e);
             }
         }
         return done;
+    }
+
+    /** Claims one item of work and does it; false when another node claimed it first. */
+    private boolean runOne(Work claimed) {
+        Instant now = clock.instant();
+        int won = jdbc.sql("""
+                update gallery_work set attempts = attempts + 1, claimed_by = :node, claimed_until = :until
+                where id = :id and attempts = :attempts and (claimed_until is null or claimed_until < :now)""")
+                .param("node", node).param("until", now.plus(LEASE).atOffset(ZoneOffset.UTC))
+                .param("id", claimed.id()).param("attempts", claimed.attempts())
+                .param("now", now.atOffset(ZoneOffset.UTC)).update();
+        if (won != 1) {
+            return false;
+        }
+        Work work = new Work(claimed.id(), claimed.kind(), claimed.caseReference(), claimed.partner(),
+                claimed.messageId(), claimed.attempts() + 1);
+        try {
+            switch (work.kind()) {
+                case ENROL -> enrol(work);
+                case SEARCH_ADMISSION, SEARCH_READMISSION -> search(work);
+                default -> throw new IllegalStateException("unknown gallery work " + work.kind());
+            }
+            Counter.builder("passerelle.gallery.work").description("Gallery enrolments and searches done")
+                    .tag("kind", work.kind()).register(meters).increment();
+            return true;
+        } catch (RuntimeException e) {
+            failed(work, e);
+            return false;
+        }
+    }
+
+    /**
+     * The bytes of message a work item reads back: a search reads its own message; an enrolment reads the request of
+     * the transfer it reports, counted as the largest message a node takes (enrolments are few).
+     */
+    private long bytesFor(Work work) {
+        if (ENROL.equals(work.kind())) {
+            return maxBody;
+        }
+        return messages.find(work.messageId()).map(MessageRecord::payloadSize).orElse(0L);
     }
 
     private void search(Work work) {
@@ -278,7 +312,7 @@ class GalleryWork implements MessageObserver, HeldWork {
         }
         Body body;
         try {
-            body = codec.decode(payload.get()).envelope().getBody();
+            body = codec.decodeHandedOver(payload.get()).envelope().getBody(); // the payload is ours alone
         } catch (ContractViolationException e) {
             // Stored under an earlier version of the contract that no longer reads: nothing to search with.
             return Optional.of(List.of());

@@ -58,6 +58,28 @@ class GalleryIndexTest {
     }
 
     @Test
+    void anImageLargerThanAFingerImpressionIsNeitherEnrolledNorSearchedWith() {
+        // given a rolled finger of 3000 × 4000 pixels at 500 ppi (6 × 8 inches), beside a real card
+        FingerprintImage huge = blank(4, 2, 3000, 4000, 500);
+        FingerprintImage fingerSized = blank(4, 2, 800, 750, 500);
+        FingerprintImage thousandPpiRoll = blank(14, 3, 1600, 1500, 1000);
+        FingerprintImage tooManyPixels = blank(14, 13, 3200, 3000, 1000);
+
+        // then the matcher is never given it (its template would take hundreds of megabytes), and is given the others
+        assertThat(GalleryTemplates.forEnrolment(List.of(huge))).isEmpty();
+        assertThat(GalleryTemplates.forSearch(List.of(huge, tooManyPixels))).isEmpty();
+        assertThat(Gallery.searchable(List.of(huge))).isFalse();
+        assertThat(GalleryTemplates.forSearch(List.of(huge, fingerSized, thousandPpiRoll)))
+                .containsExactly(fingerSized, thousandPpiRoll);
+        assertThat(GalleryTemplates.forEnrolment(List.of(huge, fingerSized))).containsExactly(fingerSized);
+    }
+
+    /** An image of the given size, all white: the selection looks at sizes only. */
+    private static FingerprintImage blank(int recordType, int position, int width, int height, int ppi) {
+        return new FingerprintImage(recordType, position, width, height, ppi, new byte[width * height]);
+    }
+
+    @Test
     void enrolmentFromSlapsKeepsEverySlap() {
         assertThat(GalleryTemplates.forEnrolment(GallerySamples.images(SLAPS))).extracting(FingerprintImage::position)
                 .containsExactlyInAnyOrder(13, 14, 15);

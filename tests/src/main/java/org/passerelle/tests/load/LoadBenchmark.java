@@ -51,7 +51,8 @@ import org.passerelle.tests.support.PostgresSchema;
  * [--dir data/load]}. {@code --conversations 0}
  * gives each message a conversation of its own; N spreads them round robin over N conversations, each delivered in
  * order. {@code --type} is the sample message sent (any type with a valid sample); {@code BiometricSearchRequest}
- * carries the repository's tenprint card (14 WSQ images, about 1 MiB as the envelope's base64). The warm-up runs the first rate for that many seconds, unreported. Node options are added to both nodes' JVM
+ * carries the repository's tenprint card (14 WSQ images, about 1 MiB as the envelope's base64), or, when {@code --size}
+ * asks for more than twice that, one uncompressed finger as large as the size (16000000: a 3000 × 4000 image). The warm-up runs the first rate for that many seconds, unreported. Node options are added to both nodes' JVM
  * command lines; {@code {party}} and {@code {dir}} in them become GB or FR and the benchmark's folder (for example
  * {@code -XX:StartFlightRecording=filename={dir}/{party}.jfr,settings=profile} records a profile of each node).
  *
@@ -354,6 +355,14 @@ public final class LoadBenchmark {
     private synchronized byte[] biometricSample() {
         if (biometric == null) {
             biometric = BiometricSets.withTransaction(Envelopes.sample(BIOMETRIC, "GB", "FR"), BiometricSets.TENPRINT_CARD);
+            if (options.size() > 2 * biometric.length) {
+                // Asked for far more than the card: one uncompressed finger that fills the size, so that the body is
+                // fingerprint data to decode, check and store (as the largest real messages are), not padding.
+                int width = 3000;
+                int height = (int) Math.max(1, (long) options.size() * 3 / 4 / width);
+                biometric = BiometricSets.withTransaction(Envelopes.sample(BIOMETRIC, "GB", "FR"),
+                        BiometricSets.uncompressedFinger(width, height, 2, 1));
+            }
         }
         return biometric;
     }

@@ -43,7 +43,7 @@ import org.passerelle.tests.support.Envelopes;
 import org.passerelle.tests.support.ProcessNode;
 
 /**
- * A node with a small heap ({@code -Xmx512m}) under a burst of the largest messages it takes (16 MB biometric
+ * A node with a small heap ({@code -Xmx256m}) under a burst of the largest messages it takes (16 MB biometric
  * readmission requests) from several senders at once: it bounds the bodies it holds ({@code passerelle.node.inbound-memory},
  * by default derived from the heap), answers the rest {@code 503 NODE_BUSY} with {@code Retry-After} before reading
  * them, stays up and answering its health check, and in the end accepts every message exactly once — the senders,
@@ -51,18 +51,20 @@ import org.passerelle.tests.support.ProcessNode;
  */
 class InboundMemoryIT {
 
-    static final int SENDERS = 6;
+    static final int SENDERS = Integer.getInteger("it.senders", 6);
     static final int MESSAGES_PER_SENDER = 1;
     /** 3000 × 4000 pixels of uncompressed fingerprint: a 16.0 MB envelope, a 16.0 MB CMS body. */
     static final int WIDTH = 3000;
     static final int HEIGHT = 4000;
     /**
-     * FR's heap. One 16 MB body takes some 150 MB of heap while it is taken in, over the 80 to 150 MB the node holds
-     * besides (its caches grow with the database), and handing an accepted one to the back-end meanwhile takes another
-     * 50 to 70 MB. Measured: with 256 MB and with 384 MB the node ran out of memory, and exited, while it took one body
-     * at a time; 512 MB takes one at a time (the default budget there: 16 MB) with room to spare.
+     * FR's heap, as small as a node that takes the largest message may have ({@code -Dit.heapMb} and {@code -Dit.senders}
+     * change it and the number of senders, to measure). One 16 MB body took some 150 MB of heap while it was taken in,
+     * when it was copied at every stage, and 256 MB and 384 MB ran out; with the copies taken out (the DER check compares
+     * as it encodes, the CMS body is dropped once decrypted, the signed content and the document are read in place) and
+     * the back-end dispatch of an accepted one counted in the same budget, 256 MB takes the burst one body at a time
+     * (measured: at most 182 to 202 MB in use after a collection).
      */
-    static final int HEAP_MB = 512;
+    static final int HEAP_MB = Integer.getInteger("it.heapMb", 256);
     static final String CMS = "application/pkcs7-mime; smime-type=enveloped-data";
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -92,7 +94,7 @@ class InboundMemoryIT {
         int gbExchange = ProcessNode.freePort(); // nobody there: FR answers GB, it sends it nothing here
         fr = new ProcessNode("FR", frApi, frExchange, ProcessNode.settings(pki, dir, "FR", "GB", frApi, frExchange,
                 gbExchange, backend.getAddress().getPort(), Map.of()), dir.resolve("FR.log"))
-                .jvmOptions("-Xmx" + HEAP_MB + "m", "-Xlog:gc:file=" + dir.resolve("FR-gc.log"));
+                .jvmOptions("-Xmx" + HEAP_MB + "m", GcLog.option(dir.resolve("FR-gc.log")));
         System.out.println("InboundMemoryIT: node log in " + dir);
         fr.start();
     }
@@ -141,7 +143,9 @@ class InboundMemoryIT {
         assertThat(fr.running()).as("FR alive; see " + fr.log()).isTrue();
         assertThat(problems).as("health check answers during the burst").isEmpty();
         assertThat(healthChecks.get()).isPositive();
-        assertThat(busy.get()).as("requests answered 503 NODE_BUSY").isPositive();
+        if (SENDERS > 1) {
+            assertThat(busy.get()).as("requests answered 503 NODE_BUSY").isPositive();
+        }
 
         // and every message is in FR's log once, received once and handed to its back-end once
         assertThat(ids).hasSize(SENDERS * MESSAGES_PER_SENDER).doesNotHaveDuplicates();
@@ -155,7 +159,7 @@ class InboundMemoryIT {
             assertThat(delivered.get(id)).as("deliveries of %s", id).hasValue(1);
         }
         System.out.printf("InboundMemoryIT: %d messages of 16 MB from %d senders in %d s, %d answered 503 NODE_BUSY;"
-                + " FR heap after GC at most %d MB of %d MB%n", ids.size(), SENDERS, seconds, busy.get(), peakAfterGc(), HEAP_MB);
+                + " FR heap after a full GC at most %d MB of %d MB%n", ids.size(), SENDERS, seconds, busy.get(), GcLog.peakAfterGcMb(dir.resolve("FR-gc.log")), HEAP_MB);
     }
 
     /** One sender's messages, each sent until accepted: a 503 must carry NODE_BUSY and Retry-After, which it honours. */
@@ -225,19 +229,5 @@ class InboundMemoryIT {
                 .sslContext(PartyTls.clientContext(tlsKey, new CertificateValidator(pki.partyTrust()), "FR"))
                 .sslParameters(tls).connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1)
                 .build();
-    }
-
-    /** The most heap in use after a collection in FR's GC log, in MB: what the burst held at its peak. */
-    private static long peakAfterGc() {
-        try {
-            Matcher m = Pattern.compile("\\d+M->(\\d+)M\\(").matcher(Files.readString(dir.resolve("FR-gc.log")));
-            long peak = 0;
-            while (m.find()) {
-                peak = Math.max(peak, Long.parseLong(m.group(1)));
-            }
-            return peak;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

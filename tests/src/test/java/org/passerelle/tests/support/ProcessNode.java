@@ -208,7 +208,9 @@ public final class ProcessNode implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.add("-XX:+UseSerialGC");
+        if (jvmOptions.stream().noneMatch(option -> option.matches("-XX:\\+Use\\w+GC"))) {
+            command.add("-XX:+UseSerialGC"); // a test's own choice of collector stands
+        }
         command.add("-XX:TieredStopAtLevel=1");
         // As in production: a node out of memory exits (and is restarted by its supervisor) rather than live on deaf.
         command.add("-XX:+ExitOnOutOfMemoryError");

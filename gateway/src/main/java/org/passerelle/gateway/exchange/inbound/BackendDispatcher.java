@@ -13,6 +13,7 @@ import org.passerelle.gateway.exchange.Backoff;
 import org.passerelle.gateway.exchange.Bulkheads;
 import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.exchange.ExchangeMetrics;
+import org.passerelle.gateway.exchange.InboundMemory;
 import org.passerelle.gateway.exchange.Outcome;
 import org.passerelle.gateway.exchange.OutboxWorker;
 import org.passerelle.gateway.messagelog.MessageRecord;
@@ -57,10 +58,10 @@ public class BackendDispatcher extends OutboxWorker {
     BackendDispatcher(MessageStore store, AuditTrail audit, ExchangeMetrics metrics, Clock clock,
                       DeliveryProperties delivery, NodeProperties node,
                       @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor, ProducerTemplate producer,
-                      BackendProperties backend, TransactionTemplate transaction) {
+                      BackendProperties backend, TransactionTemplate transaction, InboundMemory memory) {
         super(store, audit, metrics, clock, transaction, new RetryPolicy(delivery.batchSize(), delivery.lease(),
                 delivery.maxAttempts(), Backoff.of(delivery)), node.nodeId(),
-                Bulkheads.of("dispatch", delivery, executor, metrics), delivery.wakeOnCommit());
+                Bulkheads.of("dispatch", delivery, executor, metrics), delivery.wakeOnCommit(), memory);
         this.producer = producer;
         this.configured = backend.allEndpoints();
     }

@@ -140,14 +140,15 @@ class ExchangeServer implements SmartLifecycle {
                 // given back once it is answered: the heap holds the bodies of a bounded number of requests at once.
                 try (InboundMemory.Reservation reserved = reserve(declared >= 0 ? declared : inbox.maxBody(partner),
                         partner)) {
-                    byte[] body = BoundedBody.read(exchange.getRequestBody(), inbox.maxBody(partner), declared);
-                    if (body == null) {
+                    byte[] read = BoundedBody.read(exchange.getRequestBody(), inbox.maxBody(partner), declared);
+                    if (read == null) {
                         // Announced chunked (no length to refuse it by), it grew past the limit while being read.
                         throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.BODY_TOO_LARGE,
                                 "The body is larger than this node takes"), partner);
                     }
+                    HandedOverBody body = new HandedOverBody(read);
+                    read = null; // the inbox takes the bytes from the holder, and drops them once decrypted
                     byte[] receipt = receive(body, partner);
-                    body = null; // not held while the receipt goes out
                     answer(exchange, 200, null, null, CMS_TYPE + "; smime-type=signed-data", receipt);
                 }
             } catch (GatewayException refusal) {
@@ -199,7 +200,7 @@ class ExchangeServer implements SmartLifecycle {
      * logged, not audited: nothing of the message was read or decided, and the audit log may itself be starting or
      * stopping.
      */
-    private byte[] receive(byte[] body, Partner partner) {
+    private byte[] receive(HandedOverBody body, Partner partner) {
         try {
             return RouteCalls.request(routes, InboxRoutes.INBOX, body, Map.of(InboxRoutes.PARTNER, partner),
                     byte[].class);

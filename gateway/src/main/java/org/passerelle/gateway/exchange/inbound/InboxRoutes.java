@@ -33,6 +33,6 @@ class InboxRoutes extends RouteBuilder {
                 .routeConfigurationId(RouteErrors.ID)
                 .process(exchange -> exchange.getMessage().setBody(inbox.receive(
                         exchange.getProperty(PARTNER, Partner.class),
-                        exchange.getMessage().getMandatoryBody(byte[].class))));
+                        exchange.getMessage().getMandatoryBody(HandedOverBody.class))));
     }
 }

@@ -158,13 +158,16 @@ public class InboxService {
         return Math.min(partner.maxBodyBytes(), node.maxBodySize().toBytes());
     }
 
-    /** Processes a whole CMS body from an admitted partner and returns the signed receipt to answer with. */
-    public byte[] receive(Partner partner, byte[] cms) {
+    /**
+     * Processes a whole CMS body from an admitted partner and returns the signed receipt to answer with. The body is
+     * taken from its holder and dropped once decrypted, and the verified content is read without a copy: of a large
+     * body, only the document itself stays on the heap while it is read.
+     */
+    byte[] receive(Partner partner, HandedOverBody cms) {
         EnvelopeFacts facts = null;
         try {
-            byte[] signed = decryptor.decrypt(cms);
-            VerifiedMessage verified = verifier.verify(signed, partner.party());
-            DecodedMessage decoded = codec.decode(verified.content());
+            VerifiedMessage verified = verifier.verify(decryptor.decrypt(cms.take()), partner.party());
+            DecodedMessage decoded = codec.decodeHandedOver(verified.content());
             facts = EnvelopeFacts.of(decoded);
             MDC.put("messageId", facts.messageId());
             check(partner, verified, facts);

@@ -157,7 +157,7 @@ public class IntakeService {
 
     private DecodedMessage decode(byte[] xml) {
         try {
-            return codec.decode(xml);
+            return codec.decodeHandedOver(xml);
         } catch (ContractViolationException e) {
             throw Faults.from(e);
         }

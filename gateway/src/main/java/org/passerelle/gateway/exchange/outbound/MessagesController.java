@@ -9,6 +9,7 @@ import java.net.URI;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.ProducerTemplate;
 import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.error.GatewayException;
@@ -69,8 +70,15 @@ class MessagesController {
         // The intake shares the partner port's budget of bodies in flight: reserved before a byte is read.
         long declared = request.getContentLengthLong();
         String id;
-        try (InboundMemory.Reservation reserved = memory.tryReserve(declared >= 0 ? declared : node.maxBodySize().toBytes())
-                .orElseThrow(() -> intake.refuseBusy(principal.getName()))) {
+        Optional<InboundMemory.Reservation> reservation =
+                memory.tryReserve(declared >= 0 ? declared : node.maxBodySize().toBytes());
+        if (reservation.isEmpty()) {
+            // Read through and thrown away, a buffer at a time, so that the client gets 503 NODE_BUSY with Retry-After
+            // rather than a connection closed under a large body it is still sending.
+            BoundedBody.discard(body, node.maxBodySize().toBytes());
+            throw intake.refuseBusy(principal.getName());
+        }
+        try (InboundMemory.Reservation reserved = reservation.get()) {
             byte[] xml = BoundedBody.read(body, node.maxBodySize().toBytes(), declared);
             if (xml == null) {
                 intake.refuseOversize(principal.getName());

@@ -21,6 +21,7 @@ import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.exchange.Bulkheads;
 import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.exchange.ExchangeMetrics;
+import org.passerelle.gateway.exchange.InboundMemory;
 import org.passerelle.gateway.exchange.OutboxWorker;
 import org.passerelle.gateway.exchange.Outcome;
 import org.passerelle.gateway.messagelog.MessageRecord;
@@ -69,10 +70,10 @@ public class PartnerSender extends OutboxWorker {
                   NodeProperties node, PartnerRegistry partners, PartnerClients clients, CmsSigner signer,
                   CmsEncryptor encryptor, PartnerSuspensions suspensions, PartnerRecovery recovery,
                   @Qualifier(Bulkheads.EXECUTOR) ExecutorService executor, ProducerTemplate routes,
-                  TransactionTemplate transaction) {
+                  TransactionTemplate transaction, InboundMemory memory) {
         super(store, audit, metrics, clock, transaction, new RetryPolicy(delivery.batchSize(), delivery.lease(),
                 delivery.maxAttempts(), org.passerelle.gateway.exchange.Backoff.of(delivery)), node.nodeId(),
-                Bulkheads.of("send", delivery, executor, metrics), delivery.wakeOnCommit());
+                Bulkheads.of("send", delivery, executor, metrics), delivery.wakeOnCommit(), memory);
         this.partners = partners;
         this.clients = clients;
         this.signer = signer;
@@ -162,14 +163,28 @@ public class PartnerSender extends OutboxWorker {
     private record Exchanged(Outcome outcome, HttpResponse<byte[]> response, boolean unreachable) {
     }
 
+    /**
+     * The message signed and encrypted for the recipients; null when its payload was purged. Only the result outlives
+     * this method: the payload and its signed form are not held while the body is posted.
+     */
+    private byte[] sealed(MessageRecord message, List<X509Certificate> recipients) {
+        byte[] signed = signed(message);
+        return signed == null ? null : encryptor.encrypt(signed, recipients);
+    }
+
+    /** The message signed; null when its payload was purged. The payload is not held once it is signed. */
+    private byte[] signed(MessageRecord message) {
+        byte[] xml = store.payload(message.messageId()).orElse(null);
+        return xml == null ? null : signer.sign(xml);
+    }
+
     /** Signs, encrypts and posts the message; records the call on the circuit when the partner answered or failed. */
     private Exchanged exchange(OutboxEntry entry, MessageRecord message, Partner partner, List<X509Certificate> recipients,
                                CircuitCall call) {
-        byte[] xml = store.payload(message.messageId()).orElse(null);
-        if (xml == null) {
+        byte[] cms = sealed(message, recipients);
+        if (cms == null) {
             return new Exchanged(new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before delivery"), null, false);
         }
-        byte[] cms = encryptor.encrypt(signer.sign(xml), recipients);
 
         HttpResponse<byte[]> response;
         try {
