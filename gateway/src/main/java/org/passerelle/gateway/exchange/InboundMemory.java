@@ -39,8 +39,14 @@ public class InboundMemory {
     /** What a refused sender is told to wait before it sends again. */
     public static final int RETRY_AFTER_SECONDS = 2;
 
+    /** How long waiting work keeps arriving requests out after it last asked (it asks again every few seconds). */
+    private static final long WORK_WAIT_REMEMBERED_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private final long budget;
     private long reserved;
+    /** The most bytes the node's own waiting work asked for, and when it last asked (System.nanoTime). */
+    private long workWaiting;
+    private long workWaitingSince = System.nanoTime() - WORK_WAIT_REMEMBERED_NANOS;
 
     InboundMemory(NodeProperties node, MeterRegistry registry) {
         this.budget = budgetOf(node, Runtime.getRuntime().maxMemory());
@@ -66,14 +72,39 @@ public class InboundMemory {
         return Math.max(largest, maxHeap / 2 / STAGE_MULTIPLIER);
     }
 
-    /** Reserves {@code bytes} of the budget; empty, reserving nothing, when they do not fit now. */
+    /**
+     * Reserves {@code bytes} of the budget for a request arriving; empty, reserving nothing, when they do not fit now,
+     * counting what the node's own waiting work asked for (see {@link #tryReserveForWork}), so that a stream of
+     * arriving bodies cannot keep delivery, dispatch and the gallery waiting for ever.
+     */
     public Optional<Reservation> tryReserve(long bytes) {
         long wanted = Math.max(0, bytes);
         synchronized (this) {
-            if (reserved + wanted > budget) {
+            long waiting = System.nanoTime() - workWaitingSince < WORK_WAIT_REMEMBERED_NANOS ? workWaiting : 0;
+            if (reserved + wanted + waiting > budget) {
                 return Optional.empty();
             }
             reserved += wanted;
+        }
+        return Optional.of(new Reservation(wanted));
+    }
+
+    /**
+     * Reserves for the node's own work on a stored message (a delivery or dispatch attempt, the gallery's read-back) the
+     * message's size, at most the whole budget (a message taken under a larger limit still runs, alone). When it does
+     * not fit, the work is remembered as waiting for a while: requests arriving meanwhile are refused until it has had
+     * its turn, and the work, which tries again within seconds, gets it once what is in flight is answered.
+     */
+    public Optional<Reservation> tryReserveForWork(long bytes) {
+        long wanted = Math.min(Math.max(0, bytes), budget);
+        synchronized (this) {
+            if (reserved + wanted > budget) {
+                workWaiting = Math.max(workWaiting, wanted);
+                workWaitingSince = System.nanoTime();
+                return Optional.empty();
+            }
+            reserved += wanted;
+            workWaiting = 0;
         }
         return Optional.of(new Reservation(wanted));
     }

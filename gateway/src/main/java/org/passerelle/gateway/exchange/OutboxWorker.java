@@ -229,7 +229,7 @@ public abstract class OutboxWorker implements SmartLifecycle {
         MessageRecord message = store.find(entry.messageId()).orElseThrow();
         // An attempt holds its payload several times over (decrypted from the store, signed, encrypted, posted): it
         // takes its size from the same budget as the bodies coming in, or waits, uncounted, while that is spent.
-        Optional<InboundMemory.Reservation> reserved = memory.tryReserve(message.payloadSize());
+        Optional<InboundMemory.Reservation> reserved = memory.tryReserveForWork(message.payloadSize());
         if (reserved.isEmpty()) {
             Outcome later = new Outcome.Deferred(clock.instant().plusSeconds(InboundMemory.RETRY_AFTER_SECONDS));
             log.debug("Message {} to {} waits for memory ({} bytes)", entry.messageId(), entry.target(), message.payloadSize());

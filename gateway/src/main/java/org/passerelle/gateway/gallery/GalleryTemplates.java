@@ -17,15 +17,22 @@ public final class GalleryTemplates {
      * works on several arrays of the image's size, would take the heap in hundreds of megabytes.
      */
     static final double MAX_INCHES = 3.5;
-    /** And at most this many pixels whatever the resolution (a rolled finger at 1000 ppi is about 2.4 million). */
-    static final long MAX_PIXELS = 4_000_000;
+    /**
+     * And at most this many pixels whatever the resolution, as many as the transaction check takes in one image (a
+     * slap at 1000 ppi is up to 9.6 million).
+     */
+    static final long MAX_PIXELS = 10_000_000;
 
     private GalleryTemplates() {
     }
 
-    /** Whether the image is the size of a finger impression (see {@link #MAX_INCHES}), so the matcher takes it. */
+    /**
+     * Whether the image is the size of a finger impression (see {@link #MAX_INCHES}), so the matcher takes it. The
+     * resolution is the sender's word: below 500 ppi it is taken as 500, so that declaring a low one cannot make real
+     * impressions look too large to search with.
+     */
     static boolean matcherSized(FingerprintImage image) {
-        double ppi = image.resolutionPpi() > 0 ? image.resolutionPpi() : 500;
+        double ppi = Math.max(500, image.resolutionPpi());
         return (long) image.width() * image.height() <= MAX_PIXELS
                 && image.width() / ppi <= MAX_INCHES && image.height() / ppi <= MAX_INCHES;
     }

@@ -79,7 +79,6 @@ class GalleryWork implements MessageObserver, HeldWork {
     private final String node;
     private final TransferredCases transferred;
     private final InboundMemory memory;
-    private final long maxBody;
 
     GalleryWork(JdbcClient jdbc, Gallery gallery, GalleryChecks checks, MessageStore messages, MessageCodec codec,
                 GalleryProperties properties, AuditTrail audit, Clock clock, TransactionTemplate transaction,
@@ -87,7 +86,6 @@ class GalleryWork implements MessageObserver, HeldWork {
                 InboundMemory memory) {
         this.transferred = transferred;
         this.memory = memory;
-        this.maxBody = nodeProperties.maxBodySize().toBytes();
         this.node = nodeProperties.nodeId();
         this.jdbc = jdbc;
         this.gallery = gallery;
@@ -178,10 +176,10 @@ class GalleryWork implements MessageObserver, HeldWork {
         int done = 0;
         for (Work claimed : due) {
             // Reading a biometric set back holds its message several times over, as taking it in did: the work takes
-            // that from the node's budget of bodies in flight, or waits for the next round, no attempt counted.
-            Optional<InboundMemory.Reservation> memoryFor = memory.tryReserve(bytesFor(claimed));
+            // that from the node's budget of bodies in flight, or waits for a later round, no attempt counted.
+            Optional<InboundMemory.Reservation> memoryFor = memory.tryReserveForWork(bytesFor(claimed));
             if (memoryFor.isEmpty()) {
-                break;
+                continue;
             }
             try (InboundMemory.Reservation held = memoryFor.get()) {
                 if (runOne(claimed)) {
@@ -223,13 +221,14 @@ class GalleryWork implements MessageObserver, HeldWork {
 
     /**
      * The bytes of message a work item reads back: a search reads its own message; an enrolment reads the request of
-     * the transfer it reports, counted as the largest message a node takes (enrolments are few).
+     * the transfer it reports (none when there is none: the item is then only deleted).
      */
     private long bytesFor(Work work) {
-        if (ENROL.equals(work.kind())) {
-            return maxBody;
-        }
-        return messages.find(work.messageId()).map(MessageRecord::payloadSize).orElse(0L);
+        String read = ENROL.equals(work.kind())
+                ? transferred.transferred(work.caseReference(), work.partner())
+                        .map(TransferredCases.Transferred::requestMessageId).orElse(null)
+                : work.messageId();
+        return read == null ? 0 : messages.find(read).map(MessageRecord::payloadSize).orElse(0L);
     }
 
     private void search(Work work) {

@@ -37,6 +37,34 @@ class InboundMemoryTest {
     }
 
     @Test
+    void theNodesOwnWorkWaitingForMemoryKeepsArrivingRequestsOutUntilItHasHadItsTurn() {
+        // given a budget of one largest body, held by a request being read
+        InboundMemory memory = new InboundMemory(node("16MB", DataSize.ofMegabytes(16)), new SimpleMeterRegistry());
+        long mb = DataSize.ofMegabytes(1).toBytes();
+        InboundMemory.Reservation arriving = memory.tryReserve(10 * mb).orElseThrow();
+
+        // when a delivery of a 12 MB message asks, it waits; and a 4 MB request arriving meanwhile, which would fit,
+        // is refused so that the delivery is not starved by a stream of requests
+        assertThat(memory.tryReserveForWork(12 * mb)).isEmpty();
+        assertThat(memory.tryReserve(4 * mb)).isEmpty();
+
+        // then once the request is answered the delivery gets its turn, and requests fit again beside what is left
+        arriving.close();
+        InboundMemory.Reservation delivery = memory.tryReserveForWork(12 * mb).orElseThrow();
+        InboundMemory.Reservation beside = memory.tryReserve(4 * mb).orElseThrow();
+        delivery.close();
+        beside.close();
+        assertThat(memory.reserved()).isZero();
+
+        // and a stored message larger than the whole budget (taken under a larger limit) still runs, alone
+        InboundMemory.Reservation huge = memory.tryReserveForWork(64 * mb).orElseThrow();
+        assertThat(memory.reserved()).isEqualTo(memory.budget());
+        assertThat(memory.tryReserve(1)).isEmpty();
+        huge.close();
+        assertThat(memory.reserved()).isZero();
+    }
+
+    @Test
     void theDefaultBudgetIsHalfTheHeapOverTheStageMultiplierAndNeverLessThanOneLargestBody() {
         long mb = DataSize.ofMegabytes(1).toBytes();
         assertThat(InboundMemory.budgetOf(node("16MB", null), 4096 * mb))

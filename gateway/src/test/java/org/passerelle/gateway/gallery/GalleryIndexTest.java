@@ -59,18 +59,22 @@ class GalleryIndexTest {
 
     @Test
     void anImageLargerThanAFingerImpressionIsNeitherEnrolledNorSearchedWith() {
-        // given a rolled finger of 3000 × 4000 pixels at 500 ppi (6 × 8 inches), beside a real card
+        // given a rolled finger of 3000 × 4000 pixels at 500 ppi (6 × 8 inches), and one of 12 million pixels
         FingerprintImage huge = blank(4, 2, 3000, 4000, 500);
+        FingerprintImage tooManyPixels = blank(14, 13, 3500, 3500, 1000);
+        // beside real ones: a rolled finger at 500 ppi, one at 1000, a slap at 1000, one declared at a low resolution
         FingerprintImage fingerSized = blank(4, 2, 800, 750, 500);
         FingerprintImage thousandPpiRoll = blank(14, 3, 1600, 1500, 1000);
-        FingerprintImage tooManyPixels = blank(14, 13, 3200, 3000, 1000);
+        FingerprintImage thousandPpiSlap = blank(14, 14, 3200, 3000, 1000);
+        FingerprintImage lowDeclared = blank(4, 4, 800, 750, 100);
 
-        // then the matcher is never given it (its template would take hundreds of megabytes), and is given the others
+        // then the matcher is never given the first two (their templates would take hundreds of megabytes for nothing
+        // a matcher can use), and is given the others
         assertThat(GalleryTemplates.forEnrolment(List.of(huge))).isEmpty();
         assertThat(GalleryTemplates.forSearch(List.of(huge, tooManyPixels))).isEmpty();
         assertThat(Gallery.searchable(List.of(huge))).isFalse();
-        assertThat(GalleryTemplates.forSearch(List.of(huge, fingerSized, thousandPpiRoll)))
-                .containsExactly(fingerSized, thousandPpiRoll);
+        assertThat(GalleryTemplates.forSearch(List.of(huge, fingerSized, thousandPpiRoll, thousandPpiSlap, lowDeclared)))
+                .containsExactly(fingerSized, thousandPpiRoll, thousandPpiSlap, lowDeclared);
         assertThat(GalleryTemplates.forEnrolment(List.of(huge, fingerSized))).containsExactly(fingerSized);
     }
 

@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -51,6 +54,11 @@ class ExchangeServer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ExchangeServer.class);
     /** How long a stopping node lets the partner port's requests in flight finish. */
     private static final int DRAIN_SECONDS = 10;
+    /**
+     * How long a request's body may take to arrive: the largest (16 MB) at about 1 Mbit/s. A sender that has not sent
+     * it by then is cut off, its reservation given back.
+     */
+    static final int BODY_DEADLINE_SECONDS = 150;
     static final String PATH = "/exchange/v1/messages";
     private static final String CMS_TYPE = "application/pkcs7-mime";
     private static final long UNREADABLE_LENGTH = -2;
@@ -63,6 +71,8 @@ class ExchangeServer implements SmartLifecycle {
     private final ProducerTemplate routes;
     private HttpsServer server;
     private ExecutorService workers;
+    /** Closes a request whose body has not arrived in time (the JDK's server sets no deadline of its own). */
+    private ScheduledExecutorService deadlines;
 
     ExchangeServer(NodeProperties node, InboxService inbox, Witnessing witnessing, KeyMaterial nodeKey,
                    CertificateValidator validator, InboundMemory memory, ProducerTemplate routes) {
@@ -91,6 +101,8 @@ class ExchangeServer implements SmartLifecycle {
             }
         });
         workers = Executors.newVirtualThreadPerTaskExecutor();
+        deadlines = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("partner-port-deadlines").factory());
         server.setExecutor(workers);
         server.createContext("/", this::handle);
         server.start();
@@ -140,7 +152,7 @@ class ExchangeServer implements SmartLifecycle {
                 // given back once it is answered: the heap holds the bodies of a bounded number of requests at once.
                 try (InboundMemory.Reservation reserved = reserve(declared >= 0 ? declared : inbox.maxBody(partner),
                         partner)) {
-                    byte[] read = BoundedBody.read(exchange.getRequestBody(), inbox.maxBody(partner), declared);
+                    byte[] read = readWithin(exchange, partner, declared);
                     if (read == null) {
                         // Announced chunked (no length to refuse it by), it grew past the limit while being read.
                         throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.BODY_TOO_LARGE,
@@ -192,6 +204,30 @@ class ExchangeServer implements SmartLifecycle {
         }
         answer(exchange, 200, null, null, "application/json",
                 witnessing.copiesFor(partner.party(), Math.max(0, after), latest));
+    }
+
+    /**
+     * The body, read within {@link #BODY_DEADLINE_SECONDS}: a sender that stalls would otherwise hold its reservation
+     * of the memory budget, and with it the node's deliveries and dispatches, for as long as it likes. Past the
+     * deadline the connection is closed and the refusal audited.
+     */
+    private byte[] readWithin(HttpExchange exchange, Partner partner, long declared) throws IOException {
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            late.set(true);
+            exchange.close();
+        }, BODY_DEADLINE_SECONDS, TimeUnit.SECONDS);
+        try {
+            return BoundedBody.read(exchange.getRequestBody(), inbox.maxBody(partner), declared);
+        } catch (IOException e) {
+            if (late.get()) {
+                throw inbox.refusedAtPort(new GatewayException(GatewayErrorCode.REQUEST_INVALID,
+                        "The body did not arrive within " + BODY_DEADLINE_SECONDS + " s"), partner);
+            }
+            throw e;
+        } finally {
+            deadline.cancel(false);
+        }
     }
 
     /**
@@ -278,6 +314,7 @@ class ExchangeServer implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
             workers.shutdownNow();
+            deadlines.shutdownNow();
             server = null;
         }
     }

@@ -73,10 +73,15 @@ class MessagesController {
         Optional<InboundMemory.Reservation> reservation =
                 memory.tryReserve(declared >= 0 ? declared : node.maxBodySize().toBytes());
         if (reservation.isEmpty()) {
+            GatewayException busy = intake.refuseBusy(principal.getName()); // audited before anything else can fail
             // Read through and thrown away, a buffer at a time, so that the client gets 503 NODE_BUSY with Retry-After
             // rather than a connection closed under a large body it is still sending.
-            BoundedBody.discard(body, node.maxBodySize().toBytes());
-            throw intake.refuseBusy(principal.getName());
+            try {
+                BoundedBody.discard(body, node.maxBodySize().toBytes());
+            } catch (IOException gone) {
+                busy.addSuppressed(gone); // the client went away: the refusal stands, and was audited
+            }
+            throw busy;
         }
         try (InboundMemory.Reservation reserved = reservation.get()) {
             byte[] xml = BoundedBody.read(body, node.maxBodySize().toBytes(), declared);
