@@ -90,7 +90,14 @@ public final class LoadBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         try {
             new LoadBenchmark(options).run();
             System.exit(0);
@@ -110,13 +117,20 @@ public final class LoadBenchmark {
             return launch;
         }
 
+        private static final String USAGE = "usage: ./passerelle load [--database h2|postgres] [--rates 10,25,50]"
+                + " [--seconds 30] [--size 10240] [--conversations 0] [--warmup 60] [--type CaseStatusUpdate]"
+                + " [--launch jar|aot] [--node-options '-Xmx256m ...'] [--dir data/load]";
+        private static final java.util.Set<String> KNOWN = java.util.Set.of("database", "rates", "seconds", "size",
+                "conversations", "warmup", "type", "launch", "node-options", "dir");
+
         static Options parse(String[] args) {
             Map<String, String> given = new LinkedHashMap<>();
+            if (args.length % 2 != 0) {
+                throw new IllegalArgumentException(USAGE);
+            }
             for (int i = 0; i + 1 < args.length; i += 2) {
-                if (!args[i].startsWith("--")) {
-                    throw new IllegalArgumentException("usage: --database h2|postgres --rates 10,25,50 --seconds 30"
-                            + " --size 10240 --conversations 0 --warmup 60 --type CaseStatusUpdate --launch jar|aot --node-options '-Xmx256m ...'"
-                            + " --dir data/load (got " + args[i] + ")");
+                if (!args[i].startsWith("--") || !KNOWN.contains(args[i].substring(2))) {
+                    throw new IllegalArgumentException(USAGE + " (got " + args[i] + ")");
                 }
                 given.put(args[i].substring(2), args[i + 1]);
             }
