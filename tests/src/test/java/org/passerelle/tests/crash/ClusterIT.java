@@ -100,15 +100,7 @@ class ClusterIT {
 
     @AfterAll
     static void stopNodes() {
-        for (AutoCloseable resource : new AutoCloseable[] {gbA, gbB, fr, gbBackend, frBackend}) {
-            try {
-                if (resource != null) {
-                    resource.close();
-                }
-            } catch (Exception ignored) {
-                // Cleaning up: carry on with the others.
-            }
-        }
+        CrashScenario.closeAll(gbA, gbB, fr, gbBackend, frBackend);
     }
 
     @Test

@@ -32,6 +32,19 @@ final class CrashScenario {
     }
 
     /** {@code count} messages of every type in turn, spread over {@code conversations} conversations. */
+    /** Closes each of the resources a suite started (nodes, links, back-ends), carrying on past any that fails. */
+    static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception ignored) {
+                // Cleaning up: carry on with the others.
+            }
+        }
+    }
+
     static List<Outgoing> messages(int count, int conversations, String from, String to) {
         return messages(count, conversations, from, to, TYPES);
     }

@@ -81,15 +81,7 @@ class ReceiverCrashIT {
 
     @AfterAll
     static void stopNodes() {
-        for (AutoCloseable resource : new AutoCloseable[] {gb, fr, link, gbBackend, frBackend}) {
-            try {
-                if (resource != null) {
-                    resource.close();
-                }
-            } catch (Exception ignored) {
-                // Cleaning up: carry on with the others.
-            }
-        }
+        CrashScenario.closeAll(gb, fr, link, gbBackend, frBackend);
     }
 
     @Test

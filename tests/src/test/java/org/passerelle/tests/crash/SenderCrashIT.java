@@ -72,15 +72,7 @@ class SenderCrashIT {
     @AfterAll
     static void stopNodes() {
         killer.shutdownNow();
-        for (AutoCloseable resource : new AutoCloseable[] {gb, fr, link, gbBackend, frBackend}) {
-            try {
-                if (resource != null) {
-                    resource.close();
-                }
-            } catch (Exception ignored) {
-                // Cleaning up: carry on with the others.
-            }
-        }
+        CrashScenario.closeAll(gb, fr, link, gbBackend, frBackend);
     }
 
     @Test
