@@ -162,8 +162,10 @@ class ReceiverCrashIT {
         Map<String, Integer> counts = countsOf(sent);
         assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(ids(sent));
         assertThat(takenWhenKilled).allSatisfy(id -> assertThat(counts.get(id)).as("deliveries of %s", id).isGreaterThan(1));
+        // At most one more per kill: what the back-end held is noted just before the kill lands, so a message it takes
+        // in between is redelivered without being in the note (seen once on a slow machine: 3 deliveries, noted at one).
         counts.forEach((id, count) -> assertThat(count).as("deliveries of %s", id)
-                .isLessThanOrEqualTo(1 + (int) unansweredAtKills.stream().filter(k -> k.contains(id)).count()));
+                .isLessThanOrEqualTo(1 + unansweredAtKills.size()));
         assertByteIdenticalAndInOrder(sent);
         int redeliveries = counts.values().stream().mapToInt(c -> c - 1).sum();
         System.out.printf("ReceiverCrashIT: 2 kills in the dispatch window; %d messages, %d redeliveries (%d held"
