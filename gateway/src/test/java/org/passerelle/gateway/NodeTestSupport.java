@@ -26,6 +26,13 @@ public final class NodeTestSupport {
         r.add("passerelle.partners.FR.certificate", () -> pki.gateway("FR").certificatePem().toString());
         r.add("passerelle.partners.FR.trust-anchors[0]", () -> pki.rootCa("FR").certificatePem().toString());
         r.add("passerelle.partners.FR.crls[0]", () -> pki.crl("FR").toString());
+        // FR is fail-closed until its types, its data-sharing basis and a phase of the agreement name it.
+        r.add("passerelle.partners.FR.send", () -> "ALL");
+        r.add("passerelle.partners.FR.receive", () -> "ALL");
+        r.add("passerelle.data-sharing.FR.basis", () -> "unit tests");
+        r.add("passerelle.scheme.phases[0].name", () -> "development");
+        r.add("passerelle.scheme.phases[0].from", () -> "2020-01-01");
+        r.add("passerelle.scheme.phases[0].partners.FR.arrival-modes", () -> "SMALL_BOAT");
         // Delivery is not under test here: keep the pollers quiet.
         r.add("passerelle.delivery.poll-interval", () -> "1h");
         r.add("passerelle.delivery.wake-on-commit", () -> "false");

@@ -1,10 +1,10 @@
-package org.passerelle.gateway.casework.readmission;
+package org.passerelle.gateway.agreement;
 
 import java.util.function.Predicate;
 import org.passerelle.contracts.readmission.v1.VulnerabilityScreening;
 
 /** A screening outcome that excludes a person from readmission; its name is the rule a refusal reports. */
-enum Exclusion {
+public enum Exclusion {
     UNACCOMPANIED_CHILD(VulnerabilityScreening::isUnaccompaniedChild),
     EXCLUDING_MEDICAL_CONDITION(VulnerabilityScreening::isExcludingMedicalCondition),
     /** A National Referral Mechanism (trafficking) referral not yet decided. */
@@ -18,7 +18,7 @@ enum Exclusion {
         this.flagged = flagged;
     }
 
-    boolean applies(VulnerabilityScreening screening) {
+    public boolean applies(VulnerabilityScreening screening) {
         return flagged.test(screening);
     }
 }

@@ -59,7 +59,10 @@ public final class ConsoleWords {
             case "ONE_FOR_ONE" -> "One admission for each return";
             case "FAIR_SHARE" -> "Fair share of admissions to returns";
             case "WEEKLY_CAP" -> "Cap on returns in a week";
-            case "PERIOD_CAP" -> "Cap on admissions in the counting period";
+            case "PERIOD_CAP" -> "Cap on admissions in the phase";
+            case "ONE_FOR_ONE_RETURNS_AHEAD" -> "Returns ahead of admissions";
+            case "ADMISSIONS_WEEKLY_CAP" -> "Cap on admissions in a week";
+            case "RETURNS_PERIOD_CAP" -> "Cap on returns in the phase";
             default -> rule;
         };
     }

@@ -201,6 +201,30 @@ public enum GatewayErrorCode implements ErrorCode {
     SYSTEM_ROLE_NOT_FOR_PEOPLE(HttpStatus.BAD_REQUEST),
     /** An API request the endpoint cannot read: a missing or malformed parameter, header or part, or an unreadable body. */
     REQUEST_INVALID(HttpStatus.BAD_REQUEST),
+    /**
+     * A new case (a readmission request, an admission referral) with a partner that no phase of the agreement in force
+     * names at this moment: before the scheme with it began, after it ended, or a partner never agreed.
+     */
+    NO_AGREEMENT_IN_FORCE(HttpStatus.UNPROCESSABLE_CONTENT),
+    /** The partner is winding down (it walked away): no new case either way; open cases complete. */
+    PARTNER_WINDING_DOWN(HttpStatus.UNPROCESSABLE_CONTENT),
+    /** The admission application window with this partner is closed: no new referral either way. */
+    ADMISSIONS_CLOSED(HttpStatus.UNPROCESSABLE_CONTENT),
+    /** The person arrived in a way (ferry, air, ...) the phase in force does not cover; details name the modes it does. */
+    ARRIVAL_MODE_NOT_IN_SCOPE(HttpStatus.UNPROCESSABLE_CONTENT),
+    /**
+     * A new case would pass a cap of the phase in force (per partner or across partners, per ISO week or per phase);
+     * details name the cap and its count. An authorised person may record an override for the case.
+     */
+    CAP_REACHED(HttpStatus.UNPROCESSABLE_CONTENT),
+    /** A proposed agreement cannot be put in force as it stands; details list every problem. */
+    AGREEMENT_INVALID(HttpStatus.BAD_REQUEST),
+    /** No pending agreement version has this id (never had, or it was decided already). */
+    AGREEMENT_CHANGE_NOT_FOUND(HttpStatus.NOT_FOUND),
+    /** The pending version was proposed against a version no longer in force: propose it again against this one. */
+    AGREEMENT_CHANGE_STALE(HttpStatus.CONFLICT),
+    /** A cap override or a partner standing change without a reason (1 to 200 characters), or naming no known case kind. */
+    AGREEMENT_ACTION_INVALID(HttpStatus.BAD_REQUEST),
     /** No API endpoint at this path. */
     NOT_FOUND(HttpStatus.NOT_FOUND),
     /** The API endpoint at this path does not take this HTTP method (the answer's {@code Allow} lists those it takes). */

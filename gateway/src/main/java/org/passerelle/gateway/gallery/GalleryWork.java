@@ -113,7 +113,9 @@ class GalleryWork implements MessageObserver, HeldWork {
             if (checks.begin(GalleryChecks.READMISSION, ref)) {
                 queue(SEARCH_READMISSION, ref, message.facts().to(), id);
             }
-        } else if (body.getTransferStatus() != null && body.getTransferStatus().getStatus() == TransferStatusValue.COMPLETED) {
+        } else if (body.getTransferStatus() != null && body.getTransferStatus().getStatus() == TransferStatusValue.COMPLETED
+                && !message.facts().testIndicator()) {
+            // Test traffic is searched like any other (so a test case runs its course) but never enrolled.
             TransferStatus status = body.getTransferStatus();
             String partner = message.direction() == Direction.OUTBOUND ? message.facts().to() : message.facts().from();
             queue(ENROL, status.getCaseReference(), partner, id);

@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.passerelle.gateway.agreement.Scheme;
 import org.passerelle.gateway.partner.Partner;
 import org.passerelle.gateway.partner.PartnerRegistry;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -51,13 +52,11 @@ public class EquivalenceOverview {
 
     private final Ledger ledger;
     private final PartnerRegistry partners;
-    private final LedgerProperties properties;
     private final JdbcClient jdbc;
 
-    EquivalenceOverview(Ledger ledger, PartnerRegistry partners, LedgerProperties properties, JdbcClient jdbc) {
+    EquivalenceOverview(Ledger ledger, PartnerRegistry partners, JdbcClient jdbc) {
         this.ledger = ledger;
         this.partners = partners;
-        this.properties = properties;
         this.jdbc = jdbc;
     }
 
@@ -83,14 +82,15 @@ public class EquivalenceOverview {
         LocalDate[] period = ledger.period(today);
         EquivalencePolicy.Counts counts = ledger.counts(partner, period[0], period[1].minusDays(1));
         List<EquivalencePolicy.Finding> findings = ledger.assess(partner, today);
-        LedgerProperties.Policy policy = properties.policyFor(partner);
-        String ours = Statements.describe(Statements.policy(policy));
+        Scheme.Terms terms = ledger.terms(partner, today);
+        String ours = Statements.describe(Statements.policy(terms));
         Reconciliation last = ledger.statements(partner, "INBOUND", 1).stream().findFirst()
                 .map(s -> new Reconciliation(s.periodStart(), s.periodEnd(), s.returns(), s.admissions(),
                         s.ourReturns(), s.ourAdmissions(), s.policy(), ours, Boolean.TRUE.equals(s.agreed()), s.at()))
                 .orElse(null);
         return new PartnerBalance(partner,
-                new PolicyView(policy.kind().name(), ours, policy.weeklyCap(), policy.periodCap(), policy.nearBreach()),
+                new PolicyView(terms.equivalence().policy().name(), ours, terms.caps().returnsPerWeek(),
+                        terms.caps().admissions(), terms.equivalence().nearBreach()),
                 EquivalencePolicy.worst(findings).name(),
                 findings.stream().map(f -> new Standing(f.rule(), f.level().name(), f.value(), f.limit(), f.detail()))
                         .toList(),

@@ -18,6 +18,8 @@ import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.contracts.equivalence.v1.EquivalenceStatement;
 import org.passerelle.contracts.readmission.v1.TransferStatus;
 import org.passerelle.contracts.readmission.v1.TransferStatusValue;
+import org.passerelle.gateway.agreement.Agreements;
+import org.passerelle.gateway.agreement.Scheme;
 import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditOutcome;
@@ -56,14 +58,14 @@ class Ledger implements MessageObserver {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final AuditTrail audit;
-    private final LedgerProperties properties;
+    private final Agreements agreements;
     private final MeterRegistry meters;
 
-    Ledger(JdbcClient jdbc, Clock clock, AuditTrail audit, LedgerProperties properties, MeterRegistry meters) {
+    Ledger(JdbcClient jdbc, Clock clock, AuditTrail audit, Agreements agreements, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.audit = audit;
-        this.properties = properties;
+        this.agreements = agreements;
         this.meters = meters;
     }
 
@@ -71,6 +73,10 @@ class Ledger implements MessageObserver {
 
     @Override
     public void accepted(MessageContext message) {
+        if (message.facts().testIndicator()) {
+            // Test traffic never counts: not in the ledger, its alerts or its statements.
+            return;
+        }
         Body body = message.envelope().getBody();
         Direction d = message.direction();
         String partner = d == Direction.OUTBOUND ? message.facts().to() : message.facts().from();
@@ -129,8 +135,13 @@ class Ledger implements MessageObserver {
     List<EquivalencePolicy.Finding> assess(String partner, LocalDate date) {
         LocalDate weekStart = weekStart(date);
         LocalDate[] period = period(date);
-        return EquivalencePolicy.assess(properties.policyFor(partner), counts(partner, weekStart, weekStart.plusDays(6)),
+        return EquivalencePolicy.assess(terms(partner, date), counts(partner, weekStart, weekStart.plusDays(6)),
                 counts(partner, period[0], period[1].minusDays(1)));
+    }
+
+    /** The partner's terms in the phase holding this day (the UK–France values where no phase does). */
+    Scheme.Terms terms(String partner, LocalDate date) {
+        return agreements.termsOrStandard(partner, date.atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
     private void alertIfNeeded(String partner, LocalDate date) {
@@ -139,7 +150,7 @@ class Ledger implements MessageObserver {
             if (f.level() == EquivalencePolicy.Level.OK) {
                 continue;
             }
-            String key = "WEEKLY_CAP".equals(f.rule()) ? isoWeek(date) : period[0].toString();
+            String key = f.rule().contains("WEEKLY") ? isoWeek(date) : period[0].toString();
             boolean raised = jdbc.sql("""
                     select count(*) from ledger_alert where partner = :p and period_key = :k and rule = :r and level = :l""")
                     .param("p", partner).param("k", key).param("r", f.rule()).param("l", f.level().name())
@@ -171,7 +182,7 @@ class Ledger implements MessageObserver {
         difference(partner, RETURN, s.getReturnsCount(), ours.returns(), from, to).ifPresent(differences::add);
         difference(partner, ADMISSION, s.getAdmissionsCount(), ours.admissions(), from, to).ifPresent(differences::add);
         String theirPolicy = Statements.describe(s.getPolicy());
-        String ourPolicy = Statements.describe(Statements.policy(properties.policyFor(partner)));
+        String ourPolicy = Statements.describe(Statements.policy(terms(partner, from)));
         if (!theirPolicy.equals(ourPolicy)) {
             differences.add("POLICY: partner states " + theirPolicy + ", ours is " + ourPolicy);
         }
@@ -273,16 +284,19 @@ class Ledger implements MessageObserver {
         return date.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
     }
 
-    /** The counting period holding this date: {start inclusive, end exclusive}. */
+    /**
+     * The counting period holding this date, {start inclusive, end exclusive}: the phase of the agreement in force then
+     * (an open-ended phase counts up to the day after this one), or the ISO week where no phase is.
+     */
     LocalDate[] period(LocalDate date) {
-        LocalDate start = properties.periodStart();
-        while (date.isBefore(start)) {
-            start = start.minus(properties.periodLength());
+        Optional<Scheme.Phase> phase = agreements.phaseAt(date.atStartOfDay(ZoneOffset.UTC).toInstant());
+        if (phase.isEmpty()) {
+            return new LocalDate[] {weekStart(date), weekStart(date).plusWeeks(1)};
         }
-        while (!date.isBefore(start.plus(properties.periodLength()))) {
-            start = start.plus(properties.periodLength());
-        }
-        return new LocalDate[] {start, start.plus(properties.periodLength())};
+        LocalDate start = LocalDate.ofInstant(phase.get().start(), ZoneOffset.UTC);
+        LocalDate end = phase.get().end().map(e -> LocalDate.ofInstant(e.minusNanos(1), ZoneOffset.UTC).plusDays(1))
+                .orElse(date.plusDays(1));
+        return new LocalDate[] {start, end};
     }
 
     LocalDate today() {

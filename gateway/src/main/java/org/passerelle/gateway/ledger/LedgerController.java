@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.passerelle.gateway.agreement.Agreements;
+import org.passerelle.gateway.agreement.Scheme;
 import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditOutcome;
@@ -45,7 +47,11 @@ class LedgerController {
     record PeriodView(LocalDate start, LocalDate endExclusive, long returns, long admissions) {
     }
 
-    record PartnerLedger(String partner, LedgerProperties.Policy policy, List<EquivalencePolicy.Finding> standing,
+    /** The policy and caps the partner's ledger is held to today, from the agreement's phase in force. */
+    record PolicyView(String kind, String phase, Scheme.Equivalence equivalence, Scheme.Caps caps) {
+    }
+
+    record PartnerLedger(String partner, PolicyView policy, List<EquivalencePolicy.Finding> standing,
                          EquivalencePolicy.Level level, PeriodView currentPeriod, List<Week> weeks,
                          Ledger.Statement lastReconciliation, Ledger.Statement lastStatementSent) {
     }
@@ -56,15 +62,15 @@ class LedgerController {
     private final Ledger ledger;
     private final Statements statements;
     private final PartnerRegistry partners;
-    private final LedgerProperties properties;
+    private final Agreements agreements;
     private final AuditTrail audit;
 
-    LedgerController(Ledger ledger, Statements statements, PartnerRegistry partners, LedgerProperties properties,
+    LedgerController(Ledger ledger, Statements statements, PartnerRegistry partners, Agreements agreements,
                      AuditTrail audit) {
         this.ledger = ledger;
         this.statements = statements;
         this.partners = partners;
-        this.properties = properties;
+        this.agreements = agreements;
         this.audit = audit;
     }
 
@@ -142,7 +148,11 @@ class LedgerController {
         }
         EquivalencePolicy.Counts counts = ledger.counts(partner, period[0], period[1].minusDays(1));
         List<EquivalencePolicy.Finding> standing = ledger.assess(partner, day);
-        return new PartnerLedger(partner, properties.policyFor(partner), standing, EquivalencePolicy.worst(standing),
+        Scheme.Terms terms = ledger.terms(partner, day);
+        PolicyView policy = new PolicyView(terms.equivalence().policy().name(),
+                agreements.phaseAt(day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()).map(Scheme.Phase::name).orElse(null),
+                terms.equivalence(), terms.caps());
+        return new PartnerLedger(partner, policy, standing, EquivalencePolicy.worst(standing),
                 new PeriodView(period[0], period[1], counts.returns(), counts.admissions()), weeks,
                 ledger.statements(partner, "INBOUND", 1).stream().findFirst().orElse(null),
                 ledger.statements(partner, "OUTBOUND", 1).stream().findFirst().orElse(null));

@@ -13,6 +13,7 @@ import org.passerelle.contracts.equivalence.v1.EquivalenceStatement;
 import org.passerelle.contracts.equivalence.v1.FairShare;
 import org.passerelle.contracts.equivalence.v1.OneForOne;
 import org.passerelle.contracts.equivalence.v1.Policy;
+import org.passerelle.gateway.agreement.Scheme;
 import org.passerelle.contracts.equivalence.v1.WeeklyCap;
 import org.passerelle.gateway.exchange.Envelopes;
 import org.passerelle.gateway.exchange.outbound.IntakeService;
@@ -92,7 +93,7 @@ class Statements {
         statement.setPeriodEnd(weekEnd);
         statement.setReturnsCount(Math.toIntExact(counts.returns()));
         statement.setAdmissionsCount(Math.toIntExact(counts.admissions()));
-        statement.setPolicy(policy(properties.policyFor(partner)));
+        statement.setPolicy(policy(ledger.terms(partner, weekStart)));
         Body body = new Body();
         body.setEquivalenceStatement(statement);
         Envelope e = Envelopes.own(UUID.randomUUID().toString(), node.party(), partner,
@@ -100,20 +101,21 @@ class Statements {
         return codec.encode(e);
     }
 
-    /** The statement's policy element for a configured policy (the period cap has no place in it). */
-    static Policy policy(LedgerProperties.Policy configured) {
+    /** The statement's policy element for a partner's terms (other caps have no place in it). */
+    static Policy policy(Scheme.Terms terms) {
         Policy p = new Policy();
-        switch (configured.kind()) {
+        Scheme.Equivalence e = terms.equivalence();
+        switch (e.policy()) {
             case ONE_FOR_ONE -> p.setOneForOne(new OneForOne());
             case FAIR_SHARE -> {
                 FairShare f = new FairShare();
-                f.setReturns(configured.returns());
-                f.setAdmissions(configured.admissions());
+                f.setReturns(e.returns());
+                f.setAdmissions(e.admissions());
                 p.setFairShare(f);
             }
             case WEEKLY_CAP -> {
                 WeeklyCap c = new WeeklyCap();
-                c.setCap(configured.weeklyCap());
+                c.setCap(terms.caps().returnsPerWeek());
                 p.setWeeklyCap(c);
             }
         }

@@ -28,8 +28,10 @@ public record PartnerProperties(Map<String, Partner> partners) {
      * @param certificate   PEM file of the partner's gateway certificate, the recipient of what this node encrypts to it
      * @param trustAnchors  PEM files of the root certificates that may certify this partner's signing and TLS keys
      * @param crls          PEM or DER CRL files published by those roots
-     * @param send          message types this node may send to the partner ({@code ALL} for every type)
-     * @param receive       message types the partner may send to this node ({@code ALL} for every type)
+     * @param send          message types this node may send to the partner ({@code ALL} for every type); none by
+     *                      default: a new partner is fail-closed until its types are listed
+     * @param receive       message types the partner may send to this node ({@code ALL} for every type); none by
+     *                      default
      * @param maxBodySize   the largest body accepted from or sent to this partner
      * @param ratePerMinute how many messages a minute the partner may send to this node
      * @param nextCertificate PEM file of the partner's next gateway certificate, during its key rollover: messages are
@@ -47,8 +49,8 @@ public record PartnerProperties(Map<String, Partner> partners) {
             Path certificate,
             List<Path> trustAnchors,
             @DefaultValue List<Path> crls,
-            @DefaultValue("ALL") Set<String> send,
-            @DefaultValue("ALL") Set<String> receive,
+            @DefaultValue Set<String> send,
+            @DefaultValue Set<String> receive,
             @DefaultValue("16MB") DataSize maxBodySize,
             @DefaultValue("600") int ratePerMinute,
             Path nextCertificate,

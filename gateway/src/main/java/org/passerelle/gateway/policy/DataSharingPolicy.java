@@ -23,6 +23,7 @@ class DataSharingPolicy {
     }
 
     private final Map<Key, Resolved> policies = new HashMap<>();
+    private final Map<String, String> bases = new HashMap<>();
 
     DataSharingPolicy(DataSharingProperties properties) {
         properties.dataSharing().forEach((party, policy) -> {
@@ -30,9 +31,19 @@ class DataSharingPolicy {
                 throw new IllegalStateException("passerelle.data-sharing key '" + party
                         + "' is not an ISO 3166-1 alpha-2 party code");
             }
+            if (policy.basis() == null || policy.basis().isBlank()) {
+                throw new IllegalStateException("passerelle.data-sharing." + party
+                        + " names no basis: say under which agreement data is shared with " + party);
+            }
+            bases.put(party, policy.basis().strip());
             policies.put(new Key(party, Direction.INBOUND), resolve(party, "inbound", policy.inbound()));
             policies.put(new Key(party, Direction.OUTBOUND), resolve(party, "outbound", policy.outbound()));
         });
+    }
+
+    /** The basis on which data is shared with the partner; empty when none is configured (nothing may be exchanged). */
+    java.util.Optional<String> basis(String party) {
+        return java.util.Optional.ofNullable(bases.get(party));
     }
 
     /** The leaf categories a message of this type may not carry between this node and the partner in this direction. */

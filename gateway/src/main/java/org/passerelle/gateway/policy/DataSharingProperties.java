@@ -6,8 +6,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The data-sharing policy as configured under {@code passerelle.data-sharing}: for each partner, which categories of
- * data may not cross in each direction as this node sees it. A partner without an entry has no restriction.
+ * The data-sharing policy as configured under {@code passerelle.data-sharing}: for each partner, the basis of the
+ * sharing and which categories of data may not cross in each direction as this node sees it. A partner without an
+ * entry exchanges nothing (fail-closed).
  *
  * @param dataSharing party code (ISO 3166-1 alpha-2) → that partner's policy
  */
@@ -21,10 +22,12 @@ record DataSharingProperties(Map<String, PartnerPolicy> dataSharing) {
     /**
      * What may not cross between this node and one partner.
      *
+     * @param basis    the agreement (and its annex) under which data is shared with this partner, for the records of
+     *                 processing; an entry without one is refused at start
      * @param inbound  what the partner may not send to this node (checked at the partner inbox)
      * @param outbound what this node may not send to the partner (checked at intake, before the message leaves)
      */
-    record PartnerPolicy(@DefaultValue Flow inbound, @DefaultValue Flow outbound) {
+    record PartnerPolicy(String basis, @DefaultValue Flow inbound, @DefaultValue Flow outbound) {
     }
 
     /**

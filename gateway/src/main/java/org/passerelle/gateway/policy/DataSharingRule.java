@@ -3,6 +3,7 @@ package org.passerelle.gateway.policy;
 import java.util.List;
 import java.util.Set;
 import org.passerelle.gateway.error.GatewayErrorCode;
+import org.passerelle.gateway.partner.Partner;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.MessageContext;
 import org.passerelle.gateway.exchange.MessageRule;
@@ -32,6 +33,12 @@ class DataSharingRule implements MessageRule {
     public void check(MessageContext message) {
         boolean inbound = message.direction() == Direction.INBOUND;
         String partner = inbound ? message.facts().from() : message.facts().to();
+        if (policy.basis(partner).isEmpty() && !Partner.AUDIT_CHECKPOINT.equals(message.facts().messageType())) {
+            // Fail-closed: a partner with no data-sharing entry exchanges nothing but the node's audit checkpoints.
+            throw new GatewayException(GatewayErrorCode.DATA_SHARING_REFUSED, "No data-sharing basis is configured"
+                    + " for partner " + partner + ": nothing is exchanged with it",
+                    List.of("passerelle.data-sharing." + partner + ".basis is not set"), null);
+        }
         Set<DataCategory> forbidden = policy.forbidden(partner, message.direction(), message.facts().messageType());
         List<DataFinder.Finding> findings = DataFinder.find(message.envelope(), "Envelope", forbidden);
         if (findings.isEmpty()) {

@@ -45,6 +45,10 @@ class SearchLimits implements MessageRule, MessageObserver {
     @Override
     public void check(MessageContext message) {
         String partner = partnerOf(message);
+        if (message.facts().testIndicator() && SEARCH.equals(message.facts().messageType())) {
+            // Test traffic takes no quota (README "Test traffic").
+            return;
+        }
         switch (message.facts().messageType()) {
             case RESPONSE -> checkCandidates(message, partner);
             case SEARCH -> {
@@ -61,7 +65,7 @@ class SearchLimits implements MessageRule, MessageObserver {
     /** In the storing transaction: takes one search from the day's quota, or refuses if another took the last one. */
     @Override
     public void accepted(MessageContext message) {
-        if (!SEARCH.equals(message.facts().messageType())) {
+        if (!SEARCH.equals(message.facts().messageType()) || message.facts().testIndicator()) {
             return;
         }
         String partner = partnerOf(message);

@@ -44,7 +44,7 @@ class EquivalencePagesTest {
     @DynamicPropertySource
     static void node(DynamicPropertyRegistry r) {
         OpsPagesTestSupport.node(r, data);
-        r.add("passerelle.ledger.partner-policies.FR.kind", () -> "ONE_FOR_ONE");
+        r.add("passerelle.scheme.phases[0].partners.FR.equivalence.policy", () -> "ONE_FOR_ONE");
     }
 
     @Autowired

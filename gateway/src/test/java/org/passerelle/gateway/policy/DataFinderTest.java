@@ -112,7 +112,7 @@ class DataFinderTest {
     @Test
     void policyResolvesGroupsAndExemptsPerMessageType() {
         DataSharingPolicy policy = new DataSharingPolicy(new DataSharingProperties(Map.of("FR",
-                new DataSharingProperties.PartnerPolicy(
+                new DataSharingProperties.PartnerPolicy("test basis",
                         new DataSharingProperties.Flow(List.of(DataCategory.PERSONAL_DATA),
                                 Map.of("AdmissionReferral", List.of(DataCategory.IDENTITY))),
                         new DataSharingProperties.Flow(List.of(), Map.of())))));
@@ -121,13 +121,15 @@ class DataFinderTest {
         assertThat(policy.forbidden("FR", Direction.INBOUND, "AdmissionReferral"))
                 .contains(DataCategory.FINGERPRINTS).doesNotContain(DataCategory.NAMES, DataCategory.DATE_OF_BIRTH);
         assertThat(policy.forbidden("FR", Direction.OUTBOUND, "ReadmissionRequest")).isEmpty();
-        assertThat(policy.forbidden("BE", Direction.INBOUND, "ReadmissionRequest")).isEmpty();
+        assertThat(policy.basis("FR")).contains("test basis");
+        // a partner with no entry has no basis: the rule refuses everything with it (fail-closed)
+        assertThat(policy.basis("BE")).isEmpty();
     }
 
     @Test
     void policyRefusesToStartOnAMisspeltMessageType() {
         assertThatThrownBy(() -> new DataSharingPolicy(new DataSharingProperties(Map.of("FR",
-                new DataSharingProperties.PartnerPolicy(
+                new DataSharingProperties.PartnerPolicy("test basis",
                         new DataSharingProperties.Flow(List.of(DataCategory.PERSONAL_DATA),
                                 Map.of("AdmisionReferral", List.of(DataCategory.NAMES))),
                         new DataSharingProperties.Flow(List.of(), Map.of()))))))

@@ -14,7 +14,11 @@ public final class Envelopes {
     private Envelopes() {
     }
 
-    /** The valid sample of this type, from {@code from} to {@code to}, with a fresh message and conversation id. */
+    /**
+     * The valid sample of this type, from {@code from} to {@code to}, with a fresh message and conversation id, as live
+     * traffic (the samples are marked as test traffic, which counts in no ledger, cap or quota; {@link #asTestTraffic}
+     * marks one again).
+     */
     public static byte[] sample(String type, String from, String to) {
         return sample(type, from, to, UUID.randomUUID().toString());
     }
@@ -28,7 +32,13 @@ public final class Envelopes {
         xml = replace(xml, "To", to);
         xml = replace(xml, "CreatedAt", now.toString());
         xml = replace(xml, "ExpiresAt", now.plus(7, ChronoUnit.DAYS).toString());
+        xml = replace(xml, "TestIndicator", "false");
         return xml.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The envelope marked as test traffic ({@code testIndicator} true). */
+    public static byte[] asTestTraffic(byte[] xml) {
+        return withHeader(xml, "TestIndicator", "true");
     }
 
     /** The text of the first {@code cmn:NAME} element. */

@@ -42,6 +42,7 @@ public final class NodeSettings {
         p.put(prefix + "certificate", pki.gateway(partner).certificatePem().toString());
         p.put(prefix + "trust-anchors[0]", pki.rootCa(partner).certificatePem().toString());
         p.put(prefix + "crls[0]", pki.crl(partner).toString());
+        p.putAll(exchangesEverything(party, partner));
         p.put("passerelle.backend.default-endpoints[0]", "http://localhost:" + backendPort + INBOUND_PATH);
         // Development and tests only: the simulated back-ends take plain http (a real node uses https with mutual TLS).
         p.put("passerelle.backend.allow-plain-http", true);
@@ -56,6 +57,23 @@ public final class NodeSettings {
         // admission cases back to refusing out-of-sequence messages.
         p.put("passerelle.readmission.enabled", false);
         p.put("passerelle.admission.enforce-transitions", false);
+        return p;
+    }
+
+    /**
+     * What a new partner needs before it exchanges anything (a partner is fail-closed): the message types each way
+     * (every type here), a data-sharing entry naming its basis, and a phase of the agreement that names it (here one
+     * open-ended development phase with both parties and no caps, for the casework the tests and the demo run).
+     */
+    public static Map<String, Object> exchangesEverything(String party, String partner) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        String prefix = "passerelle.partners." + partner + ".";
+        p.put(prefix + "send", "ALL");
+        p.put(prefix + "receive", "ALL");
+        p.put("passerelle.data-sharing." + partner + ".basis", "development exchange between " + party + " and " + partner);
+        p.put("passerelle.scheme.phases[0].name", "development");
+        p.put("passerelle.scheme.phases[0].from", "2020-01-01");
+        p.put("passerelle.scheme.phases[0].partners." + partner + ".arrival-modes", "SMALL_BOAT,CONCEALED_IN_VEHICLE");
         return p;
     }
 

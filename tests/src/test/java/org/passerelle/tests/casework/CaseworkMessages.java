@@ -36,7 +36,12 @@ public final class CaseworkMessages {
 
     /** A readmission request GB → FR for a person who arrived at {@code arrivedAt}, screened that day. */
     public static byte[] readmissionRequest(String caseReference, String conversation, Instant arrivedAt) {
-        String xml = text(withCase(Envelopes.sample("ReadmissionRequest", "GB", "FR", conversation), "ra", caseReference));
+        return readmissionRequest("FR", caseReference, conversation, arrivedAt);
+    }
+
+    /** A readmission request GB → {@code to} for a person who arrived at {@code arrivedAt}, screened that day. */
+    public static byte[] readmissionRequest(String to, String caseReference, String conversation, Instant arrivedAt) {
+        String xml = text(withCase(Envelopes.sample("ReadmissionRequest", "GB", to, conversation), "ra", caseReference));
         xml = set(xml, "ra:ArrivedAt", arrivedAt.truncatedTo(ChronoUnit.SECONDS).toString());
         LocalDate arrival = LocalDate.ofInstant(arrivedAt, ZoneOffset.UTC);
         xml = set(xml, "ra:ScreenedOn", arrival.toString());
@@ -92,6 +97,11 @@ public final class CaseworkMessages {
         request = json == null ? request.POST(HttpRequest.BodyPublishers.noBody())
                 : request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         return send(request.build());
+    }
+
+    public static HttpResponse<String> put(Node node, String path, String token, String json) {
+        return send(HttpRequest.newBuilder(node.api(path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     public static HttpResponse<String> patch(Node node, String path, String token, String json) {

@@ -49,7 +49,6 @@ class ReadmissionCasesIT {
 
     static final String CMS = "application/pkcs7-mime; smime-type=enveloped-data";
     static final Duration REPLY_WITHIN = Duration.ofSeconds(5);
-    static final Duration PROCESS_WITHIN = Duration.ofDays(14).plusSeconds(20);
     static final AtomicInteger SERIAL = new AtomicInteger((int) (System.nanoTime() % 500_000));
 
     @TempDir
@@ -65,9 +64,9 @@ class ReadmissionCasesIT {
                 "passerelle.readmission.due-soon-within", "1h",
                 // Payloads of closed cases are erased two seconds after closing when a test runs the purge.
                 "passerelle.retention.closed-case-payloads", "2s",
-                "GB:passerelle.readmission.partners.FR.reply-within", REPLY_WITHIN.toSeconds() + "s",
-                // Just over the request window, so that a request sent at the window's very end expires in seconds.
-                "GB:passerelle.readmission.partners.FR.process-within", PROCESS_WITHIN.toSeconds() + "s"));
+                "GB:passerelle.scheme.phases[0].partners.FR.clocks.reply-within", REPLY_WITHIN.toSeconds() + "s",
+                // As long as the request window, so that a request sent at the window's very end expires in seconds.
+                "GB:passerelle.scheme.phases[0].partners.FR.clocks.process-within", "P14D"));
     }
 
     @AfterAll
@@ -287,8 +286,9 @@ class ReadmissionCasesIT {
     void aCasePastTheWholeProcessLimitExpiresWithOneAlert() {
         // given a request sent at the very end of its window, so that the (test's) process limit is seconds away
         String ref = newCaseReference();
-        // (15 s left in the window: the request must pass GB's intake and FR's inbox before it closes, under any load)
-        Instant arrived = Instant.now().minus(Duration.ofDays(14)).plusSeconds(15);
+        // (30 s left in the window: the request must pass GB's intake and FR's inbox before it closes, under any load;
+        // the case then expires 14 calendar days after arrival, 30 s from now)
+        Instant arrived = Instant.now().minus(Duration.ofDays(14)).plusSeconds(30);
         assertAccepted(exchange.gb.submit(request(ref, UUID.randomUUID().toString(), arrived, null)));
         awaitState(exchange.gb, ref, "ACKNOWLEDGED");
 
@@ -371,7 +371,11 @@ class ReadmissionCasesIT {
     }
 
     static byte[] decision(String ref, String conversation, String outcome, boolean exceptional) {
-        String xml = text(Envelopes.sample("ReadmissionDecision", "FR", "GB", conversation));
+        return decision("FR", ref, conversation, outcome, exceptional);
+    }
+
+    static byte[] decision(String from, String ref, String conversation, String outcome, boolean exceptional) {
+        String xml = text(Envelopes.sample("ReadmissionDecision", from, "GB", conversation));
         xml = body(xml, "CaseReference", ref);
         xml = body(xml, "Decision", outcome);
         xml = body(xml, "Exceptional", Boolean.toString(exceptional));
@@ -446,19 +450,19 @@ class ReadmissionCasesIT {
                 .filter(e -> "DEADLINE_OVERDUE".equals(e.action()) && e.detail().startsWith(ref + " REPLY")).toList();
     }
 
-    private static String caseJson(Node node, String ref) {
+    static String caseJson(Node node, String ref) {
         HttpResponse<String> response = node.get("/api/v1/cases/readmission/" + ref, Node.SYSTEM_TOKEN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return response.body();
     }
 
-    private static String state(Node node, String ref) {
+    static String state(Node node, String ref) {
         Matcher m = Pattern.compile("\"state\":\"([A-Z_]+)\"").matcher(caseJson(node, ref));
         assertThat(m.find()).isTrue();
         return m.group(1);
     }
 
-    private static void awaitState(Node node, String ref, String state) {
+    static void awaitState(Node node, String ref, String state) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             HttpResponse<String> response = node.get("/api/v1/cases/readmission/" + ref, Node.SYSTEM_TOKEN);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

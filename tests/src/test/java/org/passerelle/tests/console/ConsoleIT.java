@@ -85,9 +85,7 @@ class ConsoleIT {
         List<String> frTakes = List.of("BiometricSearchRequest", "BiometricSearchResponse", "ReadmissionRequest",
                 "ReadmissionDecision", "TransferStatus", "AdmissionReferral", "EligibilityResult", "AdmissionDecision",
                 "ArrivalConfirmation", "CaseStatusUpdate", "EquivalenceStatement");
-        for (int i = 0; i < frTakes.size(); i++) {
-            extra.put("FR:passerelle.partners.GB.receive[" + i + "]", frTakes.get(i));
-        }
+        extra.put("FR:passerelle.partners.GB.receive", String.join(",", frTakes));
         // people may also sign in with the organisation's OpenID Connect provider (a stand-in here)
         extra.put("GB:passerelle.access.oidc.issuer", IdentityProvider.ISSUER);
         extra.put("GB:passerelle.access.oidc.audience", "passerelle-gb-api");
@@ -98,7 +96,7 @@ class ConsoleIT {
         extra.put("GB:passerelle.console.oidc.token-uri", idp.tokenUri());
         // readmission casework on, with a reply window of seconds so that the case's reply is overdue on its page
         extra.put("passerelle.readmission.enabled", true);
-        extra.put("GB:passerelle.readmission.partners.FR.reply-within", "3s");
+        extra.put("GB:passerelle.scheme.phases[0].partners.FR.clocks.reply-within", "3s");
         exchange = Exchange.start(dir, extra);
         gb = exchange.gb;
         console = URI.create("http://localhost:" + gb.apiPort());

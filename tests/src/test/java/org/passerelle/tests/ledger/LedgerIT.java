@@ -120,7 +120,8 @@ class LedgerIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(fr.bean(AuditTrail.class).latest(50))
                 .anyMatch(e -> e.action().equals("LEDGER_ALERT") && "EQUIVALENCE_BREACH".equals(e.code())
                         && e.detail().contains("ONE_FOR_ONE")));
-        assertThat(fr.bean(MeterRegistry.class).find("passerelle.ledger.alerts").tag("level", "BREACH").counter())
+        assertThat(fr.bean(MeterRegistry.class).find("passerelle.ledger.alerts").tag("level", "BREACH")
+                .tag("rule", "ONE_FOR_ONE").counter())
                 .isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
         assertThat(ledger(fr)).contains("\"level\":\"BREACH\"");
         assertThat(fr.bean(AuditTrail.class).latest(50)).anyMatch(e -> e.action().equals("LEDGER_ALERT")

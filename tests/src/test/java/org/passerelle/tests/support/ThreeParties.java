@@ -62,6 +62,7 @@ public final class ThreeParties implements AutoCloseable {
         gbSettings.put(be + "certificate", pki.gateway("BE").certificatePem().toString());
         gbSettings.put(be + "trust-anchors[0]", pki.rootCa("BE").certificatePem().toString());
         gbSettings.put(be + "crls[0]", pki.crl("BE").toString());
+        NodeSettings.exchangesEverything("GB", "BE").forEach(gbSettings::putIfAbsent);
         Node gb = new Node("GB", gbApi, gbExchange, gbDatabase, gbSettings);
         Node fr = new Node("FR", frApi, frExchange, frDatabase, Exchange.properties(pki, dir, "FR", "GB", frApi,
                 frExchange, gbExchange, frBackend.port(), frDatabase, extra));

@@ -12,6 +12,8 @@ import org.passerelle.contracts.admission.v1.AdmissionReferral;
 import org.passerelle.contracts.admission.v1.EligibilityOutcome;
 import org.passerelle.contracts.admission.v1.EligibilityResult;
 import org.passerelle.contracts.envelope.v1.Body;
+import org.passerelle.gateway.agreement.Agreements;
+import org.passerelle.gateway.agreement.CaseKind;
 import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditOutcome;
@@ -55,9 +57,12 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
     private final Clock clock;
     private final TransactionTemplate transaction;
     private final MeterRegistry meters;
+    private final Agreements agreements;
 
     AdmissionWorkflow(AdmissionCases cases, GalleryChecks gallery, AdmissionProperties properties,
-                      AuditTrail audit, Clock clock, TransactionTemplate transaction, MeterRegistry meters) {
+                      AuditTrail audit, Clock clock, TransactionTemplate transaction, MeterRegistry meters,
+                      Agreements agreements) {
+        this.agreements = agreements;
         this.cases = cases;
         this.gallery = gallery;
         this.properties = properties;
@@ -86,7 +91,16 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
                 throw illegal(step.caseReference(), reason);
             });
         }
+        if (step.event() == AdmissionEvent.REFERRAL && existing.isEmpty()) {
+            // The agreement in force: a phase that names the partner, its standing and admission window, the caps.
+            agreements.checkNewCase(newCase(message, step));
+        }
         gate(step, existing);
+    }
+
+    private Agreements.NewCase newCase(MessageContext message, Step step) {
+        return new Agreements.NewCase(CaseKind.ADMISSION, step.partner(), step.caseReference(), null,
+                message.facts().testIndicator(), message.facts().messageId(), clock.instant());
     }
 
     @Override
@@ -108,6 +122,10 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
         gate(step, existing);
         String messageId = message.facts().messageId();
         if (step.event() == AdmissionEvent.REFERRAL) {
+            if (existing.isEmpty()) {
+                // Again under the caps' lock: a cap may have filled since check().
+                agreements.takePlace(newCase(message, step));
+            }
             Instant now = clock.instant();
             AdmissionRole role = step.direction() == Direction.OUTBOUND ? AdmissionRole.REFERRING : AdmissionRole.DECIDING;
             AdmissionReferral r = step.referral();

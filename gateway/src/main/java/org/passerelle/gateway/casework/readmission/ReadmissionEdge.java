@@ -1,6 +1,7 @@
 package org.passerelle.gateway.casework.readmission;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.passerelle.contracts.casestatus.v1.CaseStatusUpdate;
@@ -9,6 +10,9 @@ import org.passerelle.contracts.readmission.v1.ReadmissionDecision;
 import org.passerelle.contracts.readmission.v1.ReadmissionRequest;
 import org.passerelle.contracts.readmission.v1.TransferReason;
 import org.passerelle.contracts.readmission.v1.TransferStatus;
+import org.passerelle.gateway.agreement.Agreements;
+import org.passerelle.gateway.agreement.CaseKind;
+import org.passerelle.gateway.agreement.Scheme;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.gallery.GalleryTemplates;
@@ -38,10 +42,12 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
     private final ReadmissionCases cases;
     private final Clock clock;
     private final TransactionTemplate transaction;
+    private final Agreements agreements;
 
     ReadmissionEdge(ReadmissionProperties properties, ReadmissionWorkflow workflow, ReadmissionCases cases, Clock clock,
-                    PlatformTransactionManager transactions) {
+                    PlatformTransactionManager transactions, Agreements agreements) {
         this.properties = properties;
+        this.agreements = agreements;
         this.workflow = workflow;
         this.cases = cases;
         this.clock = clock;
@@ -61,7 +67,7 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
         }
         ReadmissionRequest request = message.envelope().getBody().getReadmissionRequest();
         if (request != null) {
-            checkRequest(request, command, message.direction());
+            checkRequest(request, command, message);
         }
         workflow.check(command);
     }
@@ -72,9 +78,14 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
             return;
         }
         CaseCommand command = commandOf(message);
-        if (command != null) {
-            workflow.apply(command);
+        if (command == null) {
+            return;
         }
+        if (command.event() == CaseEvent.REQUEST && cases.find(command.caseReference(), command.partner()).isEmpty()) {
+            // Again in the storing transaction, under the caps' lock: a cap may have filled since check().
+            agreements.takePlace(newCase(message, command));
+        }
+        workflow.apply(command);
     }
 
     @Override
@@ -100,13 +111,21 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
      * they apply for the legal route or cross again), no excluded person is proposed, and a first request leaves in
      * time.
      */
-    private void checkRequest(ReadmissionRequest request, CaseCommand command, Direction direction) {
+    private void checkRequest(ReadmissionRequest request, CaseCommand command, MessageContext message) {
+        Direction direction = message.direction();
+        boolean first = cases.find(command.caseReference(), command.partner()).isEmpty();
+        if (first) {
+            // The agreement in force: a phase that names the partner, its standing, the arrival mode, the caps.
+            agreements.checkNewCase(newCase(message, command));
+        }
         if (!GalleryTemplates.declaresSearchable(request.getBiometricSet())) {
             GatewayErrorCode code = GatewayErrorCode.FINGERPRINTS_REQUIRED;
             throw new GatewayException(code, "A readmission request carries the person's"
                     + " fingerprints", List.of("BiometricSet with a WSQ or uncompressed Fingerprint record"), null);
         }
-        ReadmissionProperties.Rules rules = properties.rules(command.partner());
+        // A request sent again with more information is held to the terms of the phase its case began in.
+        Instant began = first ? command.at() : cases.find(command.caseReference(), command.partner()).orElseThrow().createdAt();
+        Scheme.Terms rules = agreements.termsOrStandard(command.partner(), began);
         List<String> stopped = rules.exclusions().stream().sorted()
                 .filter(e -> e.applies(request.getVulnerabilityScreening())).map(Enum::name).toList();
         if (!stopped.isEmpty()) {
@@ -115,13 +134,18 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
                     + String.join(", ", stopped), stopped, null);
         }
         // The window binds the first request; a request sent again with more information belongs to an open case.
-        if (direction == Direction.OUTBOUND && cases.find(command.caseReference(), command.partner()).isEmpty()
-                && command.at().isAfter(command.arrivedAt().plus(rules.requestWithin()))) {
+        Duration within = rules.clocks().requestWithin();
+        if (direction == Direction.OUTBOUND && first && command.at().isAfter(command.arrivedAt().plus(within))) {
             GatewayErrorCode code = GatewayErrorCode.REQUEST_WINDOW_CLOSED;
             throw new GatewayException(code, "A readmission request to " + command.partner()
-                    + " must leave within " + rules.requestWithin() + " of arrival",
-                    List.of("request-within " + rules.requestWithin()), null);
+                    + " must leave within " + within + " of arrival", List.of("request-within " + within), null);
         }
+    }
+
+    private static Agreements.NewCase newCase(MessageContext message, CaseCommand command) {
+        ReadmissionRequest request = message.envelope().getBody().getReadmissionRequest();
+        return new Agreements.NewCase(CaseKind.RETURN, command.partner(), command.caseReference(),
+                request.getArrival().getMode(), message.facts().testIndicator(), command.messageId(), command.at());
     }
 
     /** The case event a message causes, or null when it concerns no readmission case. */

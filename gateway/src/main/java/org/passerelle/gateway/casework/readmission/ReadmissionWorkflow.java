@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.passerelle.gateway.agreement.Agreements;
+import org.passerelle.gateway.agreement.Scheme;
 import org.passerelle.gateway.audit.AuditAction;
 import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.audit.AuditOutcome;
@@ -26,14 +28,13 @@ class ReadmissionWorkflow {
     static final AuditChannel CHANNEL = AuditChannel.CASEWORK;
 
     private final ReadmissionCases cases;
-    private final ReadmissionProperties properties;
+    private final Agreements agreements;
     private final AuditTrail audit;
     private final MeterRegistry registry;
 
-    ReadmissionWorkflow(ReadmissionCases cases, ReadmissionProperties properties, AuditTrail audit,
-                        MeterRegistry registry) {
+    ReadmissionWorkflow(ReadmissionCases cases, Agreements agreements, AuditTrail audit, MeterRegistry registry) {
         this.cases = cases;
-        this.properties = properties;
+        this.agreements = agreements;
         this.audit = audit;
         this.registry = registry;
     }
@@ -126,18 +127,19 @@ class ReadmissionWorkflow {
     }
 
     private ReadmissionCase draft(CaseCommand command) {
-        ReadmissionProperties.Rules rules = properties.rules(command.partner());
+        Scheme.Clocks clocks = agreements.termsOrStandard(command.partner(), command.at()).clocks();
         ReadmissionCase.Role role = command.direction() == Direction.OUTBOUND
                 ? ReadmissionCase.Role.REQUESTING : ReadmissionCase.Role.REQUESTED;
         Instant now = command.at();
         return new ReadmissionCase(0, command.caseReference(), command.partner(), role, ReadmissionState.DRAFTED, null,
                 command.conversationId(), command.messageId(), command.arrivedAt(), now, null, false, null,
-                command.arrivedAt().plus(rules.processWithin()), now, now);
+                clocks.processDue(command.arrivedAt()), now, now);
     }
 
     /** The case after {@code event} took it to {@code to}, with the clocks the event starts or changes. */
     private ReadmissionCase effects(ReadmissionCase c, CaseEvent event, ReadmissionState to, CaseCommand command) {
-        ReadmissionProperties.Rules rules = properties.rules(c.partner());
+        // The clocks of the phase the case began in.
+        Scheme.Clocks clocks = agreements.termsOrStandard(c.partner(), c.createdAt()).clocks();
         ReadmissionState suspendedFrom = switch (event) {
             case SUSPEND -> c.state();
             case RESUME -> null;
@@ -159,7 +161,7 @@ class ReadmissionWorkflow {
             }
             case RECEIPT -> {
                 receiptAt = command.at();
-                replyDue = receiptAt.plus(exceptional ? rules.exceptionalReplyWithin() : rules.replyWithin());
+                replyDue = receiptAt.plus(exceptional ? clocks.exceptionalReplyWithin() : clocks.replyWithin());
             }
             default -> {
             }

@@ -1,0 +1,253 @@
+package org.passerelle.gateway.agreement;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.passerelle.contracts.readmission.v1.ArrivalMode;
+
+/**
+ * The scheme's agreement as one document: its phases, each in force from its first moment until the next one's, and
+ * per phase the partners it covers with their terms and the caps across all of them. A partner that no phase in force
+ * names has no agreement in force: it can start no case. The same document is bound from configuration
+ * ({@code passerelle.scheme}, the first version) and exchanged as JSON through the API (later versions); missing
+ * values take the defaults below, so both read alike.
+ *
+ * @param name   the scheme's name, e.g. {@code routes-for-returns}
+ * @param phases the phases, in any order; they may not overlap
+ */
+public record Scheme(String name, List<Phase> phases) {
+
+    private static final Pattern PARTY = Pattern.compile("[A-Z]{2}");
+
+    public Scheme {
+        name = name == null || name.isBlank() ? "routes-for-returns" : name.strip();
+        phases = phases == null ? List.of()
+                : phases.stream().sorted(Comparator.comparing(Phase::start)).toList();
+    }
+
+    /** The phase in force at {@code at}, if any. */
+    public Optional<Phase> phaseAt(Instant at) {
+        return phases.stream().filter(p -> p.covers(at)).findFirst();
+    }
+
+    /** The partner's terms at {@code at}: empty when no phase in force names it. */
+    public Optional<Terms> termsAt(String partner, Instant at) {
+        return phaseAt(at).map(p -> p.partners().get(partner));
+    }
+
+    /** Everything wrong with the document, each as one sentence; empty when it can be put in force. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        Phase previous = null;
+        for (Phase p : phases) {
+            String where = "phase " + p.name();
+            if (p.name().isBlank()) {
+                problems.add("a phase has no name");
+            }
+            p.end().filter(end -> !end.isAfter(p.start()))
+                    .ifPresent(end -> problems.add(where + " ends before it starts"));
+            if (previous != null && previous.end().map(end -> end.isAfter(p.start())).orElse(true)) {
+                problems.add(where + " starts before phase " + previous.name() + " ends");
+            }
+            p.caps().problems(where + " caps").forEach(problems::add);
+            p.partners().forEach((party, terms) -> {
+                if (!PARTY.matcher(party).matches()) {
+                    problems.add(where + ": '" + party + "' is not an ISO 3166-1 alpha-2 party code");
+                }
+                terms.problems(where + " partner " + party).forEach(problems::add);
+            });
+            previous = p;
+        }
+        return problems;
+    }
+
+    /**
+     * One phase.
+     *
+     * @param name     e.g. {@code pilot}, {@code circuit-breaker}, {@code sustainable}
+     * @param from     its first moment: a date ({@code 2027-01-01}, the start of that day in UTC) or an instant
+     * @param until    the first moment no longer in it, the same way; none for open-ended
+     * @param caps     caps across all the phase's partners together (the phase is the period)
+     * @param partners party code → that partner's terms in this phase
+     */
+    public record Phase(String name, String from, String until, Caps caps, Map<String, Terms> partners) {
+
+        public Phase {
+            name = name == null ? "" : name.strip();
+            if (from == null || from.isBlank()) {
+                throw new IllegalArgumentException("phase " + name + " needs 'from'");
+            }
+            moment(from);
+            if (until != null && !until.isBlank()) {
+                moment(until);
+            } else {
+                until = null;
+            }
+            caps = caps == null ? Caps.NONE : caps;
+            partners = partners == null ? Map.of() : Map.copyOf(new TreeMap<>(partners));
+        }
+
+        public Instant start() {
+            return moment(from);
+        }
+
+        public Optional<Instant> end() {
+            return Optional.ofNullable(until).map(Scheme::moment);
+        }
+
+        public boolean covers(Instant at) {
+            return !at.isBefore(start()) && end().map(at::isBefore).orElse(true);
+        }
+    }
+
+    /**
+     * What one partner agreed in one phase.
+     *
+     * @param arrivalModes who may be returned, by how they arrived (default: small boat and concealed in a vehicle)
+     * @param exclusions   screening flags that stop a readmission request (default: all five)
+     * @param equivalence  the balance of returns and admissions this partner's ledger is held to
+     * @param caps         this partner's caps (in addition to the phase's caps across partners)
+     * @param clocks       the legal clocks of the cases started in this phase
+     */
+    public record Terms(Set<ArrivalMode> arrivalModes, Set<Exclusion> exclusions, Equivalence equivalence, Caps caps,
+                        Clocks clocks) {
+
+        public Terms {
+            arrivalModes = arrivalModes == null ? Set.copyOf(EnumSet.of(ArrivalMode.SMALL_BOAT, ArrivalMode.CONCEALED_IN_VEHICLE))
+                    : Set.copyOf(arrivalModes);
+            exclusions = exclusions == null ? Set.copyOf(EnumSet.allOf(Exclusion.class)) : Set.copyOf(exclusions);
+            equivalence = equivalence == null ? new Equivalence(null, null, null, null, null) : equivalence;
+            caps = caps == null ? Caps.NONE : caps;
+            clocks = clocks == null ? Clocks.STANDARD : clocks;
+        }
+
+        /** The UK–France values, for cases begun before any phase was recorded. */
+        public static Terms standard() {
+            return new Terms(null, null, null, null, null);
+        }
+
+        List<String> problems(String where) {
+            List<String> problems = new ArrayList<>(caps.problems(where + " caps"));
+            if (arrivalModes.isEmpty()) {
+                problems.add(where + ": no arrival mode is in scope");
+            }
+            if (equivalence.policy() == Policy.WEEKLY_CAP && caps.returnsPerWeek() == 0) {
+                problems.add(where + ": policy WEEKLY_CAP needs caps.returns-per-week");
+            }
+            if (equivalence.returns() < 1 || equivalence.admissions() < 1) {
+                problems.add(where + ": a fair-share ratio's terms are at least 1");
+            }
+            if (equivalence.tolerance() < 0 || equivalence.nearBreach() <= 0 || equivalence.nearBreach() > 1) {
+                problems.add(where + ": tolerance is at least 0, near-breach between 0 and 1");
+            }
+            return problems;
+        }
+    }
+
+    /**
+     * The policy a partner's ledger is held to.
+     *
+     * @param policy     {@link Policy}
+     * @param returns    the returns term of a fair-share ratio
+     * @param admissions the admissions term: at least {@code admissions} admissions for every {@code returns} returns
+     * @param tolerance  under {@code ONE_FOR_ONE}, how far returns may run ahead of admissions before it is flagged
+     * @param nearBreach the share of a limit at which a near-breach is alerted (0.9 = 90 %)
+     */
+    public record Equivalence(Policy policy, Integer returns, Integer admissions, Integer tolerance, Double nearBreach) {
+
+        public Equivalence {
+            policy = policy == null ? Policy.ONE_FOR_ONE : policy;
+            returns = returns == null ? 1 : returns;
+            admissions = admissions == null ? 1 : admissions;
+            tolerance = tolerance == null ? 0 : tolerance;
+            nearBreach = nearBreach == null ? 0.9 : nearBreach;
+        }
+    }
+
+    /** The balance rule of a partner's ledger; caps are set apart and combine with any of them. */
+    public enum Policy {
+        /** One admission for each return: an imbalance either way is flagged (returns ahead beyond the tolerance). */
+        ONE_FOR_ONE,
+        /** A floor: at least {@code admissions} admissions for every {@code returns} returns. */
+        FAIR_SHARE,
+        /** No balance rule; the weekly cap on returns is the policy stated to the partner. */
+        WEEKLY_CAP
+    }
+
+    /**
+     * Caps on the cases a partner (or, on a phase, all its partners together) may start. 0 or absent: no cap.
+     *
+     * @param returnsPerWeek    readmission requests per ISO week
+     * @param admissionsPerWeek admission referrals per ISO week
+     * @param returns           readmission requests in the phase
+     * @param admissions        admission referrals in the phase
+     */
+    public record Caps(Integer returnsPerWeek, Integer admissionsPerWeek, Integer returns, Integer admissions) {
+
+        static final Caps NONE = new Caps(0, 0, 0, 0);
+
+        public Caps {
+            returnsPerWeek = returnsPerWeek == null ? 0 : returnsPerWeek;
+            admissionsPerWeek = admissionsPerWeek == null ? 0 : admissionsPerWeek;
+            returns = returns == null ? 0 : returns;
+            admissions = admissions == null ? 0 : admissions;
+        }
+
+        /** The cap on one kind of case over one span; 0 when none. */
+        public int of(CaseKind kind, boolean weekly) {
+            return kind == CaseKind.RETURN ? (weekly ? returnsPerWeek : returns) : (weekly ? admissionsPerWeek : admissions);
+        }
+
+        List<String> problems(String where) {
+            return returnsPerWeek < 0 || admissionsPerWeek < 0 || returns < 0 || admissions < 0
+                    ? List.of(where + " may not be negative") : List.of();
+        }
+    }
+
+    /**
+     * The legal clocks of readmission cases begun in a phase.
+     *
+     * @param requestWithin          a first request leaves within this time of the person's arrival
+     * @param replyWithin            the partner's reply is due this long after the receipt of the request
+     * @param exceptionalReplyWithin the same, once the partner has marked the case exceptional
+     * @param processWithin          the whole process ends this long after arrival: three calendar months ({@code P3M})
+     */
+    public record Clocks(Duration requestWithin, Duration replyWithin, Duration exceptionalReplyWithin,
+                         Period processWithin) {
+
+        static final Clocks STANDARD = new Clocks(null, null, null, null);
+
+        public Clocks {
+            requestWithin = requestWithin == null ? Duration.ofDays(14) : requestWithin;
+            replyWithin = replyWithin == null ? Duration.ofDays(14) : replyWithin;
+            exceptionalReplyWithin = exceptionalReplyWithin == null ? Duration.ofDays(28) : exceptionalReplyWithin;
+            processWithin = processWithin == null ? Period.ofMonths(3) : processWithin;
+        }
+
+        /** When a case of a person who arrived at {@code arrivedAt} expires: calendar months in UTC, not 92 days. */
+        public Instant processDue(Instant arrivedAt) {
+            return arrivedAt.atZone(ZoneOffset.UTC).plus(processWithin).toInstant();
+        }
+    }
+
+    static Instant moment(String text) {
+        String t = text.strip();
+        try {
+            return t.length() == 10 ? LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + t + "' is neither a date (2027-01-01) nor an instant (2027-01-01T00:00:00Z)", e);
+        }
+    }
+}
