@@ -39,10 +39,17 @@ class AgreementAdministration implements SmartInitializingSingleton {
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
     private final Agreements agreements;
+    private final org.springframework.core.env.ConfigurableEnvironment environment;
+
+    /** Settings of earlier versions whose rules are now the agreement's: a node still given them refuses to start. */
+    static final List<String> MOVED = List.of("passerelle.ledger.policy", "passerelle.ledger.partner-policies",
+            "passerelle.ledger.period-start", "passerelle.ledger.period-length", "passerelle.readmission.partners");
 
     AgreementAdministration(AgreementVersions versions, PartnerStandings standings, PartnerRegistry partners,
                             SchemeProperties configured, AuditTrail audit, JdbcClient jdbc,
-                            TransactionTemplate transaction, Agreements agreements) {
+                            TransactionTemplate transaction, Agreements agreements,
+                            org.springframework.core.env.ConfigurableEnvironment environment) {
+        this.environment = environment;
         this.versions = versions;
         this.standings = standings;
         this.partners = partners;
@@ -60,13 +67,29 @@ class AgreementAdministration implements SmartInitializingSingleton {
     /** Before the node takes messages: the configured agreement is version 1 if none is recorded yet. */
     @Override
     public void afterSingletonsInstantiated() {
+        List<String> moved = new java.util.ArrayList<>();
+        for (var source : environment.getPropertySources()) {
+            if (source instanceof org.springframework.core.env.EnumerablePropertySource<?> e) {
+                for (String name : e.getPropertyNames()) {
+                    if (MOVED.stream().anyMatch(m -> name.equals(m) || name.startsWith(m + ".") || name.startsWith(m + "["))) {
+                        moved.add(name);
+                    }
+                }
+            }
+        }
+        if (!moved.isEmpty()) {
+            // Ignoring them would silently drop a partner's caps or clocks: say where they went instead.
+            throw new IllegalStateException("These settings are now the agreement's (passerelle.scheme phases: each"
+                    + " partner's equivalence, caps and clocks; README \"Agreements, phases and caps\"): "
+                    + String.join(", ", new java.util.TreeSet<>(moved)));
+        }
         Scheme scheme = configured.scheme();
         List<String> problems = scheme.problems();
         if (!problems.isEmpty()) {
             throw new IllegalStateException("passerelle.scheme cannot be put in force: " + String.join("; ", problems));
         }
         transaction.executeWithoutResult(tx -> {
-            jdbc.sql("select id from cap_lock where id = 1 for update").query(Integer.class).single();
+            lock();
             versions.inForce().ifPresentOrElse(v -> {
                 if (!AgreementVersions.diff(v.scheme(), scheme).changes().isEmpty()) {
                     log.warn("passerelle.scheme differs from agreement version {} in force ({}, by {}): the version in"
@@ -82,27 +105,37 @@ class AgreementAdministration implements SmartInitializingSingleton {
         });
     }
 
-    /** Proposes a new version: in force at once, or pending a second administrator when it changes exclusions or caps. */
+    /**
+     * Proposes a new version, to wait for a second administrator. {@code basedOn}, when given, is the version the
+     * proposer read: a proposal against another is stale.
+     */
     @Transactional
-    AgreementVersions.Version propose(Scheme scheme, String note, Actor actor) {
+    AgreementVersions.Version propose(Scheme scheme, Long basedOn, String note, Actor actor) {
+        lock();
         List<String> problems = scheme.problems();
         if (!problems.isEmpty()) {
             throw refused(actor, AuditAction.AGREEMENT_CHANGE_PROPOSED, null, GatewayErrorCode.AGREEMENT_INVALID,
                     "The agreement cannot be put in force as it stands", problems);
         }
         AgreementVersions.Version current = versions.inForce().orElse(null);
+        if (basedOn != null && (current == null || current.id() != basedOn)) {
+            throw refused(actor, AuditAction.AGREEMENT_CHANGE_PROPOSED, null, GatewayErrorCode.AGREEMENT_CHANGE_STALE,
+                    "The proposal is based on version " + basedOn + "; version " + (current == null ? "none" : current.id())
+                            + " is in force", List.of("based on " + basedOn));
+        }
         AgreementVersions.Diff diff = AgreementVersions.diff(current == null ? new Scheme(null, null) : current.scheme(), scheme);
         String why = note == null ? null : note.strip();
         if (why != null && why.length() > MAX_REASON) {
             throw refused(actor, AuditAction.AGREEMENT_CHANGE_PROPOSED, null, GatewayErrorCode.AGREEMENT_ACTION_INVALID,
                     "A note is at most " + MAX_REASON + " characters", List.of("note"));
         }
-        AgreementVersions.Status status = diff.needsApproval() ? AgreementVersions.Status.PENDING
-                : AgreementVersions.Status.IN_FORCE;
-        AgreementVersions.Version v = versions.insert(scheme, current == null ? null : current.id(), status,
-                diff.needsApproval(), diff.text(), why, actor.name());
-        audit.record(entry(actor, diff.needsApproval() ? AuditAction.AGREEMENT_CHANGE_PROPOSED : AuditAction.AGREEMENT_IN_FORCE,
-                diff.needsApproval() ? AuditOutcome.PENDING : AuditOutcome.GRANTED, v.id())
+        if (!diff.needsApproval()) {
+            throw refused(actor, AuditAction.AGREEMENT_CHANGE_PROPOSED, null, GatewayErrorCode.AGREEMENT_INVALID,
+                    "The proposal changes nothing in the version in force", List.of("no change"));
+        }
+        AgreementVersions.Version v = versions.insert(scheme, current == null ? null : current.id(),
+                AgreementVersions.Status.PENDING, true, diff.text(), why, actor.name());
+        audit.record(entry(actor, AuditAction.AGREEMENT_CHANGE_PROPOSED, AuditOutcome.PENDING, v.id())
                 .detail(clip(summary(v))));
         return v;
     }
@@ -111,6 +144,7 @@ class AgreementAdministration implements SmartInitializingSingleton {
     @Transactional
     AgreementVersions.Version decide(long id, boolean approve, Actor actor) {
         AuditAction action = approve ? AuditAction.AGREEMENT_CHANGE_APPROVED : AuditAction.AGREEMENT_CHANGE_REJECTED;
+        lock();
         AgreementVersions.Version v = versions.find(id).filter(x -> x.status() == AgreementVersions.Status.PENDING)
                 .orElseThrow(() -> refused(actor, action, id, GatewayErrorCode.AGREEMENT_CHANGE_NOT_FOUND,
                         "No pending agreement version " + id, List.of()));
@@ -136,10 +170,16 @@ class AgreementAdministration implements SmartInitializingSingleton {
 
     /** Sets a partner's standing: winding down (it walked away) or active again; and its admissions window. */
     @Transactional
-    PartnerStandings.PartnerStanding setStanding(String party, PartnerStandings.Standing standing, boolean admissionsOpen,
+    PartnerStandings.PartnerStanding setStanding(String party, PartnerStandings.Standing standing, Boolean admissionsOpen,
                                                  String reason, Actor actor) {
         partners.require(party);
         String why = requireReason(reason, actor, AuditAction.PARTNER_STANDING_CHANGED, "partner:" + party);
+        if (standing == null || admissionsOpen == null) {
+            // Both, always: a change meant for one must never reset the other (a winding-down partner made active).
+            throw refused(actor, AuditAction.PARTNER_STANDING_CHANGED, null, GatewayErrorCode.AGREEMENT_ACTION_INVALID,
+                    "A standing change states both the standing and whether admissions are open",
+                    List.of("standing", "admissionsOpen"));
+        }
         PartnerStandings.PartnerStanding before = standings.of(party);
         standings.set(party, standing, admissionsOpen, why, actor.name());
         audit.record(AuditTrail.Entry.of(actor.name(), actor.channel(), AuditAction.PARTNER_STANDING_CHANGED,
@@ -159,6 +199,14 @@ class AgreementAdministration implements SmartInitializingSingleton {
                     "An override names a case kind (RETURN or ADMISSION) and a case reference", List.of("kind", "caseReference"));
         }
         String why = requireReason(reason, actor, AuditAction.CAP_OVERRIDE_RECORDED, resource);
+        boolean used = jdbc.sql("""
+                select count(*) from cap_override where partner = :p and kind = :k and case_reference = :c
+                  and used_by_message is not null""")
+                .param("p", party).param("k", kind.name()).param("c", caseReference).query(Integer.class).single() > 0;
+        if (used) {
+            throw refused(actor, AuditAction.CAP_OVERRIDE_RECORDED, null, GatewayErrorCode.AGREEMENT_ACTION_INVALID,
+                    "The case " + caseReference + " was let past a cap already", List.of("caseReference"));
+        }
         jdbc.sql("delete from cap_override where partner = :p and kind = :k and case_reference = :c and used_by_message is null")
                 .param("p", party).param("k", kind.name()).param("c", caseReference).update();
         org.springframework.jdbc.support.GeneratedKeyHolder key = new org.springframework.jdbc.support.GeneratedKeyHolder();
@@ -171,6 +219,11 @@ class AgreementAdministration implements SmartInitializingSingleton {
                 AuditOutcome.GRANTED).role(actor.role()).partner(party).caseReference(caseReference).resource(resource)
                 .detail(clip(kind + " " + caseReference + ": " + why)));
         return key.getKey().longValue();
+    }
+
+    /** Serialises changes of the agreement (and places under the caps) on every node sharing the database. */
+    private void lock() {
+        jdbc.sql("select id from cap_lock where id = 1 for update").query(Integer.class).single();
     }
 
     private String requireReason(String reason, Actor actor, AuditAction action, String resource) {

@@ -85,7 +85,7 @@ class AgreementVersions {
                 values (:doc, :sha, :based, :status, :needs, :changes, :note, :by, :at, :decidedBy, :decidedAt)""")
                 .param("doc", document).param("sha", Digests.sha256Hex(document.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .param("based", basedOn).param("status", status.name()).param("needs", needsApproval)
-                .param("changes", clip(changes, 2000)).param("note", note).param("by", proposedBy).param("at", now())
+                .param("changes", changes).param("note", note).param("by", proposedBy).param("at", now())
                 .param("decidedBy", status == Status.IN_FORCE ? proposedBy : null)
                 .param("decidedAt", status == Status.IN_FORCE ? now() : null)
                 .update(key, "id");
@@ -114,12 +114,12 @@ class AgreementVersions {
     }
 
     /**
-     * What differs between two versions, each as one phrase, and whether any of it restricts or widens who may be
-     * returned or how many: exclusions and caps need a second administrator.
+     * What differs between two versions, each as one phrase, for the approver and the audit. Every change needs a
+     * second administrator: dates decide which phase's caps and exclusions are in force, arrival modes who may be
+     * returned, and clocks the legal time limits, so none of them is less than a change of caps or exclusions.
      */
     static Diff diff(Scheme before, Scheme after) {
         List<String> changes = new ArrayList<>();
-        boolean restrictive = false;
         Set<String> names = new TreeSet<>();
         before.phases().forEach(p -> names.add(p.name()));
         after.phases().forEach(p -> names.add(p.name()));
@@ -127,8 +127,10 @@ class AgreementVersions {
             Optional<Scheme.Phase> was = phase(before, name);
             Optional<Scheme.Phase> is = phase(after, name);
             if (was.isEmpty() || is.isEmpty()) {
-                changes.add("phase " + name + (was.isEmpty() ? " added" : " removed"));
-                restrictive = true;
+                Scheme.Phase p = was.orElseGet(is::get);
+                changes.add("phase " + name + (was.isEmpty() ? " added" : " removed") + " (" + p.from() + "–"
+                        + (p.until() == null ? "open-ended" : p.until()) + ", partners " + p.partners().keySet()
+                        + ", caps across partners: " + p.caps().describe() + ")");
                 continue;
             }
             Scheme.Phase a = was.get();
@@ -137,8 +139,7 @@ class AgreementVersions {
                 changes.add("phase " + name + " dates " + a.from() + "–" + a.until() + " → " + b.from() + "–" + b.until());
             }
             if (!a.caps().equals(b.caps())) {
-                changes.add("phase " + name + " caps across partners " + a.caps() + " → " + b.caps());
-                restrictive = true;
+                changes.add("phase " + name + " caps across partners " + a.caps().describe() + " → " + b.caps().describe());
             }
             Set<String> parties = new TreeSet<>(a.partners().keySet());
             parties.addAll(b.partners().keySet());
@@ -147,8 +148,9 @@ class AgreementVersions {
                 Scheme.Terms y = b.partners().get(party);
                 String where = "phase " + name + " partner " + party;
                 if (x == null || y == null) {
-                    changes.add(where + (x == null ? " added" : " removed"));
-                    restrictive = true;
+                    Scheme.Terms t = x == null ? y : x;
+                    changes.add(where + (x == null ? " added" : " removed") + " (arrival modes " + t.arrivalModes()
+                            + ", caps: " + t.caps().describe() + ")");
                     continue;
                 }
                 Map<String, Object[]> fields = Map.of("arrival modes", new Object[] {x.arrivalModes(), y.arrivalModes()},
@@ -161,22 +163,24 @@ class AgreementVersions {
                     }
                 }
                 if (!x.exclusions().equals(y.exclusions())) {
-                    changes.add(where + " exclusions " + new TreeSet<>(x.exclusions()) + " → " + new TreeSet<>(y.exclusions()));
-                    restrictive = true;
+                    changes.add(where + " exclusions " + x.exclusions() + " → " + y.exclusions());
                 }
                 if (!x.caps().equals(y.caps())) {
-                    changes.add(where + " caps " + x.caps() + " → " + y.caps());
-                    restrictive = true;
+                    changes.add(where + " caps " + x.caps().describe() + " → " + y.caps().describe());
                 }
             }
         }
         if (!before.name().equals(after.name())) {
             changes.add("scheme name " + before.name() + " → " + after.name());
         }
-        return new Diff(changes, restrictive);
+        return new Diff(changes);
     }
 
-    record Diff(List<String> changes, boolean needsApproval) {
+    record Diff(List<String> changes) {
+
+        boolean needsApproval() {
+            return !changes.isEmpty();
+        }
 
         String text() {
             return changes.isEmpty() ? "no change" : String.join("; ", changes);
@@ -204,7 +208,4 @@ class AgreementVersions {
         return clock.instant().atOffset(ZoneOffset.UTC);
     }
 
-    private static String clip(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-    }
 }

@@ -83,7 +83,7 @@ public class Agreements {
 
     /** Before anything is stored: refuses a case the agreement does not allow now, with its stable code. */
     public void checkNewCase(NewCase c) {
-        judge(c, false);
+        judge(c);
     }
 
     /**
@@ -92,7 +92,7 @@ public class Agreements {
      */
     public void takePlace(NewCase c) {
         if (c.test()) {
-            judge(c, false);
+            judge(c);
             return;
         }
         jdbc.sql("select id from cap_lock where id = 1 for update").query(Integer.class).single();
@@ -102,7 +102,7 @@ public class Agreements {
         if (taken) {
             return;
         }
-        Judgement j = judge(c, true);
+        Judgement j = judge(c);
         jdbc.sql("""
                 insert into cap_place (partner, kind, case_reference, phase, iso_week, message_id, override_id, taken_at)
                 values (:p, :k, :c, :phase, :week, :mid, :override, :at)""")
@@ -122,7 +122,7 @@ public class Agreements {
     private record Judgement(Scheme.Phase phase, List<CapUse> full, Long overrideId) {
     }
 
-    private Judgement judge(NewCase c, boolean forPlace) {
+    private Judgement judge(NewCase c) {
         Scheme scheme = scheme();
         Optional<Scheme.Phase> phase = scheme.phaseAt(c.at());
         Scheme.Terms terms = phase.map(p -> p.partners().get(c.partner())).orElse(null);
@@ -150,7 +150,7 @@ public class Agreements {
         if (c.test()) {
             return new Judgement(phase.get(), List.of(), null);
         }
-        List<CapUse> full = full(c, phase.get(), terms);
+        List<CapUse> full = full(c, phase.get());
         if (full.isEmpty()) {
             return new Judgement(phase.get(), full, null);
         }
@@ -164,7 +164,7 @@ public class Agreements {
     }
 
     /** The caps a new case would pass: the partner's and the phase's, weekly and over the phase. */
-    private List<CapUse> full(NewCase c, Scheme.Phase phase, Scheme.Terms terms) {
+    private List<CapUse> full(NewCase c, Scheme.Phase phase) {
         List<CapUse> full = new ArrayList<>();
         for (CapUse use : uses(phase, c.partner(), c.kind(), c.at(), c)) {
             if (use.used() >= use.cap()) {
@@ -207,7 +207,8 @@ public class Agreements {
                       and r.case_reference = p.case_reference and r.partner = p.partner
                       and r.state in ('REFUSED', 'CANCELLED', 'EXPIRED'))
                   and not exists (select 1 from admission_case a where p.kind = 'ADMISSION'
-                      and a.case_reference = p.case_reference and a.state in ('REFUSED', 'WITHDRAWN', 'LAPSED'))""")
+                      and a.case_reference = p.case_reference and a.partner = p.partner
+                      and a.state in ('REFUSED', 'WITHDRAWN', 'LAPSED'))""")
                 .param("phase", phase).param("kind", kind.name()).param("partner", partner).param("week", week)
                 .param("exceptPartner", except == null ? "" : except.partner())
                 .param("exceptCase", except == null ? "" : except.caseReference())
@@ -220,6 +221,28 @@ public class Agreements {
                   and (used_by_message is null or used_by_message = :mid)""")
                 .param("p", c.partner()).param("k", c.kind().name()).param("c", c.caseReference())
                 .param("mid", c.messageId()).query(Long.class).optional();
+    }
+
+    /**
+     * A case is test traffic or live from its first message to its last: a message whose mark differs from the case's
+     * is refused ({@code TEST_TRAFFIC_MISMATCH}), so that neither a live case slips past the caps as a test nor a live
+     * return goes uncounted (ledger, gallery) as one.
+     */
+    public void requireSameTraffic(CaseKind kind, String partner, String caseReference, boolean test) {
+        Optional<Boolean> caseIsTest = kind == CaseKind.RETURN
+                ? jdbc.sql("""
+                        select m.test_indicator from readmission_case c join message m on m.message_id = c.request_message_id
+                        where c.case_reference = :c and c.partner = :p""")
+                        .param("c", caseReference).param("p", partner).query(Boolean.class).optional()
+                : jdbc.sql("""
+                        select m.test_indicator from admission_case_history h join message m on m.message_id = h.message_id
+                        where h.case_reference = :c and h.event = 'REFERRAL' order by h.id fetch first 1 rows only""")
+                        .param("c", caseReference).query(Boolean.class).optional();
+        if (caseIsTest.isPresent() && caseIsTest.get() != test) {
+            throw new GatewayException(GatewayErrorCode.TEST_TRAFFIC_MISMATCH, "Case " + caseReference + " is "
+                    + (caseIsTest.get() ? "test traffic" : "live") + "; this message is " + (test ? "marked as a test" : "live"),
+                    List.of("testIndicator " + test), null);
+        }
     }
 
     static String isoWeek(Instant at) {

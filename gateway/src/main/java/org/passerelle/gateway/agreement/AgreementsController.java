@@ -6,6 +6,7 @@ import java.security.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.passerelle.gateway.audit.AuditChannel;
 import org.passerelle.gateway.partner.Partner;
@@ -66,8 +67,12 @@ class AgreementsController {
                          List<CapView> schemeCaps, Scheme scheme) {
     }
 
-    record Proposal(Scheme scheme, String note) {
+    record Proposal(Scheme scheme, Long basedOn, String note) {
     }
+
+    /** Proposals are read strictly: a misspelt or unknown name would otherwise silently take its default. */
+    private static final tools.jackson.databind.json.JsonMapper STRICT = tools.jackson.databind.json.JsonMapper.builder()
+            .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     record StandingChange(PartnerStandings.Standing standing, Boolean admissionsOpen, String reason) {
     }
@@ -118,11 +123,20 @@ class AgreementsController {
     @PreAuthorize("hasRole('ADMIN')")
     @Operation(summary = "Propose a new version of the whole agreement (role ADMIN): 201 in force at once, or 202 pending a"
             + " second administrator when it changes exclusions or caps")
-    ResponseEntity<VersionView> propose(@RequestBody Proposal body, Principal principal) {
+    ResponseEntity<VersionView> propose(@RequestBody String json, Principal principal) {
+        Proposal body;
+        try {
+            body = STRICT.readValue(json, Proposal.class);
+        } catch (RuntimeException e) {
+            // Unknown names, wrong types, a phase without 'from', a date that is none: said in the first line.
+            Throwable why = e.getCause() instanceof IllegalArgumentException cause ? cause : e;
+            throw new org.passerelle.gateway.error.GatewayException(
+                    org.passerelle.gateway.error.GatewayErrorCode.AGREEMENT_INVALID, "The proposal cannot be read",
+                    List.of(why.getMessage() == null ? why.getClass().getSimpleName() : firstLine(why.getMessage())), null);
+        }
         AgreementVersions.Version v = administration.propose(body.scheme() == null ? new Scheme(null, null) : body.scheme(),
-                body.note(), actor(principal));
-        return ResponseEntity.status(v.status() == AgreementVersions.Status.PENDING ? HttpStatus.ACCEPTED : HttpStatus.CREATED)
-                .body(VersionView.of(v));
+                body.basedOn(), body.note(), actor(principal));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(VersionView.of(v));
     }
 
     @PostMapping("/versions/{id}/approval")
@@ -144,9 +158,8 @@ class AgreementsController {
     @Operation(summary = "Set a partner's standing (role ADMIN): WINDING_DOWN after it walked away (no new case either"
             + " way, open cases complete) or ACTIVE, and whether its admission window is open; a reason is required")
     PartnerView standing(@PathVariable String party, @RequestBody StandingChange body, Principal principal) {
-        PartnerStandings.PartnerStanding s = administration.setStanding(party,
-                body.standing() == null ? PartnerStandings.Standing.ACTIVE : body.standing(),
-                body.admissionsOpen() == null || body.admissionsOpen(), body.reason(), actor(principal));
+        PartnerStandings.PartnerStanding s = administration.setStanding(party, body.standing(), body.admissionsOpen(),
+                body.reason(), actor(principal));
         return new PartnerView(s.party(), s.standing().name(), s.admissionsOpen(), s.reason(), s.changedBy(),
                 s.changedAt(), agreements.termsAt(party, agreements.now()).isPresent(), List.of());
     }
@@ -162,6 +175,21 @@ class AgreementsController {
                 actor(principal));
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new OverrideView(id, body.partner(), body.kind().name(), body.caseReference()));
+    }
+
+    private static String firstLine(String message) {
+        String line = message.lines().findFirst().orElse(message);
+        return line.length() <= 300 ? line : line.substring(0, 300);
+    }
+
+    @GetMapping("/versions/{id}")
+    @PreAuthorize("hasAnyRole('ADMIN', 'AUDITOR')")
+    @Operation(summary = "One version with its whole document, for the approver to read before deciding (roles ADMIN, AUDITOR)")
+    ResponseEntity<Map<String, Object>> version(@PathVariable long id) {
+        return versions.find(id).<ResponseEntity<Map<String, Object>>>map(v -> ResponseEntity.ok(
+                        Map.of("version", VersionView.of(v), "scheme", v.scheme())))
+                .orElseThrow(() -> new org.passerelle.gateway.error.GatewayException(
+                        org.passerelle.gateway.error.GatewayErrorCode.AGREEMENT_CHANGE_NOT_FOUND, "No agreement version " + id));
     }
 
     private static AgreementAdministration.Actor actor(Principal principal) {

@@ -30,6 +30,8 @@ import org.passerelle.contracts.readmission.v1.ArrivalMode;
 public record Scheme(String name, List<Phase> phases) {
 
     private static final Pattern PARTY = Pattern.compile("[A-Z]{2}");
+    /** The longest phase name (as the places taken in it record it). */
+    static final int MAX_NAME = 60;
 
     public Scheme {
         name = name == null || name.isBlank() ? "routes-for-returns" : name.strip();
@@ -51,10 +53,15 @@ public record Scheme(String name, List<Phase> phases) {
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         Phase previous = null;
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (Phase p : phases) {
             String where = "phase " + p.name();
-            if (p.name().isBlank()) {
-                problems.add("a phase has no name");
+            if (p.name().isBlank() || p.name().length() > MAX_NAME) {
+                problems.add("a phase's name is 1 to " + MAX_NAME + " characters");
+            }
+            if (!names.add(p.name())) {
+                // Places and changes are told apart by the phase's name: two phases may not share one.
+                problems.add("two phases are named " + p.name());
             }
             p.end().filter(end -> !end.isAfter(p.start()))
                     .ifPresent(end -> problems.add(where + " ends before it starts"));
@@ -96,7 +103,8 @@ public record Scheme(String name, List<Phase> phases) {
                 until = null;
             }
             caps = caps == null ? Caps.NONE : caps;
-            partners = partners == null ? Map.of() : Map.copyOf(new TreeMap<>(partners));
+            // In party order, so that the document (and its digest) reads the same every time.
+            partners = partners == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(partners));
         }
 
         public Instant start() {
@@ -125,9 +133,9 @@ public record Scheme(String name, List<Phase> phases) {
                         Clocks clocks) {
 
         public Terms {
-            arrivalModes = arrivalModes == null ? Set.copyOf(EnumSet.of(ArrivalMode.SMALL_BOAT, ArrivalMode.CONCEALED_IN_VEHICLE))
-                    : Set.copyOf(arrivalModes);
-            exclusions = exclusions == null ? Set.copyOf(EnumSet.allOf(Exclusion.class)) : Set.copyOf(exclusions);
+            arrivalModes = sorted(arrivalModes == null ? EnumSet.of(ArrivalMode.SMALL_BOAT, ArrivalMode.CONCEALED_IN_VEHICLE)
+                    : arrivalModes, ArrivalMode.class);
+            exclusions = sorted(exclusions == null ? EnumSet.allOf(Exclusion.class) : exclusions, Exclusion.class);
             equivalence = equivalence == null ? new Equivalence(null, null, null, null, null) : equivalence;
             caps = caps == null ? Caps.NONE : caps;
             clocks = clocks == null ? Clocks.STANDARD : clocks;
@@ -205,6 +213,16 @@ public record Scheme(String name, List<Phase> phases) {
             admissions = admissions == null ? 0 : admissions;
         }
 
+        /** In words, for a person approving a change: "no cap" where there is none. */
+        public String describe() {
+            return "returns " + cap(returnsPerWeek) + " a week, " + cap(returns) + " a phase; admissions "
+                    + cap(admissionsPerWeek) + " a week, " + cap(admissions) + " a phase";
+        }
+
+        private static String cap(int value) {
+            return value == 0 ? "no cap" : Integer.toString(value);
+        }
+
         /** The cap on one kind of case over one span; 0 when none. */
         public int of(CaseKind kind, boolean weekly) {
             return kind == CaseKind.RETURN ? (weekly ? returnsPerWeek : returns) : (weekly ? admissionsPerWeek : admissions);
@@ -240,6 +258,13 @@ public record Scheme(String name, List<Phase> phases) {
         public Instant processDue(Instant arrivedAt) {
             return arrivedAt.atZone(ZoneOffset.UTC).plus(processWithin).toInstant();
         }
+    }
+
+    /** An unmodifiable set in the enum's order, so that the document reads the same every time. */
+    private static <E extends Enum<E>> Set<E> sorted(Set<E> values, Class<E> type) {
+        EnumSet<E> set = EnumSet.noneOf(type);
+        set.addAll(values);
+        return java.util.Collections.unmodifiableSet(set);
     }
 
     static Instant moment(String text) {

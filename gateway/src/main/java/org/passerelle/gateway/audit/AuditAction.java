@@ -54,6 +54,9 @@ public enum AuditAction {
     PARTNER_STANDING_CHANGED,
     CAP_OVERRIDE_RECORDED,
     CAP_OVERRIDE_USED,
+    // Records of processing (DPA 2018 s.62)
+    DATA_DISCLOSED,
+    DATA_RECEIVED,
     // Readmission cases
     CASE_TRANSITION,
     CASE_ACTION,

@@ -77,6 +77,11 @@ public class AuditTrail {
                 .query(AuditTrail::map).list();
     }
 
+    /** Seals what is pending, so that a reader of the chain (a report, an export) sees every event committed so far. */
+    public void sealNow() {
+        sealer.sealQuietly();
+    }
+
     /** The newest events first, for tests and operators. */
     public List<AuditEvent> latest(int limit) {
         sealer.sealQuietly();

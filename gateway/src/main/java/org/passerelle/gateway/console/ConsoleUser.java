@@ -17,7 +17,8 @@ public record ConsoleUser(String name, Caller caller) {
             "searches", Set.of(Role.LIAISON_OFFICER),
             "equivalence", Set.of(Role.LIAISON_OFFICER, Role.CASEWORKER, Role.AUDITOR, Role.ADMIN),
             "operations", Set.of(Role.ADMIN),
-            "audit", Set.of(Role.AUDITOR));
+            "audit", Set.of(Role.AUDITOR),
+            "reports", Set.of(Role.AUDITOR, Role.ADMIN));
 
     static ConsoleUser of(Caller caller) {
         return caller == null ? null : new ConsoleUser(caller.name(), caller);

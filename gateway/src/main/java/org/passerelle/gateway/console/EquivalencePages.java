@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.passerelle.gateway.access.Caller;
+import org.passerelle.gateway.access.Callers;
 import org.passerelle.gateway.ledger.EquivalenceOverview;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
@@ -40,7 +42,7 @@ class EquivalencePages {
     @GetMapping("/console/equivalence")
     @PreAuthorize("hasAnyRole('LIAISON_OFFICER', 'CASEWORKER', 'AUDITOR', 'ADMIN')")
     String equivalence(Model model, HttpServletRequest request) {
-        List<EquivalenceOverview.PartnerBalance> balances = overview.all();
+        List<EquivalenceOverview.PartnerBalance> balances = visible(overview.all(), Callers.current());
         Map<String, String> charts = new LinkedHashMap<>();
         Map<String, List<String>> differences = new LinkedHashMap<>();
         for (EquivalenceOverview.PartnerBalance b : balances) {
@@ -53,6 +55,17 @@ class EquivalencePages {
         model.addAttribute("weeks", EquivalenceOverview.WEEKS);
         views.record(request);
         return "console/equivalence";
+    }
+
+    /**
+     * A liaison officer sees only their own partner state's balance (the other partners' counts are not theirs to
+     * know); caseworkers, auditors and administrators see every partner's.
+     */
+    static List<EquivalenceOverview.PartnerBalance> visible(List<EquivalenceOverview.PartnerBalance> all, Caller caller) {
+        if (caller == null || !caller.has(Caller.Role.LIAISON_OFFICER)) {
+            return all;
+        }
+        return all.stream().filter(b -> b.partner().equals(caller.partner())).toList();
     }
 
     /** What differs between the partner's last statement and this node's counts, in words (empty: nothing). */

@@ -225,6 +225,12 @@ public enum GatewayErrorCode implements ErrorCode {
     AGREEMENT_CHANGE_STALE(HttpStatus.CONFLICT),
     /** A cap override or a partner standing change without a reason (1 to 200 characters), or naming no known case kind. */
     AGREEMENT_ACTION_INVALID(HttpStatus.BAD_REQUEST),
+    /** A message marked as test traffic to or from a partner not agreed for testing ({@code test-traffic}). */
+    TEST_TRAFFIC_NOT_ALLOWED(HttpStatus.FORBIDDEN),
+    /** A message about a case started as test traffic is live, or the other way round: a case is one or the other. */
+    TEST_TRAFFIC_MISMATCH(HttpStatus.UNPROCESSABLE_CONTENT),
+    /** A report's period is not a period: {@code from} and {@code to} (exclusive) are days, at most 366 apart. */
+    REPORT_PERIOD_INVALID(HttpStatus.BAD_REQUEST),
     /** No API endpoint at this path. */
     NOT_FOUND(HttpStatus.NOT_FOUND),
     /** The API endpoint at this path does not take this HTTP method (the answer's {@code Allow} lists those it takes). */

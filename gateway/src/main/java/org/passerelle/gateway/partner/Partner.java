@@ -4,7 +4,8 @@ import java.net.URI;
 import java.util.Set;
 
 /** A partner node as the registry knows it: party code, address, what may flow each way, and limits. */
-public record Partner(String party, URI baseUrl, Set<String> send, Set<String> receive, long maxBodyBytes, int ratePerMinute) {
+public record Partner(String party, URI baseUrl, Set<String> send, Set<String> receive, long maxBodyBytes, int ratePerMinute,
+                      boolean testTraffic) {
 
     static final String ALL = "ALL";
     /**

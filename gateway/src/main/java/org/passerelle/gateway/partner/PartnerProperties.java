@@ -43,6 +43,10 @@ public record PartnerProperties(Map<String, Partner> partners) {
      *                      certificates: when given, only these open the partner port, sign the partner's messages
      *                      and receipts, or are encrypted to; when empty, any certificate of the partner's CA in the
      *                      gateway profile does (never an officer's or a back-end system's)
+     * @param testTraffic   whether messages marked as test traffic ({@code testIndicator}) may flow with this partner
+     *                      (an integration or acceptance partner); they then count in no ledger, cap, gallery or
+     *                      quota. Off by default: a production partner's test-marked message is refused
+     *                      ({@code TEST_TRAFFIC_NOT_ALLOWED}), so that nobody passes a cap by calling live traffic a test
      */
     public record Partner(
             URI baseUrl,
@@ -56,6 +60,7 @@ public record PartnerProperties(Map<String, Partner> partners) {
             Path nextCertificate,
             @DefaultValue("false") boolean ocsp,
             URI ocspResponder,
-            @DefaultValue List<String> gatewayFingerprints) {
+            @DefaultValue List<String> gatewayFingerprints,
+            @DefaultValue("false") boolean testTraffic) {
     }
 }

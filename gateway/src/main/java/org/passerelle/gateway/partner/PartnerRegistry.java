@@ -27,7 +27,7 @@ public class PartnerRegistry {
                 throw new IllegalStateException("Partner " + party + " needs an https base-url");
             }
             byParty.put(party, new Partner(party, p.baseUrl(), p.send(), p.receive(), p.maxBodySize().toBytes(),
-                    p.ratePerMinute()));
+                    p.ratePerMinute(), p.testTraffic()));
         });
         this.partners = Map.copyOf(byParty);
     }

@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 
 /** The configured data-sharing policy, resolved once to the leaf categories forbidden per partner, direction and type. */
 @Component
-class DataSharingPolicy {
+public class DataSharingPolicy {
 
     private static final Pattern PARTY = Pattern.compile("[A-Z]{2}");
 
@@ -42,7 +42,7 @@ class DataSharingPolicy {
     }
 
     /** The basis on which data is shared with the partner; empty when none is configured (nothing may be exchanged). */
-    java.util.Optional<String> basis(String party) {
+    public java.util.Optional<String> basis(String party) {
         return java.util.Optional.ofNullable(bases.get(party));
     }
 

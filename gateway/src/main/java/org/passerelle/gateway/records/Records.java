@@ -94,11 +94,23 @@ public class Records {
         for (RecordsRepository.Row row : found.rows()) {
             items.add(summary(row));
         }
+        RecordsRepository.QueryResult returned = records.saveQueryResult(caller.name(),
+                found.rows().stream().map(r -> r.kind() + ":" + r.id()).toList(), java.time.Instant.now());
         rules.granted(scope, QUERY, RECORDS, e -> e.detail(found.rows().size() + " of " + found.total()
-                + " records" + (query.partner() == null ? "" : " with " + query.partner())));
+                + " records" + (query.partner() == null ? "" : " with " + query.partner()) + "; returned: query-result:"
+                + returned.id() + " (sha256 " + returned.sha256() + ")"));
         return new RecordPage(items, query.page(), query.size(), found.total(),
                 RecordQuery.SORTS.entrySet().stream().filter(s -> s.getValue().equals(query.sortColumn()))
                         .map(s -> s.getKey()).findFirst().orElse("at") + (query.ascending() ? ",asc" : ",desc"));
+    }
+
+    /** Which records a query returned, for an auditor following its audit entry; audited as a view. */
+    public RecordsRepository.QueryResult queryResult(Caller caller, long id) {
+        AccessRules.Scope scope = rules.forRecords(caller, VIEW, "query-result:" + id, null, null, null);
+        RecordsRepository.QueryResult result = records.queryResult(id).orElseThrow(() -> rules.refuse(scope, VIEW,
+                "query-result:" + id, GatewayErrorCode.RECORD_NOT_FOUND, "No query result " + id));
+        rules.granted(scope, VIEW, "query-result:" + id, e -> e.detail(result.records().size() + " records"));
+        return result;
     }
 
     /** One message (by id) or case (by reference) as the caller may see it; audited. */

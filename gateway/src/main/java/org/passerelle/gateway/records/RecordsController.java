@@ -56,6 +56,14 @@ class RecordsController {
                 messageType, partner, status, from, to, kind, page, size, sort));
     }
 
+    @GetMapping("/query-results/{id}")
+    @PreAuthorize("hasAnyRole('AUDITOR', 'ADMIN')")
+    @Operation(summary = "Which records a records query returned (roles AUDITOR, ADMIN): the query's audit entry names"
+            + " query-result:<id> and the SHA-256 of this list. Audited.")
+    RecordsRepository.QueryResult queryResult(@PathVariable long id) {
+        return records.queryResult(Callers.current(), id);
+    }
+
     @GetMapping("/{id}")
     @PreAuthorize("hasAnyRole('LIAISON_OFFICER', 'CASEWORKER', 'AUDITOR', 'ADMIN', 'SYSTEM')")
     @Operation(summary = "One message (by message id) or case (by case reference) with its history (roles "

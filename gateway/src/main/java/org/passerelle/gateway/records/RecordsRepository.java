@@ -151,4 +151,27 @@ class RecordsRepository {
         return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }
 
+
+    /** What one records query returned, as its audit entry names it. */
+    record QueryResult(long id, String actor, List<String> records, String sha256, Instant at) {
+    }
+
+    /** Keeps the list of records a query returned; the audit entry of the query names it and its digest. */
+    QueryResult saveQueryResult(String actor, List<String> ids, Instant at) {
+        String list = String.join(",", ids);
+        String sha = org.passerelle.gateway.exchange.Digests.sha256Hex(list.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        org.springframework.jdbc.support.GeneratedKeyHolder key = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        jdbc.sql("insert into records_query_result (actor, record_ids, sha256, at) values (:a, :ids, :sha, :at)")
+                .param("a", actor).param("ids", list).param("sha", sha)
+                .param("at", at.atOffset(java.time.ZoneOffset.UTC)).update(key, "id");
+        return new QueryResult(key.getKey().longValue(), actor, ids, sha, at);
+    }
+
+    java.util.Optional<QueryResult> queryResult(long id) {
+        return jdbc.sql("select * from records_query_result where id = :id").param("id", id)
+                .query((rs, n) -> new QueryResult(rs.getLong("id"), rs.getString("actor"),
+                        rs.getString("record_ids").isEmpty() ? List.of() : List.of(rs.getString("record_ids").split(",")),
+                        rs.getString("sha256"), rs.getObject("at", java.time.OffsetDateTime.class).toInstant()))
+                .optional();
+    }
 }

@@ -65,6 +65,10 @@ class SchemeTest {
                 .anyMatch(p -> p.contains("phase b starts before phase a ends"))
                 .anyMatch(p -> p.contains("WEEKLY_CAP needs caps.returns-per-week"))
                 .anyMatch(p -> p.contains("phase c ends before it starts"));
+        Scheme twice = new Scheme(null, List.of(new Scheme.Phase("p", "2027-01-01", "2027-02-01", null, null),
+                new Scheme.Phase("p", "2027-03-01", null, null, null),
+                new Scheme.Phase("x".repeat(61), "2028-01-01", null, null, null)));
+        assertThat(twice.problems()).contains("two phases are named p", "a phase's name is 1 to 60 characters");
         assertThatThrownBy(() -> new Scheme.Phase("x", "first of January", null, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("neither a date");
     }
@@ -81,14 +85,15 @@ class SchemeTest {
     }
 
     @Test
-    void changesToExclusionsOrCapsNeedASecondAdministratorAndOthersDoNot() {
+    void everyChangeNeedsASecondAdministratorAndSaysWhatItChangesInWords() {
         Scheme before = scheme();
         Scheme datesOnly = new Scheme("routes-for-returns", List.of(
                 new Scheme.Phase("circuit-breaker", "2027-01-15", "2027-07-15", new Scheme.Caps(null, null, 16_000, 10_000),
                         Map.of("FR", FR, "BE", BE)),
                 before.phases().get(0)));
         AgreementVersions.Diff d = AgreementVersions.diff(before, datesOnly);
-        assertThat(d.needsApproval()).isFalse();
+        // dates decide which phase's caps are in force: no less a change than the caps
+        assertThat(d.needsApproval()).isTrue();
         assertThat(d.text()).contains("phase circuit-breaker dates 2027-01-01–2027-07-01 → 2027-01-15–2027-07-15");
 
         Scheme.Terms fewerExclusions = new Scheme.Terms(FR.arrivalModes(), Set.of(Exclusion.UNACCOMPANIED_CHILD),
@@ -103,6 +108,9 @@ class SchemeTest {
                 new Scheme.Phase("circuit-breaker", "2027-01-01", "2027-07-01", new Scheme.Caps(null, null, 16_000, 9_000),
                         Map.of("FR", FR, "BE", BE))));
         assertThat(AgreementVersions.diff(before, lowerCap).needsApproval()).isTrue();
+        assertThat(AgreementVersions.diff(before, lowerCap).text()).contains("caps across partners returns no cap a week,"
+                + " 16000 a phase; admissions no cap a week, 10000 a phase → returns no cap a week, 16000 a phase;"
+                + " admissions no cap a week, 9000 a phase");
         assertThat(AgreementVersions.diff(before, before).changes()).isEmpty();
     }
 }

@@ -112,6 +112,7 @@ final class ConsoleRecordsSupport {
         xml = replace(xml, "cmn:To", to);
         xml = replace(xml, "cmn:CreatedAt", now.toString());
         xml = replace(xml, "cmn:ExpiresAt", now.plus(7, ChronoUnit.DAYS).toString());
+        xml = replace(xml, "cmn:TestIndicator", "false");   // live traffic (the samples are marked as tests)
         return xml.getBytes(StandardCharsets.UTF_8);
     }
 

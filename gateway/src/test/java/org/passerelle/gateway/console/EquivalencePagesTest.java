@@ -70,6 +70,11 @@ class EquivalencePagesTest {
         for (int i = 1; i <= 4; i++) {
             count("ADMISSION", "GB-AD-2026-80000" + i);
         }
+        jdbc.update("""
+                insert into ledger_entry (partner, kind, case_reference, event_date, iso_week, source, message_id,
+                  partner_has_it, recorded_by, recorded_at)
+                values ('BE', 'RETURN', 'GB-RA-2026-700001', ?, ?, 'MANUAL', null, true, 'test', ?)""",
+                TODAY, WEEK, OffsetDateTime.now(ZoneOffset.UTC));
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         jdbc.update("""
                 insert into ledger_statement (direction, partner, period_start, period_end, returns_count, admissions_count,
@@ -110,6 +115,17 @@ class EquivalencePagesTest {
             AuditEvent view = newest(audit, "API_VIEW");
             assertThat(view.actor()).isEqualTo(who);
             assertThat(view.resource()).isEqualTo("GET /console/equivalence");
+        }
+    }
+
+    @Test
+    void aLiaisonOfficerSeesOnlyTheirOwnPartnerStateAndTheOthersSeeEveryPartner() throws Exception {
+        // the officer is FR's liaison officer: BE's balance is not theirs to see
+        String officer = page(mvc, signIn(mvc, "officer"), "/console/equivalence").getContentAsString();
+        assertThat(officer).contains("id=\"partner-FR\"").doesNotContain("id=\"partner-BE\"", "With BE");
+        for (String who : List.of("caseworker", "auditor", "admin")) {
+            String html = page(mvc, signIn(mvc, who), "/console/equivalence").getContentAsString();
+            assertThat(html).as(who).contains("id=\"partner-FR\"", "id=\"partner-BE\"");
         }
     }
 

@@ -171,6 +171,33 @@ class RecordsAccessTest {
     }
 
     @Test
+    void theAuditOfAQueryNamesTheRecordsItReturnedForAnAuditorToRead() throws Exception {
+        // given an officer's query of the case, audited
+        Caller officer = officer("FR");
+        JsonNode page = json(mvc.perform(as(officer, get("/api/v1/records")
+                .param("purpose", PURPOSE).param("caseReference", SEARCH_CASE))).andReturn(), 200);
+        String detail = (String) lastAudit(officer).get("detail");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("query-result:(\\d+) \\(sha256 ([0-9a-f]{64})\\)")
+                .matcher(detail);
+        assertThat(m.find()).as(detail).isTrue();
+
+        // when an auditor follows it, then it lists exactly the records the officer was shown, with the sealed digest
+        Caller auditor = person("auditor", Caller.Role.AUDITOR);
+        JsonNode result = json(mvc.perform(as(auditor, get("/api/v1/records/query-results/" + m.group(1)))).andReturn(), 200);
+        List<String> listed = new java.util.ArrayList<>();
+        result.get("records").forEach(r -> listed.add(r.asText().substring(r.asText().indexOf(':') + 1)));
+        assertThat(listed).containsExactlyElementsOf(ids(page));
+        assertThat(result.get("sha256").asText()).isEqualTo(m.group(2));
+        assertThat(result.get("actor").asText()).isEqualTo(officer.name());
+        assertThat(lastAudit(auditor)).containsEntry("action", "RECORD_VIEW")
+                .containsEntry("resource", "query-result:" + m.group(1));
+
+        // and an officer may not read it
+        assertThat(mvc.perform(as(officer, get("/api/v1/records/query-results/" + m.group(1)))).andReturn()
+                .getResponse().getStatus()).isEqualTo(403);
+    }
+
+    @Test
     void liaisonOfficerQueryWithoutPurposeIsRefusedAndAudited() throws Exception {
         Caller officer = officer("FR");
 
@@ -911,6 +938,7 @@ class RecordsAccessTest {
         xml = replace(xml, "cmn:To", to);
         xml = replace(xml, "cmn:CreatedAt", now.toString());
         xml = replace(xml, "cmn:ExpiresAt", now.plus(7, ChronoUnit.DAYS).toString());
+        xml = replace(xml, "cmn:TestIndicator", "false");   // live traffic (the samples are marked as tests)
         return xml.getBytes(StandardCharsets.UTF_8);
     }
 

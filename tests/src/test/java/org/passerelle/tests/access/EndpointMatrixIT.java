@@ -183,6 +183,7 @@ class EndpointMatrixIT {
         String ledgerEntry = "{\"partner\":\"FR\",\"kind\":\"RETURN\",\"caseReference\":\"FR-RA-2026-"
                 + String.format("%06d", ThreadLocalRandom.current().nextInt(100_000, 999_999)) + "\",\"date\":\""
                 + LocalDate.now(ZoneOffset.UTC) + "\"}";
+        String period = "from=" + LocalDate.now(ZoneOffset.UTC).minusDays(7) + "&to=" + LocalDate.now(ZoneOffset.UTC);
         return List.of(
                 op("GET /api/v1/me")
                         .officer(200).officerNoPurpose(200).otherOfficer(200).caseworker(200).otherCaseworker(200)
@@ -393,7 +394,69 @@ class EndpointMatrixIT {
                 op("POST /api/v1/ledger/entries").json(ledgerEntry)
                         .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
-                        .auditor(403, FORBIDDEN).admin(201).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED));
+                        .auditor(403, FORBIDDEN).admin(201).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
+
+                // The agreement: operations read it, administrators change it (nothing lasting changes here: the
+                // proposal is invalid, the version and case unknown, the reason missing).
+                op("GET /api/v1/agreements")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(200).admin(200).system(200).anonymous(401, UNAUTHENTICATED),
+                op("GET /api/v1/agreements/versions")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(200).admin(200).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
+                op("GET /api/v1/agreements/versions/{id}").with("1")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(200).admin(200).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
+                op("POST /api/v1/agreements/versions")
+                        .json("{\"scheme\":{\"phases\":[{\"name\":\"a\",\"from\":\"2027-01-01\",\"until\":\"2026-01-01\"}]}}")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(403, FORBIDDEN).admin(400, "AGREEMENT_INVALID").system(403, FORBIDDEN)
+                        .anonymous(401, UNAUTHENTICATED),
+                op("POST /api/v1/agreements/versions/{id}/approval").with("987654321")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(403, FORBIDDEN).admin(404, "AGREEMENT_CHANGE_NOT_FOUND").system(403, FORBIDDEN)
+                        .anonymous(401, UNAUTHENTICATED),
+                op("POST /api/v1/agreements/versions/{id}/rejection").with("987654321")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(403, FORBIDDEN).admin(404, "AGREEMENT_CHANGE_NOT_FOUND").system(403, FORBIDDEN)
+                        .anonymous(401, UNAUTHENTICATED),
+                op("PUT /api/v1/agreements/partners/{party}/standing").with("FR")
+                        .json("{\"standing\":\"WINDING_DOWN\",\"admissionsOpen\":true,\"reason\":\"\"}")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(403, FORBIDDEN).admin(400, "AGREEMENT_ACTION_INVALID").system(403, FORBIDDEN)
+                        .anonymous(401, UNAUTHENTICATED),
+                op("POST /api/v1/agreements/cap-overrides")
+                        .json("{\"partner\":\"FR\",\"kind\":\"RETURN\",\"caseReference\":\"GB-RA-2026-123456\",\"reason\":\"\"}")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(403, FORBIDDEN).admin(400, "AGREEMENT_ACTION_INVALID").system(403, FORBIDDEN)
+                        .anonymous(401, UNAUTHENTICATED),
+
+                // Reports and the records a query returned: auditors and administrators.
+                op("GET /api/v1/reports").query(period)
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(200).admin(200).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
+                op("GET /api/v1/reports/csv").query(period)
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(200).admin(200).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
+                op("GET /api/v1/reports/signed").query(period)
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(200).admin(200).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
+                op("GET /api/v1/records/query-results/{id}").with("987654321")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(404, "RECORD_NOT_FOUND").admin(404, "RECORD_NOT_FOUND").system(403, FORBIDDEN)
+                        .anonymous(401, UNAUTHENTICATED));
     }
 
     @Test

@@ -190,7 +190,7 @@ class WitnessedAuditIT {
                 <cmn:ConversationId>%s</cmn:ConversationId><cmn:From>GB</cmn:From><cmn:To>FR</cmn:To>\
                 <cmn:CreatedAt>%s</cmn:CreatedAt><cmn:ExpiresAt>%s</cmn:ExpiresAt>\
                 <cmn:MessageType>AuditCheckpoint</cmn:MessageType><cmn:SchemaVersion>1.0</cmn:SchemaVersion>\
-                <cmn:TestIndicator>true</cmn:TestIndicator></env:Header><env:Body><aud:AuditCheckpoint>\
+                <cmn:TestIndicator>false</cmn:TestIndicator></env:Header><env:Body><aud:AuditCheckpoint>\
                 <aud:Seq>%d</aud:Seq><aud:HeadHash>%s</aud:HeadHash><aud:MerkleRoot>%s</aud:MerkleRoot>\
                 <aud:SignedAt>%s</aud:SignedAt><aud:NodeId>%s</aud:NodeId><aud:Algorithm>%s</aud:Algorithm>\
                 <aud:CertificateSha256>%s</aud:CertificateSha256><aud:Signature>%s</aud:Signature>%s\

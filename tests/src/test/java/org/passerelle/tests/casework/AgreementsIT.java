@@ -46,6 +46,8 @@ class AgreementsIT {
     @BeforeAll
     static void start() {
         parties = ThreeParties.start(dir, Map.of("passerelle.readmission.enabled", true,
+                // FR is agreed for test traffic (an acceptance partner); BE is not
+                "GB:passerelle.partners.FR.test-traffic", true, "FR:passerelle.partners.GB.test-traffic", true,
                 "GB:passerelle.api.tokens[2].name", "second-administrator",
                 "GB:passerelle.api.tokens[2].sha256", NodeSettings.sha256(SECOND_ADMIN_TOKEN),
                 "GB:passerelle.api.tokens[2].roles[0]", "ADMIN"));
@@ -119,9 +121,16 @@ class AgreementsIT {
         refused(full, "CAP_REACHED");
         assertThat(full.body()).contains("returns across the scheme's partners in phase circuit-breaker: 2 of 2");
 
-        // and test traffic is held to the agreement but never counts against a cap
-        accepted(gb.submit(Envelopes.asTestTraffic(request("FR", CaseworkMessages.caseReference("GB", "RA"),
-                UUID.randomUUID().toString(), "SMALL_BOAT"))));
+        // and test traffic, with a partner agreed for it, is held to the agreement but never counts against a cap;
+        // with another it is refused, and a case stays test traffic to its end
+        String testCase = CaseworkMessages.caseReference("GB", "RA");
+        String testConversation = UUID.randomUUID().toString();
+        accepted(gb.submit(Envelopes.asTestTraffic(request("FR", testCase, testConversation, "SMALL_BOAT"))));
+        refused(gb.submit(Envelopes.asTestTraffic(request("BE", CaseworkMessages.caseReference("GB", "RA"),
+                UUID.randomUUID().toString(), "SMALL_BOAT"))), "TEST_TRAFFIC_NOT_ALLOWED", 403);
+        ReadmissionCasesIT.awaitState(gb, testCase, "ACKNOWLEDGED");
+        refused(gb.submit(ReadmissionCasesIT.transfer(testCase, testConversation, "CANCELLED", "GB", "FR")),
+                "TEST_TRAFFIC_MISMATCH");
 
         // when an administrator records an override for that case, with a reason, then the case starts, once
         HttpResponse<String> override = CaseworkMessages.post(gb, "/api/v1/agreements/cap-overrides", Node.ADMIN_TOKEN,
@@ -186,6 +195,12 @@ class AgreementsIT {
         assertThat(invalid.statusCode()).as(invalid.body()).isEqualTo(400);
         assertThat(invalid.body()).contains("AGREEMENT_INVALID", "phase b starts before phase a ends");
 
+        // a misspelt name is refused, not silently taken as its default
+        HttpResponse<String> misspelt = CaseworkMessages.post(gb, "/api/v1/agreements/versions", Node.ADMIN_TOKEN, """
+                {"scheme": {"phases": [{"name": "a", "from": "2027-01-01", "partners": {"FR": {"arrival-modes": ["FERRY"]}}}]}}""");
+        assertThat(misspelt.statusCode()).as(misspelt.body()).isEqualTo(400);
+        assertThat(misspelt.body()).contains("AGREEMENT_INVALID", "arrival-modes");
+
         // a version proposed against one no longer in force cannot be approved
         String first = field(proposeCapChange(3).body(), "id");
         String second = field(proposeCapChange(4).body(), "id");
@@ -233,7 +248,11 @@ class AgreementsIT {
     }
 
     static void refused(HttpResponse<String> response, String code) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+        refused(response, code, 422);
+    }
+
+    static void refused(HttpResponse<String> response, String code, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.body()).contains("\"code\":\"" + code + "\"");
         assertThat(gb.bean(AuditTrail.class).latest(50)).anySatisfy(e -> {
             assertThat(e.action()).isEqualTo("MESSAGE_REFUSED");

@@ -109,6 +109,18 @@ class ReadmissionCasesIT {
             assertThat(e.action()).isEqualTo("CASE_TRANSITION");
             assertThat(e.detail()).isEqualTo(ref + " TRANSFER_SCHEDULED->TRANSFERRED on TRANSFER_COMPLETED");
         });
+
+        // and the report of today counts the return and times each of its steps against its clock, naming no case
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        HttpResponse<String> report = exchange.gb.get("/api/v1/reports?from=" + today + "&to=" + today.plusDays(1),
+                Node.ADMIN_TOKEN);
+        assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+        assertThat(report.body()).contains("\"key\":\"returns_admissions\"", "\"key\":\"timeliness\"",
+                "[\"FR\",\"reply (receipt to decision)\"", "[\"FR\",\"whole process (arrival to transfer)\"")
+                .doesNotContain(ref);
+        HttpResponse<String> none = exchange.gb.get("/api/v1/reports?from=" + today + "&to=" + today, Node.ADMIN_TOKEN);
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(none.body()).contains("REPORT_PERIOD_INVALID");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -221,9 +221,10 @@ class ConsoleIT {
         Map<Person, List<String>> sees = Map.of(
                 OFFICER, List.of("Cases and messages", "Biometric search", "Equivalence"),
                 CASEWORKER, List.of("Cases and messages", "Equivalence"),
-                AUDITOR, List.of("Cases and messages", "Equivalence", "Audit"),
-                ADMIN, List.of("Cases and messages", "Equivalence", "Operations"));
-        List<String> all = List.of("Cases and messages", "Biometric search", "Equivalence", "Operations", "Audit");
+                AUDITOR, List.of("Cases and messages", "Equivalence", "Reports", "Audit"),
+                ADMIN, List.of("Cases and messages", "Equivalence", "Reports", "Operations"));
+        List<String> all = List.of("Cases and messages", "Biometric search", "Equivalence", "Reports", "Operations",
+                "Audit");
         for (Person p : PEOPLE) {
             try (Browser browser = Browser.start()) {
                 browser.signIn(console, p.name(), PASSWORD);
@@ -240,6 +241,16 @@ class ConsoleIT {
                 browser.screenshot("start-" + p.name());
                 browser.assertAccessible("start page of the " + p.role());
                 browser.assertNoConsoleErrors();
+                if (p == AUDITOR) {
+                    // the auditor opens the scheme's reports: a table per section, with the signed download
+                    browser.click("Reports");
+                    assertThat(browser.heading()).isEqualTo("Reports");
+                    assertThat(browser.text()).contains("Completed returns and admissions per partner and ISO week",
+                            "Readmission timeliness against each legal clock", "Download as CSV");
+                    browser.screenshot("reports");
+                    browser.assertAccessible("reports page");
+                    browser.assertNoConsoleErrors();
+                }
             }
         }
     }

@@ -99,6 +99,19 @@ class EveryMessageTypeIT {
                 .containsSubsequence("MESSAGE_ACCEPTED", "MESSAGE_SENT", "RECEIPT_VERIFIED");
         assertThat(receiver.bean(AuditTrail.class).forMessage(id)).extracting(AuditEvent::action)
                 .containsSubsequence("MESSAGE_RECEIVED", "RECEIPT_ISSUED", "DELIVERED");
+        // and each keeps its record of the disclosure (DPA 2018 s.62): the purpose, the categories named, the basis
+        assertThat(sender.bean(AuditTrail.class).forMessage(id)).filteredOn(e -> e.action().equals("DATA_DISCLOSED"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.purpose()).isNotBlank();
+                    assertThat(e.detail()).startsWith("categories: ").contains("; responsible: ", "; basis: ")
+                            .doesNotContain("basis: none");
+                    if (type.equals("ReadmissionRequest")) {
+                        assertThat(e.purpose()).isEqualTo("READMISSION");
+                        assertThat(e.detail()).contains("FINGERPRINTS", "NAMES", "VULNERABILITY_SCREENING");
+                    }
+                });
+        assertThat(receiver.bean(AuditTrail.class).forMessage(id)).filteredOn(e -> e.action().equals("DATA_RECEIVED"))
+                .singleElement().satisfies(e -> assertThat(e.purpose()).isNotBlank());
         assertThat(sender.bean(AuditTrail.class).forMessage(id)).extracting(AuditEvent::payloadSha256).containsOnly(sha256);
         assertThat(receiver.bean(AuditTrail.class).forMessage(id)).extracting(AuditEvent::payloadSha256).containsOnly(sha256);
     }

@@ -91,6 +91,10 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
                 throw illegal(step.caseReference(), reason);
             });
         }
+        if (existing.isPresent()) {
+            agreements.requireSameTraffic(CaseKind.ADMISSION, step.partner(), step.caseReference(),
+                    message.facts().testIndicator());
+        }
         if (step.event() == AdmissionEvent.REFERRAL && existing.isEmpty()) {
             // The agreement in force: a phase that names the partner, its standing and admission window, the caps.
             agreements.checkNewCase(newCase(message, step));

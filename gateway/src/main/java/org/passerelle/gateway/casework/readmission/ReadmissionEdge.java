@@ -65,6 +65,8 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
         if (command == null) {
             return;
         }
+        agreements.requireSameTraffic(CaseKind.RETURN, command.partner(), command.caseReference(),
+                message.facts().testIndicator());
         ReadmissionRequest request = message.envelope().getBody().getReadmissionRequest();
         if (request != null) {
             checkRequest(request, command, message);
