@@ -52,6 +52,8 @@ class AgreementsIT {
                 "GB:passerelle.api.tokens[2].sha256", NodeSettings.sha256(SECOND_ADMIN_TOKEN),
                 "GB:passerelle.api.tokens[2].roles[0]", "ADMIN"));
         gb = parties.gb;
+        // GB reaches FR through a black hole that swallows at first: here FR is simply there
+        parties.frAddress.mode(org.passerelle.tests.support.BlackHole.Mode.FORWARD);
     }
 
     @AfterAll
@@ -157,7 +159,8 @@ class AgreementsIT {
     void aPartnerWindingDownStartsNoNewCaseButItsOpenCasesComplete() {
         // when an administrator records that BE walked away
         HttpResponse<String> winding = CaseworkMessages.put(gb, "/api/v1/agreements/partners/BE/standing",
-                Node.ADMIN_TOKEN, "{\"standing\": \"WINDING_DOWN\", \"reason\": \"BE withdrew from the scheme\"}");
+                Node.ADMIN_TOKEN, "{\"standing\": \"WINDING_DOWN\", \"admissionsOpen\": true, \"reason\": \"BE withdrew"
+                        + " from the scheme\"}");
         assertThat(winding.statusCode()).as(winding.body()).isEqualTo(200);
         assertThat(audit("PARTNER_STANDING_CHANGED")).anySatisfy(e -> assertThat(e.detail())
                 .contains("ACTIVE, admissions open → WINDING_DOWN", "BE withdrew from the scheme"));
