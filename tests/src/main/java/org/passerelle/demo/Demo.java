@@ -178,6 +178,11 @@ public final class Demo {
         say("  curl -s -u officer:demo-officer-password 'http://localhost:%d/api/v1/records?purpose=READMISSION_CASE&caseReference=<an open readmission case with the partner>'",
                 SCHEME_GB.apiPort());
         say("  curl -s -u auditor:demo-auditor-password http://localhost:%d/api/v1/audit/verify", SCHEME_GB.apiPort());
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        say("  curl -s -u auditor:demo-auditor-password 'http://localhost:%d/api/v1/reports/csv?from=%s&to=%s'   (the scheme's"
+                + " report; /console/reports in the console)", SCHEME_GB.apiPort(), today, today.plusDays(1));
+        say("  curl -s -u auditor:demo-auditor-password http://localhost:%d/api/v1/agreements   (the agreement in force)",
+                SCHEME_GB.apiPort());
         if (!stay) {
             gb.close();
             fr.close();
