@@ -57,6 +57,7 @@ public enum AuditAction {
     // Records of processing (DPA 2018 s.62)
     DATA_DISCLOSED,
     DATA_RECEIVED,
+    SUBJECT_ACCESS_EXPORTED,
     // Readmission cases
     CASE_TRANSITION,
     CASE_ACTION,

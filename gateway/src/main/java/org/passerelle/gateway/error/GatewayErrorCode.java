@@ -229,6 +229,8 @@ public enum GatewayErrorCode implements ErrorCode {
     TEST_TRAFFIC_NOT_ALLOWED(HttpStatus.FORBIDDEN),
     /** A message about a case started as test traffic is live, or the other way round: a case is one or the other. */
     TEST_TRAFFIC_MISMATCH(HttpStatus.UNPROCESSABLE_CONTENT),
+    /** A subject access request without its reference, or naming neither case references nor an identity. */
+    SUBJECT_ACCESS_INVALID(HttpStatus.BAD_REQUEST),
     /** A report's period is not a period: {@code from} and {@code to} (exclusive) are days, at most 366 apart. */
     REPORT_PERIOD_INVALID(HttpStatus.BAD_REQUEST),
     /** No API endpoint at this path. */

@@ -23,9 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
 class RecordsController {
 
     private final Records records;
+    private final SubjectAccess subjectAccess;
 
-    RecordsController(Records records) {
+    RecordsController(Records records, SubjectAccess subjectAccess) {
         this.records = records;
+        this.subjectAccess = subjectAccess;
     }
 
     @GetMapping
@@ -54,6 +56,15 @@ class RecordsController {
             @RequestParam(required = false) String sort) {
         return records.search(Callers.current(), purpose, new Records.Filters(caseReference, conversationId,
                 messageType, partner, status, from, to, kind, page, size, sort));
+    }
+
+    @org.springframework.web.bind.annotation.PostMapping(path = "/subject-access", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasRole('SYSTEM')")
+    @Operation(summary = "Subject access: everything held about one person, by case references and/or identity (family"
+            + " name, given names, date of birth), for the response (role SYSTEM: the subject-access unit's system)."
+            + " Recorded as SUBJECT_ACCESS_EXPORTED with the request reference")
+    SubjectAccess.Export subjectAccess(@org.springframework.web.bind.annotation.RequestBody SubjectAccess.Request body) {
+        return subjectAccess.export(Callers.current(), body);
     }
 
     @GetMapping("/query-results/{id}")

@@ -602,6 +602,47 @@ class RecordsAccessTest {
                         e -> assertThat(e.code()).isEqualTo(GatewayErrorCode.GALLERY_SEARCH_PENDING));
     }
 
+    // ---- subject access -----------------------------------------------------------------------------------------
+
+    @Test
+    void aSubjectAccessRequestFindsThePersonByIdentityExportsTheirRecordsAndIsRecorded() throws Exception {
+        Caller system = system();
+
+        // when the subject-access unit's system asks about the person of the readmission request, by identity
+        MvcResult result = mvc.perform(as(system, post("/api/v1/records/subject-access")
+                .contentType(MediaType.APPLICATION_JSON).content("""
+                        {"requestReference": "SAR-2026-0042", "familyName": "doe", "givenNames": "John Adam",
+                         "dateOfBirth": "1994-07-21"}"""))).andReturn();
+
+        // then their case is found by identity and exported with its messages, the fingerprints described only
+        JsonNode export = json(result, 200);
+        List<String> found = new ArrayList<>();
+        export.get("foundByIdentity").forEach(r -> found.add(r.asText()));
+        assertThat(found).contains(readmissionCase);
+        List<String> messages = new ArrayList<>();
+        export.get("messages").forEach(m -> messages.add(m.get("record").get("id").asText()));
+        assertThat(messages).contains(readmissionRequest);
+        assertThat(result.getResponse().getContentAsString()).contains("DOE");
+        assertNoBiometricBytes(result);
+        // and the export is recorded with its reference
+        assertThat(lastAudit(system)).containsEntry("action", "SUBJECT_ACCESS_EXPORTED")
+                .containsEntry("outcome", "GRANTED").containsEntry("resource", "subject-access:SAR-2026-0042");
+
+        // someone else is not found; a request naming nobody is refused; nobody but the system may ask
+        JsonNode other = json(mvc.perform(as(system, post("/api/v1/records/subject-access")
+                .contentType(MediaType.APPLICATION_JSON).content("""
+                        {"requestReference": "SAR-2026-0043", "familyName": "ROE", "dateOfBirth": "1994-07-21"}""")))
+                .andReturn(), 200);
+        assertThat(other.get("cases")).isEmpty();
+        MvcResult nobody = mvc.perform(as(system, post("/api/v1/records/subject-access")
+                .contentType(MediaType.APPLICATION_JSON).content("{\"requestReference\": \"SAR-2026-0044\"}"))).andReturn();
+        assertThat(json(nobody, 400).get("code").asText()).isEqualTo("SUBJECT_ACCESS_INVALID");
+        Caller auditor = person("auditor", Caller.Role.AUDITOR);
+        assertThat(mvc.perform(as(auditor, post("/api/v1/records/subject-access").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"requestReference\": \"SAR-1\", \"caseReferences\": [\"" + readmissionCase + "\"]}")))
+                .andReturn().getResponse().getStatus()).isEqualTo(403);
+    }
+
     // ---- what no caller finds ----------------------------------------------------------------------------------
 
     @Test

@@ -452,6 +452,11 @@ class EndpointMatrixIT {
                         .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
                         .auditor(200).admin(200).system(403, FORBIDDEN).anonymous(401, UNAUTHENTICATED),
+                op("POST /api/v1/records/subject-access")
+                        .json("{\"requestReference\":\"MATRIX-1\",\"caseReferences\":[\"GB-RA-2026-999999\"]}")
+                        .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
+                        .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
+                        .auditor(403, FORBIDDEN).admin(403, FORBIDDEN).system(200).anonymous(401, UNAUTHENTICATED),
                 op("GET /api/v1/records/query-results/{id}").with("987654321")
                         .officer(403, FORBIDDEN).officerNoPurpose(403, FORBIDDEN).otherOfficer(403, FORBIDDEN)
                         .caseworker(403, FORBIDDEN).otherCaseworker(403, FORBIDDEN)
