@@ -505,6 +505,16 @@ public class MessageStore implements HeldWork {
      * a payload still owed to a partner or a back-end is never purged.
      */
     @Transactional
+    /** Biometric search requests and responses accepted before {@code cutoff} whose payload is still held, oldest first. */
+    public List<String> searchPayloadsBefore(Instant cutoff, int limit) {
+        return jdbc.sql("""
+                select m.message_id from message m join message_payload p on p.message_id = m.message_id
+                where m.message_type in ('BiometricSearchRequest', 'BiometricSearchResponse')
+                  and m.accepted_at < :cutoff and p.purged_at is null
+                order by m.accepted_at fetch first :n rows only""")
+                .param("cutoff", ts(cutoff)).param("n", limit).query(String.class).list();
+    }
+
     public boolean purgePayload(String messageId) {
         return jdbc.sql("""
                 update message_payload set iv = null, ciphertext = null, purged_at = :now

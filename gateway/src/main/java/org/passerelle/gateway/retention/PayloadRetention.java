@@ -66,6 +66,34 @@ public class PayloadRetention {
         if (purged > 0) {
             log.info("Erased {} payloads of cases closed before {}", purged, cutoff);
         }
+        return purged + purgeSearches();
+    }
+
+    /** Erases the payloads of biometric search messages accepted longer ago than {@code search-payloads}. */
+    int purgeSearches() {
+        Instant cutoff = clock.instant().minus(properties.searchPayloads());
+        int purged = 0;
+        for (String messageId : store.searchPayloadsBefore(cutoff, properties.batchSize())) {
+            if (Boolean.TRUE.equals(transaction.execute(tx -> {
+                MessageRecord message = store.find(messageId).orElse(null);
+                if (message == null || !store.purgePayload(messageId)) {
+                    return false;
+                }
+                audit.record(AuditTrail.Entry.of("node", CHANNEL, AuditAction.PAYLOAD_PURGED, AuditOutcome.OK)
+                        .partner(message.direction() == org.passerelle.gateway.messagelog.Direction.OUTBOUND
+                                ? message.toParty() : message.fromParty())
+                        .message(messageId, message.messageType(), message.payloadSha256())
+                        .resource("biometric-search")
+                        .detail("biometric search message accepted " + message.acceptedAt() + ", kept "
+                                + properties.searchPayloads().toDays() + " days"));
+                return true;
+            }))) {
+                purged++;
+            }
+        }
+        if (purged > 0) {
+            log.info("Erased {} payloads of biometric search messages accepted before {}", purged, cutoff);
+        }
         return purged;
     }
 

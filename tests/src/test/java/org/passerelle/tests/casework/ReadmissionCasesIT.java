@@ -64,6 +64,8 @@ class ReadmissionCasesIT {
                 "passerelle.readmission.due-soon-within", "1h",
                 // Payloads of closed cases are erased two seconds after closing when a test runs the purge.
                 "passerelle.retention.closed-case-payloads", "2s",
+                // and biometric search messages two seconds after they were accepted, whatever their case
+                "passerelle.retention.search-payloads", "2s",
                 "GB:passerelle.scheme.phases[0].partners.FR.clocks.reply-within", REPLY_WITHIN.toSeconds() + "s",
                 // As long as the request window, so that a request sent at the window's very end expires in seconds.
                 "GB:passerelle.scheme.phases[0].partners.FR.clocks.process-within", "P14D"));
@@ -358,6 +360,30 @@ class ReadmissionCasesIT {
         retention.purgeDue();
         assertThat(exchange.gb.bean(AuditTrail.class).forMessage(requestId).stream()
                 .filter(e -> e.action().equals("PAYLOAD_PURGED"))).hasSize(1);
+    }
+
+    @Test
+    void aBiometricSearchLosesItsPayloadAfterItsRetentionPeriodThoughThisNodeHoldsNoCaseOfIt() {
+        // given a liaison search GB sent to FR for a case GB does not keep, delivered
+        byte[] search = Envelopes.sample("BiometricSearchRequest", "GB", "FR");
+        String id = Envelopes.header(search, "MessageId");
+        assertAccepted(exchange.gb.submit(search));
+        MessageStore store = exchange.gb.bean(MessageStore.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.find(id).orElseThrow().receiptAt() != null);
+
+        // when its retention period has run and the purge runs, then its fingerprints are gone, its metadata kept,
+        // and the erasure audited once with the payload's digest
+        PayloadRetention retention = exchange.gb.bean(PayloadRetention.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            retention.purgeDue();
+            return store.payload(id).isEmpty();
+        });
+        assertThat(store.find(id)).isPresent();
+        assertThat(exchange.gb.bean(AuditTrail.class).forMessage(id)).filteredOn(e -> e.action().equals("PAYLOAD_PURGED"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.resource()).isEqualTo("biometric-search");
+                    assertThat(e.payloadSha256()).isEqualTo(store.find(id).orElseThrow().payloadSha256());
+                });
     }
 
     @Test
