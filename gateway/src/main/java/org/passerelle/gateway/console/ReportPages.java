@@ -7,10 +7,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAdjusters;
 import org.passerelle.gateway.error.GatewayException;
+import org.passerelle.gateway.reports.ReportFiles;
 import org.passerelle.gateway.reports.Reports;
 import org.passerelle.gateway.reports.SchemeReport;
 import org.passerelle.security.CmsSigner;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
@@ -57,7 +57,7 @@ class ReportPages {
     ResponseEntity<byte[]> csv(@RequestParam String from, @RequestParam String to, HttpServletRequest request) {
         SchemeReport report = reports.report(period(from, to)[0], period(from, to)[1]);
         views.record(request);
-        return download(report.csv(), "text/csv; charset=utf-8", report, "csv");
+        return ReportFiles.csv(report);
     }
 
     @GetMapping("/console/reports/signed")
@@ -65,14 +65,7 @@ class ReportPages {
     ResponseEntity<byte[]> signed(@RequestParam String from, @RequestParam String to, HttpServletRequest request) {
         SchemeReport report = reports.report(period(from, to)[0], period(from, to)[1]);
         views.record(request);
-        return download(signer.sign(report.csv()), "application/pkcs7-mime; smime-type=signed-data", report, "csv.p7m");
-    }
-
-    private static ResponseEntity<byte[]> download(byte[] body, String type, SchemeReport report, String extension) {
-        return ResponseEntity.ok().header(HttpHeaders.CONTENT_TYPE, type)
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"passerelle-report-" + report.party()
-                        + "-" + report.from() + "-" + report.to() + "." + extension + "\"")
-                .body(body);
+        return ReportFiles.signed(report, signer);
     }
 
     /** The period asked for; by default the last four complete ISO weeks. An unreadable day is no period. */

@@ -8,7 +8,6 @@ import java.util.List;
 import org.passerelle.gateway.error.GatewayErrorCode;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.security.CmsSigner;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -45,25 +44,14 @@ class ReportsController {
     @PreAuthorize("hasAnyRole('ADMIN', 'AUDITOR')")
     @Operation(summary = "The same report as CSV (roles ADMIN, AUDITOR): the same bytes for the same closed period")
     ResponseEntity<byte[]> csv(@RequestParam String from, @RequestParam String to) {
-        SchemeReport report = reports.report(day(from), day(to));
-        return file(report.csv(), "text/csv; charset=utf-8", name(report, "csv"));
+        return ReportFiles.csv(reports.report(day(from), day(to)));
     }
 
     @GetMapping(path = "/signed", produces = "application/pkcs7-mime")
     @PreAuthorize("hasAnyRole('ADMIN', 'AUDITOR')")
     @Operation(summary = "The CSV signed by the node's gateway key, CMS SignedData with the CSV inside (roles ADMIN, AUDITOR)")
     ResponseEntity<byte[]> signed(@RequestParam String from, @RequestParam String to) {
-        SchemeReport report = reports.report(day(from), day(to));
-        return file(signer.sign(report.csv()), "application/pkcs7-mime; smime-type=signed-data", name(report, "csv.p7m"));
-    }
-
-    static String name(SchemeReport report, String extension) {
-        return "passerelle-report-" + report.party() + "-" + report.from() + "-" + report.to() + "." + extension;
-    }
-
-    static ResponseEntity<byte[]> file(byte[] body, String type, String name) {
-        return ResponseEntity.ok().header(HttpHeaders.CONTENT_TYPE, type)
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"").body(body);
+        return ReportFiles.signed(reports.report(day(from), day(to)), signer);
     }
 
     static LocalDate day(String text) {
