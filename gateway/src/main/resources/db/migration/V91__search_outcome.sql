@@ -10,3 +10,6 @@ create table search_outcome (
     at           timestamp with time zone not null
 );
 create index search_outcome_at_idx on search_outcome (at);
+
+-- The retention pass for biometric search payloads reads messages by type and age.
+create index message_type_accepted_idx on message (message_type, accepted_at);

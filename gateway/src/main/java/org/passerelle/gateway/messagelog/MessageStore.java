@@ -500,21 +500,25 @@ public class MessageStore implements HeldWork {
 
     /** A receipt issued for an inbound message, with the digest of the bytes it acknowledged. */
     /**
-     * Erases a message's envelope bytes for good, keeping its metadata, history and receipts (which hold digests,
-     * never the payload). False when there was nothing left to erase, or when work for the message is still pending:
-     * a payload still owed to a partner or a back-end is never purged.
+     * Biometric search requests and responses accepted before {@code cutoff} whose payload is still held and owed to
+     * nobody, oldest first (one still owed would stand at the front of every pass).
      */
-    @Transactional
-    /** Biometric search requests and responses accepted before {@code cutoff} whose payload is still held, oldest first. */
     public List<String> searchPayloadsBefore(Instant cutoff, int limit) {
         return jdbc.sql("""
                 select m.message_id from message m join message_payload p on p.message_id = m.message_id
                 where m.message_type in ('BiometricSearchRequest', 'BiometricSearchResponse')
                   and m.accepted_at < :cutoff and p.purged_at is null
+                  and not exists (select 1 from outbox o where o.message_id = m.message_id and o.state = 'PENDING')
                 order by m.accepted_at fetch first :n rows only""")
                 .param("cutoff", ts(cutoff)).param("n", limit).query(String.class).list();
     }
 
+    /**
+     * Erases a message's envelope bytes for good, keeping its metadata, history and receipts (which hold digests,
+     * never the payload). False when there was nothing left to erase, or when work for the message is still pending:
+     * a payload still owed to a partner or a back-end is never purged.
+     */
+    @Transactional
     public boolean purgePayload(String messageId) {
         return jdbc.sql("""
                 update message_payload set iv = null, ciphertext = null, purged_at = :now

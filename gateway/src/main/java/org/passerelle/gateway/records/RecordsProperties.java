@@ -14,7 +14,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param withheld per role that may see payload fields (SYSTEM, LIAISON_OFFICER, CASEWORKER), the data categories (in
  *                 the data-sharing policy's vocabulary, groups allowed) whose fields are withheld from it
+ * @param subjectAccessSystems the back-end systems (API token or certificate names) that may make subject access
+ *                 requests: the subject-access unit's; none by default, since a request exports a person's records
  */
 @ConfigurationProperties("passerelle.records")
-record RecordsProperties(@DefaultValue Map<Caller.Role, List<DataCategory>> withheld) {
+record RecordsProperties(@DefaultValue Map<Caller.Role, List<DataCategory>> withheld,
+                         @DefaultValue List<String> subjectAccessSystems) {
 }

@@ -56,7 +56,7 @@ public class SubjectAccess {
     }
 
     private static final String REFERENCE = "[A-Za-z0-9][A-Za-z0-9/_.-]{0,63}";
-    private static final String CASE = "[A-Z]{2}-(RA|AD)-\\d{4}-\\d{6}";
+    private static final String CASE = "[A-Z]{2}-(RA|AD|BS)-\\d{4}-\\d{6}";
     /** The message types that state who a person is. */
     private static final List<String> IDENTIFYING = List.of("ReadmissionRequest", "AdmissionReferral");
 
@@ -66,9 +66,13 @@ public class SubjectAccess {
     private final MessageCodec codec;
     private final JdbcClient jdbc;
     private final AuditTrail audit;
+    private final RecordsProperties properties;
+    /** One request at a time on a node: the identity search reads every request and referral held. */
+    private final java.util.concurrent.Semaphore running = new java.util.concurrent.Semaphore(1);
 
     SubjectAccess(Records records, RecordsRepository repository, MessageStore store, MessageCodec codec, JdbcClient jdbc,
-                  AuditTrail audit) {
+                  AuditTrail audit, RecordsProperties properties) {
+        this.properties = properties;
         this.records = records;
         this.repository = repository;
         this.store = store;
@@ -78,15 +82,34 @@ public class SubjectAccess {
     }
 
     public Export export(Caller caller, Request request) {
+        if (!properties.subjectAccessSystems().contains(caller.name())) {
+            audit.refused(entry(caller, AuditOutcome.REFUSED, request.requestReference())
+                    .code(GatewayErrorCode.FORBIDDEN.name(), "not a subject-access system"));
+            throw new GatewayException(GatewayErrorCode.FORBIDDEN, "Only the subject-access unit's systems"
+                    + " (passerelle.records.subject-access-systems) make subject access requests");
+        }
+        if (!running.tryAcquire()) {
+            throw new GatewayException(GatewayErrorCode.NODE_BUSY, "A subject access request is running; send again later");
+        }
+        try {
+            return exportOne(caller, request);
+        } finally {
+            running.release();
+        }
+    }
+
+    private Export exportOne(Caller caller, Request request) {
         List<String> asked = request.caseReferences() == null ? List.of() : request.caseReferences();
-        boolean byIdentity = request.familyName() != null && !request.familyName().isBlank() && request.dateOfBirth() != null;
+        // Family name, given names and date of birth, all three: a family name and a date alone (1 January is a common
+        // placeholder) would export other people's records.
+        boolean byIdentity = !blank(request.familyName()) && !blank(request.givenNames()) && request.dateOfBirth() != null;
         if (request.requestReference() == null || !request.requestReference().matches(REFERENCE)
                 || asked.stream().anyMatch(r -> r == null || !r.matches(CASE)) || asked.isEmpty() && !byIdentity) {
             audit.refused(entry(caller, AuditOutcome.REFUSED, request.requestReference())
                     .code(GatewayErrorCode.SUBJECT_ACCESS_INVALID.name(), "request reference, case references or identity missing or malformed"));
             throw new GatewayException(GatewayErrorCode.SUBJECT_ACCESS_INVALID, "A subject access request names its"
-                    + " reference and the person: case references, or family name and date of birth",
-                    List.of("requestReference", "caseReferences", "familyName + dateOfBirth"), null);
+                    + " reference and the person: case references, or family name, given names and date of birth",
+                    List.of("requestReference", "caseReferences", "familyName + givenNames + dateOfBirth"), null);
         }
         TreeSet<String> refs = new TreeSet<>(asked);
         List<String> found = byIdentity ? byIdentity(request) : List.of();
@@ -117,25 +140,56 @@ public class SubjectAccess {
         List<String> ids = jdbc.sql("select message_id from message where message_type in (:types) order by accepted_at")
                 .param("types", IDENTIFYING).query(String.class).list();
         TreeSet<String> refs = new TreeSet<>();
+        List<String> unreadable = new ArrayList<>();
         for (String id : ids) {
             Optional<byte[]> payload = store.payload(id);
             if (payload.isEmpty()) {
                 continue; // erased under retention: nothing of the person is left in it
             }
-            Body body = codec.decode(payload.get()).envelope().getBody();
+            Body body;
+            try {
+                body = codec.decode(payload.get()).envelope().getBody();
+            } catch (RuntimeException e) {
+                // One stored message the codec cannot read must not stop the search for the person in the others.
+                unreadable.add(id);
+                continue;
+            }
             PersonIdentity person = body.getReadmissionRequest() != null ? body.getReadmissionRequest().getPerson()
                     : body.getAdmissionReferral() != null ? body.getAdmissionReferral().getPerson() : null;
             if (person != null && same(person.getFamilyName(), r.familyName())
-                    && r.dateOfBirth().equals(person.getDateOfBirth())
-                    && (r.givenNames() == null || r.givenNames().isBlank() || same(person.getGivenNames(), r.givenNames()))) {
+                    && r.dateOfBirth().equals(person.getDateOfBirth()) && sameGivenNames(person.getGivenNames(), r.givenNames())) {
                 Optional.ofNullable(MessageCaseIndex.caseReferenceOf(body)).ifPresent(refs::add);
             }
+        }
+        if (!unreadable.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(SubjectAccess.class).warn(
+                    "Subject access: {} stored message(s) could not be read and were not compared: {}",
+                    unreadable.size(), unreadable);
         }
         return List.copyOf(refs);
     }
 
-    private static boolean same(String a, String b) {
-        return a != null && b != null && a.strip().toLowerCase(Locale.ROOT).equals(b.strip().toLowerCase(Locale.ROOT));
+    /** Names compared as people write them: case, accents and spacing aside ("Émile  Dupont" is "emile dupont"). */
+    static boolean same(String a, String b) {
+        return a != null && b != null && normal(a).equals(normal(b));
+    }
+
+    /** Every given name asked for is among the person's ("John" finds "John Adam"). */
+    static boolean sameGivenNames(String held, String asked) {
+        if (held == null || asked == null) {
+            return false;
+        }
+        List<String> names = List.of(normal(held).split(" "));
+        return names.containsAll(List.of(normal(asked).split(" ")));
+    }
+
+    static String normal(String name) {
+        return java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFKD).replaceAll("\\p{M}", "")
+                .replaceAll("[\\s\\-']+", " ").strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private List<GalleryEntry> gallery(TreeSet<String> refs) {

@@ -92,23 +92,29 @@ public class Reports {
         List<List<String>> rows = jdbc.sql("""
                 select coalesce(partner, '') p, channel, code, count(*) n from audit_event
                 where action = 'MESSAGE_REFUSED' and at >= :start and at < :end
-                group by coalesce(partner, ''), channel, code order by 1, 2, 3""")
+                group by coalesce(partner, ''), channel, code""")
                 .param("start", start).param("end", end)
                 .query((rs, i) -> List.of(rs.getString("p"), rs.getString("channel"), rs.getString("code"),
-                        Long.toString(rs.getLong("n")))).list();
+                        Long.toString(rs.getLong("n"))))
+                .list().stream().sorted(Comparator.comparing((List<String> r) -> String.join("\u0000", r.subList(0, 3))))
+                .toList();
         return new SchemeReport.Section("refusals", "Messages refused, by partner, where (channel) and code",
                 List.of("partner", "channel", "code", "refusals"), rows);
     }
 
     private SchemeReport.Section exclusions(OffsetDateTime start, OffsetDateTime end) {
         Map<String, Long> counts = new TreeMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         jdbc.sql("""
-                select coalesce(partner, '') p, detail from audit_event
+                select coalesce(partner, '') p, detail, message_id from audit_event
                 where action = 'MESSAGE_REFUSED' and code = 'EXCLUDED_FROM_READMISSION' and at >= :start and at < :end""")
                 .param("start", start).param("end", end)
                 .query((rs, i) -> {
                     String detail = rs.getString("detail") == null ? "" : rs.getString("detail");
                     String partner = rs.getString("p");
+                    if (rs.getString("message_id") != null && !seen.add(rs.getString("message_id"))) {
+                        return null; // the same request sent again: one request, however often it was refused
+                    }
                     Arrays.stream(Exclusion.values()).filter(e -> detail.contains(e.name()))
                             .forEach(e -> counts.merge(partner + "," + e.name(), 1L, Long::sum));
                     return null;
@@ -120,7 +126,7 @@ public class Reports {
     }
 
     /** One readmission case's events, in order, as timeliness reads them. */
-    private record CaseEvents(String partner, Instant arrivedAt, boolean exceptional, List<String> events,
+    private record CaseEvents(String partner, Instant arrivedAt, Instant began, boolean exceptional, List<String> events,
                               List<Instant> at) {
 
         Instant first(String prefix) {
@@ -136,7 +142,7 @@ public class Reports {
     private SchemeReport.Section timeliness(OffsetDateTime start, OffsetDateTime end) {
         Map<Long, CaseEvents> cases = new LinkedHashMap<>();
         jdbc.sql("""
-                select c.id, c.partner, c.arrived_at, c.exceptional, t.event, t.at
+                select c.id, c.partner, c.arrived_at, c.created_at, c.exceptional, t.event, t.at
                 from readmission_case c join readmission_transition t on t.case_id = c.id
                 join message m on m.message_id = c.request_message_id
                 where m.test_indicator = false and c.updated_at >= :start and c.created_at < :end
@@ -147,6 +153,7 @@ public class Reports {
                         try {
                             return new CaseEvents(rs.getString("partner"),
                                     rs.getObject("arrived_at", OffsetDateTime.class).toInstant(),
+                                    rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                                     rs.getBoolean("exceptional"), new ArrayList<>(), new ArrayList<>());
                         } catch (java.sql.SQLException e) {
                             throw new IllegalStateException(e);
@@ -160,7 +167,8 @@ public class Reports {
         Instant s = start.toInstant();
         Instant e = end.toInstant();
         for (CaseEvents c : cases.values()) {
-            Scheme.Clocks clocks = agreements.termsOrStandard(c.partner(), c.arrivedAt()).clocks();
+            // The clocks of the phase the case began in, as the workflow applies them.
+            Scheme.Clocks clocks = agreements.termsOrStandard(c.partner(), c.began()).clocks();
             Instant request = c.first("REQUEST");
             Instant receipt = c.first("RECEIPT");
             Instant decision = c.first("DECISION_");
@@ -226,7 +234,8 @@ public class Reports {
         jdbc.sql("""
                 select case when direction = 'OUTBOUND' then to_party else from_party end partner, direction, count(*) n
                 from message where message_type = 'BiometricSearchRequest' and test_indicator = false
-                  and accepted_at >= :start and accepted_at < :end group by 1, 2""")
+                  and accepted_at >= :start and accepted_at < :end
+                group by case when direction = 'OUTBOUND' then to_party else from_party end, direction""")
                 .param("start", start).param("end", end)
                 .query((rs, i) -> {
                     byPartner.computeIfAbsent(rs.getString("partner") + "," + rs.getString("direction"),

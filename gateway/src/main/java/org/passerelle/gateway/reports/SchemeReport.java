@@ -39,6 +39,9 @@ public record SchemeReport(String party, LocalDate from, LocalDate to, List<Sect
                 out.append(',');
             }
             String c = cells.get(i) == null ? "" : cells.get(i);
+            if (!c.isEmpty() && "=+-@".indexOf(c.charAt(0)) >= 0) {
+                c = "'" + c;   // never a formula in a spreadsheet
+            }
             out.append(c.matches("[^,\"\r\n]*") ? c : "\"" + c.replace("\"", "\"\"") + "\"");
         }
         out.append("\r\n");

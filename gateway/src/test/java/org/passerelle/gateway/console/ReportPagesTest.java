@@ -77,6 +77,18 @@ class ReportPagesTest {
                     values ('FR', ?, ?, ?, ?, 'MANUAL', null, true, 'test', ?)""",
                     i < 3 ? "RETURN" : "ADMISSION", "GB-RA-2026-60000" + i, MONDAY, WEEK, OffsetDateTime.now(ZoneOffset.UTC));
         }
+        // a search each way with FR, answered: ours with a hit, theirs without
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        String[][] searches = {{"s-out", "OUTBOUND", "GB", "FR"}, {"s-in", "INBOUND", "FR", "GB"}};
+        for (String[] m : searches) {
+            jdbc.update("""
+                    insert into message (message_id, direction, message_type, conversation_id, from_party, to_party,
+                      created_at, expires_at, accepted_at, payload_sha256, payload_size, status, test_indicator, updated_at)
+                    values (?, ?, 'BiometricSearchRequest', ?, ?, ?, ?, ?, ?, ?, 1, 'DELIVERED', false, ?)""",
+                    m[0], m[1], m[0], m[2], m[3], now, now.plusDays(1), now, "0".repeat(64), now);
+        }
+        jdbc.update("insert into search_outcome values ('r-in', 'FR', 'INBOUND', 'HIT', 1, false, ?)", now);
+        jdbc.update("insert into search_outcome values ('r-out', 'FR', 'OUTBOUND', 'NO_HIT', 0, false, ?)", now);
         audit.record(AuditTrail.Entry.of("casework-system", org.passerelle.gateway.audit.AuditChannel.API,
                 org.passerelle.gateway.audit.AuditAction.MESSAGE_REFUSED, org.passerelle.gateway.audit.AuditOutcome.REFUSED)
                 .partner("FR").code("EXCLUDED_FROM_READMISSION",
@@ -105,7 +117,8 @@ class ReportPagesTest {
         byte[] csv = page(mvc, auditor, "/console/reports/csv" + PERIOD).getContentAsByteArray();
         String text = new String(csv, StandardCharsets.UTF_8);
         assertThat(text).startsWith("report,scheme accountability,party,GB,from," + MONDAY)
-                .contains("FR," + WEEK + ",2,1,ONE_FOR_ONE", "FR,UNACCOMPANIED_CHILD,1");
+                .contains("FR," + WEEK + ",2,1,ONE_FOR_ONE", "FR,UNACCOMPANIED_CHILD,1",
+                        "FR,ours to partner,1,1,1,100.0", "FR,partner's to us,1,1,0,0.0");
         assertThat(page(mvc, auditor, "/console/reports/csv" + PERIOD).getContentAsByteArray())
                 .as("the same period gives the same bytes").isEqualTo(csv);
         MockHttpServletResponse signed = page(mvc, auditor, "/console/reports/signed" + PERIOD);

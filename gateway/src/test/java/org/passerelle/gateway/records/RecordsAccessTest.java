@@ -87,6 +87,7 @@ class RecordsAccessTest {
     static void node(DynamicPropertyRegistry r) {
         NodeTestSupport.gbNode(r, data);
         r.add("passerelle.casework.teams.default-team", () -> "general");
+        r.add("passerelle.records.subject-access-systems[0]", () -> "subject-access-unit");
         r.add("passerelle.casework.teams.readmission.FR", () -> "returns-fr");
         r.add("passerelle.access.search-limit", () -> SEARCH_LIMIT);
         // No refill while the test runs: the limit is reached by count alone, never by timing.
@@ -606,12 +607,13 @@ class RecordsAccessTest {
 
     @Test
     void aSubjectAccessRequestFindsThePersonByIdentityExportsTheirRecordsAndIsRecorded() throws Exception {
-        Caller system = system();
+        Caller system = new Caller("subject-access-unit", Caller.Kind.SYSTEM, java.util.Set.of(Caller.Role.SYSTEM), null,
+                null);
 
         // when the subject-access unit's system asks about the person of the readmission request, by identity
         MvcResult result = mvc.perform(as(system, post("/api/v1/records/subject-access")
                 .contentType(MediaType.APPLICATION_JSON).content("""
-                        {"requestReference": "SAR-2026-0042", "familyName": "doe", "givenNames": "John Adam",
+                        {"requestReference": "SAR-2026-0042", "familyName": "doe", "givenNames": "john",
                          "dateOfBirth": "1994-07-21"}"""))).andReturn();
 
         // then their case is found by identity and exported with its messages, the fingerprints described only
@@ -631,12 +633,24 @@ class RecordsAccessTest {
         // someone else is not found; a request naming nobody is refused; nobody but the system may ask
         JsonNode other = json(mvc.perform(as(system, post("/api/v1/records/subject-access")
                 .contentType(MediaType.APPLICATION_JSON).content("""
-                        {"requestReference": "SAR-2026-0043", "familyName": "ROE", "dateOfBirth": "1994-07-21"}""")))
+                        {"requestReference": "SAR-2026-0043", "familyName": "ROE", "givenNames": "John",
+                         "dateOfBirth": "1994-07-21"}""")))
                 .andReturn(), 200);
         assertThat(other.get("cases")).isEmpty();
         MvcResult nobody = mvc.perform(as(system, post("/api/v1/records/subject-access")
                 .contentType(MediaType.APPLICATION_JSON).content("{\"requestReference\": \"SAR-2026-0044\"}"))).andReturn();
         assertThat(json(nobody, 400).get("code").asText()).isEqualTo("SUBJECT_ACCESS_INVALID");
+        // a family name and a date of birth without given names could be anybody's
+        MvcResult vague = mvc.perform(as(system, post("/api/v1/records/subject-access")
+                .contentType(MediaType.APPLICATION_JSON).content("""
+                        {"requestReference": "SAR-2026-0045", "familyName": "DOE", "dateOfBirth": "1994-07-21"}""")))
+                .andReturn();
+        assertThat(json(vague, 400).get("code").asText()).isEqualTo("SUBJECT_ACCESS_INVALID");
+        // a system that is not the subject-access unit's may not ask
+        Caller otherSystem = new Caller("another-system", Caller.Kind.SYSTEM, java.util.Set.of(Caller.Role.SYSTEM), null, null);
+        assertThat(mvc.perform(as(otherSystem, post("/api/v1/records/subject-access").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"requestReference\": \"SAR-2\", \"caseReferences\": [\"" + readmissionCase + "\"]}")))
+                .andReturn().getResponse().getStatus()).isEqualTo(403);
         Caller auditor = person("auditor", Caller.Role.AUDITOR);
         assertThat(mvc.perform(as(auditor, post("/api/v1/records/subject-access").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"requestReference\": \"SAR-1\", \"caseReferences\": [\"" + readmissionCase + "\"]}")))

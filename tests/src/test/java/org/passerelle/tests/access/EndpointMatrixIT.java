@@ -125,6 +125,7 @@ class EndpointMatrixIT {
         extra.put("GB:passerelle.audit.checkpoint-interval", "1s");
         extra.put("passerelle.admission.enforce-transitions", "true");
         extra.put("passerelle.readmission.enabled", "true");
+        extra.put("GB:passerelle.records.subject-access-systems[0]", "casework-system");
         exchange = Exchange.start(dir, extra);
         gb = exchange.gb;
         for (Column c : Column.values()) {
