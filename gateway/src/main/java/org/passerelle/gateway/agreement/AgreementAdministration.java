@@ -19,8 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Changes to the agreement and to partners' standing, each audited with who made it. A new version of the agreement
- * comes into force when proposed, unless it changes exclusions or caps (or adds or removes a phase or a partner of
- * one): then it waits for a second administrator, who approves or rejects it. A cap override lets one named case
+ * waits for a second administrator, who approves or rejects it: every change, since dates decide which caps and
+ * exclusions are in force and arrival modes who may be returned. A cap override lets one named case
  * past a full cap, once. At first start the configured agreement ({@code passerelle.scheme}) becomes version 1; after
  * that the database's version is in force and the configuration is only compared with it.
  */

@@ -121,8 +121,8 @@ class AgreementsController {
 
     @PostMapping(path = "/versions", consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize("hasRole('ADMIN')")
-    @Operation(summary = "Propose a new version of the whole agreement (role ADMIN): 201 in force at once, or 202 pending a"
-            + " second administrator when it changes exclusions or caps")
+    @Operation(summary = "Propose a new version of the whole agreement (role ADMIN): 202, pending until a second"
+            + " administrator approves it; every change waits (dates, arrival modes and clocks as much as caps)")
     ResponseEntity<VersionView> propose(@RequestBody String json, Principal principal) {
         Proposal body;
         try {
