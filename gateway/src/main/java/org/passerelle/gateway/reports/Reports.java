@@ -56,8 +56,8 @@ public class Reports {
         OffsetDateTime start = from.atStartOfDay().atOffset(ZoneOffset.UTC);
         OffsetDateTime end = to.atStartOfDay().atOffset(ZoneOffset.UTC);
         return new SchemeReport(node.party(), from, to, List.of(
-                balance(from, to), refusals(start, end), exclusions(start, end), timeliness(start, end),
-                admissionStages(start, end), searches(start, end)));
+                balance(from, to), places(start, end), refusals(start, end), exclusions(start, end),
+                timeliness(start, end), admissionStages(start, end), searches(start, end)));
     }
 
     private SchemeReport.Section balance(LocalDate from, LocalDate to) {
@@ -86,6 +86,21 @@ public class Reports {
                 .with(java.time.DayOfWeek.MONDAY);
         Scheme.Terms t = agreements.termsOrStandard(partner, monday.atStartOfDay(ZoneOffset.UTC).toInstant());
         return t.equivalence().policy().name();
+    }
+
+    /** New cases started against the caps, per partner, phase, ISO week and kind, and how many an override let past. */
+    private SchemeReport.Section places(OffsetDateTime start, OffsetDateTime end) {
+        List<List<String>> rows = jdbc.sql("""
+                select partner, phase, iso_week, kind, count(*) n, count(override_id) o from cap_place
+                where taken_at >= :start and taken_at < :end group by partner, phase, iso_week, kind""")
+                .param("start", start).param("end", end)
+                .query((rs, i) -> List.of(rs.getString("partner"), rs.getString("phase"), rs.getString("iso_week"),
+                        rs.getString("kind"), Long.toString(rs.getLong("n")), Long.toString(rs.getLong("o"))))
+                .list().stream().sorted(Comparator.comparing((List<String> r) -> String.join("\u0000", r.subList(0, 4))))
+                .toList();
+        return new SchemeReport.Section("cases_started", "New cases started against the caps, per partner, phase and"
+                + " ISO week (test traffic takes no place), and how many an override let past a full cap",
+                List.of("partner", "phase", "iso_week", "kind", "cases", "past_a_cap_by_override"), rows);
     }
 
     private SchemeReport.Section refusals(OffsetDateTime start, OffsetDateTime end) {

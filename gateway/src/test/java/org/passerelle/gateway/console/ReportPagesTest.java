@@ -88,6 +88,9 @@ class ReportPagesTest {
                     m[0], m[1], m[0], m[2], m[3], now, now.plusDays(1), now, "0".repeat(64), now);
         }
         jdbc.update("insert into search_outcome values ('r-in', 'FR', 'INBOUND', 'HIT', 1, false, ?)", now);
+        jdbc.update("""
+                insert into cap_place (partner, kind, case_reference, phase, iso_week, message_id, override_id, taken_at)
+                values ('FR', 'RETURN', 'GB-RA-2026-600009', 'development', ?, 'm-place', 7, ?)""", WEEK, now);
         jdbc.update("insert into search_outcome values ('r-out', 'FR', 'OUTBOUND', 'NO_HIT', 0, false, ?)", now);
         audit.record(AuditTrail.Entry.of("casework-system", org.passerelle.gateway.audit.AuditChannel.API,
                 org.passerelle.gateway.audit.AuditAction.MESSAGE_REFUSED, org.passerelle.gateway.audit.AuditOutcome.REFUSED)
@@ -118,7 +121,8 @@ class ReportPagesTest {
         String text = new String(csv, StandardCharsets.UTF_8);
         assertThat(text).startsWith("report,scheme accountability,party,GB,from," + MONDAY)
                 .contains("FR," + WEEK + ",2,1,ONE_FOR_ONE", "FR,UNACCOMPANIED_CHILD,1",
-                        "FR,ours to partner,1,1,1,100.0", "FR,partner's to us,1,1,0,0.0");
+                        "FR,ours to partner,1,1,1,100.0", "FR,partner's to us,1,1,0,0.0",
+                        "FR,development," + WEEK + ",RETURN,1,1");
         assertThat(page(mvc, auditor, "/console/reports/csv" + PERIOD).getContentAsByteArray())
                 .as("the same period gives the same bytes").isEqualTo(csv);
         MockHttpServletResponse signed = page(mvc, auditor, "/console/reports/signed" + PERIOD);
