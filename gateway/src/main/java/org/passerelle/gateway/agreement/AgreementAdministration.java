@@ -221,9 +221,8 @@ class AgreementAdministration implements SmartInitializingSingleton {
         return key.getKey().longValue();
     }
 
-    /** Serialises changes of the agreement (and places under the caps) on every node sharing the database. */
     private void lock() {
-        jdbc.sql("select id from cap_lock where id = 1 for update").query(Integer.class).single();
+        agreements.lock();
     }
 
     private String requireReason(String reason, Actor actor, AuditAction action, String resource) {

@@ -29,9 +29,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class Agreements {
 
-    /** A case about to start, as the agreement judges it. {@code arrivalMode} is null for a referral. */
+    /**
+     * A case about to start, as the agreement judges it. {@code arrivalMode} is null for a referral; {@code fromPartner}
+     * when the partner started it (a refusal then goes back to the partner, and says no more than it needs).
+     */
     public record NewCase(CaseKind kind, String partner, String caseReference, ArrivalMode arrivalMode, boolean test,
-                          String messageId, Instant at) {
+                          String messageId, Instant at, boolean fromPartner) {
     }
 
     /** How full one cap is. {@code partner} is null for a cap across the phase's partners; {@code week} for a weekly one. */
@@ -40,6 +43,13 @@ public class Agreements {
         String describe() {
             return (kind == CaseKind.RETURN ? "returns" : "admissions") + (partner == null ? " across the scheme's partners" : " with " + partner)
                     + (week == null ? " in phase " + phase : " in " + week) + ": " + used + " of " + cap;
+        }
+
+        /** As a partner is told: the scheme-wide count is the other partners' business too, so only that it is full. */
+        String describeTo(String partnerAsking) {
+            return partner == null ? (kind == CaseKind.RETURN ? "returns" : "admissions")
+                    + " across the scheme's partners in phase " + phase + (week == null ? "" : ", " + week) + ": full"
+                    : describe();
         }
     }
 
@@ -95,7 +105,7 @@ public class Agreements {
             judge(c);
             return;
         }
-        jdbc.sql("select id from cap_lock where id = 1 for update").query(Integer.class).single();
+        lock();
         boolean taken = jdbc.sql("select count(*) from cap_place where partner = :p and kind = :k and case_reference = :c")
                 .param("p", c.partner()).param("k", c.kind().name()).param("c", c.caseReference())
                 .query(Integer.class).single() > 0;
@@ -117,6 +127,14 @@ public class Agreements {
                     .detail("override " + j.overrideId() + " let " + c.kind() + " " + c.caseReference() + " past "
                             + String.join("; ", j.full().stream().map(CapUse::describe).toList())));
         }
+    }
+
+    /**
+     * Takes the one lock that serialises places under the caps and changes of the agreement, on every node sharing the
+     * database, until the caller's transaction ends.
+     */
+    void lock() {
+        jdbc.sql("select id from cap_lock where id = 1 for update").query(Integer.class).single();
     }
 
     private record Judgement(Scheme.Phase phase, List<CapUse> full, Long overrideId) {
@@ -160,7 +178,7 @@ public class Agreements {
         }
         throw new GatewayException(GatewayErrorCode.CAP_REACHED, "A new " + c.kind().name().toLowerCase()
                 + " case with " + c.partner() + " would pass a cap of phase " + phase.get().name(),
-                full.stream().map(CapUse::describe).toList(), null);
+                full.stream().map(u -> c.fromPartner() ? u.describeTo(c.partner()) : u.describe()).toList(), null);
     }
 
     /** The caps a new case would pass: the partner's and the phase's, weekly and over the phase. */

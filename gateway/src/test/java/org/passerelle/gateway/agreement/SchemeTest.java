@@ -74,6 +74,15 @@ class SchemeTest {
     }
 
     @Test
+    void aPartnerRefusedForAFullCapAcrossPartnersIsNotToldTheOthersCounts() {
+        Agreements.CapUse scheme = new Agreements.CapUse("circuit-breaker", null, CaseKind.RETURN, null, 10_000, 10_000);
+        Agreements.CapUse own = new Agreements.CapUse("circuit-breaker", "FR", CaseKind.RETURN, "2027-W03", 800, 800);
+        assertThat(scheme.describe()).isEqualTo("returns across the scheme's partners in phase circuit-breaker: 10000 of 10000");
+        assertThat(scheme.describeTo("FR")).isEqualTo("returns across the scheme's partners in phase circuit-breaker: full");
+        assertThat(own.describeTo("FR")).isEqualTo("returns with FR in 2027-W03: 800 of 800");
+    }
+
+    @Test
     void theDocumentReadsBackAsItWasWritten() {
         JsonMapper json = JsonMapper.builder().build();
         Scheme s = scheme();

@@ -104,7 +104,8 @@ class AdmissionWorkflow implements MessageRule, MessageObserver {
 
     private Agreements.NewCase newCase(MessageContext message, Step step) {
         return new Agreements.NewCase(CaseKind.ADMISSION, step.partner(), step.caseReference(), null,
-                message.facts().testIndicator(), message.facts().messageId(), clock.instant());
+                message.facts().testIndicator(), message.facts().messageId(), clock.instant(),
+                message.direction() == Direction.INBOUND);
     }
 
     @Override

@@ -147,7 +147,8 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
     private static Agreements.NewCase newCase(MessageContext message, CaseCommand command) {
         ReadmissionRequest request = message.envelope().getBody().getReadmissionRequest();
         return new Agreements.NewCase(CaseKind.RETURN, command.partner(), command.caseReference(),
-                request.getArrival().getMode(), message.facts().testIndicator(), command.messageId(), command.at());
+                request.getArrival().getMode(), message.facts().testIndicator(), command.messageId(), command.at(),
+                message.direction() == Direction.INBOUND);
     }
 
     /** The case event a message causes, or null when it concerns no readmission case. */
