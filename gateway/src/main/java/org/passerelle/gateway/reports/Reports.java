@@ -62,30 +62,29 @@ public class Reports {
 
     private SchemeReport.Section balance(LocalDate from, LocalDate to) {
         Map<String, long[]> byWeek = new TreeMap<>();
+        Map<String, LocalDate> firstDay = new TreeMap<>();
         jdbc.sql("""
-                select partner, iso_week, kind, count(*) n from ledger_entry
+                select partner, iso_week, kind, count(*) n, min(event_date) first_day from ledger_entry
                 where event_date >= :from and event_date < :to group by partner, iso_week, kind""")
                 .param("from", from).param("to", to)
                 .query((rs, i) -> {
-                    long[] c = byWeek.computeIfAbsent(rs.getString("partner") + "," + rs.getString("iso_week"), k -> new long[2]);
+                    String key = rs.getString("partner") + "," + rs.getString("iso_week");
+                    long[] c = byWeek.computeIfAbsent(key, k -> new long[2]);
                     c["RETURN".equals(rs.getString("kind")) ? 0 : 1] += rs.getLong("n");
+                    firstDay.merge(key, rs.getObject("first_day", LocalDate.class), (a, b) -> a.isBefore(b) ? a : b);
                     return null;
                 }).list();
         List<List<String>> rows = new ArrayList<>();
         byWeek.forEach((key, c) -> {
             String[] k = key.split(",");
-            rows.add(List.of(k[0], k[1], Long.toString(c[0]), Long.toString(c[1]), policy(k[0], k[1])));
+            // The policy in force on the week's Monday (the week of any day counted in it).
+            LocalDate monday = firstDay.get(key).with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+            String policy = agreements.termsOrStandard(k[0], monday.atStartOfDay(ZoneOffset.UTC).toInstant())
+                    .equivalence().policy().name();
+            rows.add(List.of(k[0], k[1], Long.toString(c[0]), Long.toString(c[1]), policy));
         });
         return new SchemeReport.Section("returns_admissions", "Completed returns and admissions per partner and ISO week",
                 List.of("partner", "iso_week", "returns", "admissions", "policy"), rows);
-    }
-
-    private String policy(String partner, String isoWeek) {
-        LocalDate monday = LocalDate.parse(isoWeek.substring(0, 4) + "-01-04")
-                .with(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR, Long.parseLong(isoWeek.substring(6)))
-                .with(java.time.DayOfWeek.MONDAY);
-        Scheme.Terms t = agreements.termsOrStandard(partner, monday.atStartOfDay(ZoneOffset.UTC).toInstant());
-        return t.equivalence().policy().name();
     }
 
     /** New cases started against the caps, per partner, phase, ISO week and kind, and how many an override let past. */

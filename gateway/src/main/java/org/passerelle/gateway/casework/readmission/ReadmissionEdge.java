@@ -115,7 +115,8 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
      */
     private void checkRequest(ReadmissionRequest request, CaseCommand command, MessageContext message) {
         Direction direction = message.direction();
-        boolean first = cases.find(command.caseReference(), command.partner()).isEmpty();
+        java.util.Optional<ReadmissionCase> existing = cases.find(command.caseReference(), command.partner());
+        boolean first = existing.isEmpty();
         if (first) {
             // The agreement in force: a phase that names the partner, its standing, the arrival mode, the caps.
             agreements.checkNewCase(newCase(message, command));
@@ -126,7 +127,7 @@ class ReadmissionEdge implements MessageRule, MessageObserver {
                     + " fingerprints", List.of("BiometricSet with a WSQ or uncompressed Fingerprint record"), null);
         }
         // A request sent again with more information is held to the terms of the phase its case began in.
-        Instant began = first ? command.at() : cases.find(command.caseReference(), command.partner()).orElseThrow().createdAt();
+        Instant began = existing.map(ReadmissionCase::createdAt).orElse(command.at());
         Scheme.Terms rules = agreements.termsOrStandard(command.partner(), began);
         List<String> stopped = rules.exclusions().stream().sorted()
                 .filter(e -> e.applies(request.getVulnerabilityScreening())).map(Enum::name).toList();
