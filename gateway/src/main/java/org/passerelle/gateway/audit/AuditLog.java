@@ -89,12 +89,36 @@ class AuditLog {
         Long lastCheckpointId = jdbc.queryForObject("select max(id) from audit_checkpoint", Long.class);
         Map<String, Object> head = jdbc.queryForMap("select seq, hash from audit_chain_head where id = 1");
         long headSeq = ((Number) head.get("seq")).longValue();
-        ChainVerifier verifier = ChainVerifier.fromGenesis(certificates.certificates());
-        forEachCheckpoint(Long.MIN_VALUE, Long.MAX_VALUE, lastCheckpointId == null ? Long.MIN_VALUE : lastCheckpointId,
+        Pruned pruned = pruned().orElse(null);
+        Checkpoint anchor = pruned == null ? null : checkpointAt(pruned.upToSeq())
+                .filter(c -> c.headHash().equalsIgnoreCase(pruned.headHash())).orElse(null);
+        // A prune record without its signed checkpoint vouches for nothing: the chain is read from genesis, and the
+        // missing entries are a break at seq 1.
+        ChainVerifier verifier = anchor == null ? ChainVerifier.fromGenesis(certificates.certificates())
+                : ChainVerifier.afterPrune(anchor, AuditMerkle.frontierOf(pruned.frontier()), certificates.certificates());
+        long checkpointsFrom = anchor == null ? Long.MIN_VALUE : anchor.seq() + 1;
+        forEachCheckpoint(checkpointsFrom, Long.MAX_VALUE, lastCheckpointId == null ? Long.MIN_VALUE : lastCheckpointId,
                 verifier::checkpoint);
         witnessed.forEach((party, copies) -> copies.forEach(c -> verifier.witnessed(c, party)));
         AuditPages.forEachEntryReadingAhead(jdbc, Long.MIN_VALUE, headSeq, verifier::entry);
         return verifier.finish(headSeq, String.valueOf(head.get("hash")));
+    }
+
+    /**
+     * The latest prune of the chain's start: entries 1..upToSeq are gone; the entry at upToSeq hashed to
+     * {@code headHash}, and {@code frontier} (hex, comma separated) is the Merkle frontier of entries 1..upToSeq.
+     */
+    record Pruned(long upToSeq, String headHash, String frontier, Instant prunedAt, Instant oldestKept, int keptForDays) {
+    }
+
+    /** The latest prune, if the chain was ever pruned. */
+    java.util.Optional<Pruned> pruned() {
+        return jdbc.query("select * from audit_pruned order by up_to_seq desc fetch first 1 rows only", (rs, i) -> {
+            java.time.OffsetDateTime oldest = rs.getObject("oldest_kept", java.time.OffsetDateTime.class);
+            return new Pruned(rs.getLong("up_to_seq"), rs.getString("head_hash"), rs.getString("frontier"),
+                    rs.getObject("pruned_at", java.time.OffsetDateTime.class).toInstant(),
+                    oldest == null ? null : oldest.toInstant(), rs.getInt("kept_for_days"));
+        }).stream().findFirst();
     }
 
     /** When the earliest checkpoint still stored was signed. */

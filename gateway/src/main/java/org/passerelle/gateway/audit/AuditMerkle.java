@@ -29,7 +29,9 @@ public class AuditMerkle {
     private static final HexFormat HEX = HexFormat.of();
 
     private final JdbcTemplate jdbc;
-    private final MerkleTree tree = new MerkleTree(KEPT_FROM_LEVEL);
+    private MerkleTree tree = new MerkleTree(KEPT_FROM_LEVEL);
+    /** Whether the tree was started: from entry 1, or from the latest pruned prefix's frontier. */
+    private boolean started;
     /** The chain hash of the last entry the tree holds (entry {@code tree.size()}), or null while it holds none. */
     private String lastHash;
 
@@ -52,6 +54,10 @@ public class AuditMerkle {
         }
         long seq = tree.size();
         List<String> now = jdbc.queryForList("select hash from audit_event where seq = ?", String.class, seq);
+        if (now.isEmpty()) {
+            // Pruned under retention since: the prune record keeps the entry's hash.
+            now = jdbc.queryForList("select head_hash from audit_pruned where up_to_seq = ?", String.class, seq);
+        }
         if (now.size() != 1 || !now.get(0).equals(lastHash)) {
             throw new ChainChanged("the audit chain was changed under this node: entry " + seq + " is "
                     + (now.isEmpty() ? "gone" : now.size() > 1 ? "there twice" : "not the entry it sealed")
@@ -64,6 +70,14 @@ public class AuditMerkle {
         ChainChanged(String message) {
             super(message);
         }
+    }
+
+    /**
+     * The frontier (hex, largest subtree first) of the tree of entries 1..n, the sealed entries: what a prune keeps
+     * so that the chain's later roots and proofs are computed on without entries 1..n.
+     */
+    synchronized List<String> frontier(long n) {
+        return MerkleTree.frontier(n, subtrees(n)).stream().map(HEX::formatHex).toList();
     }
 
     /** The audit path (hex) of entry {@code seq} in the tree of entries 1..n. */
@@ -92,6 +106,9 @@ public class AuditMerkle {
     }
 
     private void extendTo(long n) {
+        if (!started) {
+            startAfterPrune();
+        }
         while (tree.size() < n) {
             long from = tree.size() + 1;
             byte[][] page = leafHashes(from, Math.min(n, from + AuditLog.PAGE - 1));
@@ -100,6 +117,23 @@ public class AuditMerkle {
             }
             lastHash = jdbc.queryForObject("select hash from audit_event where seq = ?", String.class, tree.size());
         }
+    }
+
+    /** Starts the tree from the latest prune's frontier when entries were pruned before it was first built. */
+    private void startAfterPrune() {
+        started = true;
+        jdbc.query("select up_to_seq, head_hash, frontier from audit_pruned order by up_to_seq desc fetch first 1 rows only",
+                rs -> {
+                    long upTo = rs.getLong(1);
+                    tree = MerkleTree.afterPrefix(KEPT_FROM_LEVEL, upTo, frontierOf(rs.getString(3)));
+                    lastHash = rs.getString(2);
+                });
+    }
+
+    /** A frontier as {@code audit_pruned} keeps it: hex hashes, comma separated (none for an empty prefix). */
+    static List<byte[]> frontierOf(String stored) {
+        return stored == null || stored.isEmpty() ? List.of()
+                : java.util.Arrays.stream(stored.split(",")).map(HEX::parseHex).toList();
     }
 
     /** The leaf hashes of entries {@code fromSeq..toSeq}; an entry missing in between is an error, not a skip. */

@@ -90,7 +90,16 @@ public class AuditReading {
      */
     public record Verification(boolean ok, String status, long entries, long checkpoints, CheckpointView lastCheckpoint,
                                long notCheckpointed, BreakView firstBreak, List<SignerView> signers,
-                               List<WitnessView> witnesses) {
+                               List<WitnessView> witnesses, PrunedView pruned) {
+    }
+
+    /**
+     * The chain's start pruned under retention: entries 1..upToSeq are gone, and the chain verifies on from the
+     * checkpoint signed at upToSeq and the Merkle frontier kept with it.
+     *
+     * @param oldestKept when the first entry kept was recorded
+     */
+    public record PrunedView(long upToSeq, Instant prunedAt, int keptForDays, Instant oldestKept) {
     }
 
     /** A search; null or blank filters match everything; {@code to} is exclusive. */
@@ -201,7 +210,8 @@ public class AuditReading {
                 report.notCheckpointed(),
                 report.firstBreak() == null ? null : new BreakView(report.firstBreak().seq(),
                         report.firstBreak().kind().name(), report.firstBreak().detail()),
-                signers, witnesses);
+                signers, witnesses, log.pruned().map(p -> new PrunedView(p.upToSeq(), p.prunedAt(), p.keptForDays(),
+                        p.oldestKept())).orElse(null));
     }
 
     /**
@@ -220,12 +230,13 @@ public class AuditReading {
             first = range[0];
             last = range[1];
         } else {
-            first = fromSeq == null ? 1 : fromSeq;
+            first = fromSeq == null ? prunedUpTo() + 1 : fromSeq;
             last = toSeq == null ? head : Math.min(toSeq, head);
         }
         if (first < 1 || last < first - 1) {
             throw invalid("fromSeq must be 1 or more and toSeq not below it");
         }
+        requireKept(first);
         record(channel, AuditAction.AUDIT_EXPORT, "seq " + first + " to " + last);
         return new Range(first, last);
     }
@@ -304,6 +315,7 @@ public class AuditReading {
         if (seq < 1 || checkpointSeq != null && checkpointSeq < seq) {
             throw invalid("seq must be 1 or more and the checkpoint at or after it");
         }
+        requireKept(seq);
         long head = log.head();
         AuditRecord entry = log.entry(seq).orElseThrow(() -> new GatewayException(
                 GatewayErrorCode.AUDIT_ENTRY_NOT_FOUND, "no audit entry at seq " + seq + " (the head is at " + head + ")"));
@@ -334,6 +346,8 @@ public class AuditReading {
         if (fromSeq < 1 || toSeq < fromSeq) {
             throw invalid("from must be 1 or more and to not below it");
         }
+        // The checkpoint the prune was anchored at is the first a consistency proof can start from.
+        requireKept(fromSeq + 1);
         Checkpoint a = log.checkpointAt(fromSeq).orElseThrow(() -> new GatewayException(
                 GatewayErrorCode.AUDIT_CHECKPOINT_NOT_FOUND, "no checkpoint at seq " + fromSeq));
         Checkpoint b = log.checkpointAt(toSeq).orElseThrow(() -> new GatewayException(
@@ -351,6 +365,19 @@ public class AuditReading {
         doc.put("to", ExportFormat.map(b));
         doc.put("proof", proof);
         return ExportFormat.JSON.writeValueAsString(doc);
+    }
+
+    private long prunedUpTo() {
+        return log.pruned().map(AuditLog.Pruned::upToSeq).orElse(0L);
+    }
+
+    /** AUDIT_ENTRIES_PRUNED when entry {@code seq} was pruned under retention. */
+    private void requireKept(long seq) {
+        long upTo = prunedUpTo();
+        if (seq <= upTo) {
+            throw new GatewayException(GatewayErrorCode.AUDIT_ENTRIES_PRUNED, "the audit entries up to seq " + upTo
+                    + " were pruned under retention; the chain starts at seq " + (upTo + 1));
+        }
     }
 
     private static void rooted(Checkpoint c) {

@@ -144,6 +144,11 @@ public enum GatewayErrorCode implements ErrorCode {
     /** No signed audit checkpoint at this seq. */
     AUDIT_CHECKPOINT_NOT_FOUND(HttpStatus.NOT_FOUND),
     /**
+     * The audit entries asked for (an export, a proof, a consistency proof from an earlier checkpoint) were pruned
+     * under retention; the details say where the chain now starts.
+     */
+    AUDIT_ENTRIES_PRUNED(HttpStatus.GONE),
+    /**
      * A proof cannot be built because the chain lacks an entry it covers (rows deleted behind the append-only guard);
      * {@code GET /api/v1/audit/verify} says where.
      */

@@ -2,13 +2,17 @@ package org.passerelle.gateway.retention;
 
 import java.time.Duration;
 import org.apache.camel.builder.RouteBuilder;
+import org.passerelle.gateway.audit.AuditPruning;
 import org.passerelle.gateway.cluster.jobs.SingletonJobs;
 import org.passerelle.gateway.routes.JobRoute;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Retention settings and the {@code payload-retention} job: a timer route, on one node of the party at a time. */
+/**
+ * Retention settings and the {@code payload-retention} and {@code audit-retention} jobs: timer routes, each on one node
+ * of the party at a time.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RetentionProperties.class)
 class RetentionConfiguration {
@@ -17,5 +21,15 @@ class RetentionConfiguration {
     RouteBuilder payloadRetentionRoute(PayloadRetention retention, SingletonJobs jobs) {
         return JobRoute.ofParty(jobs, "payload-retention", "{{passerelle.retention.check-interval:1h}}",
                 Duration.ofHours(1), retention::purgeIfEnabled);
+    }
+
+    @Bean
+    RouteBuilder auditRetentionRoute(AuditPruning pruning, RetentionProperties properties, SingletonJobs jobs) {
+        return JobRoute.ofParty(jobs, "audit-retention", "{{passerelle.retention.check-interval:1h}}",
+                Duration.ofHours(1), () -> {
+                    if (properties.enabled()) {
+                        pruning.prune(properties.auditLog());
+                    }
+                });
     }
 }

@@ -15,11 +15,29 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param searchPayloads        how long after acceptance the payloads of biometric search requests and responses
  *                              (fingerprints, Eurodac hits) are erased, whether or not this node holds their case:
  *                              a liaison search is often made for a case another system keeps
+ * @param auditLog              how long audit entries are kept before the start of the chain is pruned (a signed
+ *                              checkpoint and the Merkle frontier kept with it let the chain verify on): the longest of
+ *                              the periods above plus a year at least, so that the log outlives what it speaks of; the
+ *                              node refuses to start with less, and the database refuses to delete any entry younger
+ *                              than a year whatever is set
  */
 @ConfigurationProperties("passerelle.retention")
 public record RetentionProperties(@DefaultValue("true") boolean enabled,
                                   @DefaultValue("180d") Duration closedCasePayloads,
                                   @DefaultValue("1h") Duration checkInterval,
                                   @DefaultValue("200") int batchSize,
-                                  @DefaultValue("90d") Duration searchPayloads) {
+                                  @DefaultValue("90d") Duration searchPayloads,
+                                  @DefaultValue("545d") Duration auditLog) {
+
+    /** A year: what the audit log outlives the data it speaks of by, at least. */
+    static final Duration AUDIT_MARGIN = Duration.ofDays(365);
+
+    public RetentionProperties {
+        Duration longest = closedCasePayloads.compareTo(searchPayloads) >= 0 ? closedCasePayloads : searchPayloads;
+        if (auditLog.compareTo(longest.plus(AUDIT_MARGIN)) < 0) {
+            throw new IllegalArgumentException("passerelle.retention.audit-log (" + auditLog.toDays() + " days) must be"
+                    + " at least the longest retention period plus a year: " + longest.plus(AUDIT_MARGIN).toDays()
+                    + " days");
+        }
+    }
 }

@@ -98,6 +98,36 @@ class DatabaseRolesTest {
     }
 
     @Test
+    void theRuntimeRoleDeletesAuditEntriesOnlyThroughThePruneAndOnlyThosePrunedAndOlderThanAYear() {
+        // given entries 1..3 recorded 400 days ago and 4 today, a prune recorded up to 2
+        JdbcTemplate node = as(RUNTIME);
+        for (int seq = 1; seq <= 4; seq++) {
+            node.update("insert into audit_event (seq, prev_hash, hash, at, actor, channel, action, outcome)"
+                    + " values (?, 'p', 'h', now() - ?::interval, 'svc', 'API', 'MESSAGE_ACCEPTED', 'OK')",
+                    900 + seq, seq == 4 ? "0 days" : "400 days");
+        }
+        node.update("insert into audit_pruned (up_to_seq, head_hash, merkle_root, frontier, pruned_at, node_id,"
+                + " kept_for_days) values (902, 'h', 'r', '', now(), 'n', 380)");
+
+        // when / then a plain DELETE is not the runtime role's to make
+        assertThatThrownBy(() -> node.update("delete from audit_event where seq = 901"))
+                .hasStackTraceContaining("permission denied");
+        // the prune deletes what it recorded, and only that
+        assertThat(node.queryForObject("select audit_prune_range(901, 902)", Long.class)).isEqualTo(2);
+        assertThatThrownBy(() -> node.queryForObject("select audit_prune_range(903, 903)", Long.class))
+                .hasStackTraceContaining("append-only");
+        // a prune record stretched over today's entry cannot delete it either
+        node.update("insert into audit_pruned (up_to_seq, head_hash, merkle_root, frontier, pruned_at, node_id,"
+                + " kept_for_days) values (904, 'h', 'r', '', now(), 'n', 0)");
+        assertThatThrownBy(() -> node.queryForObject("select audit_prune_range(904, 904)", Long.class))
+                .hasStackTraceContaining("append-only");
+        assertThat(node.queryForObject("select count(*) from audit_event where seq between 903 and 904", Long.class))
+                .isEqualTo(2);
+        // and the prune records are append-only
+        assertThat(rights("audit_pruned")).isEqualTo("SELECT,INSERT");
+    }
+
+    @Test
     void theNodeStartsAsTheRuntimeRoleAndRefusesTheOwnerAndASuperuser() {
         DatabaseRoleGuard guard = new DatabaseRoleGuard(as(RUNTIME), properties(false));
         assertThat(guard.health().getStatus().getCode()).isEqualTo("UP");

@@ -91,6 +91,10 @@ public final class ChainVerifier {
     private boolean finished;
 
     private ChainVerifier(List<X509Certificate> signers, long firstSeq, String anchorHash) {
+        this(signers, firstSeq, anchorHash, firstSeq == 1 ? new MerkleTree.Frontier() : null);
+    }
+
+    private ChainVerifier(List<X509Certificate> signers, long firstSeq, String anchorHash, MerkleTree.Frontier merkle) {
         if (signers.isEmpty()) {
             throw new IllegalArgumentException("a chain is verified with at least one certificate");
         }
@@ -99,7 +103,35 @@ public final class ChainVerifier {
         this.firstSeq = firstSeq;
         this.lastSeq = firstSeq - 1;
         this.lastHash = anchorHash;
-        this.merkle = firstSeq == 1 ? new MerkleTree.Frontier() : null;
+        this.merkle = merkle;
+    }
+
+    /**
+     * Verifies a chain whose entries up to the checkpoint {@code anchor} were pruned: the first entry must be
+     * {@code anchor.seq() + 1} and name the anchor's head hash as its predecessor, and the Merkle roots of later
+     * checkpoints are computed on from {@code frontier} (the pruned prefix's subtree hashes, largest first), which must
+     * hash to the root the anchor signed. An anchor not signed by one of the certificates, or whose frontier is not
+     * the one it signed, is a break at the anchor's seq; so is any gap or change after it.
+     */
+    public static ChainVerifier afterPrune(Checkpoint anchor, List<byte[]> frontier, List<X509Certificate> signers) {
+        MerkleTree.Frontier from = null;
+        boolean frontierOk = false;
+        try {
+            from = MerkleTree.Frontier.of(anchor.seq(), frontier);
+            frontierOk = anchor.merkleRoot() != null && HEX.formatHex(from.root()).equalsIgnoreCase(anchor.merkleRoot());
+        } catch (IllegalArgumentException malformed) {
+            // Reported as a mismatch below; the chain after it is still read.
+        }
+        ChainVerifier v = new ChainVerifier(signers, anchor.seq() + 1, anchor.headHash(), frontierOk ? from : null);
+        v.checkpoint(anchor);
+        if (!frontierOk) {
+            v.checkpointBroken(new ChainBreak(anchor.seq(), Kind.CHECKPOINT_MISMATCH, "the entries up to seq "
+                    + anchor.seq() + " were pruned, but the frontier kept for them does not hash to the Merkle root"
+                    + " the checkpoint signed " + anchor.at() + " names"));
+        } else if (v.checkpointBreak == null) {
+            v.goodCheckpoint(anchor);
+        }
+        return v;
     }
 
     /** Verifies a whole chain from its first entry, whose previous hash must be {@link ChainHash#GENESIS}. */

@@ -48,6 +48,8 @@ public final class MerkleTree {
     /** The leaf hashes of the last, incomplete block of 2^keptFrom leaves (empty when keptFrom is 0). */
     private final HashArray block = new HashArray();
     private long size;
+    /** The leaves before this many were pruned: only the prefix's frontier subtrees are known. */
+    private long pruned;
 
     /** A tree that keeps every leaf hash in memory (32 bytes a leaf). */
     public MerkleTree() {
@@ -65,9 +67,48 @@ public final class MerkleTree {
         this.keptFrom = keptFrom;
     }
 
-    /** How many leaves were appended. */
+    /**
+     * A tree whose first {@code prunedSize} leaves are gone, continued from their frontier: the hashes of the complete
+     * subtrees of the prefix's binary decomposition, largest (leftmost) first, as {@link #frontier} gives them. Every
+     * root, and every proof of a leaf at or after the prefix, is the same as in the tree that held the prefix; a proof
+     * that needs a subtree inside the prefix other than a frontier subtree is refused. {@code prunedSize} must be a
+     * multiple of {@code 2^keptFrom}, so that no frontier subtree lies below the kept level.
+     */
+    public static MerkleTree afterPrefix(int keptFrom, long prunedSize, List<byte[]> frontier) {
+        MerkleTree tree = new MerkleTree(keptFrom);
+        if (prunedSize < 0 || prunedSize % (1L << keptFrom) != 0) {
+            throw new IllegalArgumentException("a pruned prefix is a multiple of 2^" + keptFrom + " leaves, not "
+                    + prunedSize);
+        }
+        if (frontier.size() != Long.bitCount(prunedSize)) {
+            throw new IllegalArgumentException("the frontier of " + prunedSize + " leaves has "
+                    + Long.bitCount(prunedSize) + " subtrees, not " + frontier.size());
+        }
+        int next = 0;
+        for (int h = 63 - Long.numberOfLeadingZeros(Math.max(prunedSize, 1)); h >= keptFrom; h--) {
+            HashArray level = new HashArray();
+            long count = prunedSize >>> h;
+            if ((prunedSize >>> h & 1) == 1) {
+                level.skip(count - 1);
+                level.add(requireHash(frontier.get(next++)));
+            } else {
+                level.skip(count);
+            }
+            tree.levels.add(0, level);
+        }
+        tree.size = prunedSize;
+        tree.pruned = prunedSize;
+        return tree;
+    }
+
+    /** How many leaves were appended (the pruned prefix's included). */
     public long size() {
         return size;
+    }
+
+    /** How many leaves at the start are pruned (0 for a whole tree). */
+    public long pruned() {
+        return pruned;
     }
 
     /** Appends the next leaf, given its data (an entry's 32-byte chain hash). */
@@ -85,7 +126,7 @@ public final class MerkleTree {
             if (block.size() < (1 << keptFrom)) {
                 return;
             }
-            carry = rootOfPowerOfTwo(block, 0, block.size());
+            carry = rootOfPowerOfTwo(block, 0, (int) block.size());
             block.clear();
         }
         // A complete subtree at level h that is a right child completes its parent at level h + 1: carry it upward.
@@ -113,6 +154,10 @@ public final class MerkleTree {
                 throw new IllegalArgumentException("no complete subtree of 2^" + level + " leaves at " + start
                         + " in a tree of " + size);
             }
+            if (start + width <= pruned && !frontierOf(pruned, start, level)) {
+                throw new IllegalStateException("the subtree of 2^" + level + " leaves at " + start
+                        + " lies in the pruned prefix of " + pruned + " leaves");
+            }
             if (level >= keptFrom) {
                 return levels.get(level - keptFrom).get(start >>> level);
             }
@@ -126,6 +171,25 @@ public final class MerkleTree {
             }
             return below.subtree(start, level);
         };
+    }
+
+    /** Whether the subtree of {@code 2^level} leaves at {@code start} is one of the frontier subtrees of {@code n}. */
+    private static boolean frontierOf(long n, long start, int level) {
+        return (n >>> level & 1) == 1 && start == (n >>> level + 1) << level + 1;
+    }
+
+    /**
+     * The frontier of the first {@code n} leaves: the hashes of the complete subtrees of its binary decomposition,
+     * largest (leftmost) first. Enough to continue the tree ({@link #afterPrefix}) and to compute its root.
+     */
+    public static List<byte[]> frontier(long n, Subtrees subtrees) {
+        List<byte[]> out = new ArrayList<>(Long.bitCount(n));
+        for (int h = 62; h >= 0; h--) {
+            if ((n >>> h & 1) == 1) {
+                out.add(subtrees.subtree((n >>> h + 1) << h + 1, h));
+            }
+        }
+        return out;
     }
 
     /** The root of the first {@code n} leaves (a tree keeping every leaf). */
@@ -286,6 +350,31 @@ public final class MerkleTree {
         private final List<Integer> levels = new ArrayList<>();
         private long size;
 
+        /** An empty frontier. */
+        public Frontier() {
+        }
+
+        /**
+         * The frontier of a tree of {@code size} leaves whose subtree hashes are given (largest first, as
+         * {@link MerkleTree#frontier} gives them): to go on from a pruned prefix.
+         */
+        public static Frontier of(long size, List<byte[]> subtrees) {
+            if (size < 0 || subtrees.size() != Long.bitCount(size)) {
+                throw new IllegalArgumentException("the frontier of " + size + " leaves has " + Long.bitCount(size)
+                        + " subtrees, not " + subtrees.size());
+            }
+            Frontier f = new Frontier();
+            int next = 0;
+            for (int h = 62; h >= 0; h--) {
+                if ((size >>> h & 1) == 1) {
+                    f.hashes.add(requireHash(subtrees.get(next++)));
+                    f.levels.add(h);
+                }
+            }
+            f.size = size;
+            return f;
+        }
+
         /** Appends the next leaf, given its data (an entry's 32-byte chain hash). */
         public void append(byte[] leafData) {
             byte[] carry = leafHash(leafData);
@@ -374,10 +463,11 @@ public final class MerkleTree {
         return h != null && h.length == HASH_LENGTH;
     }
 
-    private static void requireHash(byte[] h) {
+    private static byte[] requireHash(byte[] h) {
         if (!isHash(h)) {
             throw new IllegalArgumentException("a hash has " + HASH_LENGTH + " bytes");
         }
+        return h;
     }
 
     private static MessageDigest digest() {
@@ -399,6 +489,12 @@ public final class MerkleTree {
     private static final class HashArray {
         private byte[] bytes = new byte[HASH_LENGTH * 16];
         private int count;
+        /** How many hashes at the start are not held (a pruned prefix): indexes below it are refused. */
+        private long skipped;
+
+        void skip(long n) {
+            skipped += n;
+        }
 
         void add(byte[] hash) {
             if ((count + 1) * (long) HASH_LENGTH > bytes.length) {
@@ -413,16 +509,20 @@ public final class MerkleTree {
         }
 
         byte[] get(long i) {
-            Objects.checkIndex(i, count);
-            return Arrays.copyOfRange(bytes, (int) i * HASH_LENGTH, (int) (i + 1) * HASH_LENGTH);
+            if (i < skipped) {
+                throw new IllegalStateException("hash " + i + " lies in the pruned prefix");
+            }
+            int at = (int) Objects.checkIndex(i - skipped, count);
+            return Arrays.copyOfRange(bytes, at * HASH_LENGTH, (at + 1) * HASH_LENGTH);
         }
 
-        int size() {
-            return count;
+        long size() {
+            return skipped + count;
         }
 
         void clear() {
             count = 0;
+            skipped = 0;
         }
     }
 }

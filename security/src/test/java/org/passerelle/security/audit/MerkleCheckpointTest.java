@@ -91,6 +91,50 @@ class MerkleCheckpointTest {
         assertThat(report.checkpoints()).isEqualTo(100);
     }
 
+    @Test
+    void aChainPrunedUpToASignedCheckpointVerifiesFromItsFrontier() {
+        // given entries 1..64 pruned, anchored by the checkpoint at 64 and its frontier
+        Checkpoint anchor = v2At(64);
+        ChainVerifier verifier = ChainVerifier.afterPrune(anchor, frontierOf(64), List.of(GB.certificate()));
+        verifier.checkpoint(v2At(90));
+        // when
+        chain.subList(64, 100).forEach(verifier::entry);
+        ChainReport report = verifier.finish(100, chain.get(99).hash());
+        // then the later checkpoint's Merkle root is checked too
+        assertThat(report.ok()).as(String.valueOf(report.firstBreak())).isTrue();
+        assertThat(report.lastCheckpoint().seq()).isEqualTo(90);
+    }
+
+    @Test
+    void aPrunedChainMissingItsFirstKeptEntryOrWithAForgedFrontierOrAnchorIsBroken() {
+        // given entry 65 deleted along with the pruned prefix
+        ChainVerifier cut = ChainVerifier.afterPrune(v2At(64), frontierOf(64), List.of(GB.certificate()));
+        chain.subList(65, 100).forEach(cut::entry);
+        assertThat(cut.finish(100, chain.get(99).hash()).firstBreak()).isNotNull()
+                .extracting(ChainBreak::seq).isEqualTo(65L);
+        // given a frontier that is not the prefix's
+        List<byte[]> other = frontierOf(64).stream().map(h -> {
+            byte[] x = h.clone();
+            x[0] ^= 1;
+            return x;
+        }).toList();
+        ChainVerifier wrongFrontier = ChainVerifier.afterPrune(v2At(64), other, List.of(GB.certificate()));
+        chain.subList(64, 100).forEach(wrongFrontier::entry);
+        assertBreak(wrongFrontier.finish(), 64, Kind.CHECKPOINT_MISMATCH);
+        // given an anchor signed by another key
+        Checkpoint foreign = new CheckpointSigner(TestPki.shared().gateway("FR"), "FR-1")
+                .sign(64, chain.get(63).hash(), rootOf(64), Chains.START);
+        ChainVerifier forged = ChainVerifier.afterPrune(foreign, frontierOf(64), List.of(GB.certificate()));
+        chain.subList(64, 100).forEach(forged::entry);
+        assertThat(forged.finish().firstBreak()).isNotNull().extracting(ChainBreak::seq).isEqualTo(64L);
+    }
+
+    private List<byte[]> frontierOf(int n) {
+        MerkleTree tree = new MerkleTree();
+        chain.subList(0, n).forEach(e -> tree.append(HEX.parseHex(e.hash())));
+        return MerkleTree.frontier(n, tree.subtrees(null));
+    }
+
     private ChainReport verify(List<Checkpoint> checkpoints) {
         ChainVerifier verifier = ChainVerifier.fromGenesis(GB.certificate());
         checkpoints.forEach(verifier::checkpoint);

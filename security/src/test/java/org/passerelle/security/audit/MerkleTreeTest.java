@@ -87,6 +87,50 @@ class MerkleTreeTest {
     }
 
     @Test
+    void aTreeContinuedFromAPrunedPrefixsFrontierGivesTheSameRootsAndProofsAfterThePrefix() {
+        // given 96 leaves, the first 32 pruned (a multiple of the kept block of 2^3)
+        List<byte[]> d = leaves(96);
+        MerkleTree full = tree(d);
+        MerkleTree.Subtrees below = full.subtrees(null);
+        List<byte[]> frontier = MerkleTree.frontier(40, below);
+        MerkleTree pruned = MerkleTree.afterPrefix(3, 40, frontier);
+        // when the same leaves are appended after the prefix
+        d.subList(40, d.size()).forEach(pruned::append);
+        // then every root, every proof of a kept leaf and every consistency proof from the prefix on is the same
+        MerkleTree.Subtrees rest = pruned.subtrees(below);
+        assertThat(pruned.pruned()).isEqualTo(40);
+        for (int n = 40; n <= d.size(); n++) {
+            assertThat(MerkleTree.root(n, rest)).as("root of %d", n).isEqualTo(referenceMth(d.subList(0, n)));
+            for (int m = 40; m < n; m++) {
+                assertThat(MerkleTree.inclusionProof(m, n, rest)).usingElementComparator(Arrays::compare)
+                        .containsExactlyElementsOf(full.inclusionProof(m, n));
+            }
+            for (int m = 40; m <= n; m++) {
+                assertThat(MerkleTree.consistencyProof(m, n, rest)).usingElementComparator(Arrays::compare)
+                        .containsExactlyElementsOf(full.consistencyProof(m, n));
+            }
+        }
+        assertThat(MerkleTree.Frontier.of(40, frontier).root()).isEqualTo(referenceMth(d.subList(0, 40)));
+    }
+
+    @Test
+    void aProofThatNeedsALeafOfThePrunedPrefixIsRefusedNotMadeUp() {
+        // given
+        List<byte[]> d = leaves(64);
+        MerkleTree full = tree(d);
+        MerkleTree pruned = MerkleTree.afterPrefix(3, 40, MerkleTree.frontier(40, full.subtrees(null)));
+        d.subList(40, d.size()).forEach(pruned::append);
+        MerkleTree.Subtrees rest = pruned.subtrees(full.subtrees(null));
+        // when / then
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MerkleTree.inclusionProof(5, 64, rest))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("pruned prefix");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MerkleTree.consistencyProof(20, 64, rest))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("pruned prefix");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MerkleTree.afterPrefix(3, 41, List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void theKnownRootOfTheEmptyTreeIsTheSha256OfNothing() {
         assertThat(HEX.formatHex(MerkleTree.emptyRoot()))
                 .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
