@@ -21,7 +21,9 @@ import org.passerelle.contracts.common.v1.Header;
 import org.passerelle.contracts.envelope.v1.Body;
 import org.passerelle.contracts.envelope.v1.Envelope;
 import org.passerelle.contracts.audit.v1.AuditCheckpoint;
+import org.passerelle.contracts.equivalence.v1.EquivalenceReconciliation;
 import org.passerelle.contracts.equivalence.v1.EquivalenceStatement;
+import org.passerelle.contracts.equivalence.v1.ReconciliationOutcome;
 import org.passerelle.contracts.readmission.v1.ReadmissionDecision;
 import org.passerelle.contracts.readmission.v1.ReadmissionDecisionOutcome;
 
@@ -90,6 +92,17 @@ final class EnvelopeV1Rules implements EnvelopeRules {
                 if (statement.getPeriodStart() != null && statement.getPeriodEnd() != null
                         && statement.getPeriodEnd().isBefore(statement.getPeriodStart())) {
                     violations.add(where.violation(path + "/PeriodEnd", "PeriodEnd must not be before PeriodStart"));
+                }
+            }
+            case EquivalenceReconciliation reconciliation -> {
+                if (reconciliation.getPeriodStart() != null && reconciliation.getPeriodEnd() != null
+                        && reconciliation.getPeriodEnd().isBefore(reconciliation.getPeriodStart())) {
+                    violations.add(where.violation(path + "/PeriodEnd", "PeriodEnd must not be before PeriodStart"));
+                }
+                if (reconciliation.getOutcome() == ReconciliationOutcome.AGREED
+                        && (reconciliation.isPolicyDiffers() || !reconciliation.getCountedCase().isEmpty())) {
+                    violations.add(where.violation(path + "/Outcome",
+                            "AGREED lists no CountedCase and states the policy does not differ"));
                 }
             }
             case AuditCheckpoint checkpoint -> {
@@ -174,6 +187,7 @@ final class EnvelopeV1Rules implements EnvelopeRules {
         put(present, "ArrivalConfirmation", body.getArrivalConfirmation());
         put(present, "CaseStatusUpdate", body.getCaseStatusUpdate());
         put(present, "EquivalenceStatement", body.getEquivalenceStatement());
+        put(present, "EquivalenceReconciliation", body.getEquivalenceReconciliation());
         put(present, "AuditCheckpoint", body.getAuditCheckpoint());
         put(present, "Receipt", body.getReceipt());
         put(present, "Fault", body.getFault());

@@ -62,6 +62,6 @@ class ValidSamplesTest {
             assertThat(invalid.stream().filter(name -> name.startsWith(type.value() + "--")).count())
                     .as("invalid samples of %s", type.value()).isGreaterThanOrEqualTo(3);
         }
-        assertThat(Arrays.stream(MessageType.values())).hasSize(14);
+        assertThat(Arrays.stream(MessageType.values())).hasSize(15);
     }
 }

@@ -144,6 +144,11 @@ public enum GatewayErrorCode implements ErrorCode {
     /** No signed audit checkpoint at this seq. */
     AUDIT_CHECKPOINT_NOT_FOUND(HttpStatus.NOT_FOUND),
     /**
+     * A partner's EquivalenceReconciliation names no equivalence statement this node sent that partner for that
+     * period: nothing was kept.
+     */
+    RECONCILIATION_UNMATCHED(HttpStatus.CONFLICT),
+    /**
      * The audit entries asked for (an export, a proof, a consistency proof from an earlier checkpoint) were pruned
      * under retention; the details say where the chain now starts.
      */

@@ -29,6 +29,7 @@ import org.passerelle.gateway.exchange.MessageObserver;
 import org.passerelle.gateway.messagelog.Direction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -49,10 +50,15 @@ class Ledger implements MessageObserver {
     record Entry(String kind, String caseReference, LocalDate date, String week, String source, boolean partnerHasIt) {
     }
 
-    /** A statement sent or received and, for a received one, its reconciliation. */
+    /**
+     * A statement sent or received and, for a received one, its reconciliation here; the joint reconciliation's answer
+     * ({@code replyMessageId}: the answer sent to a received statement, or the partner's answer to a sent one, with
+     * the partner's outcome, counts and the cases in dispute).
+     */
     record Statement(String direction, LocalDate periodStart, LocalDate periodEnd, int returns, int admissions,
                      String policy, String messageId, Integer ourReturns, Integer ourAdmissions, Boolean agreed,
-                     String discrepancy, Instant at) {
+                     String discrepancy, Instant at, String replyMessageId, String partnerOutcome,
+                     Integer partnerReturns, Integer partnerAdmissions, String disputedCases, Instant repliedAt) {
     }
 
     private final JdbcClient jdbc;
@@ -60,13 +66,16 @@ class Ledger implements MessageObserver {
     private final AuditTrail audit;
     private final Agreements agreements;
     private final MeterRegistry meters;
+    private final ApplicationEventPublisher events;
 
-    Ledger(JdbcClient jdbc, Clock clock, AuditTrail audit, Agreements agreements, MeterRegistry meters) {
+    Ledger(JdbcClient jdbc, Clock clock, AuditTrail audit, Agreements agreements, MeterRegistry meters,
+           ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.audit = audit;
         this.agreements = agreements;
         this.meters = meters;
+        this.events = events;
     }
 
     // ----- following the exchange -----
@@ -195,6 +204,7 @@ class Ledger implements MessageObserver {
                         + (agreed ? "" : ": " + discrepancy)));
         Counter.builder("passerelle.ledger.reconciliations").description("Partner statements reconciled")
                 .tag("partner", partner).tag("outcome", agreed ? "agreed" : "discrepancy").register(meters).increment();
+        events.publishEvent(new JointReconciliation.StatementReconciled(partner, messageId));
     }
 
     /** The exact difference for one kind: the counts, and the cases that explain it where this node can name them. */
@@ -258,13 +268,28 @@ class Ledger implements MessageObserver {
                 select * from ledger_statement where partner = :p and direction = :d order by id desc
                 fetch first :n rows only""")
                 .param("p", partner).param("d", direction).param("n", limit)
-                .query((rs, n) -> new Statement(rs.getString("direction"), rs.getObject("period_start", LocalDate.class),
-                        rs.getObject("period_end", LocalDate.class), rs.getInt("returns_count"),
-                        rs.getInt("admissions_count"), rs.getString("policy"), rs.getString("message_id"),
-                        (Integer) rs.getObject("our_returns"), (Integer) rs.getObject("our_admissions"),
-                        (Boolean) rs.getObject("agreed"), rs.getString("discrepancy"),
-                        rs.getObject("at", OffsetDateTime.class).toInstant()))
-                .list();
+                .query(Ledger::statement).list();
+    }
+
+    /** The statement sent ({@code OUTBOUND}) to or received ({@code INBOUND}) from the partner as this message. */
+    Optional<Statement> statement(String direction, String partner, String messageId) {
+        return jdbc.sql("""
+                select * from ledger_statement where message_id = :mid and partner = :p and direction = :d
+                order by id fetch first 1 rows only""")
+                .param("mid", messageId).param("p", partner).param("d", direction).query(Ledger::statement).optional();
+    }
+
+    private static Statement statement(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        OffsetDateTime replied = rs.getObject("replied_at", OffsetDateTime.class);
+        return new Statement(rs.getString("direction"), rs.getObject("period_start", LocalDate.class),
+                rs.getObject("period_end", LocalDate.class), rs.getInt("returns_count"),
+                rs.getInt("admissions_count"), rs.getString("policy"), rs.getString("message_id"),
+                (Integer) rs.getObject("our_returns"), (Integer) rs.getObject("our_admissions"),
+                (Boolean) rs.getObject("agreed"), rs.getString("discrepancy"),
+                rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("reply_message_id"),
+                rs.getString("partner_outcome"), (Integer) rs.getObject("partner_returns"),
+                (Integer) rs.getObject("partner_admissions"), rs.getString("disputed_cases"),
+                replied == null ? null : replied.toInstant());
     }
 
     boolean statementSent(String partner, LocalDate periodStart) {

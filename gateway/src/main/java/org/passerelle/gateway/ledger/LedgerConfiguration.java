@@ -17,8 +17,12 @@ import org.springframework.context.annotation.Configuration;
 class LedgerConfiguration {
 
     @Bean
-    RouteBuilder weeklyStatementRoute(Statements statements, SingletonJobs jobs) {
+    RouteBuilder weeklyStatementRoute(Statements statements, JointReconciliation answers, SingletonJobs jobs) {
+        // Also answers the partners' statements a stop left unanswered: the answer is otherwise sent at once.
         return JobRoute.ofParty(jobs, "ledger-weekly-statements", "{{passerelle.ledger.statement-check-interval:1h}}",
-                Duration.ofMinutes(10), statements::sendLastWeekIfDue);
+                Duration.ofMinutes(10), () -> {
+                    statements.sendLastWeekIfDue();
+                    answers.answerOutstanding();
+                });
     }
 }

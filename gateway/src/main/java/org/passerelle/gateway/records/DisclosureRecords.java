@@ -65,7 +65,7 @@ class DisclosureRecords implements MessageObserver {
             case "AdmissionReferral", "EligibilityResult", "AdmissionDecision", "ArrivalConfirmation" -> "ADMISSION";
             case "BiometricSearchResponse" -> "BIOMETRIC_LIAISON";
             case "CaseStatusUpdate" -> "CASE_MANAGEMENT";
-            case "EquivalenceStatement" -> "SCHEME_ACCOUNTABILITY";
+            case "EquivalenceStatement", "EquivalenceReconciliation" -> "SCHEME_ACCOUNTABILITY";
             case "AuditCheckpoint" -> "AUDIT_WITNESS";
             default -> "EXCHANGE";
         };

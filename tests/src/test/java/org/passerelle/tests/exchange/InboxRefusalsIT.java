@@ -138,6 +138,13 @@ class InboxRefusalsIT {
     }
 
     @Test
+    void refusesAnAnswerToAnEquivalenceStatementThisNodeNeverSent() {
+        byte[] xml = Envelopes.sample("EquivalenceReconciliation", "FR", "GB");
+
+        assertRefused(send(fr, sealed(xml, fr, gbCert())), 409, "RECONCILIATION_UNMATCHED", xml);
+    }
+
+    @Test
     void refusesAnExpiredMessage() {
         byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
         Instant past = Instant.now().minus(Duration.ofDays(2));

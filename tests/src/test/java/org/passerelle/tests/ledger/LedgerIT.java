@@ -82,6 +82,16 @@ class LedgerIT {
         }
         assertThat(fr.bean(AuditTrail.class).latest(50)).anyMatch(e -> e.action().equals("LEDGER_RECONCILED")
                 && "EQUIVALENCE_AGREED".equals(e.code()));
+
+        // and the reconciliation is joint: each countersigned the other's statement, and each keeps the answer
+        for (Node node : new Node[] {gb, fr}) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lastStatementSent(node))
+                    .contains("\"partnerOutcome\":\"AGREED\"", "\"partnerReturns\":1,\"partnerAdmissions\":1",
+                            "\"disputedCases\":null"));
+            assertThat(lastReconciliation(node)).containsPattern("\"replyMessageId\":\"[0-9a-f-]{36}\"");
+        }
+        assertThat(gb.bean(AuditTrail.class).latest(50)).anyMatch(e -> e.action().equals("LEDGER_RECONCILED")
+                && "EQUIVALENCE_COUNTERSIGNED".equals(e.code()) && "FR".equals(e.partner()));
     }
 
     @Test
@@ -107,6 +117,19 @@ class LedgerIT {
         assertThat(lastReconciliation(gb)).doesNotContain("ADMISSION:");
         assertThat(gb.bean(AuditTrail.class).latest(50)).anyMatch(e -> e.action().equals("LEDGER_RECONCILED")
                 && "EQUIVALENCE_DISCREPANCY".equals(e.code()) && e.detail().contains(OFF_EXCHANGE));
+
+        // and FR's answer disputes GB's statement: GB keeps it, naming the case FR does not count
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lastStatementSent(gb))
+                .contains("\"partnerOutcome\":\"DISPUTED\"", "\"partnerReturns\":1",
+                        "RETURN: we stated 2, the partner counts 1; counted here only: " + OFF_EXCHANGE
+                                + "; counted by the partner only: none"));
+        assertThat(lastStatementSent(gb)).doesNotContain("ADMISSION:");
+        assertThat(gb.bean(AuditTrail.class).latest(50)).anyMatch(e -> e.action().equals("LEDGER_RECONCILED")
+                && "EQUIVALENCE_DISPUTED".equals(e.code()) && e.detail().contains(OFF_EXCHANGE));
+        // FR, which counts less, sees GB's answer dispute its statement too, with nothing FR counts alone
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lastStatementSent(fr))
+                .contains("\"partnerOutcome\":\"DISPUTED\"", "\"partnerReturns\":2",
+                        "counted here only: none; counted by the partner only: " + OFF_EXCHANGE));
     }
 
     @Test
@@ -124,7 +147,8 @@ class LedgerIT {
                 .tag("rule", "ONE_FOR_ONE").counter())
                 .isNotNull().satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
         assertThat(ledger(fr)).contains("\"level\":\"BREACH\"");
-        assertThat(fr.bean(AuditTrail.class).latest(50)).anyMatch(e -> e.action().equals("LEDGER_ALERT")
+        // (raised earlier in the week's counting, with the joint reconciliation's messages since)
+        assertThat(fr.bean(AuditTrail.class).latest(500)).anyMatch(e -> e.action().equals("LEDGER_ALERT")
                 && "EQUIVALENCE_NEAR_BREACH".equals(e.code()));
     }
 
@@ -143,6 +167,12 @@ class LedgerIT {
         String body = ledger(node);
         int at = body.indexOf("\"lastReconciliation\"");
         return at < 0 ? "" : body.substring(at, body.indexOf("\"lastStatementSent\"", at));
+    }
+
+    static String lastStatementSent(Node node) {
+        String body = ledger(node);
+        int at = body.indexOf("\"lastStatementSent\"");
+        return at < 0 ? "" : body.substring(at);
     }
 
     static String thisWeek() {

@@ -32,7 +32,8 @@ final class BackendConfigurationCheck {
     /** The business message types a back-end may receive: the envelope's bodies, less what the node keeps itself. */
     static final Set<String> DISPATCHED_TYPES = Arrays.stream(Body.class.getDeclaredFields())
             .map(field -> field.getAnnotation(XmlElement.class)).filter(Objects::nonNull).map(XmlElement::name)
-            .filter(name -> !name.equals("Receipt") && !name.equals(Partner.AUDIT_CHECKPOINT))
+            .filter(name -> !name.equals("Receipt") && !name.equals(Partner.AUDIT_CHECKPOINT)
+                    && !name.equals(Partner.EQUIVALENCE_RECONCILIATION))
             .collect(Collectors.toUnmodifiableSet());
 
     private final BackendProperties properties;
@@ -81,6 +82,8 @@ final class BackendConfigurationCheck {
     private void type(String at, String type) {
         if (Partner.AUDIT_CHECKPOINT.equals(type)) {
             problems.add(at + ": " + type + " is kept by the node as a witness of the partner's audit log, never dispatched");
+        } else if (Partner.EQUIVALENCE_RECONCILIATION.equals(type)) {
+            problems.add(at + ": " + type + " is kept by the node as the partner's answer to its statement, never dispatched");
         } else if (!DISPATCHED_TYPES.contains(type)) {
             problems.add(at + ": unknown message type '" + type + "' (known: " + DISPATCHED_TYPES.stream().sorted()
                     .collect(Collectors.joining(", ")) + ")");

@@ -45,6 +45,9 @@ class BackendRoutes extends RouteBuilder {
         ChoiceDefinition router = from(ROUTING).routeId("backend-routing").routeConfigurationId(RouteErrors.ID).choice();
         // Kept by the node as a witness of the partner's audit log; no back-end system takes part.
         router.when(header(BackendDispatcher.MESSAGE_TYPE).isEqualTo(Partner.AUDIT_CHECKPOINT)).setBody(constant(List.of()));
+        // Kept by the node as its partner's answer to its equivalence statement.
+        router.when(header(BackendDispatcher.MESSAGE_TYPE).isEqualTo(Partner.EQUIVALENCE_RECONCILIATION))
+                .setBody(constant(List.of()));
         for (BackendProperties.Route rule : backend.routes()) {
             router.when(PredicateBuilder.and(anyOf(BackendDispatcher.MESSAGE_TYPE, rule.types()),
                     anyOf(BackendDispatcher.FROM, rule.partners()))).setBody(constant(List.copyOf(rule.endpoints())));
