@@ -40,6 +40,7 @@ class AgreementAdministration implements SmartInitializingSingleton {
     private final TransactionTemplate transaction;
     private final Agreements agreements;
     private final org.springframework.core.env.ConfigurableEnvironment environment;
+    private final List<AgreementCheck> checks;
 
     /** Settings of earlier versions whose rules are now the agreement's: a node still given them refuses to start. */
     static final List<String> MOVED = List.of("passerelle.ledger.policy", "passerelle.ledger.partner-policies",
@@ -48,8 +49,10 @@ class AgreementAdministration implements SmartInitializingSingleton {
     AgreementAdministration(AgreementVersions versions, PartnerStandings standings, PartnerRegistry partners,
                             SchemeProperties configured, AuditTrail audit, JdbcClient jdbc,
                             TransactionTemplate transaction, Agreements agreements,
-                            org.springframework.core.env.ConfigurableEnvironment environment) {
+                            org.springframework.core.env.ConfigurableEnvironment environment,
+                            List<AgreementCheck> checks) {
         this.environment = environment;
+        this.checks = List.copyOf(checks);
         this.versions = versions;
         this.standings = standings;
         this.partners = partners;
@@ -58,6 +61,13 @@ class AgreementAdministration implements SmartInitializingSingleton {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.agreements = agreements;
+    }
+
+    /** Everything wrong with the agreement: its own problems and those the other features find. */
+    private List<String> problems(Scheme scheme) {
+        List<String> all = new java.util.ArrayList<>(scheme.problems());
+        checks.forEach(c -> all.addAll(c.problems(scheme)));
+        return all;
     }
 
     /** Who acted, through which channel. */
@@ -83,14 +93,27 @@ class AgreementAdministration implements SmartInitializingSingleton {
                     + " partner's equivalence, caps and clocks; README \"Agreements, phases and caps\"): "
                     + String.join(", ", new java.util.TreeSet<>(moved)));
         }
-        Scheme scheme = configured.scheme();
-        List<String> problems = scheme.problems();
+        Scheme scheme = configured.configured();
+        List<String> problems = problems(scheme);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("passerelle.scheme cannot be put in force: " + String.join("; ", problems));
+            throw new IllegalStateException("passerelle.scheme and passerelle.data-sharing cannot be put in force: "
+                    + String.join("; ", problems));
         }
         transaction.executeWithoutResult(tx -> {
             lock();
             versions.inForce().ifPresentOrElse(v -> {
+                if (v.scheme().dataSharing().isEmpty() && !scheme.dataSharing().isEmpty()) {
+                    // A version recorded before data-sharing was the agreement's: the configured entries were in
+                    // force with it, so they are carried over as they were, once, and audited.
+                    Scheme carried = v.scheme().withDataSharing(scheme.dataSharing());
+                    AgreementVersions.Version next = versions.insert(carried, v.id(), AgreementVersions.Status.IN_FORCE,
+                            false, AgreementVersions.diff(v.scheme(), carried).text(),
+                            "data-sharing carried over from the configuration", CONFIGURATION);
+                    audit.record(AuditTrail.Entry.of(CONFIGURATION, AuditChannel.CASEWORK,
+                            AuditAction.AGREEMENT_IN_FORCE, AuditOutcome.OK).resource("agreement:" + next.id())
+                            .detail(summary(next)));
+                    return;
+                }
                 if (!AgreementVersions.diff(v.scheme(), scheme).changes().isEmpty()) {
                     log.warn("passerelle.scheme differs from agreement version {} in force ({}, by {}): the version in"
                             + " force stands; change the agreement through POST /api/v1/agreements/versions",
@@ -112,7 +135,7 @@ class AgreementAdministration implements SmartInitializingSingleton {
     @Transactional
     AgreementVersions.Version propose(Scheme scheme, Long basedOn, String note, Actor actor) {
         lock();
-        List<String> problems = scheme.problems();
+        List<String> problems = problems(scheme);
         if (!problems.isEmpty()) {
             throw refused(actor, AuditAction.AGREEMENT_CHANGE_PROPOSED, null, GatewayErrorCode.AGREEMENT_INVALID,
                     "The agreement cannot be put in force as it stands", problems);

@@ -173,7 +173,36 @@ class AgreementVersions {
         if (!before.name().equals(after.name())) {
             changes.add("scheme name " + before.name() + " → " + after.name());
         }
+        Set<String> sharing = new TreeSet<>(before.dataSharing().keySet());
+        sharing.addAll(after.dataSharing().keySet());
+        for (String party : sharing) {
+            Scheme.DataSharing was = before.dataSharing().get(party);
+            Scheme.DataSharing is = after.dataSharing().get(party);
+            if (Objects.equals(was, is)) {
+                continue;
+            }
+            if (was == null || is == null) {
+                Scheme.DataSharing d = was == null ? is : was;
+                changes.add("data-sharing " + party + (was == null ? " added" : " removed") + " (basis " + d.basis()
+                        + "; inbound " + describe(d.inbound()) + "; outbound " + describe(d.outbound()) + ")");
+                continue;
+            }
+            if (!Objects.equals(was.basis(), is.basis())) {
+                changes.add("data-sharing " + party + " basis " + was.basis() + " → " + is.basis());
+            }
+            if (!was.inbound().equals(is.inbound())) {
+                changes.add("data-sharing " + party + " inbound " + describe(was.inbound()) + " → " + describe(is.inbound()));
+            }
+            if (!was.outbound().equals(is.outbound())) {
+                changes.add("data-sharing " + party + " outbound " + describe(was.outbound()) + " → "
+                        + describe(is.outbound()));
+            }
+        }
         return new Diff(changes);
+    }
+
+    private static String describe(Scheme.Flow flow) {
+        return "forbidden " + flow.forbidden() + (flow.exempt().isEmpty() ? "" : ", exempt " + flow.exempt());
     }
 
     record Diff(List<String> changes) {

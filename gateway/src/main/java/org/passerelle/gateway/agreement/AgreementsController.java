@@ -134,8 +134,12 @@ class AgreementsController {
                     org.passerelle.gateway.error.GatewayErrorCode.AGREEMENT_INVALID, "The proposal cannot be read",
                     List.of(why.getMessage() == null ? why.getClass().getSimpleName() : firstLine(why.getMessage())), null);
         }
-        AgreementVersions.Version v = administration.propose(body.scheme() == null ? new Scheme(null, null) : body.scheme(),
-                body.basedOn(), body.note(), actor(principal));
+        Scheme scheme = body.scheme() == null ? new Scheme(null, null) : body.scheme();
+        if (!STRICT.readTree(json).path("scheme").has("dataSharing")) {
+            // A proposal about phases and caps keeps the data-sharing in force; "dataSharing": {} would end it.
+            scheme = scheme.withDataSharing(agreements.scheme().dataSharing());
+        }
+        AgreementVersions.Version v = administration.propose(scheme, body.basedOn(), body.note(), actor(principal));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(VersionView.of(v));
     }
 

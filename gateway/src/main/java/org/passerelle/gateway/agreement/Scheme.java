@@ -24,10 +24,12 @@ import org.passerelle.contracts.readmission.v1.ArrivalMode;
  * ({@code passerelle.scheme}, the first version) and exchanged as JSON through the API (later versions); missing
  * values take the defaults below, so both read alike.
  *
- * @param name   the scheme's name, e.g. {@code routes-for-returns}
- * @param phases the phases, in any order; they may not overlap
+ * @param name        the scheme's name, e.g. {@code routes-for-returns}
+ * @param phases      the phases, in any order; they may not overlap
+ * @param dataSharing party code → what may be shared with that partner and on what basis (configured under
+ *                    {@code passerelle.data-sharing}); a partner without an entry exchanges nothing
  */
-public record Scheme(String name, List<Phase> phases) {
+public record Scheme(String name, List<Phase> phases, Map<String, DataSharing> dataSharing) {
 
     private static final Pattern PARTY = Pattern.compile("[A-Z]{2}");
     /** The longest phase name (as the places taken in it record it). */
@@ -37,6 +39,53 @@ public record Scheme(String name, List<Phase> phases) {
         name = name == null || name.isBlank() ? "routes-for-returns" : name.strip();
         phases = phases == null ? List.of()
                 : phases.stream().sorted(Comparator.comparing(Phase::start)).toList();
+        dataSharing = dataSharing == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(dataSharing));
+    }
+
+    /** A scheme without data-sharing entries. */
+    public Scheme(String name, List<Phase> phases) {
+        this(name, phases, null);
+    }
+
+    /** This scheme with these data-sharing entries. */
+    Scheme withDataSharing(Map<String, DataSharing> entries) {
+        return new Scheme(name, phases, entries);
+    }
+
+    /**
+     * What may be shared with one partner. Data-sharing is part of the agreement, so a change to it waits for a second
+     * administrator like any other.
+     *
+     * @param basis    the agreement (and its annex) under which data is shared with this partner, for the records of
+     *                 processing; required
+     * @param inbound  what the partner may not send to this node (checked at the partner inbox)
+     * @param outbound what this node may not send to the partner (checked at intake, before the message leaves)
+     */
+    public record DataSharing(String basis, Flow inbound, Flow outbound) {
+
+        public DataSharing {
+            basis = basis == null ? null : basis.strip();
+            inbound = inbound == null ? new Flow(null, null) : inbound;
+            outbound = outbound == null ? new Flow(null, null) : outbound;
+        }
+    }
+
+    /**
+     * One direction of a partner's data-sharing.
+     *
+     * @param forbidden data categories (the data-sharing policy's names, leaves or groups such as
+     *                  {@code PERSONAL_DATA}) that no message in this direction may carry
+     * @param exempt    message type → categories that this type may carry all the same (for a type the agreement
+     *                  requires to carry them)
+     */
+    public record Flow(List<String> forbidden, Map<String, List<String>> exempt) {
+
+        public Flow {
+            forbidden = forbidden == null ? List.of() : List.copyOf(forbidden);
+            exempt = exempt == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(exempt.entrySet()
+                    .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                            e -> e.getValue() == null ? List.<String>of() : List.copyOf(e.getValue())))));
+        }
     }
 
     /** The phase in force at {@code at}, if any. */
@@ -77,6 +126,27 @@ public record Scheme(String name, List<Phase> phases) {
             });
             previous = p;
         }
+        dataSharing.forEach((party, sharing) -> {
+            String where = "data-sharing " + party;
+            if (!PARTY.matcher(party).matches()) {
+                problems.add(where + ": '" + party + "' is not an ISO 3166-1 alpha-2 party code");
+            }
+            if (sharing == null || sharing.basis() == null || sharing.basis().isBlank()) {
+                problems.add(where + " names no basis: say under which agreement data is shared with " + party);
+            }
+            if (sharing != null) {
+                for (var flow : Map.of("inbound", sharing.inbound(), "outbound", sharing.outbound()).entrySet()) {
+                    flow.getValue().exempt().keySet().forEach(type -> {
+                        try {
+                            org.passerelle.contracts.common.v1.MessageType.fromValue(type);
+                        } catch (IllegalArgumentException e) {
+                            // A misspelt type would silently exempt nothing.
+                            problems.add(where + " " + flow.getKey() + ".exempt: '" + type + "' is not a message type");
+                        }
+                    });
+                }
+            }
+        });
         return problems;
     }
 

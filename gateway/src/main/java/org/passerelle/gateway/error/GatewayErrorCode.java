@@ -241,6 +241,11 @@ public enum GatewayErrorCode implements ErrorCode {
     TEST_TRAFFIC_MISMATCH(HttpStatus.UNPROCESSABLE_CONTENT),
     /** A subject access request without its reference, or naming neither case references nor an identity. */
     SUBJECT_ACCESS_INVALID(HttpStatus.BAD_REQUEST),
+    /**
+     * A business message submitted without the header's {@code Operator}: the person or unit responsible, which the
+     * log of disclosures keeps ({@code passerelle.records.operator-required}).
+     */
+    OPERATOR_REQUIRED(HttpStatus.UNPROCESSABLE_CONTENT),
     /** A report's period is not a period: {@code from} and {@code to} (exclusive) are days, at most 366 apart. */
     REPORT_PERIOD_INVALID(HttpStatus.BAD_REQUEST),
     /** No API endpoint at this path. */

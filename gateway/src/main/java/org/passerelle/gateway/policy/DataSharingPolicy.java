@@ -1,19 +1,28 @@
 package org.passerelle.gateway.policy;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import org.passerelle.contracts.common.v1.MessageType;
+import java.util.function.Supplier;
+import org.passerelle.gateway.agreement.AgreementCheck;
+import org.passerelle.gateway.agreement.Agreements;
+import org.passerelle.gateway.agreement.Scheme;
 import org.passerelle.gateway.messagelog.Direction;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-/** The configured data-sharing policy, resolved once to the leaf categories forbidden per partner, direction and type. */
+/**
+ * The data-sharing policy of the agreement in force ({@link Scheme#dataSharing()}: configured under
+ * {@code passerelle.data-sharing} for the first version, changed later through the agreement's versions, each change
+ * approved by a second administrator), resolved to the leaf categories forbidden per partner, direction and type once
+ * per version. Also checks that an agreement names only categories this policy knows.
+ */
 @Component
-public class DataSharingPolicy {
-
-    private static final Pattern PARTY = Pattern.compile("[A-Z]{2}");
+public class DataSharingPolicy implements AgreementCheck {
 
     private record Key(String party, Direction direction) {
     }
@@ -22,33 +31,30 @@ public class DataSharingPolicy {
     private record Resolved(Set<DataCategory> forbidden, Map<String, Set<DataCategory>> exempt) {
     }
 
-    private final Map<Key, Resolved> policies = new HashMap<>();
-    private final Map<String, String> bases = new HashMap<>();
-
-    DataSharingPolicy(DataSharingProperties properties) {
-        properties.dataSharing().forEach((party, policy) -> {
-            if (!PARTY.matcher(party).matches()) {
-                throw new IllegalStateException("passerelle.data-sharing key '" + party
-                        + "' is not an ISO 3166-1 alpha-2 party code");
-            }
-            if (policy.basis() == null || policy.basis().isBlank()) {
-                throw new IllegalStateException("passerelle.data-sharing." + party
-                        + " names no basis: say under which agreement data is shared with " + party);
-            }
-            bases.put(party, policy.basis().strip());
-            policies.put(new Key(party, Direction.INBOUND), resolve(party, "inbound", policy.inbound()));
-            policies.put(new Key(party, Direction.OUTBOUND), resolve(party, "outbound", policy.outbound()));
-        });
+    /** One version's policy, resolved. */
+    private record Snapshot(Scheme scheme, Map<Key, Resolved> policies, Map<String, String> bases) {
     }
 
-    /** The basis on which data is shared with the partner; empty when none is configured (nothing may be exchanged). */
-    public java.util.Optional<String> basis(String party) {
-        return java.util.Optional.ofNullable(bases.get(party));
+    private final Supplier<Scheme> agreement;
+    private volatile Snapshot snapshot;
+
+    @Autowired
+    DataSharingPolicy(Agreements agreements) {
+        this(agreements::scheme);
+    }
+
+    DataSharingPolicy(Supplier<Scheme> agreement) {
+        this.agreement = agreement;
+    }
+
+    /** The basis on which data is shared with the partner; empty when none is agreed (nothing may be exchanged). */
+    public Optional<String> basis(String party) {
+        return Optional.ofNullable(current().bases().get(party));
     }
 
     /** The leaf categories a message of this type may not carry between this node and the partner in this direction. */
     Set<DataCategory> forbidden(String party, Direction direction, String messageType) {
-        Resolved resolved = policies.get(new Key(party, direction));
+        Resolved resolved = current().policies().get(new Key(party, direction));
         if (resolved == null || resolved.forbidden().isEmpty()) {
             return Set.of();
         }
@@ -57,18 +63,61 @@ public class DataSharingPolicy {
         return forbidden;
     }
 
-    private static Resolved resolve(String party, String direction, DataSharingProperties.Flow flow) {
-        Map<String, Set<DataCategory>> exempt = new HashMap<>();
-        flow.exempt().forEach((type, categories) -> {
-            try {
-                MessageType.fromValue(type);
-            } catch (IllegalArgumentException e) {
-                // A misspelt type would silently exempt nothing: refuse to start instead.
-                throw new IllegalStateException("passerelle.data-sharing." + party + "." + direction + ".exempt: '"
-                        + type + "' is not a message type", e);
+    @Override
+    public List<String> problems(Scheme scheme) {
+        List<String> problems = new ArrayList<>();
+        scheme.dataSharing().forEach((party, sharing) -> Map.of("inbound", sharing.inbound(), "outbound",
+                sharing.outbound()).forEach((direction, flow) -> {
+                    String where = "data-sharing " + party + " " + direction;
+                    flow.forbidden().stream().filter(c -> category(c).isEmpty()).forEach(c ->
+                            problems.add(where + ".forbidden: '" + c + "' is not a data category"));
+                    flow.exempt().forEach((type, categories) -> categories.stream().filter(c -> category(c).isEmpty())
+                            .forEach(c -> problems.add(where + ".exempt." + type + ": '" + c
+                                    + "' is not a data category")));
+                }));
+        return problems;
+    }
+
+    private Snapshot current() {
+        Scheme scheme = agreement.get();
+        Snapshot s = snapshot;
+        if (s == null || s.scheme() != scheme) {
+            s = resolve(scheme);
+            snapshot = s;
+        }
+        return s;
+    }
+
+    private static Snapshot resolve(Scheme scheme) {
+        Map<Key, Resolved> policies = new HashMap<>();
+        Map<String, String> bases = new HashMap<>();
+        scheme.dataSharing().forEach((party, sharing) -> {
+            if (sharing.basis() == null || sharing.basis().isBlank()) {
+                // Never in force (the agreement's own check refuses it): fail closed all the same.
+                return;
             }
-            exempt.put(type, DataCategory.leavesOf(categories));
+            bases.put(party, sharing.basis());
+            policies.put(new Key(party, Direction.INBOUND), resolve(sharing.inbound()));
+            policies.put(new Key(party, Direction.OUTBOUND), resolve(sharing.outbound()));
         });
-        return new Resolved(DataCategory.leavesOf(flow.forbidden()), Map.copyOf(exempt));
+        return new Snapshot(scheme, Map.copyOf(policies), Map.copyOf(bases));
+    }
+
+    private static Resolved resolve(Scheme.Flow flow) {
+        Map<String, Set<DataCategory>> exempt = new HashMap<>();
+        // A name that is no category is never in force (see problems); should one be, it forbids everything and
+        // exempts nothing, to fail closed.
+        flow.exempt().forEach((type, categories) -> exempt.put(type, DataCategory.leavesOf(
+                categories.stream().flatMap(n -> category(n).stream()).toList())));
+        return new Resolved(DataCategory.leavesOf(flow.forbidden().stream()
+                .map(n -> category(n).orElse(DataCategory.PERSONAL_DATA)).toList()), Map.copyOf(exempt));
+    }
+
+    private static Optional<DataCategory> category(String name) {
+        try {
+            return Optional.of(DataCategory.valueOf(name));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -5,6 +5,6 @@ import org.springframework.context.annotation.Configuration;
 
 /** Binds the settings of the edge policies. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DataSharingProperties.class, SearchLimitsProperties.class})
+@EnableConfigurationProperties(SearchLimitsProperties.class)
 class PolicyConfiguration {
 }

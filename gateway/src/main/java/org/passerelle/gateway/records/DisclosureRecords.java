@@ -41,8 +41,12 @@ class DisclosureRecords implements MessageObserver {
         String partner = outbound ? message.facts().to() : message.facts().from();
         Set<DataCategory> carried = CarriedCategories.of(message.envelope());
         BiometricSearchRequest search = body.getBiometricSearchRequest();
-        String responsible = search != null ? "operator " + search.getOperatorId() + " of " + message.actor()
-                : message.actor();
+        String operator = message.envelope().getHeader().getOperator();
+        if (operator == null && search != null) {
+            operator = search.getOperatorId();
+        }
+        // Outbound: the operator of the submitting system here; inbound: the partner's operator, as it names one.
+        String responsible = operator == null ? message.actor() : "operator " + operator + " of " + message.actor();
         audit.record(AuditTrail.Entry.of(message.actor(), AuditChannel.EXCHANGE,
                         outbound ? AuditAction.DATA_DISCLOSED : AuditAction.DATA_RECEIVED, AuditOutcome.OK)
                 .partner(partner)

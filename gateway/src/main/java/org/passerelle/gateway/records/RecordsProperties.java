@@ -16,8 +16,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                 the data-sharing policy's vocabulary, groups allowed) whose fields are withheld from it
  * @param subjectAccessSystems the back-end systems (API token or certificate names) that may make subject access
  *                 requests: the subject-access unit's; none by default, since a request exports a person's records
+ * @param operatorRequired whether a back-end must name the responsible person or unit in the header's
+ *                 {@code Operator} of every message it submits (refused {@code OPERATOR_REQUIRED} otherwise), so that
+ *                 the log of disclosures says who is responsible for each; the node's own messages never name one
  */
 @ConfigurationProperties("passerelle.records")
 record RecordsProperties(@DefaultValue Map<Caller.Role, List<DataCategory>> withheld,
-                         @DefaultValue List<String> subjectAccessSystems) {
+                         @DefaultValue List<String> subjectAccessSystems,
+                         @DefaultValue("true") boolean operatorRequired) {
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.passerelle.contracts.MessageCodec;
 import org.passerelle.contracts.SampleMessages;
 import org.passerelle.contracts.envelope.v1.Envelope;
+import org.passerelle.gateway.agreement.Scheme;
 import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.messagelog.Direction;
 
@@ -111,11 +112,10 @@ class DataFinderTest {
 
     @Test
     void policyResolvesGroupsAndExemptsPerMessageType() {
-        DataSharingPolicy policy = new DataSharingPolicy(new DataSharingProperties(Map.of("FR",
-                new DataSharingProperties.PartnerPolicy("test basis",
-                        new DataSharingProperties.Flow(List.of(DataCategory.PERSONAL_DATA),
-                                Map.of("AdmissionReferral", List.of(DataCategory.IDENTITY))),
-                        new DataSharingProperties.Flow(List.of(), Map.of())))));
+        DataSharingPolicy policy = new DataSharingPolicy(() -> new Scheme(null, null, Map.of("FR",
+                new Scheme.DataSharing("test basis",
+                        new Scheme.Flow(List.of("PERSONAL_DATA"), Map.of("AdmissionReferral", List.of("IDENTITY"))),
+                        new Scheme.Flow(List.of(), Map.of())))));
 
         assertThat(policy.forbidden("FR", Direction.INBOUND, "ReadmissionRequest")).isEqualTo(PERSONAL);
         assertThat(policy.forbidden("FR", Direction.INBOUND, "AdmissionReferral"))
@@ -127,13 +127,17 @@ class DataFinderTest {
     }
 
     @Test
-    void policyRefusesToStartOnAMisspeltMessageType() {
-        assertThatThrownBy(() -> new DataSharingPolicy(new DataSharingProperties(Map.of("FR",
-                new DataSharingProperties.PartnerPolicy("test basis",
-                        new DataSharingProperties.Flow(List.of(DataCategory.PERSONAL_DATA),
-                                Map.of("AdmisionReferral", List.of(DataCategory.NAMES))),
-                        new DataSharingProperties.Flow(List.of(), Map.of()))))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("AdmisionReferral");
+    void anAgreementWithAMisspeltMessageTypeOrCategoryCannotBePutInForce() {
+        Scheme misspelt = new Scheme(null, null, Map.of("FR", new Scheme.DataSharing("test basis",
+                new Scheme.Flow(List.of("PERSONAL_DAT"), Map.of("AdmisionReferral", List.of("NAMES", "NAME"))),
+                null)));
+        DataSharingPolicy policy = new DataSharingPolicy(() -> misspelt);
+
+        assertThat(misspelt.problems()).anyMatch(p -> p.contains("'AdmisionReferral' is not a message type"));
+        assertThat(policy.problems(misspelt)).anyMatch(p -> p.contains("'PERSONAL_DAT' is not a data category"))
+                .anyMatch(p -> p.contains("'NAME' is not a data category"));
+        // should one be in force all the same, an unknown name forbids everything and exempts nothing
+        assertThat(policy.forbidden("FR", Direction.INBOUND, "AdmisionReferral")).containsAll(PERSONAL);
     }
 
     /** A bound type of a contract version the mapping does not know. */

@@ -181,6 +181,8 @@ public final class SimulatedAccessPoint implements AutoCloseable {
         out.setMessageType(MessageType.BIOMETRIC_SEARCH_RESPONSE);
         out.setSchemaVersion("1");
         out.setTestIndicator(in.isTestIndicator());
+        // The access point's own service answers: it is the unit responsible for the response.
+        out.setOperator("nap-" + settings.party().toLowerCase(java.util.Locale.ROOT));
         Body body = new Body();
         body.setBiometricSearchResponse(response);
         Envelope envelope = new Envelope();

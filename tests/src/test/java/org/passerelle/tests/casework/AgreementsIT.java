@@ -238,6 +238,41 @@ class AgreementsIT {
         });
     }
 
+    @Test
+    @Order(5)
+    void aDataSharingChangeWaitsForASecondAdministratorThenTakesEffectOnTheRunningNode() {
+        // given a biometric search to FR passes the data-sharing in force
+        accepted(gb.submit(Envelopes.sample("BiometricSearchRequest", "GB", "FR")));
+
+        // when an administrator proposes that no biometrics go to FR (the phases as they are in force)
+        HttpResponse<String> proposed = CaseworkMessages.post(gb, "/api/v1/agreements/versions", Node.ADMIN_TOKEN, """
+                {"note": "no biometrics to FR", "scheme": {"phases": [{"name": "circuit-breaker", "from": "2020-01-01",
+                  "caps": {"returns": 3}, "partners": {"FR": {}, "BE": {}}}],
+                  "dataSharing": {"FR": {"basis": "development exchange between GB and FR",
+                                         "outbound": {"forbidden": ["BIOMETRICS"]}},
+                                  "BE": {"basis": "development exchange between GB and BE"}}}}""");
+
+        // then it waits for a second administrator, saying what it changes, and meanwhile nothing changed
+        assertThat(proposed.statusCode()).as(proposed.body()).isEqualTo(202);
+        assertThat(proposed.body()).contains("\"status\":\"PENDING\"",
+                "data-sharing FR outbound forbidden [] → [BIOMETRICS]");
+        accepted(gb.submit(Envelopes.sample("BiometricSearchRequest", "GB", "FR")));
+        // a category that does not exist cannot even be proposed
+        HttpResponse<String> misspelt = CaseworkMessages.post(gb, "/api/v1/agreements/versions", Node.ADMIN_TOKEN, """
+                {"scheme": {"phases": [{"name": "circuit-breaker", "from": "2020-01-01", "partners": {"FR": {}}}],
+                  "dataSharing": {"FR": {"basis": "b", "outbound": {"forbidden": ["BIOMETRIC"]}}}}}""");
+        assertThat(misspelt.statusCode()).as(misspelt.body()).isEqualTo(400);
+        assertThat(misspelt.body()).contains("AGREEMENT_INVALID", "'BIOMETRIC' is not a data category");
+
+        // when a second administrator approves it, then the running node sends FR no biometrics
+        String id = field(proposed.body(), "id");
+        HttpResponse<String> approved = CaseworkMessages.post(gb, "/api/v1/agreements/versions/" + id + "/approval",
+                SECOND_ADMIN_TOKEN, null);
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        refused(gb.submit(Envelopes.sample("BiometricSearchRequest", "GB", "FR")), "DATA_SHARING_REFUSED", 403);
+        assertThat(agreement()).contains("\"forbidden\":[\"BIOMETRICS\"]");
+    }
+
     private static HttpResponse<String> proposeCapChange(int cap) {
         HttpResponse<String> response = CaseworkMessages.post(gb, "/api/v1/agreements/versions", Node.ADMIN_TOKEN, """
                 {"scheme": {"phases": [{"name": "circuit-breaker", "from": "2020-01-01", "caps": {"returns": %d},

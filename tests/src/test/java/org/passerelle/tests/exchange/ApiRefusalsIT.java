@@ -117,6 +117,14 @@ class ApiRefusalsIT {
     }
 
     @Test
+    void refusesAMessageThatNamesNoResponsibleOperator() {
+        byte[] xml = new String(Envelopes.sample("CaseStatusUpdate", "GB", "FR"), StandardCharsets.UTF_8)
+                .replaceAll("\\s*<cmn:Operator>[^<]*</cmn:Operator>", "").getBytes(StandardCharsets.UTF_8);
+
+        assertRefused(xml, 422, "OPERATOR_REQUIRED");
+    }
+
+    @Test
     void refusesAMessageTypeThisNodeMayNotSendToThePartner() {
         assertRefused(Envelopes.sample("EquivalenceStatement", "GB", "FR"), 403, "MESSAGE_TYPE_NOT_ALLOWED");
     }

@@ -110,6 +110,7 @@ class OfficerSearches {
         header.setMessageType(MessageType.BIOMETRIC_SEARCH_REQUEST);
         header.setSchemaVersion("1.0");
         header.setTestIndicator(false);
+        header.setOperator(request.getOperatorId());
         Body body = new Body();
         body.setBiometricSearchRequest(request);
         Envelope envelope = new Envelope();
