@@ -29,11 +29,13 @@ class ReportPages {
     private final Reports reports;
     private final CmsSigner signer;
     private final PageViews views;
+    private final ConsoleWords words;
 
-    ReportPages(Reports reports, CmsSigner signer, PageViews views) {
+    ReportPages(Reports reports, CmsSigner signer, PageViews views, ConsoleWords words) {
         this.reports = reports;
         this.signer = signer;
         this.views = views;
+        this.words = words;
     }
 
     @GetMapping("/console/reports")
@@ -46,7 +48,7 @@ class ReportPages {
         try {
             model.addAttribute("report", reports.report(period[0], period[1]));
         } catch (GatewayException e) {
-            model.addAttribute("periodError", e.getMessage());
+            model.addAttribute("periodError", words.problem(e.code().name(), e.getMessage()));
         }
         views.record(request);
         return "console/reports";
