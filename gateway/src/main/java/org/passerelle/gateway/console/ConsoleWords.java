@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Component;
@@ -15,6 +16,18 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ConsoleWords {
+
+    /**
+     * The report's cells that are words rather than counts, codes or weeks (the timeliness steps and the search
+     * directions, as org.passerelle.gateway.reports.Reports writes them in its CSV), by their message keys.
+     */
+    private static final Map<String, String> REPORT_WORDS = Map.of(
+            "request (arrival to request)", "reports.value.request",
+            "reply (receipt to decision)", "reports.value.reply",
+            "transfer (acceptance to transfer)", "reports.value.transfer",
+            "whole process (arrival to transfer)", "reports.value.whole-process",
+            "ours to partner", "reports.value.ours-to-partner",
+            "partner's to us", "reports.value.partners-to-us");
 
     private final MessageSource messages;
 
@@ -57,6 +70,12 @@ public class ConsoleWords {
             case "NEAR_BREACH" -> "govuk-tag--yellow";
             default -> "govuk-tag--red";
         };
+    }
+
+    /** A cell of the scheme report: its words in the bundle's language; a count, code or week as it is. */
+    public String reportCell(String value) {
+        String key = value == null ? null : REPORT_WORDS.get(value);
+        return key == null ? value : text(key);
     }
 
     /** A break in the audit chain in words. */

@@ -16,6 +16,7 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
@@ -36,6 +37,11 @@ class ReportPages {
         this.signer = signer;
         this.views = views;
         this.words = words;
+    }
+
+    @ModelAttribute("words")
+    ConsoleWords words() {
+        return words;
     }
 
     @GetMapping("/console/reports")

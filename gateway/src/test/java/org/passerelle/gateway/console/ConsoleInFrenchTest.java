@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpHeaders;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockHttpSession;
@@ -44,6 +45,8 @@ class ConsoleInFrenchTest {
 
     @Autowired
     WebApplicationContext context;
+    @Autowired
+    ConsoleWords words;
 
     MockMvc mvc;
 
@@ -126,6 +129,20 @@ class ConsoleInFrenchTest {
         // Each sign-in above wrote an entry today; the table shows its time in French, e.g. "5 déc. 2026 à 14:03:07 UTC".
         String today = DateTimeFormatter.ofPattern("d MMM yyyy 'à' ", Locale.FRENCH).format(LocalDate.now(ZoneOffset.UTC));
         assertThat(entries).contains(today).containsPattern("entrées? correspond");
+    }
+
+    @Test
+    void theReportsWordedCellsAreInFrenchAndItsCountsAndCodesAsTheyAre() {
+        LocaleContextHolder.setLocale(Locale.FRENCH);
+        try {
+            assertThat(words.reportCell("ours to partner")).isEqualTo("les nôtres vers le partenaire");
+            assertThat(words.reportCell("whole process (arrival to transfer)"))
+                    .isEqualTo("procédure entière (de l’arrivée au transfert)");
+            assertThat(words.reportCell("EXCLUDED_FROM_READMISSION")).isEqualTo("EXCLUDED_FROM_READMISSION");
+            assertThat(words.reportCell("12")).isEqualTo("12");
+        } finally {
+            LocaleContextHolder.resetLocaleContext();
+        }
     }
 
     /** A page as the browser of someone who prefers English asks for it: the node answers in its own language. */
