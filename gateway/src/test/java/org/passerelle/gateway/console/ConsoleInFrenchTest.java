@@ -145,6 +145,15 @@ class ConsoleInFrenchTest {
         }
     }
 
+    @Test
+    void theFrProfileTheDemosFrNodesRunWithSetsFrench() {
+        var fr = new org.springframework.beans.factory.config.YamlPropertiesFactoryBean();
+        fr.setResources(new org.springframework.core.io.ClassPathResource("application-fr.yml"));
+
+        assertThat(fr.getObject()).containsEntry("passerelle.console.language", "fr")
+                .containsEntry("passerelle.node.party", "FR");
+    }
+
     /** A page as the browser of someone who prefers English asks for it: the node answers in its own language. */
     private String french(Page page) throws Exception {
         var request = get(page.path()).header(HttpHeaders.ACCEPT_LANGUAGE, "en-GB,en;q=0.9");
