@@ -63,6 +63,19 @@ public class ConsoleWords {
         return known("rule." + rule, rule);
     }
 
+    /**
+     * A limit's standing in numbers: in English the ledger's own sentence, which names every number behind it; in
+     * another language the bundle's words for the rule with the value and the limit.
+     */
+    public String standing(String rule, long value, long limit, String detail) {
+        Locale locale = locale();
+        if (english(locale) && detail != null && !detail.isBlank()) {
+            return detail;
+        }
+        String words = messages.getMessage("standing." + rule, new Object[] {value, limit}, null, locale);
+        return words != null ? words : text("standing.default", value, limit);
+    }
+
     /** The GOV.UK tag colour modifier for a level; the level is always in words too. */
     public String levelTag(String level) {
         return switch (level) {

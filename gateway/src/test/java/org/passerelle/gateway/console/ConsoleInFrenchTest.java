@@ -104,6 +104,18 @@ class ConsoleInFrenchTest {
     }
 
     @Test
+    void theEquivalenceStandingIsWordedInFrenchFromItsNumbers() throws Exception {
+        MockHttpSession admin = signIn(mvc, "admin");
+
+        String equivalence = french(new Page(admin, "/console/equivalence", null));
+
+        assertThat(equivalence).contains(
+                "<li>Une admission pour chaque retour : Dans les limites – 0 admissions pour 0 permises par les retours</li>",
+                "<li>Retours en avance sur les admissions : Dans les limites – retours en avance de 0, 0 au plus autorisés</li>")
+                .doesNotContain("earned by");
+    }
+
+    @Test
     void errorsAreInFrenchAndTheirCodesStayAsTheyAre() throws Exception {
         MockHttpSession auditor = signIn(mvc, "auditor");
         MockHttpSession admin = signIn(mvc, "admin");
