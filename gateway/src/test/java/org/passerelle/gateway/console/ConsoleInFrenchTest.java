@@ -97,9 +97,6 @@ class ConsoleInFrenchTest {
         assertThat(search).contains("Connecté en tant que <strong>officer</strong>", "<span>officier de liaison</span><span>, FR</span>",
                 ">Se déconnecter</button>", "aria-label=\"Informations sur le service\"",
                 "hidden>Menu</button>", "Passerelle — la passerelle du dispositif de retours et d’admissions.",
-                "data-module=\"govuk-file-upload\"", "data-i18n.choose-files-button=\"Choisir un fichier\"",
-                "data-i18n.no-file-chosen=\"Aucun fichier choisi\"", "data-i18n.drop-instruction=\"ou déposer un fichier\"",
-                "data-i18n.multiple-files-chosen.other=\"%{count} fichiers choisis\"",
                 "Préparer une demande de réadmission ou y répondre", "Normale (réponse sous 24 heures)");
     }
 
