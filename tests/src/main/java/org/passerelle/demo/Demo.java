@@ -168,7 +168,7 @@ public final class Demo {
                 GB.apiPort(), FR.apiPort(), SCHEME_GB.apiPort(), SCHEME_FR.apiPort());
         say("  API tokens: back-end system '%s', administrator '%s'", SYSTEM_TOKEN, ADMIN_TOKEN);
         say("");
-        say("  The web console: http://localhost:%d/console (scheme GB node) and http://localhost:%d/console (scheme FR node)",
+        say("  The web console: http://localhost:%d/console (scheme GB node, in English) and http://localhost:%d/console (scheme FR node, in French)",
                 SCHEME_GB.apiPort(), SCHEME_FR.apiPort());
         say("  People on the scheme nodes (development credentials; the console's sign-in, or HTTP Basic on the API):");
         for (DemoUsers.User u : DemoUsers.ALL) {

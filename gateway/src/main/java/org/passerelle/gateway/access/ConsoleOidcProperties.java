@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param clientSecret     its secret (from the environment, never committed)
  * @param authorizationUri where the browser is sent to sign in
  * @param tokenUri         where the node exchanges the code for the ID token
- * @param buttonText       what the sign-in page's button says
+ * @param buttonText       what the sign-in page's button says; unset, the console's message bundle words it in the
+ *                         console's language
  */
 @ConfigurationProperties("passerelle.console.oidc")
 public record ConsoleOidcProperties(String clientId, String clientSecret, String authorizationUri, String tokenUri,

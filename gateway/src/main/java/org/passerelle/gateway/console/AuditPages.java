@@ -34,14 +34,16 @@ class AuditPages {
     private static final AuditChannel CHANNEL = AuditChannel.CONSOLE;
 
     private final AuditReading reading;
+    private final ConsoleWords words;
 
-    AuditPages(AuditReading reading) {
+    AuditPages(AuditReading reading, ConsoleWords words) {
         this.reading = reading;
+        this.words = words;
     }
 
     @ModelAttribute("words")
     ConsoleWords words() {
-        return ConsoleWords.INSTANCE;
+        return words;
     }
 
     @GetMapping("/console/audit")
@@ -71,7 +73,7 @@ class AuditPages {
         Instant fromAt = time(from, false, "from", errors);
         Instant toAt = time(to, true, "to", errors);
         if (fromAt != null && toAt != null && !toAt.isAfter(fromAt)) {
-            errors.put("to", "The end must be after the start");
+            errors.put("to", words.text("audit.error.end-before-start"));
         }
         int pageNumber = 1;
         try {
@@ -80,7 +82,7 @@ class AuditPages {
             pageNumber = 0;
         }
         if (pageNumber < 1) {
-            errors.put("page", "The page must be a whole number, 1 or more");
+            errors.put("page", words.text("audit.error.page"));
         }
         if (!errors.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
@@ -110,10 +112,10 @@ class AuditPages {
         Instant fromAt = time(from, false, "exportFrom", errors);
         Instant toAt = time(to, true, "exportTo", errors);
         if (errors.isEmpty() && (first != null || last != null) && (fromAt != null || toAt != null)) {
-            errors.put("fromSeq", "Give either entry numbers or dates, not both");
+            errors.put("fromSeq", words.text("audit.error.numbers-or-dates"));
         }
         if (errors.isEmpty() && first != null && last != null && last < first) {
-            errors.put("toSeq", "The last entry number must not be below the first");
+            errors.put("toSeq", words.text("audit.error.last-below-first"));
         }
         if (!errors.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
@@ -133,7 +135,7 @@ class AuditPages {
     }
 
     /** A date (the start of that day, UTC; for an end, the start of the next day) or an instant; null when blank. */
-    static Instant time(String text, boolean end, String field, Map<String, String> errors) {
+    private Instant time(String text, boolean end, String field, Map<String, String> errors) {
         if (text == null || text.isBlank()) {
             return null;
         }
@@ -145,12 +147,12 @@ class AuditPages {
             }
             return Instant.parse(t);
         } catch (DateTimeParseException e) {
-            errors.put(field, "Enter a date like 2026-11-26 or a time like 2026-11-26T09:30:00Z");
+            errors.put(field, words.text("audit.error.time"));
             return null;
         }
     }
 
-    private static Long seq(String text, String field, Map<String, String> errors) {
+    private Long seq(String text, String field, Map<String, String> errors) {
         if (text == null || text.isBlank()) {
             return null;
         }
@@ -161,7 +163,7 @@ class AuditPages {
             }
             return n;
         } catch (NumberFormatException e) {
-            errors.put(field, "Enter an entry number, 1 or more");
+            errors.put(field, words.text("audit.error.entry-number"));
             return null;
         }
     }

@@ -33,14 +33,17 @@ class ConsolePages {
 
     private final NodeProperties node;
     private final AccessRefusals refusals;
+    private final ConsoleWords words;
+    private final boolean oidcSignIn;
     private final String oidcButton;
 
-    ConsolePages(NodeProperties node, AccessRefusals refusals, AccessProperties access, ConsoleOidcProperties oidc) {
+    ConsolePages(NodeProperties node, AccessRefusals refusals, AccessProperties access, ConsoleOidcProperties oidc,
+                 ConsoleWords words) {
         this.node = node;
         this.refusals = refusals;
-        this.oidcButton = !oidc.enabled(access) ? null
-                : oidc.buttonText() == null || oidc.buttonText().isBlank() ? "Sign in with your organisation's account"
-                : oidc.buttonText();
+        this.words = words;
+        this.oidcSignIn = oidc.enabled(access);
+        this.oidcButton = oidc.buttonText() == null || oidc.buttonText().isBlank() ? null : oidc.buttonText();
     }
 
     @ModelAttribute("me")
@@ -65,7 +68,9 @@ class ConsolePages {
 
     @GetMapping("/console/sign-in")
     String signIn(Model model) {
-        model.addAttribute("oidcButton", oidcButton);
+        // A button text set for the node is shown as it is; otherwise the bundle's, in the console's language.
+        model.addAttribute("oidcButton", !oidcSignIn ? null
+                : oidcButton != null ? oidcButton : words.text("sign-in.oidc.button"));
         return Callers.current() != null ? "redirect:/console" : "console/sign-in";
     }
 
@@ -108,11 +113,11 @@ class ConsolePages {
         model.addAttribute("me", ConsoleUser.of(Callers.current()));
         model.addAttribute("node", node);
         if (e.status().value() == 403) {
-            model.addAttribute("reason", e.getMessage());
+            model.addAttribute("reason", words.problem(e.code().name(), e.getMessage()));
             return "console/no-access";
         }
-        model.addAttribute("title", e.status().is4xxClientError() ? "There is a problem" : "Sorry, there is a problem with the service");
-        model.addAttribute("message", e.getMessage());
+        model.addAttribute("title", words.text(e.status().is4xxClientError() ? "problem.title" : "problem.title.service"));
+        model.addAttribute("message", words.problem(e.code().name(), e.getMessage()));
         return "console/error";
     }
 }

@@ -40,18 +40,9 @@ public record ConsoleUser(String name, Caller caller) {
         return caller.has(Role.valueOf(role));
     }
 
-    /** The role in words, as the header shows it. */
-    public String roleLabel() {
+    /** The message key of the role's name, as the header shows it. */
+    public String roleKey() {
         String role = caller.auditRole();
-        if (role == null) {
-            return "no role";
-        }
-        return switch (role) {
-            case "LIAISON_OFFICER" -> "liaison officer";
-            case "CASEWORKER" -> "caseworker";
-            case "AUDITOR" -> "auditor";
-            case "ADMIN" -> "administrator";
-            default -> role.toLowerCase();
-        };
+        return role == null ? "role.none" : "role." + role;
     }
 }

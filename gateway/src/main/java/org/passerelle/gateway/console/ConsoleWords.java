@@ -5,66 +5,75 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.stereotype.Component;
 
-/** How the operations, audit and equivalence pages put states, rates and times into words ({@code ${words}}). */
-public final class ConsoleWords {
+/**
+ * How the operations, audit and equivalence pages put states, rates and times into words ({@code ${words}}), in the
+ * console's language: the words come from the console's message bundle, the month names from the language's calendar.
+ */
+@Component
+public class ConsoleWords {
 
-    static final ConsoleWords INSTANCE = new ConsoleWords();
+    /**
+     * The report's cells that are words rather than counts, codes or weeks (the timeliness steps and the search
+     * directions, as org.passerelle.gateway.reports.Reports writes them in its CSV), by their message keys.
+     */
+    private static final Map<String, String> REPORT_WORDS = Map.of(
+            "request (arrival to request)", "reports.value.request",
+            "reply (receipt to decision)", "reports.value.reply",
+            "transfer (acceptance to transfer)", "reports.value.transfer",
+            "whole process (arrival to transfer)", "reports.value.whole-process",
+            "ours to partner", "reports.value.ours-to-partner",
+            "partner's to us", "reports.value.partners-to-us");
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss 'UTC'", Locale.UK)
-            .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.UK);
+    private final MessageSource messages;
 
-    private ConsoleWords() {
+    ConsoleWords(MessageSource messages) {
+        this.messages = messages;
     }
 
     /** A circuit breaker's state in words, e.g. "Closed – sending normally". */
     public String circuit(String state) {
-        return switch (state) {
-            case "CLOSED" -> "Closed – sending normally";
-            case "OPEN" -> "Open – paused after failures";
-            case "HALF_OPEN" -> "Half-open – trying a few deliveries again";
-            case "FORCED_OPEN" -> "Forced open – not sending";
-            case "DISABLED", "METRICS_ONLY" -> "Not in use – sending without a circuit breaker";
-            default -> state;
-        };
+        return known("circuit." + ("METRICS_ONLY".equals(state) ? "DISABLED" : state), state);
     }
 
     /** A failure rate in words; a negative rate means too few deliveries to tell. */
     public String failureRate(float rate) {
-        return rate < 0 ? "Not enough deliveries yet to tell" : String.format(Locale.UK, "%.1f%%", rate);
+        return rate < 0 ? text("failure-rate.unknown") : String.format(locale(), "%.1f%%", rate);
     }
 
     public String time(Instant at) {
-        return at == null ? "" : TIME.format(at);
+        return at == null ? "" : formatter("format.time").withZone(ZoneOffset.UTC).format(at);
     }
 
     public String day(LocalDate day) {
-        return day == null ? "" : DAY.format(day);
+        return day == null ? "" : formatter("format.day").format(day);
     }
 
     /** An equivalence level in words. */
     public String level(String level) {
-        return switch (level) {
-            case "OK" -> "Within the limits";
-            case "NEAR_BREACH" -> "Near breach";
-            case "BREACH" -> "Breach";
-            default -> level;
-        };
+        return known("level." + level, level);
     }
 
     /** An equivalence rule in words. */
     public String rule(String rule) {
-        return switch (rule) {
-            case "ONE_FOR_ONE" -> "One admission for each return";
-            case "FAIR_SHARE" -> "Fair share of admissions to returns";
-            case "WEEKLY_CAP" -> "Cap on returns in a week";
-            case "PERIOD_CAP" -> "Cap on admissions in the phase";
-            case "ONE_FOR_ONE_RETURNS_AHEAD" -> "Returns ahead of admissions";
-            case "ADMISSIONS_WEEKLY_CAP" -> "Cap on admissions in a week";
-            case "RETURNS_PERIOD_CAP" -> "Cap on returns in the phase";
-            default -> rule;
-        };
+        return known("rule." + rule, rule);
+    }
+
+    /**
+     * A limit's standing in numbers: in English the ledger's own sentence, which names every number behind it; in
+     * another language the bundle's words for the rule with the value and the limit.
+     */
+    public String standing(String rule, long value, long limit, String detail) {
+        Locale locale = locale();
+        if (english(locale) && detail != null && !detail.isBlank()) {
+            return detail;
+        }
+        String words = messages.getMessage("standing." + rule, new Object[] {value, limit}, null, locale);
+        return words != null ? words : text("standing.default", value, limit);
     }
 
     /** The GOV.UK tag colour modifier for a level; the level is always in words too. */
@@ -76,19 +85,56 @@ public final class ConsoleWords {
         };
     }
 
+    /** A cell of the scheme report: its words in the bundle's language; a count, code or week as it is. */
+    public String reportCell(String value) {
+        String key = value == null ? null : REPORT_WORDS.get(value);
+        return key == null ? value : text(key);
+    }
+
     /** A break in the audit chain in words. */
     public String breakKind(String kind) {
-        return switch (kind) {
-            case "ALTERED" -> "an entry was changed after it was written";
-            case "DELETED" -> "an entry is missing";
-            case "INSERTED" -> "an entry was added out of sequence";
-            case "REORDERED" -> "entries are out of order";
-            case "CHECKPOINT_FORGED" -> "a checkpoint's signature does not verify";
-            case "CHECKPOINT_SIGNER_UNKNOWN" -> "a checkpoint was signed with a certificate the node does not hold";
-            case "CHECKPOINT_MISMATCH" -> "a checkpoint does not match the chain";
-            case "TRUNCATED" -> "the end of the chain is missing";
-            case "WITNESS_MISMATCH" -> "the chain is not the one a partner witnessed";
-            default -> kind;
-        };
+        return known("break." + kind, kind);
+    }
+
+    /**
+     * What to tell a person about a refusal or failure with a stable code: in English the exception's own message (the
+     * catalogue's messages are English, written for the API as well); in another language the bundle's words for the
+     * code, or its words for any problem. The code itself is shown beside it, unchanged.
+     */
+    public String problem(String code, String message) {
+        return problem(messages, code, message);
+    }
+
+    static String problem(MessageSource messages, String code, String message) {
+        Locale locale = locale();
+        if (english(locale) && message != null && !message.isBlank()) {
+            return message;
+        }
+        String words = messages.getMessage("problem." + code, null, null, locale);
+        return words != null ? words : messages.getMessage("problem.default", null, locale);
+    }
+
+    String text(String key, Object... args) {
+        return messages.getMessage(key, args, locale());
+    }
+
+    /** The bundle's words for a key; a code the bundle does not know is shown as the code. */
+    private String known(String key, String code) {
+        String words = messages.getMessage(key, null, null, locale());
+        return words != null ? words : code;
+    }
+
+    private DateTimeFormatter formatter(String patternKey) {
+        Locale locale = locale();
+        return DateTimeFormatter.ofPattern(text(patternKey), english(locale) ? Locale.UK : locale);
+    }
+
+    static Locale locale() {
+        return LocaleContextHolder.getLocale();
+    }
+
+    /** English as the console has always written it (British month names and abbreviations). */
+    static boolean english(Locale locale) {
+        return "en".equals(locale.getLanguage());
     }
 }

@@ -23,20 +23,19 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 @PreAuthorize("hasAnyRole('LIAISON_OFFICER', 'CASEWORKER', 'AUDITOR', 'ADMIN')")
 class EquivalencePages {
 
-    private static final List<SvgBarChart.Series> SERIES = List.of(
-            new SvgBarChart.Series("Returns", "returns"), new SvgBarChart.Series("Admissions", "admissions"));
-
     private final EquivalenceOverview overview;
     private final PageViews views;
+    private final ConsoleWords words;
 
-    EquivalencePages(EquivalenceOverview overview, PageViews views) {
+    EquivalencePages(EquivalenceOverview overview, PageViews views, ConsoleWords words) {
         this.overview = overview;
         this.views = views;
+        this.words = words;
     }
 
     @ModelAttribute("words")
     ConsoleWords words() {
-        return ConsoleWords.INSTANCE;
+        return words;
     }
 
     @GetMapping("/console/equivalence")
@@ -46,8 +45,8 @@ class EquivalencePages {
         Map<String, String> charts = new LinkedHashMap<>();
         Map<String, List<String>> differences = new LinkedHashMap<>();
         for (EquivalenceOverview.PartnerBalance b : balances) {
-            charts.put(b.partner(), chart(b));
-            differences.put(b.partner(), differences(b.partner(), b.lastReconciliation()));
+            charts.put(b.partner(), chart(b, words));
+            differences.put(b.partner(), differences(b.partner(), b.lastReconciliation(), words));
         }
         model.addAttribute("differences", differences);
         model.addAttribute("balances", balances);
@@ -69,31 +68,32 @@ class EquivalencePages {
     }
 
     /** What differs between the partner's last statement and this node's counts, in words (empty: nothing). */
-    static List<String> differences(String partner, EquivalenceOverview.Reconciliation r) {
+    static List<String> differences(String partner, EquivalenceOverview.Reconciliation r, ConsoleWords words) {
         List<String> out = new ArrayList<>();
         if (r == null) {
             return out;
         }
-        difference(out, partner, "returns", r.theirReturns(), r.ourReturns());
-        difference(out, partner, "admissions", r.theirAdmissions(), r.ourAdmissions());
+        difference(out, partner, "returns", r.theirReturns(), r.ourReturns(), words);
+        difference(out, partner, "admissions", r.theirAdmissions(), r.ourAdmissions(), words);
         if (r.theirPolicy() != null && !r.theirPolicy().equals(r.ourPolicy())) {
-            out.add(partner + " states the policy " + r.theirPolicy() + "; this node applies " + r.ourPolicy() + ".");
+            out.add(words.text("equivalence.difference.policy", partner, r.theirPolicy(), r.ourPolicy()));
         }
         if (out.isEmpty() && !r.agreed()) {
-            out.add("The statement did not reconcile; an administrator can see the case-by-case detail in the ledger.");
+            out.add(words.text("equivalence.difference.unreconciled"));
         }
         return out;
     }
 
-    private static void difference(List<String> out, String partner, String what, int theirs, Integer ours) {
+    private static void difference(List<String> out, String partner, String what, int theirs, Integer ours,
+                                   ConsoleWords words) {
         if (ours != null && theirs != ours) {
             long gap = Math.abs((long) theirs - ours);
-            out.add(partner + " counts " + theirs + " " + what + "; this node counts " + ours + " ("
-                    + gap + (theirs > ours ? " more" : " fewer") + " on " + partner + "'s side).");
+            out.add(words.text("equivalence.difference." + what + (theirs > ours ? ".more" : ".fewer"), partner,
+                    theirs, ours, gap));
         }
     }
 
-    static String chart(EquivalenceOverview.PartnerBalance b) {
+    static String chart(EquivalenceOverview.PartnerBalance b, ConsoleWords words) {
         List<SvgBarChart.Group> groups = new ArrayList<>();
         long returns = 0;
         long admissions = 0;
@@ -104,11 +104,11 @@ class EquivalencePages {
         }
         String first = b.weeks().getFirst().week();
         String last = b.weeks().getLast().week();
-        return SvgBarChart.render("chart-" + b.partner(), "Returns and admissions with " + b.partner() + " per week, "
-                        + first + " to " + last,
-                "Bar chart of completed returns (solid bars) and completed admissions (outlined bars) with "
-                        + b.partner() + " in each of the last " + b.weeks().size() + " ISO weeks: " + returns
-                        + " returns and " + admissions + " admissions in all. The table below gives each week's numbers.",
-                SERIES, groups);
+        List<SvgBarChart.Series> series = List.of(new SvgBarChart.Series(words.text("equivalence.chart.returns"), "returns"),
+                new SvgBarChart.Series(words.text("equivalence.chart.admissions"), "admissions"));
+        return SvgBarChart.render("chart-" + b.partner(),
+                words.text("equivalence.chart.title", b.partner(), first, last),
+                words.text("equivalence.chart.description", b.partner(), b.weeks().size(), returns, admissions),
+                series, groups);
     }
 }

@@ -31,16 +31,18 @@ class OperationsPages {
     private final PartnerOperations operations;
     private final MessageStore store;
     private final PageViews views;
+    private final ConsoleWords words;
 
-    OperationsPages(PartnerOperations operations, MessageStore store, PageViews views) {
+    OperationsPages(PartnerOperations operations, MessageStore store, PageViews views, ConsoleWords words) {
         this.operations = operations;
         this.store = store;
         this.views = views;
+        this.words = words;
     }
 
     @ModelAttribute("words")
     ConsoleWords words() {
-        return ConsoleWords.INSTANCE;
+        return words;
     }
 
     @GetMapping("/console/operations")
@@ -76,13 +78,12 @@ class OperationsPages {
         message(id);
         try {
             operations.replay(id, PageViews.actor());
-            redirect.addFlashAttribute("success", "Message " + id + " has been put back in the queue for " + partner
-                    + ". It will be sent again shortly.");
+            redirect.addFlashAttribute("success", words.text("operations.replayed", id, partner));
         } catch (GatewayException e) {
             if (!e.is(GatewayErrorCode.NOT_PARKED)) {
                 throw e;
             }
-            redirect.addFlashAttribute("problem", "Message " + id + " was not replayed: it is not parked any more.");
+            redirect.addFlashAttribute("problem", words.text("operations.not-replayed", id));
             redirect.addFlashAttribute("problemCode", e.code());
         }
         return "redirect:/console/operations/" + partner + "/parked";
@@ -112,12 +113,11 @@ class OperationsPages {
             model.addAttribute("maxReason", PartnerOperations.MAX_REASON);
             model.addAttribute("reason", reason);
             model.addAttribute("reasonError", reason == null || reason.isBlank()
-                    ? "Enter why you are suspending the exchange with " + partner.party()
-                    : "The reason must be " + PartnerOperations.MAX_REASON + " characters or fewer");
+                    ? words.text("operations.suspend.error.reason-required", partner.party())
+                    : words.text("operations.suspend.error.reason-too-long", PartnerOperations.MAX_REASON));
             return "console/operations-suspend";
         }
-        redirect.addFlashAttribute("success", "The exchange with " + partner.party() + " is suspended. Messages to "
-                + partner.party() + " wait until you resume it.");
+        redirect.addFlashAttribute("success", words.text("operations.suspended-banner", partner.party()));
         return "redirect:/console/operations";
     }
 
@@ -132,8 +132,7 @@ class OperationsPages {
     @PreAuthorize("hasRole('ADMIN')")
     String resume(@PathVariable String party, RedirectAttributes redirect) {
         PartnerOperations.PartnerView partner = operations.resume(party, PageViews.actor());
-        redirect.addFlashAttribute("success", "The exchange with " + partner.party()
-                + " has resumed. Waiting messages go out in order.");
+        redirect.addFlashAttribute("success", words.text("operations.resumed", partner.party()));
         return "redirect:/console/operations";
     }
 

@@ -46,15 +46,17 @@ class RecordsPages {
 
     private final Records records;
     private final Clock clock;
+    private final Words words;
 
-    RecordsPages(Records records, Clock clock) {
+    RecordsPages(Records records, Clock clock, Words words) {
         this.records = records;
         this.clock = clock;
+        this.words = words;
     }
 
     @ModelAttribute("words")
     Words words() {
-        return Words.INSTANCE;
+        return words;
     }
 
     @ModelAttribute("context")
@@ -91,13 +93,13 @@ class RecordsPages {
             stated = null;
         }
         if (stated == null) {
-            errors.add(new FieldError("purpose", "Select why you are looking at records"));
+            errors.add(new FieldError("purpose", words.text("records.error.purpose")));
         }
         String reference = caseReference == null ? "" : caseReference.trim();
         if (reference.isEmpty()) {
-            errors.add(new FieldError("caseReference", "Enter the case reference"));
+            errors.add(new FieldError("caseReference", words.text("error.case-reference.required")));
         } else if (!REFERENCE.matcher(reference).matches()) {
-            errors.add(new FieldError("caseReference", "Enter a case reference like GB-RA-2026-000123"));
+            errors.add(new FieldError("caseReference", words.text("error.case-reference.invalid")));
         }
         if (!errors.isEmpty()) {
             model.addAttribute("purposes", Purpose.values());
@@ -148,10 +150,10 @@ class RecordsPages {
         model.addAttribute("officer", officer);
 
         List<FieldError> errors = new ArrayList<>();
-        Instant fromInstant = day(from, "from", "Enter the first day as a date, for example 2026-03-27", errors);
-        Instant toDay = day(to, "to", "Enter the last day as a date, for example 2026-03-27", errors);
+        Instant fromInstant = day(from, "from", words.text("records.error.from"), errors);
+        Instant toDay = day(to, "to", words.text("records.error.to"), errors);
         if (reference != null && !REFERENCE.matcher(reference).matches()) {
-            errors.add(new FieldError("caseReference", "Enter a case reference like GB-RA-2026-000123"));
+            errors.add(new FieldError("caseReference", words.text("error.case-reference.invalid")));
         }
         if (!errors.isEmpty()) {
             model.addAttribute("errors", errors);
@@ -169,7 +171,8 @@ class RecordsPages {
             if (e.status().value() != 400) {
                 throw e;
             }
-            model.addAttribute("errors", List.of(new FieldError("filters", e.getMessage() + " (" + e.code() + ")")));
+            model.addAttribute("errors", List.of(new FieldError("filters",
+                    words.text("records.error.refused", words.problem(e.code().name(), e.getMessage()), e.code().name()))));
             return "console/records";
         }
         model.addAttribute("errors", List.of());
@@ -233,8 +236,9 @@ class RecordsPages {
     record TimelineEntry(Instant at, String kind, Records.RecordSummary message, Records.Step step) {
     }
 
-    /** A deadline as the case page states it. */
-    record DeadlineView(String label, Instant dueAt, boolean running, boolean overdue, String overdueBy) {
+    /** A deadline as the case page states it: its label ("Reply due"), and when overdue by how long, in words. */
+    record DeadlineView(String label, Instant dueAt, boolean running, boolean overdue, String overdueBy,
+                        String overdueLabel) {
     }
 
     @GetMapping("/console/cases/{caseReference}")
@@ -254,12 +258,10 @@ class RecordsPages {
         Instant now = clock.instant();
         List<DeadlineView> deadlines = file.deadlines().stream().map(d -> {
             boolean overdue = d.running() && d.dueAt().isBefore(now);
-            return new DeadlineView(switch (d.name()) {
-                case "REPLY" -> "Reply due";
-                case "PROCESS" -> "Process due";
-                case "PRESENCE" -> "Presence due";
-                default -> Words.INSTANCE.code(d.name()) + " due";
-            }, d.dueAt(), d.running(), overdue, overdue ? Words.INSTANCE.span(d.dueAt(), now) : null);
+            String by = overdue ? words.span(d.dueAt(), now) : null;
+            String name = words.deadline(d.name());
+            return new DeadlineView(words.text("case.deadline.due", name), d.dueAt(), d.running(), overdue, by,
+                    overdue ? words.text("case.deadline.overdue", name, by) : null);
         }).toList();
         List<TimelineEntry> timeline = new ArrayList<>();
         record.history().forEach(step -> timeline.add(new TimelineEntry(step.at(), "TRANSITION", null, step)));
@@ -292,15 +294,16 @@ class RecordsPages {
         return s == null || s.isBlank() ? null : s.trim();
     }
 
+    /** The sort orders offered, each with the message key of its name. */
     private static Map<String, String> sorts() {
         Map<String, String> sorts = new LinkedHashMap<>();
-        sorts.put("at,desc", "Newest first");
-        sorts.put("at,asc", "Oldest first");
-        sorts.put("updatedAt,desc", "Most recently updated");
-        sorts.put("caseReference,asc", "Case reference");
-        sorts.put("messageType,asc", "Message type");
-        sorts.put("status,asc", "Status");
-        sorts.put("partner,asc", "Partner");
+        sorts.put("at,desc", "records.sort.newest");
+        sorts.put("at,asc", "records.sort.oldest");
+        sorts.put("updatedAt,desc", "records.sort.updated");
+        sorts.put("caseReference,asc", "records.sort.case-reference");
+        sorts.put("messageType,asc", "records.sort.message-type");
+        sorts.put("status,asc", "records.sort.status");
+        sorts.put("partner,asc", "records.sort.partner");
         return sorts;
     }
 }

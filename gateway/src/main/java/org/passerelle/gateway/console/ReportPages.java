@@ -16,6 +16,7 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
@@ -29,11 +30,18 @@ class ReportPages {
     private final Reports reports;
     private final CmsSigner signer;
     private final PageViews views;
+    private final ConsoleWords words;
 
-    ReportPages(Reports reports, CmsSigner signer, PageViews views) {
+    ReportPages(Reports reports, CmsSigner signer, PageViews views, ConsoleWords words) {
         this.reports = reports;
         this.signer = signer;
         this.views = views;
+        this.words = words;
+    }
+
+    @ModelAttribute("words")
+    ConsoleWords words() {
+        return words;
     }
 
     @GetMapping("/console/reports")
@@ -46,7 +54,7 @@ class ReportPages {
         try {
             model.addAttribute("report", reports.report(period[0], period[1]));
         } catch (GatewayException e) {
-            model.addAttribute("periodError", e.getMessage());
+            model.addAttribute("periodError", words.problem(e.code().name(), e.getMessage()));
         }
         views.record(request);
         return "console/reports";

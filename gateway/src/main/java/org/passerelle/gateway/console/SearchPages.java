@@ -43,16 +43,18 @@ class SearchPages {
     private final BiometricSearches searches;
     private final Records records;
     private final NodeProperties node;
+    private final Words words;
 
-    SearchPages(BiometricSearches searches, Records records, NodeProperties node) {
+    SearchPages(BiometricSearches searches, Records records, NodeProperties node, Words words) {
         this.searches = searches;
         this.records = records;
         this.node = node;
+        this.words = words;
     }
 
     @ModelAttribute("words")
     Words words() {
-        return Words.INSTANCE;
+        return words;
     }
 
     @ModelAttribute("context")
@@ -79,22 +81,23 @@ class SearchPages {
         List<RecordsPages.FieldError> errors = new ArrayList<>();
         Purpose stated = PURPOSES.stream().filter(p -> p.name().equals(purpose)).findFirst().orElse(null);
         if (stated == null) {
-            errors.add(new RecordsPages.FieldError("purpose", "Select why you are searching"));
+            errors.add(new RecordsPages.FieldError("purpose", words.text("searches.error.purpose")));
         }
         String reference = caseReference == null ? "" : caseReference.trim().toUpperCase(Locale.ROOT);
         if (reference.isEmpty()) {
-            errors.add(new RecordsPages.FieldError("caseReference", "Enter the case reference"));
+            errors.add(new RecordsPages.FieldError("caseReference", words.text("error.case-reference.required")));
         } else if (!RecordsPages.REFERENCE.matcher(reference).matches()) {
-            errors.add(new RecordsPages.FieldError("caseReference", "Enter a case reference like GB-RA-2026-000123"));
+            errors.add(new RecordsPages.FieldError("caseReference", words.text("error.case-reference.invalid")));
         }
         if (!"NORMAL".equals(urgency) && !"URGENT".equals(urgency)) {
-            errors.add(new RecordsPages.FieldError("urgency", "Select how urgent the search is"));
+            errors.add(new RecordsPages.FieldError("urgency", words.text("searches.error.urgency")));
         }
         long max = node.maxBodySize().toBytes();
         if (transaction == null || transaction.isEmpty()) {
-            errors.add(new RecordsPages.FieldError("transaction", "Select the ANSI/NIST-ITL transaction file"));
+            errors.add(new RecordsPages.FieldError("transaction", words.text("searches.error.transaction")));
         } else if (transaction.getSize() > max) {
-            errors.add(new RecordsPages.FieldError("transaction", "The file must be smaller than " + node.maxBodySize()));
+            errors.add(new RecordsPages.FieldError("transaction",
+                    words.text("searches.error.too-large", node.maxBodySize().toString())));
         }
         if (!errors.isEmpty()) {
             return form(model, purpose, caseReference, urgency, errors);
@@ -108,7 +111,8 @@ class SearchPages {
                 throw e;
             }
             return form(model, purpose, caseReference, urgency, List.of(new RecordsPages.FieldError("transaction",
-                    "The search was not accepted: " + e.getMessage() + " (" + e.code() + ")")));
+                    words.text("searches.error.refused", words.problem(e.code().name(), e.getMessage()),
+                            e.code().name()))));
         }
         submitted(session).add(submitted.messageId());
         // The officer stated why and for which case: that is now their working context, so the case's records

@@ -6,49 +6,79 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.passerelle.gateway.access.Purpose;
+import org.springframework.context.MessageSource;
+import org.springframework.stereotype.Component;
 
-/** How the console's pages put codes, states and times into words (the pages call it as {@code words}). */
-public final class Words {
-
-    static final Words INSTANCE = new Words();
-
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm 'UTC'", Locale.UK)
-            .withZone(ZoneOffset.UTC);
+/**
+ * How the console's pages put codes, states and times into words (the pages call it as {@code words}), in the
+ * console's language, from its message bundle.
+ */
+@Component
+public class Words {
 
     private static final Set<String> BAD = Set.of("FAILED", "REJECTED", "PARKED", "EXPIRED", "REFUSED", "LAPSED",
             "CANCELLED", "WITHDRAWN", "DEAD_LETTERED", "UNDELIVERABLE", "RELEASED");
     private static final Set<String> GOOD = Set.of("DELIVERED", "RECEIPT_VERIFIED", "ACCEPTED", "TRANSFERRED", "APPROVED",
             "ARRIVED", "RECEIPTED", "COMPLETED", "PROCESSED");
 
-    private Words() {
+    private static final Pattern WITHHELD_FOR_ROLE = Pattern.compile("withheld \\(([A-Z_]+)\\)");
+
+    private final MessageSource messages;
+
+    Words(MessageSource messages) {
+        this.messages = messages;
     }
 
     /** A purpose in words. */
-    public static String purpose(Purpose purpose) {
-        if (purpose == null) {
-            return "";
-        }
-        return switch (purpose) {
-            case READMISSION_CASE -> "Preparing or answering a readmission request";
-            case ADMISSION_CASE -> "Assessing an admission through the safe legal route";
-            case IDENTITY_VERIFICATION -> "Confirming a person's identity against a biometric search result";
-            case PARTNER_LIAISON -> "Following up a delivery or a discrepancy with the partner state";
-            case COMPLIANCE_REVIEW -> "Reviewing the gateway's handling of data for compliance";
-        };
-    }
-
     public String purposeOf(Purpose purpose) {
-        return purpose(purpose);
+        return purpose == null ? "" : text("purpose." + purpose.name());
     }
 
-    /** A code such as {@code MORE_INFORMATION_REQUESTED} as "More information requested". */
+    /**
+     * A code such as {@code MORE_INFORMATION_REQUESTED} in words: the bundle's ("More information requested"); for a
+     * code it does not list, in English the code as a sentence, in another language the code as it is.
+     */
     public String code(String code) {
         if (code == null || code.isBlank()) {
             return "";
         }
-        String words = code.replace('_', ' ').toLowerCase(Locale.ROOT);
-        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+        Locale locale = ConsoleWords.locale();
+        String words = messages.getMessage("code." + code, null, null, locale);
+        if (words != null) {
+            return words;
+        }
+        if (!ConsoleWords.english(locale)) {
+            return code;
+        }
+        String sentence = code.replace('_', ' ').toLowerCase(Locale.ROOT);
+        return Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
+    }
+
+    /** A case's deadline by name ("Reply"); one the bundle does not list, as {@link #code} words it. */
+    public String deadline(String name) {
+        String words = messages.getMessage("deadline." + name, null, null, ConsoleWords.locale());
+        return words != null ? words : code(name);
+    }
+
+    /** What to tell a person about a refusal with a stable code (as {@link ConsoleWords#problem}). */
+    public String problem(String code, String message) {
+        return ConsoleWords.problem(messages, code, message);
+    }
+
+    /**
+     * Why a payload is withheld, as the records service says it ("withheld (AUDITOR)"): a role's withholding in the
+     * bundle's words with the role's code; any other reason as it is in English, in another language the bundle's
+     * words for any withholding.
+     */
+    public String withheld(String reason) {
+        Matcher role = WITHHELD_FOR_ROLE.matcher(reason == null ? "" : reason);
+        if (role.matches()) {
+            return text("payload.withheld.role", role.group(1));
+        }
+        return ConsoleWords.english(ConsoleWords.locale()) && reason != null ? reason : text("payload.withheld.other");
     }
 
     /** The govuk-tag modifier of a status: red for failures, green for done, grey otherwise (the words say it all). */
@@ -63,24 +93,30 @@ public final class Words {
     }
 
     public String when(Instant at) {
-        return at == null ? "" : WHEN.format(at);
+        if (at == null) {
+            return "";
+        }
+        Locale locale = ConsoleWords.locale();
+        return DateTimeFormatter.ofPattern(text("format.when"), ConsoleWords.english(locale) ? Locale.UK : locale)
+                .withZone(ZoneOffset.UTC).format(at);
     }
 
     /** "3 days", "1 day", "5 hours" — how long between two instants, in words. */
     public String span(Instant earlier, Instant later) {
         Duration d = Duration.between(earlier, later);
-        long days = d.toDays();
-        if (days >= 1) {
-            return days + (days == 1 ? " day" : " days");
+        if (d.toDays() >= 1) {
+            return text("span.days", d.toDays());
         }
-        long hours = d.toHours();
-        if (hours >= 1) {
-            return hours + (hours == 1 ? " hour" : " hours");
+        if (d.toHours() >= 1) {
+            return text("span.hours", d.toHours());
         }
-        long minutes = d.toMinutes();
-        if (minutes >= 1) {
-            return minutes + (minutes == 1 ? " minute" : " minutes");
+        if (d.toMinutes() >= 1) {
+            return text("span.minutes", d.toMinutes());
         }
-        return "less than a minute";
+        return text("span.less-than-a-minute");
+    }
+
+    String text(String key, Object... args) {
+        return messages.getMessage(key, args, ConsoleWords.locale());
     }
 }

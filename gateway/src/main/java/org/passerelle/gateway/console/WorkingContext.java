@@ -19,8 +19,4 @@ public record WorkingContext(Purpose purpose, String caseReference) implements S
     void keep(HttpSession session) {
         session.setAttribute(ATTRIBUTE, this);
     }
-
-    public String purposeLabel() {
-        return Words.purpose(purpose);
-    }
 }

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.IsoFields;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockHttpSession;
@@ -47,6 +49,8 @@ class EquivalencePagesTest {
         r.add("passerelle.scheme.phases[0].partners.FR.equivalence.policy", () -> "ONE_FOR_ONE");
     }
 
+    @Autowired
+    ConsoleWords words;
     @Autowired
     WebApplicationContext context;
     @Autowired
@@ -147,7 +151,13 @@ class EquivalencePagesTest {
         var balance = new org.passerelle.gateway.ledger.EquivalenceOverview.PartnerBalance("FR", null, "OK", List.of(),
                 TODAY, TODAY, 4, 2, weeks, List.of(), null);
 
-        String svg = EquivalencePages.chart(balance);
+        LocaleContextHolder.setLocale(Locale.ENGLISH);
+        String svg;
+        try {
+            svg = EquivalencePages.chart(balance, words);
+        } finally {
+            LocaleContextHolder.resetLocaleContext();
+        }
 
         assertThat(svg).contains("2026-W01 to 2026-W02", "4 returns and 2 admissions in all", ">W01</text>", ">W02</text>")
                 .containsPattern("<rect class=\"returns\" x=\"\\d+\" y=\"40\" width=\"14\" height=\"180\"/>")
