@@ -93,7 +93,7 @@ class XmlProfileTest {
         assertThat(refusal.violations()).singleElement().satisfies(v -> {
             assertThat(v.message()).contains("comment").doesNotContain("epilog note");
             assertThat(v.path()).isEmpty();
-            assertThat(v.line()).isEqualTo(24);
+            assertThat(v.line()).isEqualTo(25);
         });
     }
 
@@ -110,7 +110,7 @@ class XmlProfileTest {
         assertThat(refusal.violations()).singleElement().satisfies(v -> {
             assertThat(v.message()).contains("processing instruction").doesNotContain("backend-hint");
             assertThat(v.path()).isEqualTo("/Envelope/Body/CaseStatusUpdate");
-            assertThat(v.line()).isEqualTo(16);
+            assertThat(v.line()).isEqualTo(17);
         });
     }
 

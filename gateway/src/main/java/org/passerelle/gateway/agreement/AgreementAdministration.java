@@ -146,7 +146,7 @@ class AgreementAdministration implements SmartInitializingSingleton {
                     "The proposal is based on version " + basedOn + "; version " + (current == null ? "none" : current.id())
                             + " is in force", List.of("based on " + basedOn));
         }
-        AgreementVersions.Diff diff = AgreementVersions.diff(current == null ? new Scheme(null, null) : current.scheme(), scheme);
+        AgreementVersions.Diff diff = AgreementVersions.diff(current == null ? Scheme.of(null, null) : current.scheme(), scheme);
         String why = note == null ? null : note.strip();
         if (why != null && why.length() > MAX_REASON) {
             throw refused(actor, AuditAction.AGREEMENT_CHANGE_PROPOSED, null, GatewayErrorCode.AGREEMENT_ACTION_INVALID,

@@ -134,7 +134,7 @@ class AgreementsController {
                     org.passerelle.gateway.error.GatewayErrorCode.AGREEMENT_INVALID, "The proposal cannot be read",
                     List.of(why.getMessage() == null ? why.getClass().getSimpleName() : firstLine(why.getMessage())), null);
         }
-        Scheme scheme = body.scheme() == null ? new Scheme(null, null) : body.scheme();
+        Scheme scheme = body.scheme() == null ? Scheme.of(null, null) : body.scheme();
         if (!STRICT.readTree(json).path("scheme").has("dataSharing")) {
             // A proposal about phases and caps keeps the data-sharing in force; "dataSharing": {} would end it.
             scheme = scheme.withDataSharing(agreements.scheme().dataSharing());

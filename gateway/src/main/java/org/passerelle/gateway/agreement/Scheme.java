@@ -42,9 +42,12 @@ public record Scheme(String name, List<Phase> phases, Map<String, DataSharing> d
         dataSharing = dataSharing == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(dataSharing));
     }
 
-    /** A scheme without data-sharing entries. */
-    public Scheme(String name, List<Phase> phases) {
-        this(name, phases, null);
+    /**
+     * A scheme without data-sharing entries. A factory, not a second constructor: configuration binds a record through
+     * its only constructor, and with two it would bind nothing at all.
+     */
+    public static Scheme of(String name, List<Phase> phases) {
+        return new Scheme(name, phases, null);
     }
 
     /** This scheme with these data-sharing entries. */

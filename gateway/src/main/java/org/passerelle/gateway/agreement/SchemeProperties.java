@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 record SchemeProperties(Scheme scheme, Map<String, Scheme.DataSharing> dataSharing) {
 
     SchemeProperties {
-        scheme = scheme == null ? new Scheme(null, null) : scheme;
+        scheme = scheme == null ? Scheme.of(null, null) : scheme;
         dataSharing = dataSharing == null ? Map.of() : Map.copyOf(dataSharing);
     }
 

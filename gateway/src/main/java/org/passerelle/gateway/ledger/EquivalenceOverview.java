@@ -44,10 +44,18 @@ public class EquivalenceOverview {
                                  boolean agreed, Instant at) {
     }
 
+    /**
+     * This node's last statement to the partner and the partner's answer (the joint reconciliation): AGREED
+     * (countersigned) or DISPUTED with its counts, null while unanswered; counts only, no case references.
+     */
+    public record StatementAnswer(LocalDate periodStart, LocalDate periodEnd, Instant sentAt, String outcome,
+                                  Integer partnerReturns, Integer partnerAdmissions, Instant answeredAt) {
+    }
+
     public record PartnerBalance(String partner, PolicyView policy, String level, List<Standing> standing,
                                  LocalDate periodStart, LocalDate periodEndExclusive, long periodReturns,
                                  long periodAdmissions, List<WeekCount> weeks, List<Alert> alerts,
-                                 Reconciliation lastReconciliation) {
+                                 Reconciliation lastReconciliation, StatementAnswer lastStatementSent) {
     }
 
     private final Ledger ledger;
@@ -88,13 +96,17 @@ public class EquivalenceOverview {
                 .map(s -> new Reconciliation(s.periodStart(), s.periodEnd(), s.returns(), s.admissions(),
                         s.ourReturns(), s.ourAdmissions(), s.policy(), ours, Boolean.TRUE.equals(s.agreed()), s.at()))
                 .orElse(null);
+        StatementAnswer sent = ledger.statements(partner, "OUTBOUND", 1).stream().findFirst()
+                .map(s -> new StatementAnswer(s.periodStart(), s.periodEnd(), s.at(), s.partnerOutcome(),
+                        s.partnerReturns(), s.partnerAdmissions(), s.repliedAt()))
+                .orElse(null);
         return new PartnerBalance(partner,
                 new PolicyView(terms.equivalence().policy().name(), ours, terms.caps().returnsPerWeek(),
                         terms.caps().admissions(), terms.equivalence().nearBreach()),
                 EquivalencePolicy.worst(findings).name(),
                 findings.stream().map(f -> new Standing(f.rule(), f.level().name(), f.value(), f.limit(), f.detail()))
                         .toList(),
-                period[0], period[1], counts.returns(), counts.admissions(), weeks, alerts(partner), last);
+                period[0], period[1], counts.returns(), counts.admissions(), weeks, alerts(partner), last, sent);
     }
 
     private List<Alert> alerts(String partner) {

@@ -21,7 +21,7 @@ class SchemeTest {
             new Scheme.Equivalence(Scheme.Policy.FAIR_SHARE, 1, 2, null, null), null, null);
 
     static Scheme scheme() {
-        return new Scheme("routes-for-returns", List.of(
+        return Scheme.of("routes-for-returns", List.of(
                 new Scheme.Phase("circuit-breaker", "2027-01-01", "2027-07-01", new Scheme.Caps(null, null, 16_000, 10_000),
                         Map.of("FR", FR, "BE", BE)),
                 new Scheme.Phase("pilot", "2025-08-06", "2026-06-12T00:00:00Z", null, Map.of("FR", FR))));
@@ -56,7 +56,7 @@ class SchemeTest {
 
     @Test
     void overlappingPhasesBadCodesAndAWeeklyCapPolicyWithoutACapAreProblems() {
-        Scheme bad = new Scheme(null, List.of(
+        Scheme bad = Scheme.of(null, List.of(
                 new Scheme.Phase("a", "2027-01-01", "2027-07-01", null, Map.of("fr", Scheme.Terms.standard())),
                 new Scheme.Phase("b", "2027-06-01", null, null, Map.of("BE", new Scheme.Terms(null, null,
                         new Scheme.Equivalence(Scheme.Policy.WEEKLY_CAP, null, null, null, null), null, null))),
@@ -65,7 +65,7 @@ class SchemeTest {
                 .anyMatch(p -> p.contains("phase b starts before phase a ends"))
                 .anyMatch(p -> p.contains("WEEKLY_CAP needs caps.returns-per-week"))
                 .anyMatch(p -> p.contains("phase c ends before it starts"));
-        Scheme twice = new Scheme(null, List.of(new Scheme.Phase("p", "2027-01-01", "2027-02-01", null, null),
+        Scheme twice = Scheme.of(null, List.of(new Scheme.Phase("p", "2027-01-01", "2027-02-01", null, null),
                 new Scheme.Phase("p", "2027-03-01", null, null, null),
                 new Scheme.Phase("x".repeat(61), "2028-01-01", null, null, null)));
         assertThat(twice.problems()).contains("two phases are named p", "a phase's name is 1 to 60 characters");
@@ -96,7 +96,7 @@ class SchemeTest {
     @Test
     void everyChangeNeedsASecondAdministratorAndSaysWhatItChangesInWords() {
         Scheme before = scheme();
-        Scheme datesOnly = new Scheme("routes-for-returns", List.of(
+        Scheme datesOnly = Scheme.of("routes-for-returns", List.of(
                 new Scheme.Phase("circuit-breaker", "2027-01-15", "2027-07-15", new Scheme.Caps(null, null, 16_000, 10_000),
                         Map.of("FR", FR, "BE", BE)),
                 before.phases().get(0)));
@@ -107,13 +107,13 @@ class SchemeTest {
 
         Scheme.Terms fewerExclusions = new Scheme.Terms(FR.arrivalModes(), Set.of(Exclusion.UNACCOMPANIED_CHILD),
                 FR.equivalence(), FR.caps(), FR.clocks());
-        Scheme relaxed = new Scheme("routes-for-returns", List.of(before.phases().get(1),
+        Scheme relaxed = Scheme.of("routes-for-returns", List.of(before.phases().get(1),
                 new Scheme.Phase("pilot", "2025-08-06", "2026-06-12T00:00:00Z", null, Map.of("FR", fewerExclusions))));
         d = AgreementVersions.diff(before, relaxed);
         assertThat(d.needsApproval()).isTrue();
         assertThat(d.text()).contains("phase pilot partner FR exclusions");
 
-        Scheme lowerCap = new Scheme("routes-for-returns", List.of(before.phases().get(0),
+        Scheme lowerCap = Scheme.of("routes-for-returns", List.of(before.phases().get(0),
                 new Scheme.Phase("circuit-breaker", "2027-01-01", "2027-07-01", new Scheme.Caps(null, null, 16_000, 9_000),
                         Map.of("FR", FR, "BE", BE))));
         assertThat(AgreementVersions.diff(before, lowerCap).needsApproval()).isTrue();

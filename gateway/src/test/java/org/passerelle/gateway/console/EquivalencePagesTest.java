@@ -85,6 +85,14 @@ class EquivalencePagesTest {
                   policy, message_id, our_returns, our_admissions, agreed, discrepancy, at)
                 values ('INBOUND', 'FR', ?, ?, 8, 4, 'ONE_FOR_ONE', 'm-1', 7, 4, false, 'RETURN: GB-RA-2026-900001', ?)""",
                 TODAY.minusDays(7), TODAY.minusDays(1), now);
+        // GB's own statement to FR, which FR disputed, counting one return less; none to BE yet
+        jdbc.update("""
+                insert into ledger_statement (direction, partner, period_start, period_end, returns_count, admissions_count,
+                  policy, message_id, at, reply_message_id, partner_outcome, partner_returns, partner_admissions,
+                  disputed_cases, replied_at)
+                values ('OUTBOUND', 'FR', ?, ?, 7, 4, 'ONE_FOR_ONE', 'm-2', ?, 'm-3', 'DISPUTED', 6, 4,
+                  'RETURN: we stated 7, the partner counts 6; counted here only: GB-RA-2026-900007', ?)""",
+                TODAY.minusDays(7), TODAY.minusDays(1), now, now);
         jdbc.update("insert into ledger_alert (partner, period_key, rule, level, at) values ('FR', ?, 'ONE_FOR_ONE', 'BREACH', ?)",
                 "2026-01-01", now);
     }
@@ -142,6 +150,11 @@ class EquivalencePagesTest {
         assertThat(html).contains("One admission for each return (ONE_FOR_ONE)", "No cap", "90% of a limit",
                 "Breach</strong>", "One admission for each return in 2026-01-01",
                 "FR counts 8 returns; this node counts 7 (1 more on FR&#39;s side).", "Discrepancy:");
+        // the partner's answer to this node's statement: counts only, never the disputed cases' references
+        assertThat(html).contains("Disputed</strong>", "FR disputed our statement for ", "it counts 6 returns and 4 admissions")
+                .doesNotContain("GB-RA-2026-900007");
+        String admin = page(mvc, signIn(mvc, "admin"), "/console/equivalence").getContentAsString();
+        assertThat(admin).contains("No statement has been sent to BE yet.");
     }
 
     @Test
@@ -149,7 +162,7 @@ class EquivalencePagesTest {
         var weeks = List.of(new org.passerelle.gateway.ledger.EquivalenceOverview.WeekCount("2026-W01", TODAY, 3, 0),
                 new org.passerelle.gateway.ledger.EquivalenceOverview.WeekCount("2026-W02", TODAY, 1, 2));
         var balance = new org.passerelle.gateway.ledger.EquivalenceOverview.PartnerBalance("FR", null, "OK", List.of(),
-                TODAY, TODAY, 4, 2, weeks, List.of(), null);
+                TODAY, TODAY, 4, 2, weeks, List.of(), null, null);
 
         LocaleContextHolder.setLocale(Locale.ENGLISH);
         String svg;

@@ -137,7 +137,10 @@ class DataFinderTest {
         assertThat(policy.problems(misspelt)).anyMatch(p -> p.contains("'PERSONAL_DAT' is not a data category"))
                 .anyMatch(p -> p.contains("'NAME' is not a data category"));
         // should one be in force all the same, an unknown name forbids everything and exempts nothing
-        assertThat(policy.forbidden("FR", Direction.INBOUND, "AdmisionReferral")).containsAll(PERSONAL);
+        assertThat(policy.forbidden("FR", Direction.INBOUND, "ReadmissionRequest")).containsAll(PERSONAL);
+        // (the valid exemption still counts for the type as written; "NAME" exempts nothing)
+        assertThat(policy.forbidden("FR", Direction.INBOUND, "AdmisionReferral")).contains(DataCategory.FINGERPRINTS)
+                .doesNotContain(DataCategory.NAMES);
     }
 
     /** A bound type of a contract version the mapping does not know. */

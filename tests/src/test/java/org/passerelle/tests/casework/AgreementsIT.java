@@ -244,18 +244,22 @@ class AgreementsIT {
         // given a biometric search to FR passes the data-sharing in force
         accepted(gb.submit(Envelopes.sample("BiometricSearchRequest", "GB", "FR")));
 
-        // when an administrator proposes that no biometrics go to FR (the phases as they are in force)
-        HttpResponse<String> proposed = CaseworkMessages.post(gb, "/api/v1/agreements/versions", Node.ADMIN_TOKEN, """
-                {"note": "no biometrics to FR", "scheme": {"phases": [{"name": "circuit-breaker", "from": "2020-01-01",
-                  "caps": {"returns": 3}, "partners": {"FR": {}, "BE": {}}}],
-                  "dataSharing": {"FR": {"basis": "development exchange between GB and FR",
-                                         "outbound": {"forbidden": ["BIOMETRICS"]}},
-                                  "BE": {"basis": "development exchange between GB and BE"}}}}""");
+        // when an administrator proposes that no biometrics go to FR: the document in force, that one thing changed
+        tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+        tools.jackson.databind.node.ObjectNode scheme = (tools.jackson.databind.node.ObjectNode)
+                json.readTree(agreement()).get("scheme");
+        ((tools.jackson.databind.node.ObjectNode) scheme.get("dataSharing").get("FR").get("outbound"))
+                .putArray("forbidden").add("BIOMETRICS");
+        tools.jackson.databind.node.ObjectNode proposal = json.createObjectNode();
+        proposal.put("note", "no biometrics to FR");
+        proposal.set("scheme", scheme);
+        HttpResponse<String> proposed = CaseworkMessages.post(gb, "/api/v1/agreements/versions", Node.ADMIN_TOKEN,
+                json.writeValueAsString(proposal));
 
         // then it waits for a second administrator, saying what it changes, and meanwhile nothing changed
         assertThat(proposed.statusCode()).as(proposed.body()).isEqualTo(202);
         assertThat(proposed.body()).contains("\"status\":\"PENDING\"",
-                "data-sharing FR outbound forbidden [] → [BIOMETRICS]");
+                "\"changes\":\"data-sharing FR outbound forbidden [] → forbidden [BIOMETRICS]\"");
         accepted(gb.submit(Envelopes.sample("BiometricSearchRequest", "GB", "FR")));
         // a category that does not exist cannot even be proposed
         HttpResponse<String> misspelt = CaseworkMessages.post(gb, "/api/v1/agreements/versions", Node.ADMIN_TOKEN, """
