@@ -514,6 +514,44 @@ public class MessageStore implements HeldWork {
     }
 
     /**
+     * Messages accepted before {@code cutoff} that no held case claims ({@code heldBy}: SQL conditions on the message
+     * {@code m}, each true when a case still held owns it) and that wait for no delivery, oldest first, at most
+     * {@code limit}: searches, statements, checkpoints and the like, whose records are due for erasure on their own.
+     */
+    public List<String> unclaimedBefore(Instant cutoff, List<String> heldBy, int limit) {
+        String held = heldBy.isEmpty() ? "" : heldBy.stream().map(c -> " and not " + c)
+                .collect(java.util.stream.Collectors.joining());
+        return jdbc.sql("""
+                select m.message_id from message m
+                where m.accepted_at < :cutoff
+                  and not exists (select 1 from outbox o where o.message_id = m.message_id and o.state = 'PENDING')
+                  %s
+                order by m.accepted_at fetch first :n rows only""".formatted(held))
+                .param("cutoff", ts(cutoff)).param("n", limit).query(String.class).list();
+    }
+
+    /**
+     * Erases everything this node holds about a message: its metadata, status history, receipts, outbox entries and case
+     * index, and what is left of its payload (a search's outcome, counts only, stays for the reports); call in the
+     * transaction that audits the erasure.
+     * False when there was no such message, or when work for it is still pending (never erased while owed).
+     */
+    @Transactional
+    public boolean forget(String messageId) {
+        boolean pending = jdbc.sql("select count(*) from outbox where message_id = :id and state = 'PENDING'")
+                .param("id", messageId).query(Integer.class).single() > 0;
+        if (pending) {
+            return false;
+        }
+        for (String table : List.of("message_case", "message_payload", "message_status_history", "outbox",
+                "inbound_receipt", "outbound_receipt")) {
+            // Table names from this fixed list only: never from input.
+            jdbc.sql("delete from " + table + " where message_id = :id").param("id", messageId).update();
+        }
+        return jdbc.sql("delete from message where message_id = :id").param("id", messageId).update() == 1;
+    }
+
+    /**
      * Erases a message's envelope bytes for good, keeping its metadata, history and receipts (which hold digests,
      * never the payload). False when there was nothing left to erase, or when work for the message is still pending:
      * a payload still owed to a partner or a back-end is never purged.

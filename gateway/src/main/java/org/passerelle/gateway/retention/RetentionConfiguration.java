@@ -10,7 +10,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Retention settings and the {@code payload-retention} and {@code audit-retention} jobs: timer routes, each on one node
+ * Retention settings and the {@code payload-retention}, {@code records-retention} and {@code audit-retention} jobs:
+ * timer routes, each on one node
  * of the party at a time.
  */
 @Configuration(proxyBeanMethods = false)
@@ -21,6 +22,12 @@ class RetentionConfiguration {
     RouteBuilder payloadRetentionRoute(PayloadRetention retention, SingletonJobs jobs) {
         return JobRoute.ofParty(jobs, "payload-retention", "{{passerelle.retention.check-interval:1h}}",
                 Duration.ofHours(1), retention::purgeIfEnabled);
+    }
+
+    @Bean
+    RouteBuilder recordsRetentionRoute(RecordsRetention retention, SingletonJobs jobs) {
+        return JobRoute.ofParty(jobs, "records-retention", "{{passerelle.retention.check-interval:1h}}",
+                Duration.ofHours(1), retention::eraseIfEnabled);
     }
 
     @Bean

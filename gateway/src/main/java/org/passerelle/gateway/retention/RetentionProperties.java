@@ -15,6 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param searchPayloads        how long after acceptance the payloads of biometric search requests and responses
  *                              (fingerprints, Eurodac hits) are erased, whether or not this node holds their case:
  *                              a liaison search is often made for a case another system keeps
+ * @param closedCaseRecords     how long after a case closes the case itself, its history and its messages' metadata,
+ *                              status history and receipts are erased; messages in no case (searches, statements,
+ *                              checkpoints) are erased as long after they were accepted; at least as long as
+ *                              {@code closedCasePayloads}
  * @param auditLog              how long audit entries are kept before the start of the chain is pruned (a signed
  *                              checkpoint and the Merkle frontier kept with it let the chain verify on): the longest of
  *                              the periods above plus a year at least, so that the log outlives what it speaks of; the
@@ -27,13 +31,19 @@ public record RetentionProperties(@DefaultValue("true") boolean enabled,
                                   @DefaultValue("1h") Duration checkInterval,
                                   @DefaultValue("200") int batchSize,
                                   @DefaultValue("90d") Duration searchPayloads,
-                                  @DefaultValue("545d") Duration auditLog) {
+                                  @DefaultValue("730d") Duration closedCaseRecords,
+                                  @DefaultValue("1095d") Duration auditLog) {
 
     /** A year: what the audit log outlives the data it speaks of by, at least. */
     static final Duration AUDIT_MARGIN = Duration.ofDays(365);
 
     public RetentionProperties {
-        Duration longest = closedCasePayloads.compareTo(searchPayloads) >= 0 ? closedCasePayloads : searchPayloads;
+        if (closedCaseRecords.compareTo(closedCasePayloads) < 0 || closedCaseRecords.compareTo(searchPayloads) < 0) {
+            throw new IllegalArgumentException("passerelle.retention.closed-case-records ("
+                    + closedCaseRecords.toDays() + " days) must be at least closed-case-payloads and search-payloads:"
+                    + " the records outlive the payloads they describe");
+        }
+        Duration longest = closedCaseRecords;
         if (auditLog.compareTo(longest.plus(AUDIT_MARGIN)) < 0) {
             throw new IllegalArgumentException("passerelle.retention.audit-log (" + auditLog.toDays() + " days) must be"
                     + " at least the longest retention period plus a year: " + longest.plus(AUDIT_MARGIN).toDays()

@@ -65,7 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RecordsAccessTest {
+public class RecordsAccessTest {
 
     static final int SEARCH_LIMIT = 5;
     static final int VIEW_LIMIT = 5;
@@ -984,7 +984,7 @@ class RecordsAccessTest {
         return id;
     }
 
-    static byte[] envelope(String type, String to) {
+    public static byte[] envelope(String type, String to) {
         String xml = new String(SampleMessages.load("/samples/valid/" + type + ".xml"), StandardCharsets.UTF_8);
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         xml = replace(xml, "cmn:MessageId", UUID.randomUUID().toString());
@@ -997,7 +997,7 @@ class RecordsAccessTest {
         return xml.getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] readmissionRequest(String caseReference) {
+    public static byte[] readmissionRequest(String caseReference) {
         String xml = new String(envelope("ReadmissionRequest", "FR"), StandardCharsets.UTF_8);
         Instant arrived = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         LocalDate arrival = LocalDate.ofInstant(arrived, ZoneOffset.UTC);
@@ -1013,7 +1013,7 @@ class RecordsAccessTest {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    static String header(byte[] xml, String name) {
+    public static String header(byte[] xml, String name) {
         Matcher m = Pattern.compile("<cmn:" + name + ">([^<]*)</cmn:" + name + ">")
                 .matcher(new String(xml, StandardCharsets.UTF_8));
         if (!m.find()) {

@@ -51,7 +51,7 @@ class RoutesTest {
     static final List<String> FLOWS = List.of("intake", "outbox-send", "partner-send", "receipts", "partner-inbox",
             "outbox-dispatch", "backend-routing", "backend-dispatch", "admission-lapse", "ledger-weekly-statements", "trust-watch",
             "payload-retention", "readmission-deadlines", "audit-sealing", "audit-checkpoint", "gallery-work",
-            "gallery-retention", "audit-retention");
+            "gallery-retention", "records-retention", "audit-retention");
 
     @TempDir
     static Path data;

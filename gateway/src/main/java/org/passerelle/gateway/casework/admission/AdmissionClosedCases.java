@@ -45,6 +45,36 @@ class AdmissionClosedCases implements ClosedCases {
                 .list();
     }
 
+    @Override
+    public List<ClosedCase> recordsClosedBefore(Instant cutoff, int limit) {
+        return jdbc.sql("""
+                        select c.case_reference, c.partner, c.state, c.updated_at from admission_case c
+                        where c.state in (:terminal) and c.updated_at < :cutoff
+                        order by c.updated_at
+                        fetch first :limit rows only""")
+                .param("terminal", TERMINAL).param("cutoff", cutoff.atOffset(ZoneOffset.UTC)).param("limit", limit)
+                .query((rs, n) -> new ClosedCase("ADMISSION", rs.getString("case_reference"), rs.getString("partner"),
+                        rs.getString("state"), rs.getObject("updated_at", java.time.OffsetDateTime.class).toInstant(),
+                        messages(rs.getString("case_reference"))))
+                .list();
+    }
+
+    @Override
+    public void forget(ClosedCase closed) {
+        jdbc.sql("delete from admission_case_history where case_reference = :ref").param("ref", closed.caseReference())
+                .update();
+        jdbc.sql("delete from admission_case where case_reference = :ref").param("ref", closed.caseReference()).update();
+    }
+
+    @Override
+    public String holdsMessage() {
+        return """
+                (exists (select 1 from admission_case_history ah join message am on am.message_id = ah.message_id
+                         where am.conversation_id = m.conversation_id)
+                 or exists (select 1 from message_case amc join admission_case ac
+                            on ac.case_reference = amc.case_reference where amc.message_id = m.message_id))""";
+    }
+
     private List<String> messages(String caseReference) {
         return jdbc.sql(MessageLogSql.messagesWhere("m.conversation_id in (" + CONVERSATIONS.formatted(":ref") + ")"))
                 .param("ref", caseReference).query(String.class).list();
