@@ -31,27 +31,23 @@ class AdmissionClosedCases implements ClosedCases {
 
     @Override
     public List<ClosedCase> closedBefore(Instant cutoff, int limit) {
+        return closed(cutoff, limit, MessageLogSql.payloadLeftWhere(
+                "m.conversation_id in (" + CONVERSATIONS.formatted("c.case_reference") + ")"));
+    }
+
+    @Override
+    public List<ClosedCase> recordsClosedBefore(Instant cutoff, int limit) {
+        return closed(cutoff, limit, "1 = 1");
+    }
+
+    /** Cases closed before the cutoff that also meet {@code which}, oldest first. */
+    private List<ClosedCase> closed(Instant cutoff, int limit, String which) {
         return jdbc.sql("""
                         select c.case_reference, c.partner, c.state, c.updated_at from admission_case c
                         where c.state in (:terminal) and c.updated_at < :cutoff
                           and %s
                         order by c.updated_at
-                        fetch first :limit rows only""".formatted(MessageLogSql.payloadLeftWhere(
-                        "m.conversation_id in (" + CONVERSATIONS.formatted("c.case_reference") + ")")))
-                .param("terminal", TERMINAL).param("cutoff", cutoff.atOffset(ZoneOffset.UTC)).param("limit", limit)
-                .query((rs, n) -> new ClosedCase("ADMISSION", rs.getString("case_reference"), rs.getString("partner"),
-                        rs.getString("state"), rs.getObject("updated_at", java.time.OffsetDateTime.class).toInstant(),
-                        messages(rs.getString("case_reference"))))
-                .list();
-    }
-
-    @Override
-    public List<ClosedCase> recordsClosedBefore(Instant cutoff, int limit) {
-        return jdbc.sql("""
-                        select c.case_reference, c.partner, c.state, c.updated_at from admission_case c
-                        where c.state in (:terminal) and c.updated_at < :cutoff
-                        order by c.updated_at
-                        fetch first :limit rows only""")
+                        fetch first :limit rows only""".formatted(which))
                 .param("terminal", TERMINAL).param("cutoff", cutoff.atOffset(ZoneOffset.UTC)).param("limit", limit)
                 .query((rs, n) -> new ClosedCase("ADMISSION", rs.getString("case_reference"), rs.getString("partner"),
                         rs.getString("state"), rs.getObject("updated_at", java.time.OffsetDateTime.class).toInstant(),

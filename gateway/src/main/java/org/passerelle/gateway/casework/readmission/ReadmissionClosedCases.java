@@ -29,29 +29,23 @@ class ReadmissionClosedCases implements ClosedCases {
 
     @Override
     public List<ClosedCase> closedBefore(Instant cutoff, int limit) {
+        return closed(cutoff, limit, MessageLogSql.payloadLeftWhere(MESSAGES_OF_CASE.formatted("c.conversation_id", "c.id")));
+    }
+
+    @Override
+    public List<ClosedCase> recordsClosedBefore(Instant cutoff, int limit) {
+        return closed(cutoff, limit, "1 = 1");
+    }
+
+    /** Cases closed before the cutoff that also meet {@code which}, oldest first. */
+    private List<ClosedCase> closed(Instant cutoff, int limit, String which) {
         return jdbc.sql("""
                         select c.id, c.case_reference, c.partner, c.state, c.updated_at, c.conversation_id
                         from readmission_case c
                         where c.state in (:terminal) and c.updated_at < :cutoff
                           and %s
                         order by c.updated_at
-                        fetch first :limit rows only""".formatted(MessageLogSql.payloadLeftWhere(
-                        MESSAGES_OF_CASE.formatted("c.conversation_id", "c.id"))))
-                .param("terminal", TERMINAL).param("cutoff", cutoff.atOffset(ZoneOffset.UTC)).param("limit", limit)
-                .query((rs, n) -> new ClosedCase("READMISSION", rs.getString("case_reference"), rs.getString("partner"),
-                        rs.getString("state"), rs.getObject("updated_at", java.time.OffsetDateTime.class).toInstant(),
-                        messages(rs.getLong("id"), rs.getString("conversation_id"))))
-                .list();
-    }
-
-    @Override
-    public List<ClosedCase> recordsClosedBefore(Instant cutoff, int limit) {
-        return jdbc.sql("""
-                        select c.id, c.case_reference, c.partner, c.state, c.updated_at, c.conversation_id
-                        from readmission_case c
-                        where c.state in (:terminal) and c.updated_at < :cutoff
-                        order by c.updated_at
-                        fetch first :limit rows only""")
+                        fetch first :limit rows only""".formatted(which))
                 .param("terminal", TERMINAL).param("cutoff", cutoff.atOffset(ZoneOffset.UTC)).param("limit", limit)
                 .query((rs, n) -> new ClosedCase("READMISSION", rs.getString("case_reference"), rs.getString("partner"),
                         rs.getString("state"), rs.getObject("updated_at", java.time.OffsetDateTime.class).toInstant(),
