@@ -3,6 +3,8 @@
 -- makes it the datasource user), what it needs on every table of the schema and nothing more.
 --   * Append-only tables, every table with a trigger that runs audit_refuse_change() (V42), today audit_event and
 --     audit_checkpoint: SELECT and INSERT only, so a table guarded later by the same trigger is covered here too.
+--   * audit_pruned, the prunes of the audit log's start: SELECT only (a prune is recorded through audit_record_prune,
+--     which checks it: V93).
 --   * audit_pending, where events wait to be sealed: SELECT, INSERT and DELETE; audit_chain_head: SELECT and UPDATE.
 --   * Every other table: SELECT, INSERT, UPDATE and DELETE; its sequences: USAGE and SELECT.
 --   * Flyway's history table: nothing.
@@ -36,6 +38,7 @@ begin
     loop
         rights := case
             when t.relname = '${flyway:table}' then null
+            when t.relname = 'audit_pruned' then 'select'
             when t.append_only then 'select, insert'
             when t.relname = 'audit_pending' then 'select, insert, delete'
             when t.relname = 'audit_chain_head' then 'select, update'

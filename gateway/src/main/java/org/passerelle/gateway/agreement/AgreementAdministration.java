@@ -102,9 +102,11 @@ class AgreementAdministration implements SmartInitializingSingleton {
         transaction.executeWithoutResult(tx -> {
             lock();
             versions.inForce().ifPresentOrElse(v -> {
-                if (v.scheme().dataSharing().isEmpty() && !scheme.dataSharing().isEmpty()) {
+                if (!versions.statesDataSharing(v.id()) && !scheme.dataSharing().isEmpty()) {
                     // A version recorded before data-sharing was the agreement's: the configured entries were in
-                    // force with it, so they are carried over as they were, once, and audited.
+                    // force with it, so they are carried over as they were, once, and audited. A version that states
+                    // none (approved so, or first put in force without any) is left as it is: only a second
+                    // administrator changes it.
                     Scheme carried = v.scheme().withDataSharing(scheme.dataSharing());
                     AgreementVersions.Version next = versions.insert(carried, v.id(), AgreementVersions.Status.IN_FORCE,
                             false, AgreementVersions.diff(v.scheme(), carried).text(),

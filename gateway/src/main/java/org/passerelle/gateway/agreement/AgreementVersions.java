@@ -39,6 +39,10 @@ class AgreementVersions {
     private final JsonMapper json;
     private final Clock clock;
     private volatile Version cached;
+    /** When {@link #cached} was last confirmed to be the version in force ({@link System#nanoTime()}). */
+    private volatile long confirmedAt;
+    /** How long the hot path trusts its copy: a version approved on another node is seen within this. */
+    static final long FRESH_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
 
     AgreementVersions(JdbcClient jdbc, JsonMapper json, Clock clock) {
         this.jdbc = jdbc;
@@ -46,7 +50,7 @@ class AgreementVersions {
         this.clock = clock;
     }
 
-    /** The version in force, if one was ever recorded. */
+    /** The version in force, if one was ever recorded, as the database has it now. */
     Optional<Version> inForce() {
         Optional<Long> id = jdbc.sql("select id from agreement_version where status = 'IN_FORCE'")
                 .query(Long.class).optional();
@@ -55,11 +59,52 @@ class AgreementVersions {
         }
         Version c = cached;
         if (c != null && c.id() == id.get()) {
+            confirmedAt = System.nanoTime();
             return Optional.of(c);
         }
         Optional<Version> read = find(id.get());
-        read.ifPresent(v -> cached = v);
+        read.ifPresent(v -> {
+            cached = v;
+            confirmedAt = System.nanoTime();
+        });
         return read;
+    }
+
+    /**
+     * Whether the version's stored document states its data-sharing (even as none): every version written since
+     * data-sharing became the agreement's does; one written before does not.
+     */
+    boolean statesDataSharing(long id) {
+        String document = jdbc.sql("select document from agreement_version where id = :id").param("id", id)
+                .query(String.class).single();
+        return json.readTree(document).has("dataSharing");
+    }
+
+    /** Drops the hot path's copy now and again once the change commits, so that it is read again from then on. */
+    private void forgetCopy() {
+        cached = null;
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCompletion(int status) {
+                            cached = null;
+                        }
+                    });
+        }
+    }
+
+    /**
+     * The version in force as confirmed within the last half second: for the checks every message makes (data-sharing,
+     * the disclosure record, a case's agreement), so that they do not each ask the database. A version approved on
+     * this node is seen at once; on another node of the party within half a second.
+     */
+    Optional<Version> inForceRecent() {
+        Version c = cached;
+        if (c != null && System.nanoTime() - confirmedAt < FRESH_NANOS) {
+            return Optional.of(c);
+        }
+        return inForce();
     }
 
     Optional<Version> find(long id) {
@@ -75,6 +120,7 @@ class AgreementVersions {
     Version insert(Scheme scheme, Long basedOn, Status status, boolean needsApproval, String changes, String note,
                    String proposedBy) {
         String document = json.writeValueAsString(scheme);
+        forgetCopy();
         if (status == Status.IN_FORCE) {
             jdbc.sql("update agreement_version set status = 'SUPERSEDED' where status = 'IN_FORCE'").update();
         }
@@ -97,6 +143,7 @@ class AgreementVersions {
      * force; the condition on the status makes two administrators deciding at once see one decision win.
      */
     boolean decide(long id, Status decision, String decidedBy) {
+        forgetCopy();
         if (decision == Status.IN_FORCE) {
             jdbc.sql("""
                     update agreement_version set status = 'SUPERSEDED'

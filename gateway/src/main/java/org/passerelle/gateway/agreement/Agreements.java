@@ -69,7 +69,7 @@ public class Agreements {
 
     /** The agreement in force; an empty one (nobody may start a case) before any was recorded. */
     public Scheme scheme() {
-        return versions.inForce().map(AgreementVersions.Version::scheme).orElseGet(() -> Scheme.of(null, null));
+        return versions.inForceRecent().map(AgreementVersions.Version::scheme).orElseGet(() -> Scheme.of(null, null));
     }
 
     /** The partner's terms at {@code at}: empty when no phase in force then names it. */

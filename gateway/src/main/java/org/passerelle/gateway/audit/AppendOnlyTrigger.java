@@ -71,13 +71,76 @@ public final class AppendOnlyTrigger implements Trigger {
 
     /**
      * The {@code audit_prune_range} function (an H2 alias; PostgreSQL's runs as the schema owner): deletes the entries
-     * with seq in {@code [fromSeq, toSeq]}, each through the trigger above; answers how many.
+     * with seq in {@code [fromSeq, toSeq]} up to the last prune recorded, each through the trigger above; how many.
      */
     public static long pruneRange(Connection conn, long fromSeq, long toSeq) throws SQLException {
-        try (PreparedStatement s = conn.prepareStatement("delete from audit_event where seq >= ? and seq <= ?")) {
+        try (PreparedStatement s = conn.prepareStatement("""
+                delete from audit_event where seq >= ? and seq <= least(?,
+                  coalesce((select max(up_to_seq) from audit_pruned), 0))""")) {
             s.setLong(1, fromSeq);
             s.setLong(2, toSeq);
             return s.executeUpdate();
         }
+    }
+
+    /**
+     * The {@code audit_record_prune} function (an H2 alias; PostgreSQL's runs as the schema owner): records a prune up to
+     * {@code upTo} if it goes past the last one to a multiple of 256 entries, at a checkpoint signed over that entry's
+     * hash and Merkle root, all of whose entries are older than {@link #PRUNE_FLOOR}; answers {@code upTo}.
+     */
+    public static long recordPrune(Connection conn, long upTo, String headHash, String merkleRoot, String frontier,
+                                   java.time.OffsetDateTime oldestKept, String nodeId, int keptForDays)
+            throws SQLException {
+        long done = single(conn, "select coalesce(max(up_to_seq), 0) from audit_pruned");
+        if (upTo <= done || upTo % 256 != 0) {
+            throw refused("a prune goes past the last one (seq " + done + ") to a multiple of 256 entries, not to " + upTo);
+        }
+        if (single(conn, "select count(*) from audit_event where seq = ? and hash = ?", upTo, headHash) != 1
+                || single(conn, "select count(*) from audit_checkpoint where seq = ? and head_hash = ? and merkle_root = ?",
+                        upTo, headHash, merkleRoot) < 1) {
+            throw refused("no checkpoint signed over entry " + upTo + " with that hash and Merkle root");
+        }
+        try (PreparedStatement s = conn.prepareStatement(
+                "select max(at) from audit_event where seq > ? and seq <= ?")) {
+            s.setLong(1, done);
+            s.setLong(2, upTo);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                java.time.OffsetDateTime newest = rs.getObject(1, java.time.OffsetDateTime.class);
+                if (newest == null || !newest.toInstant().isBefore(Instant.now().minus(PRUNE_FLOOR))) {
+                    throw refused("entries up to " + upTo + " are not all older than a year");
+                }
+            }
+        }
+        try (PreparedStatement s = conn.prepareStatement("""
+                insert into audit_pruned (up_to_seq, head_hash, merkle_root, frontier, oldest_kept, pruned_at, node_id,
+                  kept_for_days)
+                values (?, ?, ?, ?, ?, current_timestamp, ?, ?)""")) {
+            s.setLong(1, upTo);
+            s.setString(2, headHash);
+            s.setString(3, merkleRoot);
+            s.setString(4, frontier);
+            s.setObject(5, oldestKept);
+            s.setString(6, nodeId);
+            s.setInt(7, keptForDays);
+            s.executeUpdate();
+        }
+        return upTo;
+    }
+
+    private static long single(Connection conn, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = conn.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static SQLException refused(String why) {
+        return new SQLException("the audit log is append-only: " + why, "42501");
     }
 }

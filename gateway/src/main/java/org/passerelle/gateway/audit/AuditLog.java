@@ -90,17 +90,20 @@ class AuditLog {
         Map<String, Object> head = jdbc.queryForMap("select seq, hash from audit_chain_head where id = 1");
         long headSeq = ((Number) head.get("seq")).longValue();
         Pruned pruned = pruned().orElse(null);
-        Checkpoint anchor = pruned == null ? null : checkpointAt(pruned.upToSeq())
-                .filter(c -> c.headHash().equalsIgnoreCase(pruned.headHash())).orElse(null);
-        // A prune record without its signed checkpoint vouches for nothing: the chain is read from genesis, and the
-        // missing entries are a break at seq 1.
+        Checkpoint anchor = pruned == null || pruned.upToSeq() % AuditPruning.ALIGN != 0 || !prunedInTheChain(pruned)
+                ? null : checkpointAt(pruned.upToSeq())
+                        .filter(c -> c.headHash().equalsIgnoreCase(pruned.headHash())).orElse(null);
+        // A prune record without its signed checkpoint, off the kept block, or that the kept chain does not state
+        // (AUDIT_PRUNED) vouches for nothing: the chain is read from genesis, and the missing entries are a break.
         ChainVerifier verifier = anchor == null ? ChainVerifier.fromGenesis(certificates.certificates())
                 : ChainVerifier.afterPrune(anchor, AuditMerkle.frontierOf(pruned.frontier()), certificates.certificates());
         long checkpointsFrom = anchor == null ? Long.MIN_VALUE : anchor.seq() + 1;
         forEachCheckpoint(checkpointsFrom, Long.MAX_VALUE, lastCheckpointId == null ? Long.MIN_VALUE : lastCheckpointId,
                 verifier::checkpoint);
         witnessed.forEach((party, copies) -> copies.forEach(c -> verifier.witnessed(c, party)));
-        AuditPages.forEachEntryReadingAhead(jdbc, Long.MIN_VALUE, headSeq, verifier::entry);
+        // After a prune, from the first entry kept: what a prune still deleting left behind is no longer the chain's.
+        AuditPages.forEachEntryReadingAhead(jdbc, anchor == null ? Long.MIN_VALUE : anchor.seq() + 1, headSeq,
+                verifier::entry);
         return verifier.finish(headSeq, String.valueOf(head.get("hash")));
     }
 
@@ -109,6 +112,13 @@ class AuditLog {
      * {@code headHash}, and {@code frontier} (hex, comma separated) is the Merkle frontier of entries 1..upToSeq.
      */
     record Pruned(long upToSeq, String headHash, String frontier, Instant prunedAt, Instant oldestKept, int keptForDays) {
+    }
+
+    /** Whether an entry kept after the prune states it ({@code AUDIT_PRUNED}), as every prune the node made does. */
+    private boolean prunedInTheChain(Pruned pruned) {
+        Long n = jdbc.queryForObject("select count(*) from audit_event where seq > ? and action = 'AUDIT_PRUNED'"
+                + " and detail like ?", Long.class, pruned.upToSeq(), "% to " + pruned.upToSeq() + " (%");
+        return n != null && n > 0;
     }
 
     /** The latest prune, if the chain was ever pruned. */

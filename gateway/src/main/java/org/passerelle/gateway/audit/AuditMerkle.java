@@ -125,7 +125,17 @@ public class AuditMerkle {
         jdbc.query("select up_to_seq, head_hash, frontier from audit_pruned order by up_to_seq desc fetch first 1 rows only",
                 rs -> {
                     long upTo = rs.getLong(1);
-                    tree = MerkleTree.afterPrefix(KEPT_FROM_LEVEL, upTo, frontierOf(rs.getString(3)));
+                    List<byte[]> frontier = frontierOf(rs.getString(3));
+                    // The frontier must hash to the root the node signed at the prune, or the tree would go on from a
+                    // prefix nobody signed: then it is not started, and no checkpoint is signed until someone looks.
+                    List<String> signed = jdbc.queryForList("select merkle_root from audit_checkpoint where seq = ?"
+                            + " and head_hash = ?", String.class, upTo, rs.getString(2));
+                    String root = HEX.formatHex(MerkleTree.Frontier.of(upTo, frontier).root());
+                    if (signed.stream().noneMatch(root::equalsIgnoreCase)) {
+                        throw new ChainChanged("the frontier kept for the prune up to seq " + upTo
+                                + " does not hash to a root the node signed there");
+                    }
+                    tree = MerkleTree.afterPrefix(KEPT_FROM_LEVEL, upTo, frontier);
                     lastHash = rs.getString(2);
                 });
     }

@@ -113,12 +113,11 @@ public class AuditPruning {
                 c.algorithm(), c.signature(), c.certificateSha256(), c.merkleRoot());
         Instant oldestKept = jdbc.query("select at from audit_event where seq = ?",
                 rs -> rs.next() ? rs.getObject(1, java.time.OffsetDateTime.class).toInstant() : null, upTo + 1);
-        jdbc.update("""
-                insert into audit_pruned (up_to_seq, head_hash, merkle_root, frontier, oldest_kept, pruned_at, node_id,
-                  kept_for_days)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""", upTo, hash, root, String.join(",", frontier),
-                oldestKept == null ? null : oldestKept.atOffset(ZoneOffset.UTC), clock.instant().atOffset(ZoneOffset.UTC),
-                node.nodeId(), (int) keep.toDays());
+        // Recorded through the database's function, which checks the prune against the chain and the signed
+        // checkpoint: the node's database role may not write the prune records itself.
+        jdbc.queryForObject("select audit_record_prune(?, ?, ?, ?, cast(? as timestamp with time zone), ?, ?)",
+                Long.class, upTo, hash, root, String.join(",", frontier),
+                oldestKept == null ? null : oldestKept.atOffset(ZoneOffset.UTC), node.nodeId(), (int) keep.toDays());
         audit.record(AuditTrail.Entry.of("node", AuditChannel.RETENTION, AuditAction.AUDIT_PRUNED, AuditOutcome.OK)
                 .resource("audit-log")
                 .detail("entries " + (done + 1) + " to " + upTo + " (recorded before " + cutoff + ", kept "

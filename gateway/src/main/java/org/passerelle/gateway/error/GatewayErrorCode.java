@@ -144,8 +144,9 @@ public enum GatewayErrorCode implements ErrorCode {
     /** No signed audit checkpoint at this seq. */
     AUDIT_CHECKPOINT_NOT_FOUND(HttpStatus.NOT_FOUND),
     /**
-     * A partner's EquivalenceReconciliation names no equivalence statement this node sent that partner for that
-     * period: nothing was kept.
+     * A partner's EquivalenceReconciliation does not answer an equivalence statement this node sent that partner: none
+     * for that period (or the header's RefToMessageId names another), one already answered, or an agreement whose
+     * counts are not the statement's. Nothing was kept.
      */
     RECONCILIATION_UNMATCHED(HttpStatus.CONFLICT),
     /**
@@ -242,8 +243,9 @@ public enum GatewayErrorCode implements ErrorCode {
     /** A subject access request without its reference, or naming neither case references nor an identity. */
     SUBJECT_ACCESS_INVALID(HttpStatus.BAD_REQUEST),
     /**
-     * A business message submitted without the header's {@code Operator}: the person or unit responsible, which the
-     * log of disclosures keeps ({@code passerelle.records.operator-required}).
+     * A business message submitted without the header's {@code Operator} (the person or unit responsible, which the
+     * log of disclosures keeps; {@code passerelle.records.operator-required}), or a search whose header names another
+     * operator than its {@code OperatorId}.
      */
     OPERATOR_REQUIRED(HttpStatus.UNPROCESSABLE_CONTENT),
     /** A report's period is not a period: {@code from} and {@code to} (exclusive) are days, at most 366 apart. */

@@ -76,6 +76,12 @@ class JointReconciliation implements MessageRule, MessageObserver {
     private final NodeProperties node;
     private final Clock clock;
     private final TransactionTemplate separately;
+    private final java.util.concurrent.ExecutorService answering = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread t = new Thread(r, "reconciliation-answers");
+                t.setDaemon(true);
+                return t;
+            });
 
     JointReconciliation(Ledger ledger, JdbcClient jdbc, PartnerRegistry partners, IntakeService intake,
                         MessageStore store, MessageCodec codec, AuditTrail audit, NodeProperties node, Clock clock,
@@ -95,15 +101,34 @@ class JointReconciliation implements MessageRule, MessageObserver {
 
     // ----- the answering side -----
 
-    /** Answers a statement once its reconciliation committed; a failure is left to the next statement check. */
+    /**
+     * Answers a statement once its reconciliation committed, on a thread of its own: the partner that sent it is not
+     * kept waiting for its receipt while the answer is signed and stored. A failure (or a stop meanwhile) is left to
+     * the next statement check.
+     */
     @TransactionalEventListener(fallbackExecution = true)
     void statementReconciled(StatementReconciled event) {
+        try {
+            answering.execute(() -> answerNow(event));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            log.info("Stopping: {}'s equivalence statement {} is answered at the next statement check",
+                    event.partner(), event.statementMessageId());
+        }
+    }
+
+    private void answerNow(StatementReconciled event) {
         try {
             separately.executeWithoutResult(status -> answer(event.partner(), event.statementMessageId()));
         } catch (RuntimeException e) {
             log.warn("Could not answer {}'s equivalence statement {} yet: {}", event.partner(),
                     event.statementMessageId(), e.toString());
         }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() throws InterruptedException {
+        answering.shutdown();
+        answering.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** The statement check: answers the partners' recent statements not answered yet. */
@@ -114,24 +139,35 @@ class JointReconciliation implements MessageRule, MessageObserver {
                 .param("since", clock.instant().minus(Duration.ofDays(ANSWER_WITHIN_DAYS)).atOffset(ZoneOffset.UTC))
                 .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)}).list();
         for (String[] statement : open) {
-            statementReconciled(new StatementReconciled(statement[0], statement[1]));
+            answerNow(new StatementReconciled(statement[0], statement[1]));
         }
     }
 
-    /** Sends the answer to one statement, unless it was answered or the partner takes no answers; its message id. */
+    /**
+     * Sends the answer to one statement, unless it was answered or the partner takes no answers; its message id. Call
+     * in a transaction: the statement is claimed for the answer in it, so that two nodes (or the listener and the job)
+     * never both answer. The answer says what this node's reconciliation recorded when the statement arrived; the
+     * cases it lists are those it counts now for the kinds whose counts differed.
+     */
     Optional<String> answer(String partner, String statementMessageId) {
         Optional<Partner> to = partners.find(partner);
         Optional<Ledger.Statement> statement = ledger.statement("INBOUND", partner, statementMessageId);
         if (to.isEmpty() || statement.isEmpty() || statement.get().replyMessageId() != null
-                || !to.get().maySend(Partner.EQUIVALENCE_RECONCILIATION)) {
+                || statement.get().ourReturns() == null || !to.get().maySend(Partner.EQUIVALENCE_RECONCILIATION)) {
+            return Optional.empty();
+        }
+        String id = UUID.randomUUID().toString();
+        int claimed = jdbc.sql("""
+                update ledger_statement set reply_message_id = :id
+                where direction = 'INBOUND' and message_id = :sid and partner = :p and reply_message_id is null""")
+                .param("id", id).param("sid", statementMessageId).param("p", partner).update();
+        if (claimed != 1) {
             return Optional.empty();
         }
         Ledger.Statement s = statement.get();
-        List<Ledger.Entry> ours = ledger.entries(partner, s.periodStart(), s.periodEnd());
-        long returns = ours.stream().filter(e -> e.kind().equals(Ledger.RETURN)).count();
-        long admissions = ours.stream().filter(e -> e.kind().equals(Ledger.ADMISSION)).count();
-        boolean policyDiffers = !s.policy().equals(Statements.describe(Statements.policy(
-                ledger.terms(partner, s.periodStart()))));
+        long returns = s.ourReturns();
+        long admissions = s.ourAdmissions();
+        boolean policyDiffers = s.discrepancy() != null && s.discrepancy().contains("POLICY:");
         Set<String> differing = new LinkedHashSet<>();
         if (returns != s.returns()) {
             differing.add(Ledger.RETURN);
@@ -139,7 +175,8 @@ class JointReconciliation implements MessageRule, MessageObserver {
         if (admissions != s.admissions()) {
             differing.add(Ledger.ADMISSION);
         }
-        boolean agreed = differing.isEmpty() && !policyDiffers;
+        boolean agreed = Boolean.TRUE.equals(s.agreed());
+        List<Ledger.Entry> ours = ledger.entries(partner, s.periodStart(), s.periodEnd());
         EquivalenceReconciliation r = new EquivalenceReconciliation();
         r.setStatementMessageId(statementMessageId);
         r.setPeriodStart(s.periodStart());
@@ -156,11 +193,11 @@ class JointReconciliation implements MessageRule, MessageObserver {
         });
         Body body = new Body();
         body.setEquivalenceReconciliation(r);
-        Envelope e = Envelopes.own(UUID.randomUUID().toString(), node.party(), partner,
-                MessageType.EQUIVALENCE_RECONCILIATION, clock.instant(), body);
+        Envelope e = Envelopes.own(id, node.party(), partner, MessageType.EQUIVALENCE_RECONCILIATION, clock.instant(),
+                body);
         e.getHeader().setRefToMessageId(statementMessageId);
         store.find(statementMessageId).ifPresent(m -> e.getHeader().setConversationId(m.conversationId()));
-        String id = intake.submit(codec.encode(e), Statements.NODE);
+        intake.submitOwn(codec.encode(e));
         log.info("Answered {}'s equivalence statement of {} to {}: {}", partner, s.periodStart(), s.periodEnd(),
                 r.getOutcome());
         return Optional.of(id);
@@ -184,11 +221,26 @@ class JointReconciliation implements MessageRule, MessageObserver {
         String partner = message.facts().from();
         Optional<Ledger.Statement> sent = ledger.statement("OUTBOUND", partner, r.getStatementMessageId());
         if (sent.isEmpty() || !sent.get().periodStart().equals(r.getPeriodStart())
-                || !sent.get().periodEnd().equals(r.getPeriodEnd())) {
-            throw new GatewayException(GatewayErrorCode.RECONCILIATION_UNMATCHED, "The reconciliation answers "
-                    + r.getStatementMessageId() + " for " + r.getPeriodStart() + " to " + r.getPeriodEnd()
-                    + ", which is no equivalence statement this node sent " + partner + " for that period");
+                || !sent.get().periodEnd().equals(r.getPeriodEnd())
+                || !r.getStatementMessageId().equals(message.facts().refToMessageId())) {
+            throw unmatched(r, "which is no equivalence statement this node sent " + partner + " for that period"
+                    + " (the header's RefToMessageId names the statement answered)");
         }
+        Ledger.Statement s = sent.get();
+        if (s.replyMessageId() != null) {
+            // One answer per statement: a second one (another id) could turn a dispute into an agreement.
+            throw unmatched(r, "which " + partner + " answered already (message " + s.replyMessageId() + ")");
+        }
+        if (r.getOutcome() == ReconciliationOutcome.AGREED
+                && (r.getReturnsCount() != s.returns() || r.getAdmissionsCount() != s.admissions())) {
+            throw unmatched(r, "whose counts (" + s.returns() + " returns, " + s.admissions() + " admissions) an"
+                    + " agreement must repeat: it states " + r.getReturnsCount() + " and " + r.getAdmissionsCount());
+        }
+    }
+
+    private static GatewayException unmatched(EquivalenceReconciliation r, String why) {
+        return new GatewayException(GatewayErrorCode.RECONCILIATION_UNMATCHED, "The reconciliation answers "
+                + r.getStatementMessageId() + " for " + r.getPeriodStart() + " to " + r.getPeriodEnd() + ", " + why);
     }
 
     @Override

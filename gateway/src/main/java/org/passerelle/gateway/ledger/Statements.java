@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
 class Statements {
 
     private static final Logger log = LoggerFactory.getLogger(Statements.class);
-    static final String NODE = "node";
+    static final String NODE = org.passerelle.gateway.exchange.outbound.IntakeService.NODE;
 
     private final Ledger ledger;
     private final LedgerProperties properties;
@@ -59,7 +59,7 @@ class Statements {
         for (Partner partner : partners.all()) {
             if (partnerOrNull == null || partner.party().equals(partnerOrNull)) {
                 if (partner.maySend(MessageType.EQUIVALENCE_STATEMENT.value())) {
-                    ids.add(intake.submit(envelope(partner.party(), weekStart), NODE));
+                    ids.add(intake.submitOwn(envelope(partner.party(), weekStart)));
                 }
             }
         }

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Order(40)
 class OperatorRule implements MessageRule {
 
-    static final String NODE = "node";
+    static final String NODE = org.passerelle.gateway.exchange.outbound.IntakeService.NODE;
     private static final Set<String> NODE_TYPES = Set.of(Partner.AUDIT_CHECKPOINT, Partner.EQUIVALENCE_RECONCILIATION);
 
     private final RecordsProperties properties;
@@ -42,6 +42,13 @@ class OperatorRule implements MessageRule {
             throw new GatewayException(GatewayErrorCode.OPERATOR_REQUIRED, "The message names no Operator: the person"
                     + " or unit responsible for it, which the log of disclosures keeps",
                     List.of("/Envelope/Header/Operator is missing"), null);
+        }
+        var search = message.envelope().getBody().getBiometricSearchRequest();
+        if (search != null && !operator.equals(search.getOperatorId())) {
+            // One search, one responsible operator: the disclosure log and the partner must not read two.
+            throw new GatewayException(GatewayErrorCode.OPERATOR_REQUIRED, "The header's Operator is not the search's"
+                    + " OperatorId", List.of("/Envelope/Header/Operator differs from"
+                    + " /Envelope/Body/BiometricSearchRequest/OperatorId"), null);
         }
     }
 }

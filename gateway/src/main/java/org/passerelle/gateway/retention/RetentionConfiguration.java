@@ -11,8 +11,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Retention settings and the {@code payload-retention}, {@code records-retention} and {@code audit-retention} jobs:
- * timer routes, each on one node
- * of the party at a time.
+ * timer routes, each on one node of the party at a time.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RetentionProperties.class)
@@ -31,7 +30,16 @@ class RetentionConfiguration {
     }
 
     @Bean
-    RouteBuilder auditRetentionRoute(AuditPruning pruning, RetentionProperties properties, SingletonJobs jobs) {
+    RouteBuilder auditRetentionRoute(AuditPruning pruning, RetentionProperties properties, SingletonJobs jobs,
+                                     org.springframework.core.env.Environment environment) {
+        // The gallery keeps biometric templates longest (passerelle.gallery.retention): the log outlives them too.
+        Duration gallery = org.springframework.boot.context.properties.bind.Binder.get(environment)
+                .bind("passerelle.gallery.retention", Duration.class).orElse(Duration.ofDays(1826));
+        if (properties.auditLog().compareTo(gallery.plus(RetentionProperties.AUDIT_MARGIN)) < 0) {
+            throw new IllegalStateException("passerelle.retention.audit-log (" + properties.auditLog().toDays()
+                    + " days) must be at least passerelle.gallery.retention plus a year: "
+                    + gallery.plus(RetentionProperties.AUDIT_MARGIN).toDays() + " days");
+        }
         return JobRoute.ofParty(jobs, "audit-retention", "{{passerelle.retention.check-interval:1h}}",
                 Duration.ofHours(1), () -> {
                     if (properties.enabled()) {

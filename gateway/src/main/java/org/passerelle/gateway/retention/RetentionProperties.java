@@ -21,7 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              {@code closedCasePayloads}
  * @param auditLog              how long audit entries are kept before the start of the chain is pruned (a signed
  *                              checkpoint and the Merkle frontier kept with it let the chain verify on): the longest of
- *                              the periods above plus a year at least, so that the log outlives what it speaks of; the
+ *                              the periods above and the gallery's ({@code passerelle.gallery.retention}) plus a year
+ *                              at least, so that the log outlives what it speaks of; the
  *                              node refuses to start with less, and the database refuses to delete any entry younger
  *                              than a year whatever is set
  */
@@ -32,7 +33,7 @@ public record RetentionProperties(@DefaultValue("true") boolean enabled,
                                   @DefaultValue("200") int batchSize,
                                   @DefaultValue("90d") Duration searchPayloads,
                                   @DefaultValue("730d") Duration closedCaseRecords,
-                                  @DefaultValue("1095d") Duration auditLog) {
+                                  @DefaultValue("2191d") Duration auditLog) {
 
     /** A year: what the audit log outlives the data it speaks of by, at least. */
     static final Duration AUDIT_MARGIN = Duration.ofDays(365);

@@ -89,8 +89,9 @@ class AuditPruningTest {
     @Test
     @Order(1)
     void theChainsStartOlderThanTheRetentionIsPrunedUpToASignedCheckpointAndTheChainStillVerifies() {
-        // given 600 entries recorded 400 days ago, checkpointed, and 100 recorded today
-        record(600, "old-");
+        // given 800 entries recorded 400 days ago (a prefix of 768: a frontier of two subtrees), checkpointed, and 100
+        // recorded today
+        record(800, "old-");
         Checkpoint before = checkpoints.checkpointNow().orElseThrow();
         clock.advance(BACK);
         record(100, "new-");
@@ -103,7 +104,9 @@ class AuditPruningTest {
 
         // then the prefix ends on the last multiple of 256 entries that are all old, and is gone
         long upTo = before.seq() / 256 * 256;
+        assertThat(upTo).isEqualTo(768);
         assertThat(pruned.upToSeq()).isEqualTo(upTo);
+        assertThat(jdbc.queryForObject("select frontier from audit_pruned", String.class).split(",")).hasSize(2);
         assertThat(pruned.deleted()).isEqualTo(upTo);
         assertThat(jdbc.queryForObject("select min(seq) from audit_event", Long.class)).isEqualTo(upTo + 1);
         // a checkpoint signed at it anchors the rest; the chain verifies, every checkpoint after it included

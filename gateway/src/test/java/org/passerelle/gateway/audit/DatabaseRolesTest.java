@@ -98,33 +98,49 @@ class DatabaseRolesTest {
     }
 
     @Test
-    void theRuntimeRoleDeletesAuditEntriesOnlyThroughThePruneAndOnlyThosePrunedAndOlderThanAYear() {
-        // given entries 1..3 recorded 400 days ago and 4 today, a prune recorded up to 2
+    void theRuntimeRoleRecordsAPruneOnlyAsTheFunctionChecksItAndDeletesOnlyWhatWasPruned() {
+        // given entries 1..256 recorded 400 days ago, 257 today, and a checkpoint over 256
         JdbcTemplate node = as(RUNTIME);
-        for (int seq = 1; seq <= 4; seq++) {
-            node.update("insert into audit_event (seq, prev_hash, hash, at, actor, channel, action, outcome)"
-                    + " values (?, 'p', 'h', now() - ?::interval, 'svc', 'API', 'MESSAGE_ACCEPTED', 'OK')",
-                    900 + seq, seq == 4 ? "0 days" : "400 days");
-        }
-        node.update("insert into audit_pruned (up_to_seq, head_hash, merkle_root, frontier, pruned_at, node_id,"
-                + " kept_for_days) values (902, 'h', 'r', '', now(), 'n', 380)");
+        node.update("""
+                insert into audit_event (seq, prev_hash, hash, at, actor, channel, action, outcome)
+                select g, 'p', 'h' || g, now() - interval '400 days', 'svc', 'API', 'MESSAGE_ACCEPTED', 'OK'
+                from generate_series(1, 256) g""");
+        node.update("insert into audit_event (seq, prev_hash, hash, at, actor, channel, action, outcome)"
+                + " values (257, 'h256', 'h257', now(), 'svc', 'API', 'MESSAGE_ACCEPTED', 'OK')");
+        node.update("insert into audit_checkpoint (seq, head_hash, at, node_id, algorithm, signature,"
+                + " certificate_sha256, merkle_root) values (256, 'h256', now(), 'n', 'Ed25519', '\\x00'::bytea, 'c', 'r')");
 
-        // when / then a plain DELETE is not the runtime role's to make
-        assertThatThrownBy(() -> node.update("delete from audit_event where seq = 901"))
+        // when / then the runtime role may neither write a prune record nor delete an entry itself
+        assertThatThrownBy(() -> node.update("insert into audit_pruned (up_to_seq, head_hash, merkle_root, frontier,"
+                + " pruned_at, node_id, kept_for_days) values (100000, 'h', 'r', '', now(), 'n', 0)"))
                 .hasStackTraceContaining("permission denied");
-        // the prune deletes what it recorded, and only that
-        assertThat(node.queryForObject("select audit_prune_range(901, 902)", Long.class)).isEqualTo(2);
-        assertThatThrownBy(() -> node.queryForObject("select audit_prune_range(903, 903)", Long.class))
-                .hasStackTraceContaining("append-only");
-        // a prune record stretched over today's entry cannot delete it either
-        node.update("insert into audit_pruned (up_to_seq, head_hash, merkle_root, frontier, pruned_at, node_id,"
-                + " kept_for_days) values (904, 'h', 'r', '', now(), 'n', 0)");
-        assertThatThrownBy(() -> node.queryForObject("select audit_prune_range(904, 904)", Long.class))
-                .hasStackTraceContaining("append-only");
-        assertThat(node.queryForObject("select count(*) from audit_event where seq between 903 and 904", Long.class))
-                .isEqualTo(2);
-        // and the prune records are append-only
-        assertThat(rights("audit_pruned")).isEqualTo("SELECT,INSERT");
+        assertThatThrownBy(() -> node.update("delete from audit_event where seq = 1"))
+                .hasStackTraceContaining("permission denied");
+        // a prune the function cannot check against the chain and a signed checkpoint is refused
+        assertThatThrownBy(() -> node.queryForObject(
+                "select audit_record_prune(255, 'h255', 'r', '', null, 'n', 380)", Long.class))
+                .hasStackTraceContaining("multiple of 256");
+        assertThatThrownBy(() -> node.queryForObject(
+                "select audit_record_prune(256, 'h256', 'another root', '', null, 'n', 380)", Long.class))
+                .hasStackTraceContaining("no checkpoint signed over entry 256");
+        // the one it can check is recorded, and the prune deletes up to it and no further
+        assertThat(node.queryForObject("select audit_record_prune(256, 'h256', 'r', '', null, 'n', 380)", Long.class))
+                .isEqualTo(256);
+        assertThat(node.queryForObject("select audit_prune_range(1, 1000)", Long.class)).isEqualTo(256);
+        // a temporary table of the caller's cannot stand in for the prune records
+        node.execute((org.springframework.jdbc.core.ConnectionCallback<Void>) c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("create temp table audit_pruned (up_to_seq bigint)");
+                s.execute("insert into audit_pruned values (1000000)");
+                try (var rs = s.executeQuery("select audit_prune_range(257, 257)")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isZero();
+                }
+            }
+            return null;
+        });
+        assertThat(node.queryForObject("select count(*) from audit_event where seq = 257", Long.class)).isOne();
+        assertThat(rights("audit_pruned")).isEqualTo("SELECT");
     }
 
     @Test

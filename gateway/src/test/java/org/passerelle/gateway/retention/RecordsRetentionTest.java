@@ -40,7 +40,6 @@ class RecordsRetentionTest {
         r.add("passerelle.retention.closed-case-payloads", () -> "1d");
         r.add("passerelle.retention.search-payloads", () -> "1d");
         r.add("passerelle.retention.closed-case-records", () -> "2d");
-        r.add("passerelle.retention.audit-log", () -> "367d");
         r.add("passerelle.retention.check-interval", () -> "1h");
         r.add("passerelle.readmission.enabled", () -> true);
     }

@@ -88,7 +88,7 @@ class MerkleTreeTest {
 
     @Test
     void aTreeContinuedFromAPrunedPrefixsFrontierGivesTheSameRootsAndProofsAfterThePrefix() {
-        // given 96 leaves, the first 32 pruned (a multiple of the kept block of 2^3)
+        // given 96 leaves, the first 40 pruned (a multiple of the kept block of 2^3; a frontier of two subtrees)
         List<byte[]> d = leaves(96);
         MerkleTree full = tree(d);
         MerkleTree.Subtrees below = full.subtrees(null);

@@ -104,7 +104,8 @@ class EveryMessageTypeIT {
                 .singleElement().satisfies(e -> {
                     assertThat(e.purpose()).isNotBlank();
                     assertThat(e.detail()).startsWith("categories: ").contains("; basis: ")
-                            .contains("; responsible: operator caseworker-0042 of ").doesNotContain("basis: none");
+                            .containsPattern("; responsible: operator (caseworker-0042|lo-fr-0007) of ")
+                            .doesNotContain("basis: none");
                     if (type.equals("ReadmissionRequest")) {
                         assertThat(e.purpose()).isEqualTo("READMISSION");
                         assertThat(e.detail()).contains("FINGERPRINTS", "NAMES", "VULNERABILITY_SCREENING");

@@ -145,6 +145,35 @@ class InboxRefusalsIT {
     }
 
     @Test
+    void refusesASecondAnswerToAStatementFrAnsweredAlreadyThoughItAgreesAndIsSignedByFr() {
+        // given GB's statement of last week, sent at start, which FR's node answered
+        org.springframework.jdbc.core.JdbcTemplate gbDb = exchange.gb.bean(org.springframework.jdbc.core.JdbcTemplate.class);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gbDb.queryForObject(
+                "select count(*) from ledger_statement where direction = 'OUTBOUND' and partner = 'FR'"
+                        + " and reply_message_id is not null", Long.class) > 0);
+        Map<String, Object> statement = gbDb.queryForMap("select * from ledger_statement where direction = 'OUTBOUND'"
+                + " and partner = 'FR' and reply_message_id is not null order by id fetch first 1 rows only");
+        String id = (String) statement.get("message_id");
+        // when FR (its key, its TLS certificate) sends another answer to it, agreeing with its counts
+        String xml = new String(Envelopes.sample("EquivalenceReconciliation", "FR", "GB"), StandardCharsets.UTF_8)
+                .replace("5a091d9a-a50e-5c65-9881-3db190de27c0", id)
+                .replace("<eq:PeriodStart>2026-02-23</eq:PeriodStart>", "<eq:PeriodStart>"
+                        + statement.get("period_start") + "</eq:PeriodStart>")
+                .replace("<eq:PeriodEnd>2026-03-01</eq:PeriodEnd>", "<eq:PeriodEnd>" + statement.get("period_end")
+                        + "</eq:PeriodEnd>")
+                .replace("<eq:ReturnsCount>48</eq:ReturnsCount>", "<eq:ReturnsCount>" + statement.get("returns_count")
+                        + "</eq:ReturnsCount>")
+                .replace("<eq:AdmissionsCount>45</eq:AdmissionsCount>", "<eq:AdmissionsCount>"
+                        + statement.get("admissions_count") + "</eq:AdmissionsCount>");
+        byte[] answer = xml.getBytes(StandardCharsets.UTF_8);
+
+        // then it is refused: one answer per statement, the first one kept
+        assertRefused(send(fr, sealed(answer, fr, gbCert())), 409, "RECONCILIATION_UNMATCHED", answer);
+        assertThat(gbDb.queryForObject("select reply_message_id from ledger_statement where message_id = ?",
+                String.class, id)).isEqualTo(statement.get("reply_message_id"));
+    }
+
+    @Test
     void refusesAnExpiredMessage() {
         byte[] xml = Envelopes.sample("CaseStatusUpdate", "FR", "GB");
         Instant past = Instant.now().minus(Duration.ofDays(2));

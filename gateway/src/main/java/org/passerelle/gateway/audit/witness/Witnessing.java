@@ -71,7 +71,7 @@ import org.springframework.stereotype.Component;
 public class Witnessing implements MessageRule, MessageObserver, Witnesses {
 
     private static final Logger log = LoggerFactory.getLogger(Witnessing.class);
-    static final String NODE = "node";
+    static final String NODE = org.passerelle.gateway.exchange.outbound.IntakeService.NODE;
     private static final AuditChannel CHANNEL = AuditChannel.EXCHANGE;
     private static final HexFormat HEX = HexFormat.of();
     /**
@@ -168,7 +168,7 @@ public class Witnessing implements MessageRule, MessageObserver, Witnesses {
                 .param("root", c.merkleRoot()).param("id", messageId)
                 .param("at", clock.instant().atOffset(ZoneOffset.UTC)).update();
         try {
-            intake.getObject().submit(xml, NODE);
+            intake.getObject().submitOwn(xml);
         } catch (RuntimeException e) {
             if (!store.exists(messageId)) {
                 jdbc.sql("delete from audit_witness where message_id = :id").param("id", messageId).update();

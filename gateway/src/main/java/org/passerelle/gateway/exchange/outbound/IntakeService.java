@@ -38,6 +38,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class IntakeService {
 
+    /** The actor of the messages the node itself writes (see {@link #submitOwn}). */
+    public static final String NODE = "node";
+
     private static final Logger log = LoggerFactory.getLogger(IntakeService.class);
     /** The channel of the back-end API; the queue and drop-folder connectors name their own. */
     public static final AuditChannel API = AuditChannel.API;
@@ -72,12 +75,30 @@ public class IntakeService {
     }
 
     /**
+     * Accepts a message the node itself writes (an equivalence statement, the answer to a partner's, an audit
+     * checkpoint to witness), as actor {@value #NODE}: the only way a message is submitted under that name.
+     */
+    public String submitOwn(byte[] xml) {
+        return accept(xml, NODE, API, true);
+    }
+
+    /**
      * Accepts the envelope and returns its message id; a resubmission of the same bytes returns the same id. The
-     * channel (API, QUEUE, FILE) is the connector it came through, recorded with every audit entry.
+     * channel (API, QUEUE, FILE) is the connector it came through, recorded with every audit entry. A caller named
+     * {@value #NODE} is refused ({@code FORBIDDEN}): that name is the node's own, and the rules that let only the node
+     * send its own messages go by it.
      */
     public String submit(byte[] xml, String actor, AuditChannel channel) {
+        return accept(xml, actor, channel, false);
+    }
+
+    private String accept(byte[] xml, String actor, AuditChannel channel, boolean own) {
         EnvelopeFacts facts = null;
         try {
+            if (!own && actor != null && NODE.equalsIgnoreCase(actor.strip())) {
+                throw new GatewayException(GatewayErrorCode.FORBIDDEN, "The name '" + NODE + "' is the node's own: no"
+                        + " back-end, user or connector may submit under it");
+            }
             DecodedMessage decoded = decode(xml);
             facts = EnvelopeFacts.of(decoded);
             MDC.put("messageId", facts.messageId());
