@@ -146,7 +146,10 @@ class InboxRefusalsIT {
 
     @Test
     void refusesASecondAnswerToAStatementFrAnsweredAlreadyThoughItAgreesAndIsSignedByFr() {
-        // given GB's statement of last week, sent at start, which FR's node answered
+        // given GB's statement of this week, which FR's node answered
+        HttpResponse<String> sent = org.passerelle.tests.casework.CaseworkMessages.post(exchange.gb,
+                "/api/v1/ledger/statements?partner=FR", org.passerelle.tests.support.Node.SYSTEM_TOKEN, null);
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
         org.springframework.jdbc.core.JdbcTemplate gbDb = exchange.gb.bean(org.springframework.jdbc.core.JdbcTemplate.class);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gbDb.queryForObject(
                 "select count(*) from ledger_statement where direction = 'OUTBOUND' and partner = 'FR'"
