@@ -41,17 +41,23 @@ import org.passerelle.tests.support.WireForgeries;
  * failed, 2 the kit could not run.
  *
  * <p>The checks: a valid message answered with the inbox's signed receipt naming its id and digest; a retransmission
- * answered with the same receipt; then each refusal with its stable code, as the contract's faults name them: a
+ * answered with the same receipt; a valid message of every business type ({@link #TYPES}) answered with its receipt
+ * (the partner accepts them all from the kit's party: for a Passerelle node, no data-sharing refusal between the two
+ * and casework transitions not enforced, as {@code ConformanceIT} sets); then each refusal with its stable code, as the contract's faults name them: a
  * message id reused for other content, content changed after signing, a message encrypted for another recipient, a
  * header naming another sender than the signer, a message addressed to another party, an expired one, bytes that are
  * no CMS, a body that is not CMS at all, malformed and schema-invalid XML inside a valid signature, each construct
  * outside the wire's XML profile, a body over the size limit, and a client certificate past its validity (refused at
- * the handshake). Business rules after the inbox (agreements, casework states) are not checked: they depend on the
- * partners' own cases.
+ * the handshake). Business rules after the inbox (agreements, casework states, data-sharing) are not checked: they
+ * depend on the partners' own cases and agreements.
  */
 public final class ConformanceKit {
 
     static final String PATH = "/exchange/v1/messages";
+    /** The business message types a partner gateway exchanges, each sent once as the contract's valid sample. */
+    public static final List<String> TYPES = List.of("BiometricSearchRequest", "BiometricSearchResponse",
+            "ReadmissionRequest", "ReadmissionDecision", "TransferStatus", "AdmissionReferral", "EligibilityResult",
+            "AdmissionDecision", "ArrivalConfirmation", "CaseStatusUpdate", "EquivalenceStatement", "Fault");
     static final String CMS = "application/pkcs7-mime; smime-type=enveloped-data";
 
     /** One check's outcome. */
@@ -114,6 +120,11 @@ public final class ConformanceKit {
                 "200 and the first receipt's bytes", again.status() != 200 ? again.toString()
                         : java.util.Arrays.equals(again.body(), first.body()) ? "200 and the same receipt"
                         : "200 and another receipt"));
+        for (String type : TYPES) {
+            byte[] message = Envelopes.sample(type, ownParty, targetParty);
+            results.add(receipt("a valid " + type + " is answered with its signed receipt", message,
+                    post(own, CMS, sealed(message))));
+        }
 
         Map<String, Supplier<Answer>> refusals = new LinkedHashMap<>();
         Map<String, String> codes = new LinkedHashMap<>();
