@@ -61,14 +61,22 @@ class AuditCheckpoints {
             // Never sign over a chain changed under the node (cut, wiped, rewritten while it ran).
             merkle.requireUnchanged();
             // The root covers exactly the entries up to the locked head: nothing can be sealed meanwhile.
-            Checkpoint c = signer.sign(head.seq(), head.hash(), merkle.root(head.seq()), clock.instant());
-            jdbc.update("""
-                    insert into audit_checkpoint (seq, head_hash, at, node_id, algorithm, signature, certificate_sha256,
-                      merkle_root)
-                    values (?, ?, ?, ?, ?, ?, ?, ?)""", c.seq(), c.headHash(), c.at().atOffset(ZoneOffset.UTC), c.nodeId(),
-                    c.algorithm(), c.signature(), c.certificateSha256(), c.merkleRoot());
-            return Optional.of(c);
+            return Optional.of(signAndStore(head.seq(), head.hash(), merkle.root(head.seq())));
         });
+    }
+
+    /**
+     * Signs a checkpoint over entry {@code seq} (its chain hash and the Merkle root of entries 1..seq) and stores it;
+     * call in a transaction that holds the chain head ({@link ChainSealer#lockHead()}).
+     */
+    Checkpoint signAndStore(long seq, String hash, String merkleRoot) {
+        Checkpoint c = signer.sign(seq, hash, merkleRoot, clock.instant());
+        jdbc.update("""
+                insert into audit_checkpoint (seq, head_hash, at, node_id, algorithm, signature, certificate_sha256,
+                  merkle_root)
+                values (?, ?, ?, ?, ?, ?, ?, ?)""", c.seq(), c.headHash(), c.at().atOffset(ZoneOffset.UTC), c.nodeId(),
+                c.algorithm(), c.signature(), c.certificateSha256(), c.merkleRoot());
+        return c;
     }
 
     /**

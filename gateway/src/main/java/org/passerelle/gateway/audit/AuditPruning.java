@@ -7,8 +7,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.passerelle.gateway.node.NodeProperties;
-import org.passerelle.security.audit.Checkpoint;
-import org.passerelle.security.audit.CheckpointSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,19 +42,19 @@ public class AuditPruning {
     private final TransactionTemplate tx;
     private final ChainSealer sealer;
     private final AuditMerkle merkle;
-    private final CheckpointSigner signer;
+    private final AuditCheckpoints checkpoints;
     private final AuditTrail audit;
     private final NodeProperties node;
     private final Clock clock;
 
     AuditPruning(JdbcTemplate jdbc, PlatformTransactionManager transactions, ChainSealer sealer, AuditMerkle merkle,
-                 CheckpointSigner signer, AuditTrail audit, NodeProperties node, Clock clock) {
+                 AuditCheckpoints checkpoints, AuditTrail audit, NodeProperties node, Clock clock) {
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.sealer = sealer;
         this.merkle = merkle;
-        this.signer = signer;
+        this.checkpoints = checkpoints;
         this.audit = audit;
         this.node = node;
         this.clock = clock;
@@ -105,12 +103,7 @@ public class AuditPruning {
         String hash = jdbc.queryForObject("select hash from audit_event where seq = ?", String.class, upTo);
         String root = merkle.root(upTo);
         List<String> frontier = merkle.frontier(upTo);
-        Checkpoint c = signer.sign(upTo, hash, root, clock.instant());
-        jdbc.update("""
-                insert into audit_checkpoint (seq, head_hash, at, node_id, algorithm, signature, certificate_sha256,
-                  merkle_root)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""", c.seq(), c.headHash(), c.at().atOffset(ZoneOffset.UTC), c.nodeId(),
-                c.algorithm(), c.signature(), c.certificateSha256(), c.merkleRoot());
+        checkpoints.signAndStore(upTo, hash, root);
         Instant oldestKept = jdbc.query("select at from audit_event where seq = ?",
                 rs -> rs.next() ? rs.getObject(1, java.time.OffsetDateTime.class).toInstant() : null, upTo + 1);
         // Recorded through the database's function, which checks the prune against the chain and the signed

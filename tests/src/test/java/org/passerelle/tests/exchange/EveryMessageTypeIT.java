@@ -31,9 +31,7 @@ import org.passerelle.tests.support.Node;
 /** Every business message type travels GB → FR and FR → GB through two real nodes and arrives byte-identical. */
 class EveryMessageTypeIT {
 
-    static final List<String> TYPES = List.of("BiometricSearchRequest", "BiometricSearchResponse", "ReadmissionRequest",
-            "ReadmissionDecision", "TransferStatus", "AdmissionReferral", "EligibilityResult", "AdmissionDecision",
-            "ArrivalConfirmation", "CaseStatusUpdate", "EquivalenceStatement", "Fault");
+    static final List<String> TYPES = org.passerelle.tests.conformance.ConformanceKit.TYPES;
 
     @TempDir
     static Path dir;
