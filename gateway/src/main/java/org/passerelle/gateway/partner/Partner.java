@@ -3,9 +3,15 @@ package org.passerelle.gateway.partner;
 import java.net.URI;
 import java.util.Set;
 
-/** A partner node as the registry knows it: party code, address, what may flow each way, and limits. */
+/**
+ * A partner as the registry knows it: party code, how messages travel to it and its address there (an exchange base
+ * URL, a mail address), what may flow each way, and limits.
+ *
+ * @param baseUrl     the partner node's exchange base URL; null for a partner without one (mail only)
+ * @param mailAddress the partner's mailbox for {@link Transport#SMIME_MAIL}; null otherwise
+ */
 public record Partner(String party, URI baseUrl, Set<String> send, Set<String> receive, long maxBodyBytes, int ratePerMinute,
-                      boolean testTraffic) {
+                      boolean testTraffic, Transport transport, String mailAddress) {
 
     static final String ALL = "ALL";
     /**
@@ -20,6 +26,11 @@ public record Partner(String party, URI baseUrl, Set<String> send, Set<String> r
      */
     public static final String EQUIVALENCE_RECONCILIATION = "EquivalenceReconciliation";
     static final String EQUIVALENCE_STATEMENT = "EquivalenceStatement";
+
+    /** Where the partner is reached, for operators: its exchange URL, else its mailbox. */
+    public String address() {
+        return baseUrl != null ? baseUrl.toString() : mailAddress != null ? "mailto:" + mailAddress : transport.name();
+    }
 
     /** Whether this node may send a message of this type to the partner. */
     public boolean maySend(String messageType) {

@@ -47,6 +47,9 @@ public record PartnerProperties(Map<String, Partner> partners) {
      *                      (an integration or acceptance partner); they then count in no ledger, cap, gallery or
      *                      quota. Off by default: a production partner's test-marked message is refused
      *                      ({@code TEST_TRAFFIC_NOT_ALLOWED}), so that nobody passes a cap by calling live traffic a test
+     * @param transport     how messages travel to and from the partner: {@code native} (Passerelle's exchange, the
+     *                      default), {@code smime-mail} (DubliNet-style S/MIME mail) or {@code as4} (eDelivery AS4)
+     * @param mail          the partner's mailbox, for {@code smime-mail}
      */
     public record Partner(
             URI baseUrl,
@@ -61,6 +64,17 @@ public record PartnerProperties(Map<String, Partner> partners) {
             @DefaultValue("false") boolean ocsp,
             URI ocspResponder,
             @DefaultValue List<String> gatewayFingerprints,
-            @DefaultValue("false") boolean testTraffic) {
+            @DefaultValue("false") boolean testTraffic,
+            @DefaultValue("native") Transport transport,
+            Mail mail) {
+    }
+
+    /**
+     * A partner's S/MIME mail settings.
+     *
+     * @param address the partner's mailbox, to which this node mails messages and receipts, and the only sender
+     *                whose mail is taken as the partner's
+     */
+    public record Mail(String address) {
     }
 }

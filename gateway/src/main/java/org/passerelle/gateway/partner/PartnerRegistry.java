@@ -14,6 +14,8 @@ import org.springframework.stereotype.Component;
 public class PartnerRegistry {
 
     private static final Pattern PARTY = Pattern.compile("[A-Z]{2}");
+    /** A bare mailbox (local part and domain), nothing a mail header could be made of. */
+    private static final Pattern MAILBOX = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+");
 
     private final Map<String, Partner> partners;
 
@@ -23,11 +25,17 @@ public class PartnerRegistry {
             if (!PARTY.matcher(party).matches()) {
                 throw new IllegalStateException("Partner key '" + party + "' is not an ISO 3166-1 alpha-2 party code");
             }
-            if (p.baseUrl() == null || !"https".equals(p.baseUrl().getScheme())) {
+            if (p.transport() == Transport.NATIVE ? p.baseUrl() == null || !"https".equals(p.baseUrl().getScheme())
+                    : p.baseUrl() != null && !"https".equals(p.baseUrl().getScheme())) {
                 throw new IllegalStateException("Partner " + party + " needs an https base-url");
             }
+            String mailAddress = p.mail() == null ? null : p.mail().address();
+            if (p.transport() == Transport.SMIME_MAIL && (mailAddress == null || !MAILBOX.matcher(mailAddress).matches())) {
+                throw new IllegalStateException("Partner " + party + " travels by smime-mail and needs a mail.address");
+            }
             byParty.put(party, new Partner(party, p.baseUrl(), p.send(), p.receive(), p.maxBodySize().toBytes(),
-                    p.ratePerMinute(), p.testTraffic()));
+                    p.ratePerMinute(), p.testTraffic(), p.transport(),
+                    mailAddress == null ? null : mailAddress.toLowerCase(java.util.Locale.ROOT)));
         });
         this.partners = Map.copyOf(byParty);
     }
@@ -60,6 +68,15 @@ public class PartnerRegistry {
                     "This node may not send " + messageType + " to partner " + party);
         }
         return partner;
+    }
+
+    /** The partner whose registered mailbox this is (case ignored), if any. */
+    public Optional<Partner> byMailAddress(String address) {
+        if (address == null) {
+            return Optional.empty();
+        }
+        String wanted = address.toLowerCase(java.util.Locale.ROOT);
+        return partners.values().stream().filter(p -> wanted.equals(p.mailAddress())).findFirst();
     }
 
     public Collection<Partner> all() {

@@ -383,6 +383,10 @@ public class Witnessing implements MessageRule, MessageObserver, Witnesses {
     static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
     private Copies ask(Partner partner, boolean latestOnly) {
+        if (partner.baseUrl() == null) {
+            return new Copies(List.of(), partner.party() + " has no exchange port to ask (transport "
+                    + partner.transport() + ")");
+        }
         List<Checkpoint> all = new java.util.ArrayList<>();
         long after = 0;
         try {

@@ -162,7 +162,7 @@ public class PartnerOperations {
     private PartnerView view(Partner partner) {
         var circuit = clients.circuit(partner.party());
         var suspension = suspensions.of(partner.party());
-        return new PartnerView(partner.party(), partner.baseUrl().toString(), circuit.getState().name(),
+        return new PartnerView(partner.party(), partner.address(), circuit.getState().name(),
                 circuit.getMetrics().getFailureRate(), suspension.isPresent(),
                 suspension.map(PartnerSuspensions.Suspension::reason).orElse(null),
                 suspension.map(PartnerSuspensions.Suspension::since).orElse(null),

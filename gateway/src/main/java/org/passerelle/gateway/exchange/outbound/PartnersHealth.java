@@ -54,7 +54,7 @@ class PartnersHealth implements HealthIndicator {
                     "circuit", circuit.getState().name(),
                     "inFlight", sender.inFlight(partner.party()),
                     "failureRate", circuit.getMetrics().getFailureRate(),
-                    "baseUrl", partner.baseUrl().toString(),
+                    "baseUrl", partner.address(),
                     "certificate", clients.certificateProblem(partner.party()).orElse("VALID")));
         }
         return Health.up().withDetails(details).build();
