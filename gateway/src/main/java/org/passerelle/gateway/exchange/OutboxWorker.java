@@ -294,6 +294,13 @@ public abstract class OutboxWorker implements SmartLifecycle {
                     log.info("Message {} attempt {} failed ({}), next at {}", message.messageId(), failed, r.code(), next);
                 }
             }
+            case Outcome.Awaiting a -> {
+                if (!store.awaitAnswer(entry, nodeId, a.until(), a.detail())) {
+                    claimLost(entry);
+                    return;
+                }
+                log.info("Message {} sent to {}, its receipt awaited until {}", message.messageId(), entry.target(), a.until());
+            }
             case Outcome.Park p -> park(entry, message, p.code(), p.detail());
             case Outcome.Deferred d -> store.release(entry, nodeId, d.next());
         }

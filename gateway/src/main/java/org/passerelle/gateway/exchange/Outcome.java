@@ -25,6 +25,13 @@ public sealed interface Outcome {
     record Park(String code, String detail) implements Outcome {
     }
 
+    /**
+     * Sent, and the proof comes on its own (a partner on mail answers with a receipt mail): counts as an attempt; the
+     * entry waits until {@code until}, is taken at once when the answer arrives, and is attempted again if none has.
+     */
+    record Awaiting(Instant until, String detail) implements Outcome {
+    }
+
     /** Not attempted (the circuit is open): look again at the given time, without counting an attempt. */
     record Deferred(Instant next) implements Outcome {
     }

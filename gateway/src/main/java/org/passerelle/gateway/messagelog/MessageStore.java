@@ -333,6 +333,55 @@ public class MessageStore implements HeldWork {
         return true;
     }
 
+    /**
+     * The entry's message went out and waits for the partner's answer, which arrives on its own (a receipt mail):
+     * released until {@code until}, when, unanswered, it is attempted again. Counts as an attempt, and records no
+     * failure: the message is as the last attempt left it, sent.
+     */
+    @Transactional
+    public boolean awaitAnswer(OutboxEntry entry, String nodeId, Instant until, String detail) {
+        int rows = jdbc.sql("""
+                update outbox set attempts = attempts + 1, next_attempt_at = :next, last_error = :code,
+                  claimed_by = null, claimed_until = null
+                where id = :id and state = 'PENDING' and claimed_by = :node""")
+                .param("next", ts(until)).param("code", AWAITING_ANSWER).param("id", entry.id()).param("node", nodeId)
+                .update();
+        if (rows == 0) {
+            return false;
+        }
+        recordStatus(entry.messageId(), MessageStatus.SENT, null, detail);
+        return true;
+    }
+
+    /** The {@code last_error} of an entry whose message waits for its answer ({@link #awaitAnswer}). */
+    public static final String AWAITING_ANSWER = "RECEIPT_AWAITED";
+
+    /** Whether a SEND entry of the message to the target is pending (not yet delivered, nor parked). */
+    public boolean sendPending(String messageId, String target) {
+        return jdbc.sql("""
+                select count(*) from outbox where message_id = :id and kind = 'SEND' and target = :target
+                  and state = 'PENDING'""")
+                .param("id", messageId).param("target", target).query(Long.class).single() > 0;
+    }
+
+    /**
+     * The partner's answer to the message has arrived: its pending SEND entry is made due now (unless an attempt has
+     * it claimed, which then settles it) and its worker told after the commit. True when one was made due.
+     */
+    @Transactional
+    public boolean answerArrived(String messageId, String target) {
+        Instant now = clock.instant();
+        int rows = jdbc.sql("""
+                update outbox set next_attempt_at = :now
+                where message_id = :id and kind = 'SEND' and target = :target and state = 'PENDING'
+                  and (claimed_until is null or claimed_until < :now)""")
+                .param("now", ts(now)).param("id", messageId).param("target", target).update();
+        if (rows > 0 && events != null) {
+            events.publishEvent(new OutboxWorkAdded(OutboxKind.SEND, target));
+        }
+        return rows > 0;
+    }
+
     /** Gives up on the entry: it is parked with its reason until an administrator replays it. */
     @Transactional
     public boolean park(OutboxEntry entry, String nodeId, String code, String detail) {

@@ -32,6 +32,7 @@ import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.gateway.partner.Partner;
 import org.passerelle.gateway.partner.PartnerRegistry;
 import org.passerelle.gateway.partner.PartnerSuspensions;
+import org.passerelle.gateway.partner.Transport;
 import org.passerelle.security.CertificateValidator;
 import org.passerelle.security.CmsDecryptor;
 import org.passerelle.security.CmsSigner;
@@ -112,23 +113,60 @@ public class InboxService {
             Partner partner = partners.require(party);
             validator.validateGateway(tlsChain[0], List.of(tlsChain).subList(1, tlsChain.length), clock.instant(), party);
             validated = party;
-            if (suspensions.suspended(party)) {
-                throw new GatewayException(GatewayErrorCode.PARTNER_SUSPENDED,
-                        "The exchange with " + party + " is suspended; send again later");
-            }
-            if (declaredLength > partner.maxBodyBytes() || declaredLength > node.maxBodySize().toBytes()) {
-                throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "The body is larger than this node takes");
-            }
-            RateLimiter limiter = rates.rateLimiter(party, () -> RateLimiterConfig.custom()
-                    .limitForPeriod(partner.ratePerMinute()).limitRefreshPeriod(Duration.ofMinutes(1))
-                    .timeoutDuration(Duration.ZERO).build());
-            if (!limiter.acquirePermission()) {
-                throw new GatewayException(GatewayErrorCode.RATE_LIMITED, "Partner " + party + " is over its rate");
-            }
-            return partner;
+            return admitted(partner, declaredLength);
         } catch (RuntimeException e) {
             throw refused(e, validated, null);
         }
+    }
+
+    /**
+     * The partner whose registered mailbox sent a mail of this size, as {@link #admit} admits a TLS client: a partner
+     * on S/MIME mail, not suspended, within its body limit and rate. Who it is stays to be proven by the signature
+     * ({@link #receive(Partner, byte[])}): a mail's sender is only claimed. A sender that is no partner's mailbox is
+     * {@code UNKNOWN_PARTNER}, audited without a party.
+     */
+    public Partner admitMail(String sender, long size) {
+        Partner partner = null;
+        try {
+            partner = partners.byMailAddress(sender).filter(p -> p.transport() == Transport.SMIME_MAIL)
+                    .orElseThrow(() -> new GatewayException(GatewayErrorCode.UNKNOWN_PARTNER,
+                            "The mail's sender is not the mailbox of a partner on S/MIME mail"));
+            return admitted(partner, size);
+        } catch (RuntimeException e) {
+            throw refused(e, partner == null ? null : partner.party(), null);
+        }
+    }
+
+    /** Suspension, size and rate, for a partner whose identity is established or claimed. */
+    private Partner admitted(Partner partner, long declaredLength) {
+        String party = partner.party();
+        if (suspensions.suspended(party)) {
+            throw new GatewayException(GatewayErrorCode.PARTNER_SUSPENDED,
+                    "The exchange with " + party + " is suspended; send again later");
+        }
+        if (declaredLength > partner.maxBodyBytes() || declaredLength > node.maxBodySize().toBytes()) {
+            throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "The body is larger than this node takes");
+        }
+        RateLimiter limiter = rates.rateLimiter(party, () -> RateLimiterConfig.custom()
+                .limitForPeriod(partner.ratePerMinute()).limitRefreshPeriod(Duration.ofMinutes(1))
+                .timeoutDuration(Duration.ZERO).build());
+        if (!limiter.acquirePermission()) {
+            throw new GatewayException(GatewayErrorCode.RATE_LIMITED, "Partner " + party + " is over its rate");
+        }
+        return partner;
+    }
+
+    /**
+     * Records a refusal of a mail before any message was read from it (not one S/MIME entity, too large), of the
+     * partner whose mailbox sent it; returns it for the fault.
+     */
+    public GatewayException refusedMail(GatewayException refusal, Partner partner) {
+        return refused(refusal, partner.party(), null);
+    }
+
+    /** As {@link #receive(Partner, HandedOverBody)}, for a CMS body that came another way than the port (a mail). */
+    public byte[] receive(Partner partner, byte[] cms) {
+        return receive(partner, new HandedOverBody(cms));
     }
 
     /**

@@ -102,10 +102,16 @@ public class PartnerSender extends OutboxWorker {
     Object post(Attempt attempt) {
         OutboxEntry entry = attempt.entry();
         MessageRecord message = attempt.message();
+        Partner partner = partners.require(entry.target());
+        // An answer the partner already gave (a receipt mail) settles the message, even one that has expired since.
+        Object held = transport(partner).held(attempt, partner);
+        if (held != null) {
+            recovery.answered(partner.party(), false);
+            return held;
+        }
         if (!message.expiresAt().isAfter(clock.instant())) {
             return new Outcome.Park(GatewayErrorCode.MESSAGE_EXPIRED.name(), "expired before it could be delivered");
         }
-        Partner partner = partners.require(entry.target());
         if (suspensions.suspended(partner.party())) {
             // Held while an administrator has the partner suspended; expiry still parks it as above.
             return new Outcome.Deferred(clock.instant().plus(delivery.pollInterval().multipliedBy(4)));

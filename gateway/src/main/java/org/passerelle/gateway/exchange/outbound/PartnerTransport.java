@@ -23,6 +23,15 @@ public interface PartnerTransport {
     Sent send(PartnerSender.Attempt attempt, Partner partner, List<X509Certificate> recipients, CircuitCall call);
 
     /**
+     * The partner's answer to the attempt's message when it came on its own and is held (a receipt mail), to be taken
+     * before anything else is done: a {@link PartnerSender.SignedReceipt} to verify, or an outcome; null when none is
+     * (always, for a transport whose answer comes with the send).
+     */
+    default Object held(PartnerSender.Attempt attempt, Partner partner) {
+        return null;
+    }
+
+    /**
      * What one send came to.
      *
      * @param result      an {@link org.passerelle.gateway.exchange.Outcome}, or a {@link PartnerSender.SignedReceipt}
