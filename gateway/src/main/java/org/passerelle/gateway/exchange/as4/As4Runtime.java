@@ -1,5 +1,6 @@
 package org.passerelle.gateway.exchange.as4;
 
+import com.helger.base.state.EContinue;
 import com.helger.base.state.ETriState;
 import com.helger.phase4.CAS4;
 import com.helger.phase4.crypto.AS4CryptoFactoryInMemoryKeyStore;
@@ -7,7 +8,11 @@ import com.helger.phase4.crypto.ECryptoAlgorithmCrypt;
 import com.helger.phase4.crypto.ECryptoAlgorithmSign;
 import com.helger.phase4.crypto.ECryptoAlgorithmSignDigest;
 import com.helger.phase4.crypto.IAS4CryptoFactory;
+import com.helger.phase4.duplicate.AS4DuplicateManagerInMemory;
+import com.helger.phase4.duplicate.IAS4DuplicateManager;
 import com.helger.phase4.incoming.AS4ServerInitializer;
+import com.helger.phase4.mgr.AS4ManagerFactoryInMemory;
+import com.helger.phase4.mgr.MetaAS4Manager;
 import com.helger.phase4.model.EMEP;
 import com.helger.phase4.model.EMEPBinding;
 import com.helger.phase4.model.pmode.PMode;
@@ -19,6 +24,7 @@ import com.helger.phase4.model.pmode.leg.PModeLegBusinessInformation;
 import com.helger.phase4.model.pmode.leg.PModeLegErrorHandling;
 import com.helger.phase4.model.pmode.leg.PModeLegProtocol;
 import com.helger.phase4.model.pmode.leg.PModeLegSecurity;
+import com.helger.phase4.model.pmode.resolve.IAS4PModeResolver;
 import com.helger.phase4.wss.EWSSVersion;
 import com.helger.servlet.mock.MockServletContext;
 import com.helger.web.scope.mgr.WebScopeManager;
@@ -54,6 +60,7 @@ public class As4Runtime {
     static final String AGREEMENT = "urn:as4:agreement";
     private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
     private static final String OUR_ALIAS = "node";
+    private static final String PMODE_PREFIX = "passerelle-";
     private static boolean phase4Started;
 
     private final String ourParty;
@@ -96,6 +103,21 @@ public class As4Runtime {
         return inboundCrypto;
     }
 
+    /** Whether any partner travels by AS4 (else the endpoint stays closed). */
+    public boolean enabled() {
+        return !peers.isEmpty();
+    }
+
+    /**
+     * Finds the inbound P-Mode of the AS4 partner that initiates the message, provided it addresses this node under
+     * the partner's service; none otherwise (phase4 then answers with an ebMS error).
+     */
+    public IAS4PModeResolver pmodeResolver() {
+        return (pmodeId, service, action, initiator, responder, agreement, address) -> peerByPartyId(initiator)
+                .filter(p -> p.settings().ourPartyId().equals(responder) && p.settings().service().equals(service))
+                .map(As4Peer::inbound).orElse(null);
+    }
+
     public String ourParty() {
         return ourParty;
     }
@@ -136,7 +158,7 @@ public class As4Runtime {
                 null, security);
         PModeReceptionAwareness awareness = new PModeReceptionAwareness(ETriState.TRUE, ETriState.FALSE, 0, 0,
                 ETriState.TRUE);
-        return new PMode("passerelle-" + initiator + "-" + responder,
+        return new PMode(PMODE_PREFIX + initiator + "-" + responder,
                 new PModeParty(settings.partyIdType(), initiator, CAS4.DEFAULT_INITIATOR_URL, null, null),
                 new PModeParty(settings.partyIdType(), responder, CAS4.DEFAULT_RESPONDER_URL, null, null),
                 AGREEMENT, EMEP.ONE_WAY, EMEPBinding.PUSH, leg, null, null, awareness);
@@ -169,10 +191,31 @@ public class As4Runtime {
         if (phase4Started) {
             return;
         }
+        MetaAS4Manager.setFactory(new Managers());
         if (!WebScopeManager.isGlobalScopePresent()) {
             WebScopeManager.onGlobalBegin(MockServletContext.create());
         }
         AS4ServerInitializer.initAS4Server();
         phase4Started = true;
+    }
+
+    /**
+     * phase4's in-memory managers, except that a user message under a Passerelle P-Mode is never stopped as an ebMS
+     * duplicate: the inbox recognises a resent envelope by its own message id and digest and answers it as the first
+     * time (its receipt again, so phase4 answers with an AS4 receipt again), and refuses the same id with other
+     * content. Other P-Modes keep phase4's duplicate detection.
+     */
+    private static final class Managers extends AS4ManagerFactoryInMemory {
+
+        @Override
+        public IAS4DuplicateManager createDuplicateManager() {
+            return new AS4DuplicateManagerInMemory() {
+                @Override
+                public EContinue registerAndCheck(String messageId, String profileId, String pmodeId) {
+                    EContinue first = super.registerAndCheck(messageId, profileId, pmodeId);
+                    return pmodeId != null && pmodeId.startsWith(PMODE_PREFIX) ? EContinue.CONTINUE : first;
+                }
+            };
+        }
     }
 }
