@@ -16,6 +16,7 @@ import com.helger.phase4.mgr.MetaAS4Manager;
 import com.helger.phase4.model.EMEP;
 import com.helger.phase4.model.EMEPBinding;
 import com.helger.phase4.model.pmode.PMode;
+import com.helger.phase4.model.pmode.IPModeIDProvider;
 import com.helger.phase4.model.pmode.PModeParty;
 import com.helger.phase4.model.pmode.PModeReceptionAwareness;
 import com.helger.phase4.model.pmode.leg.EPModeSendReceiptReplyPattern;
@@ -25,6 +26,8 @@ import com.helger.phase4.model.pmode.leg.PModeLegErrorHandling;
 import com.helger.phase4.model.pmode.leg.PModeLegProtocol;
 import com.helger.phase4.model.pmode.leg.PModeLegSecurity;
 import com.helger.phase4.model.pmode.resolve.IAS4PModeResolver;
+import com.helger.phase4.profile.AS4Profile;
+import com.helger.phase4.profile.IAS4ProfileValidator;
 import com.helger.phase4.wss.EWSSVersion;
 import com.helger.servlet.mock.MockServletContext;
 import com.helger.web.scope.mgr.WebScopeManager;
@@ -61,6 +64,8 @@ public class As4Runtime {
     private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
     private static final String OUR_ALIAS = "node";
     private static final String PMODE_PREFIX = "passerelle-";
+    /** The phase4 profile of Passerelle's P-Modes: eDelivery AS4, validated by phase4's P-Mode checks only. */
+    public static final String PROFILE = "passerelle-edelivery-as4";
     private static boolean phase4Started;
 
     private final String ourParty;
@@ -77,15 +82,15 @@ public class As4Runtime {
             throw new IllegalStateException("AS4 needs an RSA key (passerelle.as4.keystore): the eDelivery AS4 profile "
                     + "signs with RSA-SHA256 and encrypts to RSA-OAEP");
         }
+        if (anyAs4) {
+            startPhase4();
+        }
         partners.partners().forEach((party, p) -> {
             if (p.transport() == Transport.AS4) {
                 peers.put(party, peer(party, p));
             }
         });
         this.inboundCrypto = key == null ? null : cryptoFactory(peers.values().stream().map(As4Peer::certificate).toList());
-        if (anyAs4) {
-            startPhase4();
-        }
     }
 
     /** The AS4 partner of this party code, if the partner travels by AS4. */
@@ -196,6 +201,12 @@ public class As4Runtime {
             WebScopeManager.onGlobalBegin(MockServletContext.create());
         }
         AS4ServerInitializer.initAS4Server();
+        if (MetaAS4Manager.getProfileMgr().getProfileOfID(PROFILE) == null) {
+            // The P-Modes are this node's own (pmodeResolver), so the profile needs no default P-Mode of its own.
+            MetaAS4Manager.getProfileMgr().registerProfile(new AS4Profile(PROFILE, "Passerelle eDelivery AS4",
+                    () -> new IAS4ProfileValidator() { }, (initiator, responder, address) -> null,
+                    IPModeIDProvider.DEFAULT_DYNAMIC, false, false));
+        }
         phase4Started = true;
     }
 

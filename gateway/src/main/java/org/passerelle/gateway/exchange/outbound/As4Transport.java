@@ -92,6 +92,7 @@ class As4Transport implements PartnerTransport {
                         .setResponseTimeout(Timeout.of(delivery.requestTimeout()))
                         .setRetryCount(0))
                 .httpRetrySettings(new HttpRetrySettings().setMaxRetries(0))
+                .as4ProfileID(As4Runtime.PROFILE)
                 .cryptoFactory(peer.crypto())
                 .pmode(peer.outbound())
                 .fromPartyIDType(peer.settings().partyIdType()).fromPartyID(peer.settings().ourPartyId())
