@@ -235,6 +235,50 @@ class As4IT {
     }
 
     @Test
+    void aUserMessageNotSignedByThePartnersAs4CertificateIsRefusedByTheAs4LayerAndAudited() throws Exception {
+        // given FR's user message, AS4-signed with BE's key although its From party is FR
+        byte[] xml = Envelopes.sample("ReadmissionRequest", "FR", "GB");
+        String id = Envelopes.header(xml, "MessageId");
+        long before = latestAuditId();
+        AccessPoint forger = new AccessPoint(Exchange.freePort(), "BE");
+
+        // when it is sent
+        Sent sent = forger.send("ReadmissionRequest", UUID.randomUUID() + "@fr-ap", sealedByFr(xml, "FR"));
+
+        // then GB answers with an ebMS error, takes nothing and audits the refusal
+        assertThat(sent.result()).isEqualTo(EAS4UserMessageSendResult.AS4_ERROR_MESSAGE_RECEIVED);
+        assertThat(exchange.gb.bean(MessageStore.class).find(id)).isEmpty();
+        assertThat(exchange.gb.bean(AuditTrail.class).latest(50)).filteredOn(e -> e.id() > before
+                && e.action().equals("MESSAGE_REFUSED")).extracting(AuditEvent::code).contains("UNAUTHENTICATED");
+    }
+
+    @Test
+    void aReceiptSignedByAnotherKeyDeliversNothingAndTheMessageIsRetried() {
+        // given FR's access point replaced by one whose receipts are signed with BE's key
+        fr.stop();
+        AccessPoint forger = new AccessPoint(frPort, "BE").start();
+        try {
+            byte[] xml = Envelopes.sample("CaseStatusUpdate", "GB", "FR");
+            String id = Envelopes.header(xml, "MessageId");
+
+            // when GB sends a message
+            assertThat(exchange.gb.submit(xml).statusCode()).isEqualTo(202);
+
+            // then it reaches the access point again and again, and is never taken as delivered
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(exchange.gb.bean(AuditTrail.class).forMessage(id))
+                            .filteredOn(e -> e.action().equals("MESSAGE_SENT")).hasSizeGreaterThanOrEqualTo(2));
+            assertThat(forger.received).containsKey(id + "@passerelle");
+            MessageStore store = exchange.gb.bean(MessageStore.class);
+            assertThat(store.find(id).orElseThrow().status()).isNotEqualTo(MessageStatus.RECEIPT_VERIFIED);
+            assertThat(store.outboundReceipt(id)).isEmpty();
+        } finally {
+            forger.stop();
+            fr.start();
+        }
+    }
+
+    @Test
     void messagesWaitWhileThePartnersAccessPointIsDownAndAreDeliveredOnceItIsBack() {
         // given FR's access point down
         fr.stop();
@@ -288,11 +332,18 @@ class As4IT {
         final int port;
         final Map<String, Received> received = new ConcurrentHashMap<>();
         private final IAS4CryptoFactory crypto;
+        private final IAS4CryptoFactory receiptSigner;
         private HttpServer server;
 
         AccessPoint(int port) {
+            this(port, "FR");
+        }
+
+        /** FR's access point whose AS4 receipts (and user messages) are signed with this party's RSA key. */
+        AccessPoint(int port, String signingParty) {
             this.port = port;
-            this.crypto = crypto();
+            this.crypto = crypto("FR");
+            this.receiptSigner = crypto(signingParty);
             if (MetaAS4Manager.getProfileMgr().getProfileOfID(PROFILE) == null) {
                 MetaAS4Manager.getProfileMgr().registerProfile(new AS4Profile(PROFILE, "FR access point",
                         () -> new IAS4ProfileValidator() { }, (i, r, a) -> null, IPModeIDProvider.DEFAULT_DYNAMIC,
@@ -330,7 +381,8 @@ class As4IT {
             Answer answer = new Answer();
             try (AS4RequestHandler handler = new AS4RequestHandler(AS4IncomingMessageMetadata.createForRequest()
                     .setHttpHeaders(headers))) {
-                handler.setCryptoFactory(crypto);
+                handler.setCryptoFactoryCrypt(crypto);
+                handler.setCryptoFactorySign(receiptSigner);
                 handler.setPModeResolver((id, service, action, initiator, responder, agreement, address) ->
                         "GB".equals(initiator) && "FR".equals(responder) ? pmode("GB", "FR", null) : null);
                 handler.setIncomingProfileSelector(new AS4IncomingProfileSelectorConstant(PROFILE, false));
@@ -364,7 +416,8 @@ class As4IT {
                             .setResponseTimeout(Timeout.ofSeconds(20)).setRetryCount(0))
                     .httpRetrySettings(new HttpRetrySettings().setMaxRetries(0))
                     .as4ProfileID(PROFILE)
-                    .cryptoFactory(crypto)
+                    .cryptoFactorySign(receiptSigner)
+                    .cryptoFactoryCrypt(crypto)
                     .pmode(pmode("FR", "GB", "http://localhost:" + exchange.gb.apiPort() + "/as4"))
                     .fromPartyIDType(PARTY_ID_TYPE).fromPartyID("FR").fromRole(CAS4.DEFAULT_INITIATOR_URL)
                     .toPartyIDType(PARTY_ID_TYPE).toPartyID("GB").toRole(CAS4.DEFAULT_RESPONDER_URL)
@@ -409,11 +462,11 @@ class As4IT {
                                               String responseMessageId, byte[] responseBytes, boolean available) {
         }
 
-        /** FR's RSA AS4 key, and GB's RSA AS4 certificate as the one trusted. */
-        private static IAS4CryptoFactory crypto() {
+        /** The party's RSA AS4 key, and GB's RSA AS4 certificate as the one trusted. */
+        private static IAS4CryptoFactory crypto(String party) {
             try {
                 KeyStore keys = KeyStore.getInstance("PKCS12");
-                try (InputStream in = Files.newInputStream(pki.gatewayRsa("FR").pkcs12())) {
+                try (InputStream in = Files.newInputStream(pki.gatewayRsa(party).pkcs12())) {
                     keys.load(in, DevPki.PASSWORD.toCharArray());
                 }
                 String alias = Collections.list(keys.aliases()).stream().filter(a -> {

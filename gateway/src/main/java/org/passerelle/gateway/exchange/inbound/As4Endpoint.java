@@ -87,6 +87,7 @@ class As4Endpoint {
                 handler.setIncomingSecurityConfiguration(AS4IncomingSecurityConfiguration.createDefaultInstance());
                 handler.setIncomingReceiverConfiguration(new AS4IncomingReceiverConfiguration());
                 handler.setProcessorSupplier(() -> new CommonsArrayList<>(inbox));
+                handler.setErrorConsumer((state, errors, errorMessage) -> inbox.refusedByAs4Layer(errors));
                 handler.handleRequest(bounded(request.getInputStream()), headers, answer);
             } catch (Exception e) {
                 log.warn("AS4 request not processed: {}", e.getClass().getSimpleName());

@@ -44,6 +44,11 @@ import org.w3c.dom.Node;
 class As4Inbox implements IAS4IncomingMessageProcessorSPI {
 
     private static final Logger log = LoggerFactory.getLogger(As4Inbox.class);
+    private static final java.util.regex.Pattern STABLE_CODE = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]+");
+    /** ebMS failed authentication, failed decryption, policy noncompliance. */
+    private static final java.util.Set<String> SECURITY_ERRORS = java.util.Set.of(
+            EEbmsError.EBMS_FAILED_AUTHENTICATION.getErrorCode(), EEbmsError.EBMS_FAILED_DECRYPTION.getErrorCode(),
+            EEbmsError.EBMS_POLICY_NONCOMPLIANCE.getErrorCode());
 
     private final As4Runtime runtime;
     private final InboxService inbox;
@@ -150,6 +155,29 @@ class As4Inbox implements IAS4IncomingMessageProcessorSPI {
         };
         return kind.errorBuilder(Locale.ROOT).refToMessageInError(userMessageId)
                 .errorDetail(refusal.code().name()).build();
+    }
+
+    /**
+     * Audits a user message that phase4 itself refused before it reached {@link #processAS4UserMessage} (a signature
+     * that does not verify or a signer not trusted, no decryption, no P-Mode for its parties and service): its errors
+     * carry ebMS codes only. Refusals made here carry a stable code as their detail and are audited already. The
+     * From party of such a message is not verified, so the entry is not put on it.
+     */
+    void refusedByAs4Layer(ICommonsList<Ebms3Error> errors) {
+        if (errors.stream().anyMatch(e -> e.getErrorDetail() != null && isOurCode(e.getErrorDetail()))) {
+            return;
+        }
+        boolean security = errors.stream().anyMatch(e -> SECURITY_ERRORS.contains(e.getErrorCode()));
+        String codes = String.join(",", errors.stream().map(Ebms3Error::getErrorCode).distinct().toList());
+        GatewayException refusal = inbox.refusedAs4(new GatewayException(
+                security ? GatewayErrorCode.UNAUTHENTICATED : GatewayErrorCode.REQUEST_INVALID,
+                "The AS4 layer refused the user message (" + codes + ")"), null);
+        log.info("AS4 user message refused by the AS4 layer: {} ({})", refusal.code(), codes);
+    }
+
+    /** Our refusals' detail is a stable error code alone (a gateway or security code); phase4's are sentences. */
+    private static boolean isOurCode(String detail) {
+        return STABLE_CODE.matcher(detail).matches();
     }
 
     /** Signals (receipts of our own messages) arrive on the response of our request, not here. */
