@@ -86,6 +86,7 @@ import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.messagelog.MessageStatus;
 import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.security.CmsDecryptor;
 import org.passerelle.security.CmsEncryptor;
 import org.passerelle.security.CmsSigner;
 import org.passerelle.security.KeyMaterial;
@@ -154,9 +155,13 @@ class As4IT {
         MessageStore store = exchange.gb.bean(MessageStore.class);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> ids.keySet().forEach(id ->
                 assertThat(store.find(id).orElseThrow().status()).as(id).isEqualTo(MessageStatus.RECEIPT_VERIFIED)));
+        CmsDecryptor frGateway = new CmsDecryptor(KeyMaterial.load(pki.gateway("FR").pkcs12(), DevPki.PASSWORD.toCharArray()));
         ids.forEach((id, type) -> {
             assertThat(fr.received).containsKey(id + "@passerelle");
             assertThat(fr.received.get(id + "@passerelle").action()).isEqualTo(type);
+            // the payload part is the CMS that only FR's gateway opens: GB's signed envelope
+            assertThat(new String(frGateway.decrypt(fr.received.get(id + "@passerelle").payload()),
+                    java.nio.charset.StandardCharsets.ISO_8859_1)).contains(id);
             assertThat(store.outboundReceipt(id)).hasValueSatisfying(receipt ->
                     assertThat(new String(receipt, java.nio.charset.StandardCharsets.UTF_8)).contains("Receipt"));
             assertThat(exchange.gb.bean(AuditTrail.class).forMessage(id)).extracting(AuditEvent::action)

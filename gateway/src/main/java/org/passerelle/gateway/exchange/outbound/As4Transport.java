@@ -140,8 +140,11 @@ class As4Transport implements PartnerTransport {
                     "the AS4 user message could not be built"), false, false);
             case AS4_ERROR_MESSAGE_RECEIVED -> {
                 call.succeeded();
+                // phase4 and other access points send error signals unsigned: the detail says whether the partner's
+                // AS4 certificate signed this one, for the administrator who decides on the replay.
+                String by = peer.certificate().equals(signer.get()) ? "" : " (not signed by the partner)";
                 yield new Sent(new Outcome.Park(GatewayErrorCode.PARTNER_REFUSED.name(),
-                        "AS4 error signal " + errors(signal.get())), true, false);
+                        "AS4 error signal " + errors(signal.get()) + by), true, false);
             }
             case NO_SIGNAL_MESSAGE_RECEIVED, INVALID_SIGNAL_MESSAGE_RECEIVED -> {
                 call.succeeded();
