@@ -86,6 +86,7 @@ import org.passerelle.gateway.audit.AuditEvent;
 import org.passerelle.gateway.audit.AuditTrail;
 import org.passerelle.gateway.messagelog.MessageStatus;
 import org.passerelle.gateway.messagelog.MessageStore;
+import org.passerelle.gateway.messagelog.StatusChange;
 import org.passerelle.security.CmsDecryptor;
 import org.passerelle.security.CmsEncryptor;
 import org.passerelle.security.CmsSigner;
@@ -277,6 +278,10 @@ class As4IT {
             MessageStore store = exchange.gb.bean(MessageStore.class);
             assertThat(store.find(id).orElseThrow().status()).isNotEqualTo(MessageStatus.RECEIPT_VERIFIED);
             assertThat(store.outboundReceipt(id)).isEmpty();
+            assertThat(store.history(id)).filteredOn(c -> c.status() == MessageStatus.FAILED).first().satisfies(c -> {
+                assertThat(c.reason()).isEqualTo("RECEIPT_INVALID");
+                assertThat(c.detail()).contains("the AS4 answer does not verify");
+            });
         } finally {
             forger.stop();
             fr.start();

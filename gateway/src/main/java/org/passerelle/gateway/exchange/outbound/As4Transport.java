@@ -132,6 +132,13 @@ class As4Transport implements PartnerTransport {
                 .sendMessageAndCheckForReceipt(failure::set);
         return switch (result) {
             case TRANSPORT_ERROR, TRANSPORT_ERROR_NO_RETRY -> {
+                if (raw.get() != null) {
+                    // The access point answered (2xx) but its answer did not verify (a signature by another key, say):
+                    // it is reachable, and the message waits for a receipt that does.
+                    call.succeeded();
+                    yield new Sent(new Outcome.Retry(GatewayErrorCode.RECEIPT_INVALID.name(),
+                            "the AS4 answer does not verify" + cause(failure.get())), true, false);
+                }
                 call.failed(failure.get() != null ? failure.get() : new Phase4Exception("AS4 transport error"));
                 yield new Sent(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(),
                         "AS4 " + result.getID() + cause(failure.get())), false, true);
