@@ -43,6 +43,7 @@ import java.util.Optional;
 import org.passerelle.gateway.node.Certificates;
 import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.gateway.partner.PartnerProperties;
+import org.passerelle.gateway.partner.PartnerRegistry;
 import org.passerelle.gateway.partner.Transport;
 import org.passerelle.security.KeyMaterial;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -73,7 +74,8 @@ public class As4Runtime {
     private final Map<String, As4Peer> peers = new LinkedHashMap<>();
     private final IAS4CryptoFactory inboundCrypto;
 
-    As4Runtime(NodeProperties node, As4Properties properties, PartnerProperties partners) {
+    /** Built after the registry, which has refused an {@code as4} partner without a usable endpoint already. */
+    As4Runtime(NodeProperties node, As4Properties properties, PartnerProperties partners, PartnerRegistry registry) {
         this.ourParty = node.party();
         boolean anyAs4 = partners.partners().values().stream().anyMatch(p -> p.transport() == Transport.AS4);
         this.key = !anyAs4 ? null : KeyMaterial.load(properties.keystore() != null ? properties.keystore() : node.keystore(),
@@ -90,6 +92,9 @@ public class As4Runtime {
                 peers.put(party, peer(party, p));
             }
         });
+        if (peers.values().stream().map(p -> p.settings().partyId()).distinct().count() != peers.size()) {
+            throw new IllegalStateException("Two AS4 partners have the same as4.party-id");
+        }
         this.inboundCrypto = key == null ? null : cryptoFactory(peers.values().stream().map(As4Peer::certificate).toList());
     }
 
@@ -121,10 +126,6 @@ public class As4Runtime {
         return (pmodeId, service, action, initiator, responder, agreement, address) -> peerByPartyId(initiator)
                 .filter(p -> p.settings().ourPartyId().equals(responder) && p.settings().service().equals(service))
                 .map(As4Peer::inbound).orElse(null);
-    }
-
-    public String ourParty() {
-        return ourParty;
     }
 
     private As4Peer peer(String party, PartnerProperties.Partner p) {

@@ -76,22 +76,27 @@ class As4Transport implements PartnerTransport {
         if (cms == null) {
             return new Sent(new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(), "payload purged before delivery"), false, false);
         }
-        // The same user message id on every attempt: a partner that took an earlier one answers with its receipt again.
-        String userMessageId = userMessageId(message);
-        AtomicReference<Ebms3SignalMessage> signal = new AtomicReference<>();
-        AtomicReference<X509Certificate> signer = new AtomicReference<>();
-        AtomicReference<byte[]> raw = new AtomicReference<>();
-        AtomicReference<String> nonRepudiation = new AtomicReference<>("no non-repudiation information");
-        AtomicReference<Phase4Exception> failure = new AtomicReference<>();
-
+        Answer answer = new Answer();
+        AS4Sender.BuilderUserMessage userMessage = userMessage(peer, message, cms, answer);
         sealing.recordSent(attempt.entry(), message, partner, "as4");
         call.begin();
-        EAS4UserMessageSendResult result = AS4Sender.builderUserMessage()
+        EAS4UserMessageSendResult result = userMessage.sendMessageAndCheckForReceipt(answer.failure::set);
+        return outcome(result, answer, peer, message, call);
+    }
+
+    /**
+     * The user message under the partner's P-Mode: from us to it, its service and the type's action, the sealed CMS as
+     * the one payload part. Its ebMS message id is the same on every attempt, as ebMS reliability wants: a receiver
+     * that detects duplicates answers a resend (a Passerelle node with its receipt again; phase4 with an error, which
+     * parks the message for an administrator).
+     */
+    private AS4Sender.BuilderUserMessage userMessage(As4Peer peer, MessageRecord message, byte[] cms, Answer answer) {
+        return AS4Sender.builderUserMessage()
                 .httpClientFactory(new HttpClientSettings()
                         .setConnectTimeout(Timeout.of(delivery.connectTimeout()))
                         .setResponseTimeout(Timeout.of(delivery.requestTimeout()))
                         .setRetryCount(0))
-                .httpRetrySettings(new HttpRetrySettings().setMaxRetries(0))
+                .httpRetrySettings(new HttpRetrySettings().setMaxRetries(0)) // the outbox retries, with back-off
                 .as4ProfileID(As4Runtime.PROFILE)
                 .cryptoFactory(peer.crypto())
                 .pmode(peer.outbound())
@@ -102,46 +107,34 @@ class As4Transport implements PartnerTransport {
                 .service(peer.settings().serviceType(), peer.settings().service())
                 .action(peer.settings().action(message.messageType()))
                 .agreementRef(peer.outbound().getAgreement())
-                .messageID(userMessageId)
+                .messageID(userMessageId(message))
                 .conversationID(message.conversationId() != null ? message.conversationId() : message.messageId())
                 .endpointURL(peer.settings().endpoint())
                 .receiverCertificate(peer.certificate())
-                .payload(AS4OutgoingAttachment.builder().data(cms)
-                        .mimeType(PAYLOAD_TYPE))
-                .rawResponseConsumer(response -> raw.set(response.getResponseContent()))
+                .payload(AS4OutgoingAttachment.builder().data(cms).mimeType(PAYLOAD_TYPE))
+                .rawResponseConsumer(response -> answer.raw.set(response.getResponseContent()))
                 .signalMsgConsumer((signalMessage, metadata, state) -> {
-                    signal.set(signalMessage);
-                    signer.set(state.isSoapSignatureChecked() ? state.getSigningCertificate() : null);
+                    answer.signal.set(signalMessage);
+                    answer.signer.set(state.isSoapSignatureChecked() ? state.getSigningCertificate() : null);
                 })
-                .signalMsgValidationResultHdl(new IAS4SignalMessageValidationResultHandler() {
-                    @Override
-                    public void onSuccess() {
-                        nonRepudiation.set(null);
-                    }
+                .signalMsgValidationResultHdl(answer);
+    }
 
-                    @Override
-                    public void onError(String error) {
-                        nonRepudiation.set("non-repudiation information does not match the parts sent");
-                    }
-
-                    @Override
-                    public void onNotApplicable() {
-                        // stays "no non-repudiation information": the profile's receipts carry it
-                    }
-                })
-                .sendMessageAndCheckForReceipt(failure::set);
+    /** What the send came to, recorded on the partner's circuit: reached or not, and what it answered. */
+    private Sent outcome(EAS4UserMessageSendResult result, Answer answer, As4Peer peer, MessageRecord message,
+                         CircuitCall call) {
         return switch (result) {
             case TRANSPORT_ERROR, TRANSPORT_ERROR_NO_RETRY -> {
-                if (raw.get() != null) {
+                if (answer.raw.get() != null) {
                     // The access point answered (2xx) but its answer did not verify (a signature by another key, say):
                     // it is reachable, and the message waits for a receipt that does.
                     call.succeeded();
                     yield new Sent(new Outcome.Retry(GatewayErrorCode.RECEIPT_INVALID.name(),
-                            "the AS4 answer does not verify" + cause(failure.get())), true, false);
+                            "the AS4 answer does not verify" + cause(answer.failure.get())), true, false);
                 }
-                call.failed(failure.get() != null ? failure.get() : new Phase4Exception("AS4 transport error"));
+                call.failed(answer.failure.get() != null ? answer.failure.get() : new Phase4Exception("AS4 transport error"));
                 yield new Sent(new Outcome.Retry(GatewayErrorCode.PARTNER_UNAVAILABLE.name(),
-                        "AS4 " + result.getID() + cause(failure.get())), false, true);
+                        "AS4 " + result.getID() + cause(answer.failure.get())), false, true);
             }
             case INVALID_PARAMETERS -> new Sent(new Outcome.Park(GatewayErrorCode.INTERNAL_ERROR.name(),
                     "the AS4 user message could not be built"), false, false);
@@ -149,9 +142,9 @@ class As4Transport implements PartnerTransport {
                 call.succeeded();
                 // phase4 and other access points send error signals unsigned: the detail says whether the partner's
                 // AS4 certificate signed this one, for the administrator who decides on the replay.
-                String by = peer.certificate().equals(signer.get()) ? "" : " (not signed by the partner)";
+                String by = peer.certificate().equals(answer.signer.get()) ? "" : " (not signed by the partner)";
                 yield new Sent(new Outcome.Park(GatewayErrorCode.PARTNER_REFUSED.name(),
-                        "AS4 error signal " + errors(signal.get()) + by), true, false);
+                        "AS4 error signal " + errors(answer.signal.get()) + by), true, false);
             }
             case NO_SIGNAL_MESSAGE_RECEIVED, INVALID_SIGNAL_MESSAGE_RECEIVED -> {
                 call.succeeded();
@@ -160,8 +153,8 @@ class As4Transport implements PartnerTransport {
             }
             case SUCCESS -> {
                 call.succeeded();
-                yield new Sent(receipt(peer, message, userMessageId, signal.get(), signer.get(), nonRepudiation.get(),
-                        raw.get()), true, false);
+                yield new Sent(receipt(peer, message, userMessageId(message), answer.signal.get(), answer.signer.get(),
+                        answer.nonRepudiation.get(), answer.raw.get()), true, false);
             }
         };
     }
@@ -231,5 +224,36 @@ class As4Transport implements PartnerTransport {
             root = root.getCause();
         }
         return " (" + root.getClass().getSimpleName() + ")";
+    }
+
+    /**
+     * What phase4 reports of one send: the signal, who signed it (if phase4 checked a signature), the raw answer, the
+     * outcome of matching the receipt's non-repudiation information against the parts sent, and any failure.
+     */
+    private static final class Answer implements IAS4SignalMessageValidationResultHandler {
+
+        private static final String NO_NON_REPUDIATION = "no non-repudiation information";
+
+        final AtomicReference<Ebms3SignalMessage> signal = new AtomicReference<>();
+        final AtomicReference<X509Certificate> signer = new AtomicReference<>();
+        final AtomicReference<byte[]> raw = new AtomicReference<>();
+        final AtomicReference<String> nonRepudiation = new AtomicReference<>(NO_NON_REPUDIATION);
+        final AtomicReference<Phase4Exception> failure = new AtomicReference<>();
+
+        /** Clears only the "none yet" state: a mismatch reported first (the counts differ) is not undone by a match. */
+        @Override
+        public void onSuccess() {
+            nonRepudiation.compareAndSet(NO_NON_REPUDIATION, null);
+        }
+
+        @Override
+        public void onError(String error) {
+            nonRepudiation.set("non-repudiation information does not match the parts sent");
+        }
+
+        @Override
+        public void onNotApplicable() {
+            // stays "no non-repudiation information": the profile's receipts carry it
+        }
     }
 }
