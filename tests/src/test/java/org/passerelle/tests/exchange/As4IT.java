@@ -395,7 +395,7 @@ class As4IT {
                 handler.setCryptoFactorySign(receiptSigner);
                 handler.setPModeResolver((id, service, action, initiator, responder, agreement, address) ->
                         "GB".equals(initiator) && "FR".equals(responder) ? pmode("GB", "FR", null) : null);
-                handler.setIncomingProfileSelector(new AS4IncomingProfileSelectorConstant(PROFILE, false));
+                handler.setIncomingProfileSelector(new AS4IncomingProfileSelectorConstant(PROFILE, true));
                 handler.setIncomingAttachmentFactory(IAS4IncomingAttachmentFactory.DEFAULT_INSTANCE);
                 handler.setIncomingSecurityConfiguration(AS4IncomingSecurityConfiguration.createDefaultInstance());
                 handler.setIncomingReceiverConfiguration(new AS4IncomingReceiverConfiguration());

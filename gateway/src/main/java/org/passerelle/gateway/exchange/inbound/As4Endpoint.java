@@ -82,7 +82,7 @@ class As4Endpoint {
             try (AS4RequestHandler handler = new AS4RequestHandler(metadata)) {
                 handler.setCryptoFactory(runtime.inboundCrypto());
                 handler.setPModeResolver(runtime.pmodeResolver());
-                handler.setIncomingProfileSelector(new AS4IncomingProfileSelectorConstant(As4Runtime.PROFILE, false));
+                handler.setIncomingProfileSelector(new AS4IncomingProfileSelectorConstant(As4Runtime.PROFILE, true));
                 handler.setIncomingAttachmentFactory(IAS4IncomingAttachmentFactory.DEFAULT_INSTANCE);
                 handler.setIncomingSecurityConfiguration(AS4IncomingSecurityConfiguration.createDefaultInstance());
                 handler.setIncomingReceiverConfiguration(new AS4IncomingReceiverConfiguration());
