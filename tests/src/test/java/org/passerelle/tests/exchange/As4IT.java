@@ -116,7 +116,7 @@ class As4IT {
     @BeforeAll
     static void start() {
         frPort = Exchange.freePort();
-        exchange = Exchange.start(dir, p -> {
+        exchange = Exchange.startGbOnly(dir, p -> {
             Map<String, Object> s = new HashMap<>();
             s.put("GB:passerelle.partners.FR.transport", "as4");
             s.put("GB:passerelle.partners.FR.as4.endpoint", "http://localhost:" + frPort + "/as4");
