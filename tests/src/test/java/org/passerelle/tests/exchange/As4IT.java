@@ -259,6 +259,23 @@ class As4IT {
     }
 
     @Test
+    void aUserMessageNeitherSignedNorEncryptedAtTheAs4LayerIsRefusedAndAudited() {
+        // given FR's user message with a valid inner envelope, but without WS-Security
+        byte[] xml = Envelopes.sample("ReadmissionRequest", "FR", "GB");
+        String id = Envelopes.header(xml, "MessageId");
+        long before = latestAuditId();
+
+        // when it is sent
+        Sent sent = fr.send("ReadmissionRequest", UUID.randomUUID() + "@fr-ap", sealedByFr(xml, "FR"), false);
+
+        // then GB refuses it with an ebMS error, takes nothing and audits the refusal
+        assertThat(sent.result()).isEqualTo(EAS4UserMessageSendResult.AS4_ERROR_MESSAGE_RECEIVED);
+        assertThat(exchange.gb.bean(MessageStore.class).find(id)).isEmpty();
+        assertThat(exchange.gb.bean(AuditTrail.class).latest(50)).filteredOn(e -> e.id() > before
+                && e.action().equals("MESSAGE_REFUSED")).extracting(AuditEvent::code).contains("UNAUTHENTICATED");
+    }
+
+    @Test
     void aReceiptSignedByAnotherKeyDeliversNothingAndTheMessageIsRetried() {
         // given FR's access point replaced by one whose receipts are signed with BE's key
         fr.stop();
@@ -420,7 +437,16 @@ class As4IT {
         }
 
         Sent send(String type, String userMessageId, byte[] payload) {
+            return send(type, userMessageId, payload, true);
+        }
+
+        /** As {@link #send(String, String, byte[])}, unsigned and unencrypted at the AS4 layer unless secured. */
+        Sent send(String type, String userMessageId, byte[] payload, boolean secured) {
             AtomicReference<Ebms3SignalMessage> signal = new AtomicReference<>();
+            PMode pmode = pmode("FR", "GB", "http://localhost:" + exchange.gb.apiPort() + "/as4");
+            if (!secured) {
+                pmode.getLeg1().setSecurity(new PModeLegSecurity());
+            }
             EAS4UserMessageSendResult result = AS4Sender.builderUserMessage()
                     .httpClientFactory(new HttpClientSettings().setConnectTimeout(Timeout.ofSeconds(5))
                             .setResponseTimeout(Timeout.ofSeconds(20)).setRetryCount(0))
@@ -428,13 +454,13 @@ class As4IT {
                     .as4ProfileID(PROFILE)
                     .cryptoFactorySign(receiptSigner)
                     .cryptoFactoryCrypt(crypto)
-                    .pmode(pmode("FR", "GB", "http://localhost:" + exchange.gb.apiPort() + "/as4"))
+                    .pmode(pmode)
                     .fromPartyIDType(PARTY_ID_TYPE).fromPartyID("FR").fromRole(CAS4.DEFAULT_INITIATOR_URL)
                     .toPartyIDType(PARTY_ID_TYPE).toPartyID("GB").toRole(CAS4.DEFAULT_RESPONDER_URL)
                     .service("urn:passerelle:exchange:v1").action(type).agreementRef(AGREEMENT)
                     .messageID(userMessageId)
                     .endpointURL("http://localhost:" + exchange.gb.apiPort() + "/as4")
-                    .receiverCertificate(certificate(pki.gatewayRsa("GB").certificatePem()))
+                    .receiverCertificate(secured ? certificate(pki.gatewayRsa("GB").certificatePem()) : null)
                     .payload(AS4OutgoingAttachment.builder().data(payload)
                             .mimeType(EMimeContentType.APPLICATION.buildMimeType("pkcs7-mime")
                                     .addParameter("smime-type", "enveloped-data")))
