@@ -50,6 +50,7 @@ public record PartnerProperties(Map<String, Partner> partners) {
      * @param transport     how messages travel to and from the partner: {@code native} (Passerelle's exchange, the
      *                      default), {@code smime-mail} (DubliNet-style S/MIME mail) or {@code as4} (eDelivery AS4)
      * @param mail          the partner's mailbox, for {@code smime-mail}
+     * @param as4           the partner's AS4 processing mode, for {@code as4}
      */
     public record Partner(
             URI baseUrl,
@@ -66,7 +67,8 @@ public record PartnerProperties(Map<String, Partner> partners) {
             @DefaultValue List<String> gatewayFingerprints,
             @DefaultValue("false") boolean testTraffic,
             @DefaultValue("native") Transport transport,
-            Mail mail) {
+            Mail mail,
+            As4 as4) {
     }
 
     /**
@@ -76,5 +78,40 @@ public record PartnerProperties(Map<String, Partner> partners) {
      *                whose mail is taken as the partner's
      */
     public record Mail(String address) {
+    }
+
+    /**
+     * A partner's eDelivery AS4 processing mode (P-Mode): who the parties are in ebMS terms, which service and action
+     * each message type travels under, where the partner's access point listens and which certificate it signs with
+     * and is encrypted to.
+     *
+     * @param endpoint       the partner's AS4 access point, e.g. {@code https://ap.fr.example/as4}
+     * @param partyId        the partner's ebMS party id; its party code by default
+     * @param partyIdType    the type of both party ids (ebCore unregistered by default)
+     * @param ourPartyId     this node's ebMS party id towards the partner; this node's party code by default
+     * @param service        the ebMS service every message travels under
+     * @param serviceType    the service's type; none by default
+     * @param actions        message type → ebMS action, where the partner wants another action than the type's name
+     * @param certificate    PEM file of the partner's AS4 certificate (RSA: the profile signs with RSA-SHA256 and
+     *                       encrypts with RSA-OAEP), which signs its user messages and receipts and is encrypted to; the
+     *                       partner's gateway {@code certificate} by default
+     * @param allowPlainHttp whether the endpoint may be plain http (tests only: the messages stay signed and encrypted,
+     *                       but nothing hides who talks to whom)
+     */
+    public record As4(
+            URI endpoint,
+            String partyId,
+            @DefaultValue("urn:oasis:names:tc:ebcore:partyid-type:unregistered") String partyIdType,
+            String ourPartyId,
+            @DefaultValue("urn:passerelle:exchange:v1") String service,
+            String serviceType,
+            @DefaultValue Map<String, String> actions,
+            Path certificate,
+            @DefaultValue("false") boolean allowPlainHttp) {
+
+        /** The ebMS action for a message type: the configured one, else the type's name. */
+        public String action(String messageType) {
+            return actions.getOrDefault(messageType, messageType);
+        }
     }
 }

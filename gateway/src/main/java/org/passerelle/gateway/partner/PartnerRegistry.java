@@ -33,6 +33,11 @@ public class PartnerRegistry {
             if (p.transport() == Transport.SMIME_MAIL && (mailAddress == null || !MAILBOX.matcher(mailAddress).matches())) {
                 throw new IllegalStateException("Partner " + party + " travels by smime-mail and needs a mail.address");
             }
+            if (p.transport() == Transport.AS4 && (p.as4() == null || p.as4().endpoint() == null
+                    || !("https".equals(p.as4().endpoint().getScheme())
+                    || p.as4().allowPlainHttp() && "http".equals(p.as4().endpoint().getScheme())))) {
+                throw new IllegalStateException("Partner " + party + " travels by as4 and needs an https as4.endpoint");
+            }
             byParty.put(party, new Partner(party, p.baseUrl(), p.send(), p.receive(), p.maxBodySize().toBytes(),
                     p.ratePerMinute(), p.testTraffic(), p.transport(),
                     mailAddress == null ? null : mailAddress.toLowerCase(java.util.Locale.ROOT)));

@@ -48,6 +48,19 @@ public final class Exchange implements AutoCloseable {
 
     /** As {@link #start(Path, Map)}, with extra settings that depend on the generated PKI (pinned fingerprints, say). */
     public static Exchange start(Path dir, java.util.function.Function<DevPki, Map<String, Object>> settings) {
+        return start(dir, settings, true);
+    }
+
+    /**
+     * As {@link #start(Path, java.util.function.Function)}, with FR's node configured but not started: for a test in
+     * which something else plays FR (an AS4 access point, say).
+     */
+    public static Exchange startGbOnly(Path dir, java.util.function.Function<DevPki, Map<String, Object>> settings) {
+        return start(dir, settings, false);
+    }
+
+    private static Exchange start(Path dir, java.util.function.Function<DevPki, Map<String, Object>> settings,
+                                  boolean startFr) {
         DevPki pki = DevPki.generate(dir.resolve("pki"), List.of("GB", "FR", "BE"));
         Map<String, Object> extra = settings.apply(pki);
         WireMockServer gbBackend = backend();
@@ -63,7 +76,9 @@ public final class Exchange implements AutoCloseable {
         Node fr = new Node("FR", frApi, frExchange, frDatabase, properties(pki, dir, "FR", "GB", frApi, frExchange,
                 gbExchange, frBackend.port(), frDatabase, extra));
         gb.start();
-        fr.start();
+        if (startFr) {
+            fr.start();
+        }
         return new Exchange(pki, gb, fr, gbBackend, frBackend);
     }
 

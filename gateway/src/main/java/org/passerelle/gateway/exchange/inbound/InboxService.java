@@ -191,6 +191,14 @@ public class InboxService {
         return refused(refusal, partner.party(), null);
     }
 
+    /**
+     * Records the refusal of an AS4 user message before its inner envelope was read (its AS4 signer, parties or
+     * payload part were wrong); returns it for the ebMS error.
+     */
+    public GatewayException refusedAs4(GatewayException refusal, String partyOrNull) {
+        return refused(refusal, partyOrNull, null);
+    }
+
     /** The largest body to read from this partner; the reader stops and refuses past it. */
     public long maxBody(Partner partner) {
         return Math.min(partner.maxBodyBytes(), node.maxBodySize().toBytes());
