@@ -167,11 +167,13 @@ class SmimeMailIT {
         deliverToGb(FR_MAILBOX, smime("enveloped-data", tampered));
         deliverToGb(FR_MAILBOX, smime("enveloped-data", signedByBe));
         deliverToGb(FR_MAILBOX, smime("signed-data", new CmsSigner(be).sign(Envelopes.sample("CaseStatusUpdate", "FR", "GB"))));
+        deliverToGb(FR_MAILBOX, garbled());
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(refusalsSince(mark)).hasSize(5));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(refusalsSince(mark)).hasSize(6));
         List<AuditEvent> refused = refusalsSince(mark);
         assertThat(refused).extracting(AuditEvent::code).containsExactlyInAnyOrder(
-                "UNKNOWN_PARTNER", "UNSUPPORTED_MEDIA_TYPE", "DECRYPTION_FAILED", "PARTY_MISMATCH", "RECEIPT_INVALID");
+                "UNKNOWN_PARTNER", "UNSUPPORTED_MEDIA_TYPE", "DECRYPTION_FAILED", "PARTY_MISMATCH", "RECEIPT_INVALID",
+                "UNSUPPORTED_MEDIA_TYPE");
         assertThat(refused).filteredOn(e -> e.code().equals("RECEIPT_INVALID")).singleElement()
                 .satisfies(e -> assertThat(e.detail()).contains("PARTY_MISMATCH"));
         assertThat(refused).filteredOn(e -> e.code().equals("UNKNOWN_PARTNER")).singleElement()
@@ -271,6 +273,14 @@ class SmimeMailIT {
         mail.setHeader("Content-Type", type);
         mail.setHeader("Content-Transfer-Encoding", "base64");
         return mail;
+    }
+
+    /** An S/MIME message whose base64 content is not base64: it must not stay in the mailbox for ever. */
+    private static MimeMessage garbled() throws Exception {
+        String raw = "Subject: Passerelle message\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\nA\r\n";
+        return new MimeMessage(testSession(), new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 
     private static MimeMessage plain(String text) throws Exception {

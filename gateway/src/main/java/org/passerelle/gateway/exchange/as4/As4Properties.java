@@ -16,4 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("passerelle.as4")
 public record As4Properties(Path keystore, String keystorePassword, @DefaultValue("/as4") String path) {
+
+    @Override
+    public String toString() {
+        return "As4Properties[keystore=" + keystore + ", path=" + path + "]"; // never the password
+    }
 }

@@ -125,16 +125,68 @@ public class InboxService {
      * ({@link #receive(Partner, byte[])}): a mail's sender is only claimed. A sender that is no partner's mailbox is
      * {@code UNKNOWN_PARTNER}, audited without a party.
      */
-    public Partner admitMail(String sender, long size) {
+    public Partner admitMail(String sender) {
         Partner partner = null;
         try {
             partner = partners.byMailAddress(sender).filter(p -> p.transport() == Transport.SMIME_MAIL)
                     .orElseThrow(() -> new GatewayException(GatewayErrorCode.UNKNOWN_PARTNER,
                             "The mail's sender is not the mailbox of a partner on S/MIME mail"));
-            return admitted(partner, size);
+            if (suspensions.suspended(partner.party())) {
+                throw new GatewayException(GatewayErrorCode.PARTNER_SUSPENDED,
+                        "The exchange with " + partner.party() + " is suspended; its mail waits");
+            }
+            return partner;
         } catch (RuntimeException e) {
             throw refused(e, partner == null ? null : partner.party(), null);
         }
+    }
+
+    /**
+     * What to mail back for a message that came by mail: the signed receipt, or this node's signed fault for a
+     * refusal. The fault names the message only when its envelope verified as signed by that partner's gateway: an id
+     * from anywhere else (a mail header) could make the partner park a message it is waiting for. The partner's rate
+     * is charged only once its signature verified, so a forger's mail uses none of it. Throws, refusal audited, for
+     * what should leave the mail in the mailbox for a later poll: this node's own failures, a partner over its rate.
+     *
+     * @param answer   the signed receipt or fault
+     * @param accepted whether it is a receipt
+     * @param messageId the message it is about, when known from a verified envelope
+     */
+    public record MailAnswer(byte[] answer, boolean accepted, String messageId) {
+    }
+
+    public MailAnswer receiveMail(Partner partner, byte[] cms) {
+        String[] verified = new String[1];
+        try {
+            byte[] receipt = receive(partner, new HandedOverBody(cms), facts -> {
+                verified[0] = facts.messageId();
+                if (!rateOf(partner).acquirePermission()) {
+                    throw new GatewayException(GatewayErrorCode.RATE_LIMITED, "Partner " + partner.party() + " is over its rate");
+                }
+            });
+            return new MailAnswer(receipt, true, verified[0]);
+        } catch (GatewayException refusal) {
+            if (LATER.contains(refusal.code())) {
+                throw refusal;
+            }
+            return new MailAnswer(signedFault(refusal, partner, verified[0]), false, verified[0]);
+        }
+    }
+
+    /** This node's signed fault to the partner, for a refusal of its mail before any envelope verified. */
+    public byte[] signedFault(GatewayException refusal, Partner partner, String verifiedMessageId) {
+        return signer.sign(faultFor(refusal, partner.party(), verifiedMessageId));
+    }
+
+    /** Refusals that leave a mail for a later poll rather than answering it. */
+    public static final java.util.Set<GatewayErrorCode> LATER = java.util.Set.of(GatewayErrorCode.INTERNAL_ERROR,
+            GatewayErrorCode.NODE_BUSY, GatewayErrorCode.NODE_NOT_READY, GatewayErrorCode.RATE_LIMITED,
+            GatewayErrorCode.PARTNER_SUSPENDED);
+
+    private RateLimiter rateOf(Partner partner) {
+        return rates.rateLimiter(partner.party(), () -> RateLimiterConfig.custom()
+                .limitForPeriod(partner.ratePerMinute()).limitRefreshPeriod(Duration.ofMinutes(1))
+                .timeoutDuration(Duration.ZERO).build());
     }
 
     /** Suspension, size and rate, for a partner whose identity is established or claimed. */
@@ -147,10 +199,7 @@ public class InboxService {
         if (declaredLength > partner.maxBodyBytes() || declaredLength > node.maxBodySize().toBytes()) {
             throw new GatewayException(GatewayErrorCode.BODY_TOO_LARGE, "The body is larger than this node takes");
         }
-        RateLimiter limiter = rates.rateLimiter(party, () -> RateLimiterConfig.custom()
-                .limitForPeriod(partner.ratePerMinute()).limitRefreshPeriod(Duration.ofMinutes(1))
-                .timeoutDuration(Duration.ZERO).build());
-        if (!limiter.acquirePermission()) {
+        if (!rateOf(partner).acquirePermission()) {
             throw new GatewayException(GatewayErrorCode.RATE_LIMITED, "Partner " + party + " is over its rate");
         }
         return partner;
@@ -164,10 +213,6 @@ public class InboxService {
         return refused(refusal, partner.party(), null);
     }
 
-    /** As {@link #receive(Partner, HandedOverBody)}, for a CMS body that came another way than the port (a mail). */
-    public byte[] receive(Partner partner, byte[] cms) {
-        return receive(partner, new HandedOverBody(cms));
-    }
 
     /**
      * Records a TLS client refused at the partner port's handshake (not a gateway of a partner, untrusted, revoked,
@@ -210,12 +255,18 @@ public class InboxService {
      * body, only the document itself stays on the heap while it is read.
      */
     byte[] receive(Partner partner, HandedOverBody cms) {
+        return receive(partner, cms, facts -> { });
+    }
+
+    /** As above; {@code onVerified} is told the envelope's facts once its signature verified as the partner's. */
+    private byte[] receive(Partner partner, HandedOverBody cms, java.util.function.Consumer<EnvelopeFacts> onVerified) {
         EnvelopeFacts facts = null;
         try {
             VerifiedMessage verified = verifier.verify(decryptor.decrypt(cms.take()), partner.party());
             DecodedMessage decoded = codec.decodeHandedOver(verified.content());
             facts = EnvelopeFacts.of(decoded);
             MDC.put("messageId", facts.messageId());
+            onVerified.accept(facts);
             check(partner, verified, facts);
             MessageContext context = new MessageContext(Direction.INBOUND, facts, decoded.envelope(), partner.party());
 

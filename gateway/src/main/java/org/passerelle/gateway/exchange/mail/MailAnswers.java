@@ -39,6 +39,12 @@ public class MailAnswers {
                 .param("answer", signed).param("now", clock.instant().atOffset(ZoneOffset.UTC)).update() == 1;
     }
 
+    /** Whether an answer to the message is held. */
+    public boolean held(String messageId, String partner) {
+        return jdbc.sql("select count(*) from mail_answer where message_id = :id and partner = :partner")
+                .param("id", messageId).param("partner", partner).query(Long.class).single() > 0;
+    }
+
     /** Takes the answer held for the message, if any: it is no longer held once taken. */
     @Transactional
     public Optional<Answer> take(String messageId, String partner) {

@@ -39,7 +39,7 @@ class MailRoutes {
                         + "?additionalJavaMailProperties=#" + MailSessions.SESSION_BEAN
                         + "&username=RAW(" + store.username() + ")&password=RAW(" + store.password() + ")"
                         + "&folderName=" + store.folder()
-                        + "&delete=true&mapMailMessage=false&maxMessagesPerPoll=50"
+                        + "&delete=true&mapMailMessage=false&maxMessagesPerPoll=500"
                         + "&initialDelay=" + delay + "&delay=" + delay
                         + "&connectionTimeout=" + sessions.properties().timeout().toMillis();
                 from(uri)

@@ -128,6 +128,21 @@ public final class SmimeMail {
         return Optional.ofNullable(address.getAddress()).map(a -> a.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Whether reading a mail failed because the connection to the mailbox was lost (the mail is then read again at the
+     * next poll), rather than because of what the mail holds.
+     */
+    public static boolean connectionLost(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof jakarta.mail.FolderClosedException || t instanceof jakarta.mail.StoreClosedException
+                    || t instanceof jakarta.mail.MessageRemovedException || t instanceof java.net.SocketException
+                    || t instanceof java.net.SocketTimeoutException || t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static GatewayException unsupported() {
         return new GatewayException(GatewayErrorCode.UNSUPPORTED_MEDIA_TYPE,
                 "Partners' mail must be one S/MIME entity: application/pkcs7-mime, enveloped-data or signed-data");

@@ -142,9 +142,14 @@ class As4Transport implements PartnerTransport {
                 call.succeeded();
                 // phase4 and other access points send error signals unsigned: the detail says whether the partner's
                 // AS4 certificate signed this one, for the administrator who decides on the replay.
-                String by = peer.certificate().equals(answer.signer.get()) ? "" : " (not signed by the partner)";
-                yield new Sent(new Outcome.Park(GatewayErrorCode.PARTNER_REFUSED.name(),
-                        "AS4 error signal " + errors(answer.signal.get()) + by), true, false);
+                // Only a signal the partner's AS4 certificate signed parks the message: an unsigned one could come
+                // from anyone on the way, so it counts as a failed attempt (parked once the attempts are spent).
+                if (peer.certificate().equals(answer.signer.get())) {
+                    yield new Sent(new Outcome.Park(GatewayErrorCode.PARTNER_REFUSED.name(),
+                            "AS4 error signal " + errors(answer.signal.get())), true, false);
+                }
+                yield new Sent(new Outcome.Retry(GatewayErrorCode.PARTNER_REFUSED.name(),
+                        "AS4 error signal " + errors(answer.signal.get()) + " (not signed by the partner)"), true, false);
             }
             case NO_SIGNAL_MESSAGE_RECEIVED, INVALID_SIGNAL_MESSAGE_RECEIVED -> {
                 call.succeeded();

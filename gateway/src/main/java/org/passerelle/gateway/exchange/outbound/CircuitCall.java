@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * the partner, for good. One settled twice (recorded, then released by an exception thrown afterwards) would let an
  * extra trial call through.
  */
-final class CircuitCall implements AutoCloseable {
+public final class CircuitCall implements AutoCloseable {
 
     private final CircuitBreaker circuit;
     private long start;
@@ -28,19 +28,19 @@ final class CircuitCall implements AutoCloseable {
     }
 
     /** The call reaches the partner now: its duration, as recorded, is counted from here. */
-    void begin() {
+    public void begin() {
         start = circuit.getCurrentTimestamp();
     }
 
     /** The partner answered: the call counts as a success. */
-    void succeeded() {
+    public void succeeded() {
         if (settle()) {
             circuit.onSuccess(circuit.getCurrentTimestamp() - start, TimeUnit.NANOSECONDS);
         }
     }
 
     /** The partner could not be reached or failed: the call counts as a failure. */
-    void failed(Throwable cause) {
+    public void failed(Throwable cause) {
         if (settle()) {
             circuit.onError(circuit.getCurrentTimestamp() - start, TimeUnit.NANOSECONDS, cause);
         }

@@ -92,7 +92,7 @@ public class PartnerSender extends OutboxWorker {
     }
 
     /** One claimed outbox entry and its message, as the {@code partner-send} route carries it. */
-    record Attempt(OutboxEntry entry, MessageRecord message) {
+    public record Attempt(OutboxEntry entry, MessageRecord message) {
     }
 
     /**
@@ -152,6 +152,6 @@ public class PartnerSender extends OutboxWorker {
     }
 
     /** A partner's signed receipt for a message, to be verified before the message counts as delivered. */
-    record SignedReceipt(Partner partner, MessageRecord message, byte[] bytes) {
+    public record SignedReceipt(Partner partner, MessageRecord message, byte[] bytes) {
     }
 }

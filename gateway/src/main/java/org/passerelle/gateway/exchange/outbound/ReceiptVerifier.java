@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * be passed off for another message: it names the message id and the digest of the bytes it acknowledges.
  */
 @Component
-class ReceiptVerifier {
+public class ReceiptVerifier {
 
     /** As long as a message may wait in an outbox for its partner (messages expire sooner). */
     static final Duration RECEIPT_MAX_AGE = CmsVerifier.DEFAULT_MAX_AGE;
@@ -37,7 +37,7 @@ class ReceiptVerifier {
         return new ReceiptVerifier(new CmsVerifier(validator, clock, clockSkew, RECEIPT_MAX_AGE));
     }
 
-    VerifiedMessage verify(byte[] signedReceipt, String party) {
+    public VerifiedMessage verify(byte[] signedReceipt, String party) {
         return verifier.verify(signedReceipt, party);
     }
 }

@@ -1,4 +1,4 @@
-package org.passerelle.gateway.exchange.outbound;
+package org.passerelle.gateway.exchange.mail;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Transport;
@@ -20,15 +20,17 @@ import org.passerelle.gateway.error.GatewayException;
 import org.passerelle.gateway.exchange.DeliveryProperties;
 import org.passerelle.gateway.exchange.Faults;
 import org.passerelle.gateway.exchange.Outcome;
-import org.passerelle.gateway.exchange.mail.MailAnswers;
-import org.passerelle.gateway.exchange.mail.MailProperties;
-import org.passerelle.gateway.exchange.mail.MailSessions;
-import org.passerelle.gateway.exchange.mail.SmimeMail;
+import org.passerelle.gateway.exchange.outbound.CircuitCall;
+import org.passerelle.gateway.exchange.outbound.PartnerSender;
+import org.passerelle.gateway.exchange.outbound.PartnerTransport;
+import org.passerelle.gateway.exchange.outbound.ReceiptVerifier;
+import org.passerelle.gateway.exchange.outbound.Sealing;
 import org.passerelle.gateway.messagelog.MessageRecord;
 import org.passerelle.gateway.messagelog.MessageStore;
 import org.passerelle.gateway.node.NodeProperties;
 import org.passerelle.gateway.partner.Partner;
 import org.passerelle.security.SecurityCheckException;
+import org.passerelle.security.SecurityErrorCode;
 import org.passerelle.security.VerifiedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,8 @@ public class MailTransport implements PartnerTransport {
     private static final Set<String> PASSING_FAULTS = Set.of(GatewayErrorCode.NODE_BUSY.name(),
             GatewayErrorCode.NODE_NOT_READY.name(), GatewayErrorCode.RATE_LIMITED.name(),
             GatewayErrorCode.PARTNER_SUSPENDED.name(), GatewayErrorCode.INTERNAL_ERROR.name());
+
+    private static final java.util.regex.Pattern FAULT_CODE = java.util.regex.Pattern.compile("[A-Z_]{1,64}");
 
     private final MailSessions mail;
     private final Sealing sealing;
@@ -122,7 +126,10 @@ public class MailTransport implements PartnerTransport {
                     "mail server: " + e.getClass().getSimpleName()), false, true);
         }
         call.succeeded();
-        return new Sent(new Outcome.Awaiting(clock.instant().plus(settings.receiptTimeout()),
+        // An answer that arrived while this attempt held the entry could not make it due: it is taken at once.
+        java.time.Instant until = answers.held(message.messageId(), partner.party())
+                ? clock.instant() : clock.instant().plus(settings.receiptTimeout());
+        return new Sent(new Outcome.Awaiting(until,
                 "mailed to " + partner.party() + ", attempt " + (mailed + 1) + "; its receipt awaited"), false, false);
     }
 
@@ -136,7 +143,7 @@ public class MailTransport implements PartnerTransport {
     }
 
     /** Hands the mail to the submission server, over TLS, authenticated when an account is set. */
-    void submit(MimeMessage mime) throws MessagingException {
+    private void submit(MimeMessage mime) throws MessagingException {
         MailProperties.Server smtp = mail.properties().smtp();
         String protocol = smtp.security() == MailProperties.Security.TLS ? "smtps" : "smtp";
         try (Transport transport = mail.session().getTransport(protocol)) {
@@ -174,6 +181,9 @@ public class MailTransport implements PartnerTransport {
                 kind = MailAnswers.Kind.FAULT;
                 messageId = body.getFault().getFaultyMessageId();
                 code = body.getFault().getCode();
+                if (code == null || !FAULT_CODE.matcher(code).matches()) {
+                    throw new GatewayException(GatewayErrorCode.RECEIPT_INVALID, "A fault's code must be a stable code");
+                }
                 if (PASSING_FAULTS.contains(code)) {
                     log.info("Partner {} cannot take message {} now ({}): it is mailed again later", party, messageId, code);
                     return;
@@ -195,6 +205,9 @@ public class MailTransport implements PartnerTransport {
             }
         } catch (SecurityCheckException | ContractViolationException | GatewayException e) {
             GatewayException refusal = Faults.from(e);
+            if (e instanceof SecurityCheckException s && s.code() == SecurityErrorCode.REVOCATION_UNAVAILABLE) {
+                throw refusal; // this node cannot check now: the answer stays in the mailbox for a later poll
+            }
             audit.refused(AuditTrail.Entry.of(party, AuditChannel.DELIVERY, AuditAction.MESSAGE_REFUSED, AuditOutcome.REFUSED)
                     .partner(party).code(GatewayErrorCode.RECEIPT_INVALID, "answer by mail: " + refusal.code()
                             + (messageId == null ? "" : " about " + messageId)));
