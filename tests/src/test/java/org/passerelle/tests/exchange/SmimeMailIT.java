@@ -12,6 +12,11 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.net.http.HttpResponse;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +44,7 @@ import org.passerelle.tests.support.Node;
 /**
  * GB and FR exchanging as DubliNet-style S/MIME mail ({@code transport: smime-mail}) through a real mail server that
  * the test starts (GreenMail: SMTPS, IMAPS for GB's mailbox, POP3S for FR's, its certificate from a PKI of its own that
- * the nodes are told to trust). Every business type travels both ways with a receipt mail; a mailbox holding foreign,
+ * the nodes are told to trust); GB submits its mail with STARTTLS, to a relay (SubEthaSMTP) in front of it. Every business type travels both ways with a receipt mail; a mailbox holding foreign,
  * unsigned, tampered and forged mail has each refused with its code, audited and deleted; a resent mail is answered
  * with the same receipt and taken once; a mail server down for a while, and a partner that does not answer, delay
  * messages without losing them.
@@ -56,9 +61,10 @@ class SmimeMailIT {
     static GreenMail mailServer;
     static ServerSetup[] setups;
     static DevPki mailPki;
+    static SMTPServer startTlsRelay;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         // The mail server's TLS certificate, from a PKI of its own (its "GB" gateway certificate names localhost).
         mailPki = DevPki.generate(dir.resolve("mail-pki"), List.of("GB"));
         System.setProperty("greenmail.tls.keystore.file", mailPki.gateway("GB").pkcs12().toString());
@@ -69,6 +75,7 @@ class SmimeMailIT {
                 new ServerSetup(Exchange.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_IMAPS),
                 new ServerSetup(Exchange.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_POP3S)};
         startMailServer();
+        startTlsRelay = startTlsRelay(Exchange.freePort());
 
         Map<String, Object> settings = new LinkedHashMap<>();
         // The transport is under test, not the data-sharing policy nor casework (as in EveryMessageTypeIT).
@@ -87,6 +94,9 @@ class SmimeMailIT {
         settings.put("passerelle.mail.receipt-timeout", "10s");
         settings.put("passerelle.mail.timeout", "5s");
         mailbox(settings, "GB", GB_MAILBOX, "imap", setups[1].getPort(), "FR", FR_MAILBOX);
+        // GB submits its mail with STARTTLS (required), through a relay in front of the mail server; FR over SMTPS.
+        settings.put("GB:passerelle.mail.smtp.port", startTlsRelay.getPort());
+        settings.put("GB:passerelle.mail.smtp.security", "starttls");
         mailbox(settings, "FR", FR_MAILBOX, "pop3", setups[2].getPort(), "GB", GB_MAILBOX);
         exchange = Exchange.start(dir, settings);
     }
@@ -102,6 +112,35 @@ class SmimeMailIT {
         settings.put(party + ":passerelle.partners." + partner + ".mail.address", partnerAddress);
     }
 
+    /**
+     * A submission server that only takes mail after STARTTLS (its certificate from the mail server's PKI) and hands
+     * each mail on to the mail server over SMTPS; while the mail server is down it refuses the mail (451), as a real
+     * relay would.
+     */
+    static SMTPServer startTlsRelay(int port) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(mailPki.gateway("GB").pkcs12())) {
+            keys.load(in, DevPki.PASSWORD.toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, DevPki.PASSWORD.toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers.getKeyManagers(), null, null);
+        SMTPServer relay = SMTPServer.port(port).hostName("localhost").enableTLS().requireTLS()
+                .startTlsSocketFactory(tls)
+                .messageHandler((context, from, to, data) -> {
+                    try {
+                        MimeMessage mail = new MimeMessage(testSession(), new java.io.ByteArrayInputStream(data));
+                        jakarta.mail.Transport.send(mail, new jakarta.mail.Address[] {new InternetAddress(to)});
+                    } catch (Exception e) {
+                        throw new RejectException(451, "the mail server is not reachable");
+                    }
+                })
+                .build();
+        relay.start();
+        return relay;
+    }
+
     static void startMailServer() {
         mailServer = new GreenMail(setups);
         mailServer.setUser(GB_MAILBOX, GB_MAILBOX, PASSWORD);
@@ -115,6 +154,7 @@ class SmimeMailIT {
             exchange.close();
         }
         mailServer.stop();
+        startTlsRelay.stop();
     }
 
     @Test

@@ -45,6 +45,8 @@ public final class ProcessNode implements AutoCloseable {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Random RANDOM = new Random();
+    /** Ports this JVM handed out already: a test may choose several before it binds any. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** A call's limit: generous, since a node just restarted on a busy 2-core machine can take seconds to answer. */
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static Launcher launcher;
@@ -87,7 +89,10 @@ public final class ProcessNode implements AutoCloseable {
     /**
      * A free port for a node, below the system's ephemeral range: a node binds its ports seconds after they are chosen
      * and again after every restart, and in between another test's {@code bind(0)} or outgoing connection (in this JVM
-     * or in another fork) could be handed a port from the ephemeral range, but never one below it.
+     * or in another fork) could be handed a port from the ephemeral range, but never one below it. No port is handed
+     * out twice in a build: each is reserved, across the suite's forks, by a file named after it in
+     * {@code passerelle.test.ports} (the build's folder), so that two forks never choose the same port before either
+     * has bound it.
      */
     public static int freePort() {
         int low = 32768;
@@ -104,6 +109,9 @@ public final class ProcessNode implements AutoCloseable {
         int from = low - 12000;
         for (int i = 0; i < 200; i++) {
             int port = from + RANDOM.nextInt(low - from);
+            if (!HANDED_OUT.add(port) || !reserved(port)) {
+                continue;
+            }
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress(port));
                 return port;
@@ -112,6 +120,23 @@ public final class ProcessNode implements AutoCloseable {
             }
         }
         return anyFreePort();
+    }
+
+    /** Reserves the port for this build, across forks; true when no other fork had it. */
+    private static boolean reserved(int port) {
+        String folder = System.getProperty("passerelle.test.ports");
+        if (folder == null || folder.isBlank()) {
+            return true;
+        }
+        try {
+            Path dir = Files.createDirectories(Path.of(folder));
+            Files.createFile(dir.resolve(Integer.toString(port)));
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException taken) {
+            return false;
+        } catch (IOException e) {
+            return true; // no folder to reserve in: as before, the bind check alone
+        }
     }
 
     private static int anyFreePort() {
